@@ -61,7 +61,7 @@ type Server struct {
 	handler http.Handler
 	// routeList is every route with its access, in registration order.
 	routeList []route
-	mux     *http.ServeMux
+	mux       *http.ServeMux
 }
 
 // New returns a server with its templates parsed and routes registered.
