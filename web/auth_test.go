@@ -328,3 +328,29 @@ func TestFirstRunSetup(t *testing.T) {
 		t.Errorf("users = %+v, want one admin", users)
 	}
 }
+
+func TestDemoOneClickSignIn(t *testing.T) {
+	db := storetest.SQLite(t)
+	hash, _ := account.HashPassword("demo password 123")
+	if _, err := db.CreateUser(context.Background(), account.User{Email: "admin@demo.example", Name: "Demo", Role: account.Admin}, hash); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Config{DB: db, Demo: &DemoLogin{Email: "admin@demo.example", Password: "demo password 123"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{db: db, srv: srv, cookies: map[string]string{}}
+	page := f.request(t, "anonymous", "GET", "/login", nil, nil)
+	if !strings.Contains(page.Body.String(), `id="demo-signin"`) {
+		t.Error("the demo sign-in button is missing")
+	}
+	w := f.form(t, "anonymous", "/login/demo", url.Values{}, nil)
+	if w.Code != http.StatusSeeOther || len(w.Result().Cookies()) == 0 {
+		t.Errorf("demo sign-in = %d, want 303 with a session", w.Code)
+	}
+	// Without demo mode there is no such button or route.
+	plain := newSQLiteFixture(t)
+	if w := plain.form(t, "anonymous", "/login/demo", url.Values{}, nil); w.Code != http.StatusNotFound {
+		t.Errorf("demo sign-in on a normal server = %d, want 404", w.Code)
+	}
+}
