@@ -22,6 +22,12 @@ import (
 func New(t *testing.T) context.Context {
 	t.Helper()
 	bin := testenv.Chromium(t)
+	// Chromium's helpers may still write to the profile as the browser
+	// exits, so the profile is removed with retries rather than by TempDir.
+	profile, err := os.MkdirTemp("", "rhythm-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(bin),
 		chromedp.NoSandbox,
@@ -31,7 +37,7 @@ func New(t *testing.T) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1280, 900),
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
@@ -50,6 +56,12 @@ func New(t *testing.T) context.Context {
 		cancelTimeout()
 		cancelCtx()
 		cancelAlloc()
+		for range 20 {
+			if os.RemoveAll(profile) == nil {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
 	})
 	return ctx
 }
