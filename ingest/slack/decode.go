@@ -1,0 +1,138 @@
+package slack
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	json "github.com/goccy/go-json"
+)
+
+// message holds the metadata fields of a Slack message and nothing else:
+// text, blocks, files and attachments are skipped by the decoder, and the
+// text is only scanned for mentions.
+type message struct {
+	Type     string   `json:"type"`
+	Subtype  string   `json:"subtype"`
+	User     string   `json:"user"`
+	BotID    string   `json:"bot_id"`
+	TS       string   `json:"ts"`
+	ThreadTS string   `json:"thread_ts"`
+	Text     mentions `json:"text"`
+	Room     *room    `json:"room"`
+}
+
+// room is the call of a huddle message.
+type room struct {
+	CreatedBy          string   `json:"created_by"`
+	DateStart          int64    `json:"date_start"`
+	DateEnd            int64    `json:"date_end"`
+	Participants       []string `json:"participants"`
+	ParticipantHistory []string `json:"participant_history"`
+}
+
+// mentions are the user IDs of the <@U…> mentions in a message's text. It
+// decodes from the JSON text without keeping any of it.
+type mentions []string
+
+// UnmarshalJSON scans the raw JSON string for mentions.
+func (m *mentions) UnmarshalJSON(b []byte) error {
+	*m = nil
+	if len(b) == 0 || b[0] != '"' {
+		return nil // null or not a string: no mentions
+	}
+	if bytes.IndexByte(b, '\\') >= 0 {
+		// Escaped text (e.g. \u003c for <): unquote, then scan. Rare.
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		b = []byte(s)
+	}
+	for {
+		i := bytes.Index(b, []byte("<@"))
+		if i < 0 {
+			return nil
+		}
+		b = b[i+2:]
+		j := 0
+		for j < len(b) && j < 32 && isIDByte(b[j]) {
+			j++
+		}
+		if j > 0 && j < len(b) && (b[j] == '>' || b[j] == '|') {
+			*m = append(*m, string(b[:j]))
+		}
+		b = b[j:]
+	}
+}
+
+func isIDByte(c byte) bool { return c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
+
+// decodeDay decodes one day file: a JSON array of messages.
+func decodeDay(data []byte) ([]message, error) {
+	var msgs []message
+	if err := json.Unmarshal(data, &msgs); err != nil {
+		return nil, jsonError(data, err)
+	}
+	return msgs, nil
+}
+
+// jsonError rewrites a decoding error to name the line of the input.
+func jsonError(data []byte, err error) error {
+	var off int64 = -1
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+	}
+	if off < 0 || off > int64(len(data)) {
+		return fmt.Errorf("malformed JSON: %v", err)
+	}
+	line := 1 + bytes.Count(data[:off], []byte("\n"))
+	return &lineError{line: line, err: fmt.Errorf("malformed JSON: %v", err)}
+}
+
+type lineError struct {
+	line int
+	err  error
+}
+
+func (e *lineError) Error() string { return fmt.Sprintf("line %d: %v", e.line, e.err) }
+
+// parseTS reads a Slack timestamp "1700000000.000100" (seconds and
+// microseconds since the epoch).
+func parseTS(ts string) (time.Time, bool) {
+	sec, frac, _ := cutByte(ts, '.')
+	s, err := strconv.ParseInt(sec, 10, 64)
+	if err != nil || s < 0 || s > 1<<40 || len(frac) > 9 {
+		return time.Time{}, false
+	}
+	var ns int64
+	if frac != "" {
+		f, err := strconv.ParseInt(frac, 10, 64)
+		if err != nil || f < 0 {
+			return time.Time{}, false
+		}
+		for range 9 - len(frac) {
+			f *= 10
+		}
+		ns = f
+	}
+	return time.Unix(s, ns).UTC(), true
+}
+
+func cutByte(s string, c byte) (before, after string, found bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			return s[:i], s[i+1:], true
+		}
+	}
+	return s, "", false
+}
+
+func unix(s int64) time.Time { return time.Unix(s, 0).UTC() }
