@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"strings"
 	"sync/atomic"
 
@@ -157,7 +156,7 @@ func SafePath(name string) error {
 			return errors.New("path climbs out of the archive (..)")
 		}
 	}
-	if !fs.ValidPath(path.Clean(strings.TrimSuffix(name, "/"))) {
+	if !fs.ValidPath(strings.TrimSuffix(name, "/")) {
 		return errors.New("not a valid relative path")
 	}
 	return nil

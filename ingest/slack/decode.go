@@ -91,9 +91,17 @@ func jsonError(data []byte, err error) error {
 		off = te.Offset
 	}
 	if off < 0 || off > int64(len(data)) {
-		return fmt.Errorf("malformed JSON: %v", err)
+		off = 0
 	}
 	line := 1 + bytes.Count(data[:off], []byte("\n"))
+	if te != nil {
+		if te.Field == "" {
+			err = fmt.Errorf("expected a JSON array, found %s", te.Value)
+		} else {
+			err = fmt.Errorf("field %q: expected %s, found %s", te.Field, kindOf(te.Type.Kind().String()), te.Value)
+		}
+		return &lineError{line: line, err: err}
+	}
 	return &lineError{line: line, err: fmt.Errorf("malformed JSON: %v", err)}
 }
 
@@ -136,3 +144,15 @@ func cutByte(s string, c byte) (before, after string, found bool) {
 }
 
 func unix(s int64) time.Time { return time.Unix(s, 0).UTC() }
+
+func kindOf(k string) string {
+	switch k {
+	case "slice":
+		return "an array"
+	case "struct", "ptr", "map":
+		return "an object"
+	case "int64", "int", "float64":
+		return "a number"
+	}
+	return "a " + k
+}

@@ -373,13 +373,8 @@ func (r *reader) day(j job, buf *bytes.Buffer) (res result) {
 	data := buf.Bytes()
 	msgs, err := decodeDay(data)
 	if err != nil {
-		var te *json.UnmarshalTypeError
-		if !errors.As(err, &te) && !errors.As(errors.Unwrap(err), &te) {
-			res.err = e.errorf(j.file, err)
-			return res
-		}
-		// A field of an unexpected type: the rest was decoded; note it.
-		res.stats.Note("field of unexpected type", j.file+": "+err.Error())
+		res.err = e.errorf(j.file, err)
+		return res
 	}
 	res.ins = make([]ingest.Interaction, 0, len(msgs))
 	for k := range msgs {

@@ -157,7 +157,7 @@ func TestBadInput(t *testing.T) {
 		{"day file is not an array", map[string]string{
 			"channels.json":           `[]`,
 			"general/2026-03-02.json": `{"messages": []}`,
-		}, "general/2026-03-02.json:1"},
+		}, "general/2026-03-02.json:1: expected a JSON array"},
 		{"malformed users.json", map[string]string{
 			"users.json": "[\n{\"id\": \"U1\",\n",
 		}, "users.json:"},
@@ -181,6 +181,7 @@ func TestBadInput(t *testing.T) {
 					_, _, err = fixture.Collect(t, e)
 					e.Close()
 				}
+				t.Logf("%v", err)
 				if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), path) {
 					t.Errorf("error = %v, want one naming %s and %q", err, path, tt.want)
 				}
@@ -208,6 +209,7 @@ func TestTruncatedZip(t *testing.T) {
 			_, _, err = fixture.Collect(t, e)
 			e.Close()
 		}
+		t.Logf("cut at %d: %v", cut, err)
 		if err == nil || !strings.Contains(err.Error(), "cut.zip") {
 			t.Errorf("cut at %d: error = %v, want one naming cut.zip", cut, err)
 		}
