@@ -37,35 +37,34 @@ type room struct {
 // decodes from the JSON text without keeping any of it.
 type mentions []string
 
-// UnmarshalJSON scans the raw JSON string for mentions.
+// UnmarshalJSON scans the raw JSON string for mentions. User IDs never
+// need escaping, but the brackets around them may be escaped (\u003c@…\u003e),
+// so the raw bytes are scanned for both forms and nothing is unquoted.
 func (m *mentions) UnmarshalJSON(b []byte) error {
 	*m = nil
 	if len(b) == 0 || b[0] != '"' {
 		return nil // null or not a string: no mentions
 	}
-	if bytes.IndexByte(b, '\\') >= 0 {
-		// Escaped text (e.g. \u003c for <): unquote, then scan. Rare.
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		b = []byte(s)
-	}
-	for {
-		i := bytes.Index(b, []byte("<@"))
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '@')
 		if i < 0 {
 			return nil
 		}
-		b = b[i+2:]
+		open := i >= 1 && b[i-1] == '<' || i >= 6 && b[i-6] == '\\' && b[i-5] == 'u' && b[i-4] == '0' && b[i-3] == '0' && b[i-2] == '3' && (b[i-1] == 'c' || b[i-1] == 'C')
+		b = b[i+1:]
+		if !open {
+			continue
+		}
 		j := 0
 		for j < len(b) && j < 32 && isIDByte(b[j]) {
 			j++
 		}
-		if j > 0 && j < len(b) && (b[j] == '>' || b[j] == '|') {
+		if j > 0 && j < len(b) && (b[j] == '>' || b[j] == '|' || bytes.HasPrefix(b[j:], []byte(`\u003e`)) || bytes.HasPrefix(b[j:], []byte(`\u003E`))) {
 			*m = append(*m, string(b[:j]))
 		}
 		b = b[j:]
 	}
+	return nil
 }
 
 func isIDByte(c byte) bool { return c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
