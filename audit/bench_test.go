@@ -93,4 +93,3 @@ func BenchmarkAudit(b *testing.B) {
 		b.ReportMetric(float64(len(ins)*b.N)/cpu.Seconds(), "interactions/cpu-s")
 	}
 }
-
