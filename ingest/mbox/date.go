@@ -219,4 +219,3 @@ func zoneOffset(w string) (int, bool) {
 	}
 	return o, true
 }
-
