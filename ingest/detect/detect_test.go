@@ -49,7 +49,9 @@ func TestDetect(t *testing.T) {
 		err  string
 	}{
 		{"slack folder", func(t *testing.T) string { return filepath.Join("..", "slack", "testdata", "export") }, detect.Slack, ""},
-		{"slack zip", func(t *testing.T) string { return zipOf(t, map[string]string{"users.json": "[]", "general/2026-01-01.json": "[]"}) }, detect.Slack, ""},
+		{"slack zip", func(t *testing.T) string {
+			return zipOf(t, map[string]string{"users.json": "[]", "general/2026-01-01.json": "[]"})
+		}, detect.Slack, ""},
 		{"mbox", func(t *testing.T) string { return filepath.Join("..", "mbox", "testdata", "sample.mbox") }, detect.Mbox, ""},
 		{"csv", func(t *testing.T) string { return filepath.Join("..", "csvevents", "testdata", "events.csv") }, detect.CSV, ""},
 		{"ics", func(t *testing.T) string { return write(t, "cal.txt", "\r\nBEGIN:VCALENDAR\r\nVERSION:2.0\r\n") }, detect.ICS, ""},
