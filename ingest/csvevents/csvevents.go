@@ -110,6 +110,26 @@ func Header(line string) bool {
 	return err == nil
 }
 
+// LooksLikeHeader reports whether line, the first line of a file, is a CSV
+// header naming at least two of this package's columns: a file to read
+// with this package, even if a required column is missing (Import then
+// says which).
+func LooksLikeHeader(line string) bool {
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(line, "\xEF\xBB\xBF")))
+	rec, err := r.Read()
+	if err != nil {
+		return false
+	}
+	idx, _ := columns(rec)
+	n := 0
+	for _, c := range append(append([]string{}, Columns...), optional...) {
+		if _, ok := idx[c]; ok {
+			n++
+		}
+	}
+	return n >= 2
+}
+
 func columns(rec []string) (map[string]int, error) {
 	idx := map[string]int{}
 	for i, h := range rec {

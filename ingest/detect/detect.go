@@ -12,7 +12,6 @@ import (
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/ingest"
 	"github.com/rhythm-team/rhythm/ingest/csvevents"
-	"github.com/rhythm-team/rhythm/ingest/mbox"
 	"github.com/rhythm-team/rhythm/ingest/slack"
 )
 
@@ -32,44 +31,46 @@ const (
 // export, a file starting with a "From " line an mbox, one starting with
 // BEGIN:VCALENDAR an iCalendar file, one whose first line is the events
 // CSV header a CSV file.
-func Detect(path string, lim ingest.Limits) (Format, error) {
+func Detect(path string, lim ingest.Limits) (Format, error) { return detectAs(path, path, lim) }
+
+func detectAs(path, name string, lim ingest.Limits) (Format, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return "", rhythm.Errorf(rhythm.EINVALID, "%s: %v", path, unwrapPath(err))
+		return "", rhythm.Errorf(rhythm.EINVALID, "%s: %v", name, unwrapPath(err))
 	}
 	if st.IsDir() {
 		root, err := os.OpenRoot(path)
 		if err != nil {
-			return "", rhythm.Errorf(rhythm.EINVALID, "%s: %v", path, unwrapPath(err))
+			return "", rhythm.Errorf(rhythm.EINVALID, "%s: %v", name, unwrapPath(err))
 		}
 		defer root.Close()
 		if _, err := slack.Root(root.FS()); err != nil {
-			return "", rhythm.Errorf(rhythm.EINVALID, "%s: a folder that is %v", path, strings.TrimPrefix(err.Error(), "not a Slack export: "))
+			return "", rhythm.Errorf(rhythm.EINVALID, "%s: a folder that is %v", name, strings.TrimPrefix(err.Error(), "not a Slack export: "))
 		}
 		return Slack, nil
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return "", rhythm.Errorf(rhythm.EINVALID, "%s: %v", path, unwrapPath(err))
+		return "", rhythm.Errorf(rhythm.EINVALID, "%s: %v", name, unwrapPath(err))
 	}
 	defer f.Close()
 	head := make([]byte, 8192)
 	n, err := io.ReadFull(f, head)
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-		return "", rhythm.Errorf(rhythm.EINVALID, "%s: %v", path, err)
+		return "", rhythm.Errorf(rhythm.EINVALID, "%s: %v", name, err)
 	}
-	return sniff(path, head[:n], lim)
+	return sniff(path, name, head[:n], lim)
 }
 
-func sniff(path string, head []byte, lim ingest.Limits) (Format, error) {
+func sniff(path, name string, head []byte, lim ingest.Limits) (Format, error) {
 	if bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte("PK\x05\x06")) {
-		z, err := ingest.OpenZip(path, lim)
+		z, err := ingest.OpenZipAs(path, name, lim)
 		if err != nil {
 			return "", err
 		}
 		defer z.Close()
 		if _, err := slack.Root(z); err != nil {
-			return "", rhythm.Errorf(rhythm.EINVALID, "%s: a zip archive that is %v", path, err)
+			return "", rhythm.Errorf(rhythm.EINVALID, "%s: a zip archive that is %v", name, err)
 		}
 		return Slack, nil
 	}
@@ -81,11 +82,11 @@ func sniff(path string, head []byte, lim ingest.Limits) (Format, error) {
 		return ICS, nil
 	}
 	first, _, _ := bytes.Cut(text, []byte("\n"))
-	if csvevents.Header(string(first)) {
+	if csvevents.LooksLikeHeader(string(first)) {
 		return CSV, nil
 	}
 	return "", rhythm.Errorf(rhythm.EINVALID, "%s: cannot tell what this is: expected a Slack export (zip or folder), an mbox, an iCalendar file or a CSV file with the header %s",
-		path, strings.Join(csvevents.Columns, ","))
+		name, strings.Join(csvevents.Columns, ","))
 }
 
 func unwrapPath(err error) error {
@@ -94,43 +95,4 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// Source is an opened input.
-type Source interface {
-	ingest.Importer
-	io.Closer
-}
-
-// Options configure Open.
-type Options struct {
-	Limits ingest.Limits
-	// Calendar opens iCalendar files; nil when calendars cannot be read.
-	Calendar func(path string, res *ingest.Resolver) (Source, error)
-}
-
-// Open detects the format of path and opens it.
-func Open(path string, res *ingest.Resolver, opt Options) (Source, Format, error) {
-	f, err := Detect(path, opt.Limits)
-	if err != nil {
-		return nil, "", err
-	}
-	var src Source
-	switch f {
-	case Slack:
-		src, err = slack.Open(path, res, opt.Limits)
-	case Mbox:
-		src, err = mbox.Open(path, res)
-	case CSV:
-		src, err = csvevents.Open(path, res)
-	case ICS:
-		if opt.Calendar == nil {
-			return nil, f, rhythm.Errorf(rhythm.EINVALID, "%s: iCalendar import is not available in this build", path)
-		}
-		src, err = opt.Calendar(path, res)
-	}
-	if err != nil {
-		return nil, f, err
-	}
-	return src, f, nil
 }
