@@ -47,6 +47,8 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/teams/{team}/members/{member}", teamMember, s.apiGetMember)
 	s.handle("PUT /api/v1/teams/{team}/members/{member}", teamLead, s.apiUpdateMember)
 	s.handle("DELETE /api/v1/teams/{team}/members/{member}", teamLead, s.apiDeleteMember)
+	s.handle("POST /api/v1/teams/{team}/imports", teamLead, s.apiImport)
+	s.handle("GET /api/v1/teams/{team}/imports", teamMember, s.apiListImports)
 	s.handle("GET /api/v1/tokens", signedIn, s.apiListTokens)
 	s.handle("POST /api/v1/tokens", signedIn, s.apiCreateToken)
 	s.handle("DELETE /api/v1/tokens/{id}", signedIn, s.apiRevokeToken)

@@ -11,7 +11,12 @@ import (
 // is skipped.
 const MaxHeader = 1 << 20
 
-const bufSize = 4 << 20
+// The window starts small, for small inputs, and grows to bufSize as a
+// large input streams through it.
+const (
+	bufStart = 64 << 10
+	bufSize  = 4 << 20
+)
 
 // ErrNotMbox means the input does not start with a "From " line.
 var ErrNotMbox = errors.New(`not an mbox file: it does not start with a "From " line`)
@@ -29,7 +34,7 @@ var ErrHeaderTooLong = fmt.Errorf("header block larger than %d bytes", MaxHeader
 // header block larger than MaxHeader, fn gets a nil header and
 // ErrHeaderTooLong. Split stops at the first error fn returns.
 func Split(r io.Reader, fn func(off int64, header []byte, herr error) error) error {
-	s := &splitter{r: r, buf: make([]byte, bufSize)}
+	s := &splitter{r: r, buf: make([]byte, bufStart)}
 	return s.run(fn)
 }
 
@@ -62,7 +67,7 @@ func (s *splitter) more(keep int64) bool {
 		s.n -= k
 		s.base = keep
 	}
-	if s.n == len(s.buf) {
+	if s.n == len(s.buf) || len(s.buf) < bufSize && s.base > int64(4*len(s.buf)) {
 		nb := make([]byte, 2*len(s.buf))
 		copy(nb, s.buf[:s.n])
 		s.buf = nb
