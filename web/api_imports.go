@@ -11,9 +11,11 @@ import (
 	"strings"
 
 	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/account"
 	"github.com/rhythm-team/rhythm/ingest"
 	"github.com/rhythm-team/rhythm/ingest/detect"
 	"github.com/rhythm-team/rhythm/store"
+	"github.com/rhythm-team/rhythm/team"
 )
 
 // DefaultMaxImport is the largest import upload accepted by default.
@@ -160,4 +162,81 @@ func (s *Server) apiListImports(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.json(w, http.StatusOK, map[string]any{"imports": imps})
+}
+
+// importsView is the data of the imports page.
+type importsView struct {
+	Team      team.Team
+	Imports   []store.Import
+	CanImport bool
+	Error     string
+}
+
+func (s *Server) importsPage(w http.ResponseWriter, r *http.Request, status int, errMsg string) {
+	t, err := s.db.Team(r.Context(), r.PathValue("team"))
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	imps, err := s.db.Imports(r.Context(), t.ID)
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	u, _ := currentUser(r)
+	ta, _ := teamAccess(r)
+	v := importsView{Team: t, Imports: imps, CanImport: u.Role == account.Admin || ta.IsLead, Error: errMsg}
+	s.render(w, r, status, "imports", "Imports · "+t.Name, v)
+}
+
+func (s *Server) uiImports(w http.ResponseWriter, r *http.Request) {
+	s.importsPage(w, r, http.StatusOK, "")
+}
+
+// uiImport stores the files of the upload form and shows the list.
+func (s *Server) uiImport(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	fail := func(err error) {
+		if rhythm.ErrorCode(err) == rhythm.EINTERNAL {
+			s.uiFail(w, r, err)
+			return
+		}
+		s.importsPage(w, r, ErrorStatus(rhythm.ErrorCode(err)), rhythm.ErrorMessage(err))
+	}
+	t, err := s.db.Team(ctx, r.PathValue("team"))
+	if err != nil {
+		fail(err)
+		return
+	}
+	dir, err := os.MkdirTemp("", "rhythm-upload-")
+	if err != nil {
+		fail(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	uploads, err := s.receiveUploads(w, r, dir)
+	if err != nil {
+		fail(err)
+		return
+	}
+	key, err := s.db.PseudonymKey(ctx)
+	if err != nil {
+		fail(err)
+		return
+	}
+	res, err := ingest.NewResolver(&t, key)
+	if err != nil {
+		fail(err)
+		return
+	}
+	for i, u := range uploads {
+		if _, err := s.importUpload(ctx, t.ID, res, u); err != nil {
+			if i > 0 {
+				err = withPrefix(err, fmt.Sprintf("%d earlier file(s) were imported; ", i))
+			}
+			fail(err)
+			return
+		}
+	}
+	http.Redirect(w, r, fmt.Sprintf("/teams/%d/imports", t.ID), http.StatusSeeOther)
 }

@@ -167,3 +167,28 @@ func TestImportUploadTooLarge(t *testing.T) {
 		t.Errorf("%d imports stored", i)
 	}
 }
+
+func TestImportsPage(t *testing.T) {
+	f := newSQLiteFixture(t)
+	page := fmt.Sprintf("/teams/%d/imports", f.teamA.ID)
+	w := f.upload(t, "lead", page, "file", "export.zip", string(slackZip(t, nil)))
+	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != page {
+		t.Fatalf("upload = %d → %q: %s", w.Code, w.Header().Get("Location"), w.Body)
+	}
+	w = f.request(t, "lead", "GET", page, nil, nil)
+	body := w.Body.String()
+	if w.Code != http.StatusOK || !strings.Contains(body, "export.zip") || !strings.Contains(body, "8 of 13") || !strings.Contains(body, "bot_message: 1") || !strings.Contains(body, `id="import"`) {
+		t.Errorf("page = %d:\n%s", w.Code, body)
+	}
+	w = f.request(t, "member", "GET", page, nil, nil)
+	if w.Code != http.StatusOK || strings.Contains(w.Body.String(), `id="import"`) {
+		t.Errorf("a member sees the upload form or no page: %d", w.Code)
+	}
+	w = f.upload(t, "lead", page, "file", "evil.zip", string(slackZip(t, map[string]string{"../x": "x"})))
+	if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "evil.zip: refused") {
+		t.Errorf("bad upload = %d:\n%s", w.Code, w.Body)
+	}
+	if i, _ := f.counts(t); i != 1 {
+		t.Errorf("%d imports, want 1", i)
+	}
+}

@@ -78,6 +78,8 @@ func (s *Server) routes() {
 	s.handle("GET /teams/{team}", teamMember, s.uiTeam)
 	s.handle("GET /teams/{team}/roster", teamLead, s.uiRoster)
 	s.handle("POST /teams/{team}/roster", teamLead, s.uiSaveRoster)
+	s.handle("GET /teams/{team}/imports", teamMember, s.uiImports)
+	s.handle("POST /teams/{team}/imports", teamLead, s.uiImport)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
