@@ -49,7 +49,10 @@ type Zip struct {
 }
 
 // OpenZip opens and checks the zip archive at path.
-func OpenZip(path string, lim Limits) (*Zip, error) {
+func OpenZip(path string, lim Limits) (*Zip, error) { return OpenZipAs(path, path, lim) }
+
+// OpenZipAs is OpenZip with another name for the archive in errors.
+func OpenZipAs(path, name string, lim Limits) (*Zip, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -59,7 +62,7 @@ func OpenZip(path string, lim Limits) (*Zip, error) {
 		f.Close()
 		return nil, err
 	}
-	z, err := NewZip(f, st.Size(), path, lim)
+	z, err := NewZip(f, st.Size(), name, lim)
 	if err != nil {
 		f.Close()
 		return nil, err

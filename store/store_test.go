@@ -28,6 +28,9 @@ func TestStore(t *testing.T) {
 			t.Run("two handles see each other's writes", func(t *testing.T) { testTwoHandles(t, d) })
 			t.Run("settings are set once", func(t *testing.T) { testSettings(t, d) })
 			t.Run("migrations are idempotent", func(t *testing.T) { testReopen(t, d) })
+			t.Run("interaction imports are atomic and idempotent", func(t *testing.T) { testImportInteractions(t, d) })
+			t.Run("no message content is stored", func(t *testing.T) { testNoContentStored(t, d) })
+			t.Run("pseudonym key is made once", func(t *testing.T) { testPseudonymKey(t, d) })
 		})
 	}
 }

@@ -47,6 +47,8 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/teams/{team}/members/{member}", teamMember, s.apiGetMember)
 	s.handle("PUT /api/v1/teams/{team}/members/{member}", teamLead, s.apiUpdateMember)
 	s.handle("DELETE /api/v1/teams/{team}/members/{member}", teamLead, s.apiDeleteMember)
+	s.handle("POST /api/v1/teams/{team}/imports", teamLead, s.apiImport)
+	s.handle("GET /api/v1/teams/{team}/imports", teamMember, s.apiListImports)
 	s.handle("GET /api/v1/tokens", signedIn, s.apiListTokens)
 	s.handle("POST /api/v1/tokens", signedIn, s.apiCreateToken)
 	s.handle("DELETE /api/v1/tokens/{id}", signedIn, s.apiRevokeToken)
@@ -76,6 +78,8 @@ func (s *Server) routes() {
 	s.handle("GET /teams/{team}", teamMember, s.uiTeam)
 	s.handle("GET /teams/{team}/roster", teamLead, s.uiRoster)
 	s.handle("POST /teams/{team}/roster", teamLead, s.uiSaveRoster)
+	s.handle("GET /teams/{team}/imports", teamMember, s.uiImports)
+	s.handle("POST /teams/{team}/imports", teamLead, s.uiImport)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

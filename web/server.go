@@ -20,6 +20,8 @@ import (
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/account"
+	"github.com/rhythm-team/rhythm/ingest"
+	"github.com/rhythm-team/rhythm/ingest/detect"
 	"github.com/rhythm-team/rhythm/store"
 )
 
@@ -43,6 +45,10 @@ type Config struct {
 	Now func() time.Time
 	// Demo, when set, offers one-click sign-in as this demo admin.
 	Demo *DemoLogin
+	// MaxImport limits import uploads; 0 means DefaultMaxImport.
+	MaxImport int64
+	// Calendar opens iCalendar files for imports; nil refuses them.
+	Calendar func(path, name string, res *ingest.Resolver) (detect.Source, error)
 }
 
 // DemoLogin is the demo admin that `serve --demo` creates.
@@ -58,7 +64,10 @@ type Server struct {
 	now     func() time.Time
 	demo    *DemoLogin
 	pages   map[string]*template.Template
-	handler http.Handler
+	// maxImport limits import uploads; calendar opens iCalendar files.
+	maxImport int64
+	calendar  func(path, name string, res *ingest.Resolver) (detect.Source, error)
+	handler   http.Handler
 	// routeList is every route with its access, in registration order.
 	routeList []route
 	mux       *http.ServeMux
@@ -72,6 +81,10 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
+	}
+	s.maxImport, s.calendar = cfg.MaxImport, cfg.Calendar
+	if s.maxImport <= 0 {
+		s.maxImport = DefaultMaxImport
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -44,16 +44,21 @@ type Export struct {
 // Open opens the export at path: a zip archive, checked against lim, or a
 // folder.
 func Open(p string, res *ingest.Resolver, lim ingest.Limits) (*Export, error) {
+	return OpenAs(p, p, res, lim)
+}
+
+// OpenAs is Open with another name for the export in errors.
+func OpenAs(p, name string, res *ingest.Resolver, lim ingest.Limits) (*Export, error) {
 	st, err := os.Stat(p)
 	if err != nil {
-		return nil, rhythm.Errorf(rhythm.EINVALID, "%s: %v", p, errors.Unwrap(err))
+		return nil, rhythm.Errorf(rhythm.EINVALID, "%s: %v", name, errors.Unwrap(err))
 	}
 	if st.IsDir() {
 		root, err := os.OpenRoot(p)
 		if err != nil {
 			return nil, err
 		}
-		e, err := New(root.FS(), p, res)
+		e, err := New(root.FS(), name, res)
 		if err != nil {
 			root.Close()
 			return nil, err
@@ -61,11 +66,11 @@ func Open(p string, res *ingest.Resolver, lim ingest.Limits) (*Export, error) {
 		e.closer = root
 		return e, nil
 	}
-	z, err := ingest.OpenZip(p, lim)
+	z, err := ingest.OpenZipAs(p, name, lim)
 	if err != nil {
 		return nil, err
 	}
-	e, err := New(z, p, res)
+	e, err := New(z, name, res)
 	if err != nil {
 		z.Close()
 		return nil, err
