@@ -233,7 +233,7 @@ func TestDuplicatesAndWindow(t *testing.T) {
 		a.Add(&in)
 	}
 	got := a.Counts()
-	want := InputCounts{Read: 4, Counted: 1, Skipped: map[string]int{skipDuplicate: 1, skipOutside: 1, skipNoTime: 1}}
+	want := InputCounts{Read: 4, Counted: 1, Skipped: map[string]int{skipDuplicate: 1, skipOutside: 1, skipNoTime: 1}, First: before.Start, Last: m.Start}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("counts (-want +got):\n%s", d)
 	}

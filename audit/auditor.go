@@ -44,6 +44,9 @@ type InputCounts struct {
 	Counted int `json:"counted"`
 	// Skipped counts interactions left out, by reason.
 	Skipped map[string]int `json:"skipped,omitempty"`
+	// First and Last are the earliest and latest start read.
+	First time.Time `json:"first,omitzero"`
+	Last  time.Time `json:"last,omitzero"`
 }
 
 func (c *InputCounts) skip(reason string) {
@@ -421,6 +424,12 @@ func (a *Auditor) Add(in *ingest.Interaction) {
 		a.counts.skip(skipNoTime)
 		return
 	}
+	if a.counts.First.IsZero() || in.Start.Before(a.counts.First) {
+		a.counts.First = in.Start.UTC()
+	}
+	if in.Start.After(a.counts.Last) {
+		a.counts.Last = in.Start.UTC()
+	}
 	mode := in.Mode
 	if mode == "" {
 		mode = ingest.ModeOf(in.Kind)
@@ -689,3 +698,9 @@ func (m *MeetingCounts) add(flags uint8) {
 
 // zoneNames returns the team's zones in order of first appearance.
 func (a *Auditor) zoneNames() []string { return slices.Clone(a.zones) }
+
+// Span returns the instants the audit looks at: interactions that start
+// outside [from, to) change nothing.
+func (a *Auditor) Span() (from, to time.Time) {
+	return time.Unix(a.lo, 0).UTC(), time.Unix(a.hiReply, 0).UTC()
+}

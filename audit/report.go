@@ -97,10 +97,13 @@ type ZoneGroup struct {
 	Figures
 }
 
-// SuppressedZone is a zone with too few people to show on its own.
+// SuppressedZone is a zone not shown on its own: it has too few people,
+// or it is pooled with such zones so that they cannot be worked out by
+// subtraction.
 type SuppressedZone struct {
 	Zone   string `json:"zone"`
 	People int    `json:"people"`
+	Reason string `json:"reason"`
 	// PooledInto names the group it is counted in, if any.
 	PooledInto string `json:"pooled_into,omitempty"`
 }
@@ -418,8 +421,8 @@ func (a *Auditor) summary(w *window, people bool) (Summary, []PersonReport) {
 }
 
 var (
-	focusEdges     = []float64{4, 8, 12, 16, 20}
-	focusLabels    = []string{"0", "0–4", "4–8", "8–12", "12–16", "16–20", "20+"}
+	focusEdges     = []float64{5, 10, 15, 20, 25, 30}
+	focusLabels    = []string{"0", "<5", "5–10", "10–15", "15–20", "20–25", "25–30", "30+"}
 	responseEdges  = []float64{1, 2, 4, 8, 16, 24, 48}
 	responseLabels = []string{"<1", "1–2", "2–4", "4–8", "8–16", "16–24", "24–48", "48+"}
 )
@@ -473,7 +476,7 @@ func (a *Auditor) zoneGroups(members []int32, minGroup int) ([]zoneGroup, []Supp
 			pool.zones = append(pool.zones, a.zones[z])
 			pool.zoneIDs = append(pool.zoneIDs, z)
 			pool.ids = append(pool.ids, ids...)
-			small = append(small, SuppressedZone{Zone: a.zones[z], People: len(ids)})
+			small = append(small, SuppressedZone{Zone: a.zones[z], People: len(ids), Reason: fmt.Sprintf("fewer than %d people", minGroup)})
 		}
 	}
 	order := func(gs []zoneGroup) {
@@ -490,7 +493,7 @@ func (a *Auditor) zoneGroups(members []int32, minGroup int) ([]zoneGroup, []Supp
 			pool.zones = append(pool.zones, last.zones...)
 			pool.zoneIDs = append(pool.zoneIDs, last.zoneIDs...)
 			pool.ids = append(pool.ids, last.ids...)
-			small = append(small, SuppressedZone{Zone: last.name, People: len(last.ids)})
+			small = append(small, SuppressedZone{Zone: last.name, People: len(last.ids), Reason: "pooled with smaller zones so that they cannot be worked out"})
 		}
 		if len(big) == 0 {
 			pool.name = "All zones"

@@ -31,6 +31,7 @@ func TestStore(t *testing.T) {
 			t.Run("interaction imports are atomic and idempotent", func(t *testing.T) { testImportInteractions(t, d) })
 			t.Run("no message content is stored", func(t *testing.T) { testNoContentStored(t, d) })
 			t.Run("pseudonym key is made once", func(t *testing.T) { testPseudonymKey(t, d) })
+			t.Run("saved audits", func(t *testing.T) { testSaveAudit(t, d) })
 		})
 	}
 }

@@ -80,6 +80,7 @@ flags win over the environment, which wins over the file.`,
 		a.userCommand(),
 		a.importCommand(),
 		a.genCommand(),
+		a.auditCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)

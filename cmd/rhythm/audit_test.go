@@ -1,0 +1,105 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rhythm-team/rhythm/audit"
+)
+
+func TestAuditGenerated(t *testing.T) {
+	dir, db := genTeam(t)
+	slackZip, mbox := filepath.Join(dir, "slack-export.zip"), filepath.Join(dir, "mail.mbox")
+	roster := filepath.Join(dir, "team.yaml")
+	out := filepath.Join(dir, "audit.json")
+	code, _, errs := runCLI(t, "", "audit", "--roster", roster, "--slack", slackZip, "--mbox", mbox,
+		"--from", "2026-02-02", "--to", "2026-02-15", "--format", "json", "--out", out)
+	if code != 0 {
+		t.Fatalf("audit exit %d: %s", code, errs)
+	}
+	if !strings.HasPrefix(errs, "wrote "+out+": 2026-02-02 to 2026-02-15, 12 people") {
+		t.Errorf("stderr = %q", errs)
+	}
+	var rep audit.Report
+	b, _ := os.ReadFile(out)
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Current.Team.Suppressed || rep.Current.Team.PersonWeeks == 0 || rep.Current.Team.Messages == 0 || len(rep.Current.Weeks) != 2 || rep.MinGroup != 5 && rep.MinGroup != 3 {
+		t.Errorf("report: %+v", rep.Current.Team)
+	}
+
+	// The same from stored imports, saved for the web pages, as CSV on stdout.
+	if code, _, errs := runCLI(t, "", "import", "--team", "Acme Engineering", "--db", db, slackZip, mbox); code != 0 {
+		t.Fatalf("import exit %d: %s", code, errs)
+	}
+	code, csv, errs := runCLI(t, "", "audit", "--team", "Acme Engineering", "--db", db, "--from", "2026-02-02", "--to", "2026-02-15",
+		"--format", "csv", "--save")
+	if code != 0 {
+		t.Fatalf("stored audit exit %d: %s", code, errs)
+	}
+	if !strings.HasPrefix(csv, "section,period,group,metric,value,note\n") || !strings.Contains(errs, `saved audit 1 of team "Acme Engineering"`) {
+		t.Errorf("stored audit: stdout %.80q…, stderr %q", csv, errs)
+	}
+	if !strings.Contains(csv, "current,2026-02-02..2026-02-15,Acme Engineering,messages,") {
+		t.Errorf("CSV has no team messages row")
+	}
+
+	// HTML with a baseline period.
+	code, html, errs := runCLI(t, "", "audit", "--roster", roster, "--slack", slackZip, "--from", "2026-02-09", "--to", "2026-02-15",
+		"--compare-from", "2026-02-02", "--compare-to", "2026-02-08")
+	if code != 0 {
+		t.Fatalf("html audit exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"<!doctype html>", `id="chart-weekly"`, `id="chart-burden"`, `id="deltas"`, "compared with 2026-02-02 to 2026-02-08"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("HTML lacks %q", want)
+		}
+	}
+}
+
+func TestAuditBadInput(t *testing.T) {
+	dir, db := genTeam(t)
+	roster := filepath.Join(dir, "team.yaml")
+	slackZip, mbox := filepath.Join(dir, "slack-export.zip"), filepath.Join(dir, "mail.mbox")
+	empty := filepath.Join(dir, "empty.mbox")
+	os.WriteFile(empty, nil, 0o644)
+	window := []string{"--from", "2026-02-02", "--to", "2026-02-15"}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"from after to", []string{"--roster", roster, "--slack", slackZip, "--from", "2026-03-01", "--to", "2026-02-01"}, "--from 2026-03-01 is after --to 2026-02-01"},
+		{"no from", []string{"--roster", roster, "--slack", slackZip, "--to", "2026-02-01"}, "--from is required"},
+		{"bad date", []string{"--roster", roster, "--slack", slackZip, "--from", "2026-02-30", "--to", "2026-03-01"}, `--from: "2026-02-30" is not a date`},
+		{"unknown team", append([]string{"--team", "Nobody", "--db", db}, window...), `--team: no team "Nobody"`},
+		{"no roster", append([]string{"--slack", slackZip}, window...), "--roster or --team is required"},
+		{"roster and team", append([]string{"--roster", roster, "--team", "x", "--slack", slackZip}, window...), "either --roster or --team"},
+		{"no inputs", append([]string{"--roster", roster}, window...), "no inputs: give --calendar, --slack, --mbox or --csv"},
+		{"empty mbox", append([]string{"--roster", roster, "--mbox", empty}, window...), "empty.mbox"},
+		{"missing file", append([]string{"--roster", roster, "--mbox", filepath.Join(dir, "nope.mbox")}, window...), "nope.mbox"},
+		{"wrong kind", append([]string{"--roster", roster, "--slack", mbox}, window...), "--slack " + mbox + ": this is an mbox mailbox, not a Slack export"},
+		{"nothing in the window", []string{"--roster", roster, "--slack", slackZip, "--from", "2025-01-01", "--to", "2025-01-31"}, "none of the"},
+		{"stored team without imports", append([]string{"--team", "Acme Engineering", "--db", db}, window...), "has no stored imports"},
+		{"min group below 3", append([]string{"--roster", roster, "--slack", slackZip, "--min-group", "2"}, window...), "--min-group 2: groups of fewer than 3"},
+		{"unknown format", append([]string{"--roster", roster, "--slack", slackZip, "--format", "xml"}, window...), `--format: "xml" is not html, json or csv`},
+		{"compare half given", append([]string{"--roster", roster, "--slack", slackZip, "--compare-from", "2026-01-01"}, window...), "--compare-from and --compare-to go together"},
+		{"bad cost", append([]string{"--roster", roster, "--slack", slackZip, "--chat-minutes", "0"}, window...), "--chat-minutes must be more than 0"},
+		{"save without stored team", append([]string{"--roster", filepath.Join("..", "..", "demo", "team.yaml"), "--slack", slackZip, "--save", "--db", db}, window...), "--save: team"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := runCLI(t, "", append([]string{"audit"}, tt.args...)...)
+			if code != 2 || !strings.Contains(errs, tt.want) || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
+				t.Errorf("exit %d, stderr %q; want 2 and one line with %q", code, errs, tt.want)
+			}
+			if out != "" {
+				t.Errorf("stdout %.100q, want nothing", out)
+			}
+		})
+	}
+}
