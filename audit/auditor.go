@@ -113,6 +113,18 @@ type window struct {
 	ds     [][]dayState
 	ahHour [][24]uint32 // per person: after-hours messages by local hour
 	meet   MeetingCounts
+	// counted counts the interactions that entered the window's figures;
+	// last is the serial of the last one.
+	counted int
+	last    uint32
+}
+
+// mark counts interaction serial for the window, once.
+func (w *window) mark(serial uint32) {
+	if w.last != serial {
+		w.last = serial
+		w.counted++
+	}
 }
 
 // dayState is one local day of one person: when it starts, the working
@@ -520,6 +532,7 @@ func (a *Auditor) addSync(in *ingest.Interaction) {
 	for _, w := range a.wins {
 		if s >= w.utcS && s < w.utcE {
 			w.meet.add(flags)
+			w.mark(a.serial)
 		}
 	}
 }
@@ -553,6 +566,7 @@ func (a *Auditor) addAsync(in *ingest.Interaction) {
 					continue
 				}
 				counted = true
+				w.mark(a.serial)
 				off := !w.working(p, author, d, t)
 				c := &w.ds[author][d]
 				if email {
@@ -580,6 +594,7 @@ func (a *Auditor) addAsync(in *ingest.Interaction) {
 			for _, w := range a.wins {
 				if d := w.day(i, t); d >= 0 {
 					w.ds[i][d].received++
+					w.mark(a.serial)
 					counted = true
 				}
 			}

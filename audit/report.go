@@ -42,6 +42,8 @@ type NormsUsed struct {
 // Summary holds the figures of one period.
 type Summary struct {
 	Window Window `json:"window"`
+	// Interactions counts the interactions that entered the figures.
+	Interactions int `json:"interactions"`
 	// Team are the figures of everyone on the team during the period.
 	Team Figures `json:"team"`
 	// Meetings counts distinct meetings; empty when the team is suppressed.
@@ -228,7 +230,9 @@ func (a *Auditor) Result() *Result {
 		rep.Compare = &c
 		base, _ := a.summary(a.wins[1], false)
 		rep.Baseline = &base
-		rep.Deltas = deltas(&rep.Current.Team, &base.Team)
+		if base.Interactions > 0 && rep.Current.Interactions > 0 {
+			rep.Deltas = deltas(&rep.Current.Team, &base.Team)
+		}
 	}
 	rep.TeamFigures = teamFigures(&rep.Current)
 	rep.Findings = findings(rep)
@@ -258,7 +262,7 @@ func teamFigures(s *Summary) TeamFigures {
 // when people is set.
 func (a *Auditor) summary(w *window, people bool) (Summary, []PersonReport) {
 	pws, heat, replies := a.weeks(w)
-	s := Summary{Window: w.w, Weeks: []Week{}, Zones: []ZoneGroup{}, Heat: []HeatRow{}}
+	s := Summary{Window: w.w, Interactions: w.counted, Weeks: []Week{}, Zones: []ZoneGroup{}, Heat: []HeatRow{}}
 	minGroup := a.cfg.MinGroup
 
 	// Who was on the team during the window, and their totals.

@@ -33,6 +33,7 @@ func (s *Server) handle(pattern string, a access, h http.HandlerFunc) {
 func (s *Server) routes() {
 	static, _ := fs.Sub(staticFS, "static")
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	s.handle("GET /static/report.css", public, s.reportCSS)
 	s.handle("GET /healthz", public, s.healthz)
 
 	// JSON API.
@@ -49,6 +50,8 @@ func (s *Server) routes() {
 	s.handle("DELETE /api/v1/teams/{team}/members/{member}", teamLead, s.apiDeleteMember)
 	s.handle("POST /api/v1/teams/{team}/imports", teamLead, s.apiImport)
 	s.handle("GET /api/v1/teams/{team}/imports", teamMember, s.apiListImports)
+	s.handle("GET /api/v1/teams/{team}/audit", teamMember, s.apiGetAudit)
+	s.handle("GET /api/v1/me/audit", signedIn, s.apiMyAudit)
 	s.handle("GET /api/v1/tokens", signedIn, s.apiListTokens)
 	s.handle("POST /api/v1/tokens", signedIn, s.apiCreateToken)
 	s.handle("DELETE /api/v1/tokens/{id}", signedIn, s.apiRevokeToken)
@@ -80,6 +83,9 @@ func (s *Server) routes() {
 	s.handle("POST /teams/{team}/roster", teamLead, s.uiSaveRoster)
 	s.handle("GET /teams/{team}/imports", teamMember, s.uiImports)
 	s.handle("POST /teams/{team}/imports", teamLead, s.uiImport)
+	s.handle("GET /teams/{team}/audit", teamMember, s.uiAudit)
+	s.handle("POST /teams/{team}/audit", teamLead, s.uiRunAudit)
+	s.handle("GET /me/week", signedIn, s.uiMyWeek)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

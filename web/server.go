@@ -22,6 +22,7 @@ import (
 	"github.com/rhythm-team/rhythm/account"
 	"github.com/rhythm-team/rhythm/ingest"
 	"github.com/rhythm-team/rhythm/ingest/detect"
+	"github.com/rhythm-team/rhythm/report"
 	"github.com/rhythm-team/rhythm/store"
 )
 
@@ -115,10 +116,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) parseTemplates() error {
-	funcs := template.FuncMap{
+	funcs := report.Funcs()
+	for k, f := range (template.FuncMap{
 		"lower": strings.ToLower,
 		"roles": func() []string { return []string{"admin", "lead", "member"} },
 		"has":   slices.Contains[[]int64],
+	}) {
+		funcs[k] = f
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
@@ -135,6 +139,9 @@ func (s *Server) parseTemplates() error {
 			continue
 		}
 		t, err := template.Must(layout.Clone()).ParseFS(templateFS, name)
+		if err == nil {
+			err = report.AddBody(t)
+		}
 		if err != nil {
 			return fmt.Errorf("template %s: %w", base, err)
 		}

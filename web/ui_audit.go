@@ -1,0 +1,220 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/account"
+	"github.com/rhythm-team/rhythm/audit"
+	"github.com/rhythm-team/rhythm/ingest"
+	"github.com/rhythm-team/rhythm/report"
+	"github.com/rhythm-team/rhythm/store"
+	"github.com/rhythm-team/rhythm/team"
+)
+
+// auditView is the team's audit page: the latest saved audit's group
+// report, and for leads the form that runs a new one.
+type auditView struct {
+	Team   team.Team
+	Info   *store.AuditInfo
+	View   *report.View
+	CanRun bool
+	// Form holds the run form's fields: from, to, compare_from, compare_to.
+	Form  map[string]string
+	Error string
+}
+
+// reportCSS serves the style sheet of audit reports.
+func (s *Server) reportCSS(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Write([]byte(report.CSS()))
+}
+
+func (s *Server) uiAudit(w http.ResponseWriter, r *http.Request) {
+	s.auditPage(w, r, http.StatusOK, nil, "")
+}
+
+// auditPage renders the audit page with form values and an error message.
+func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, status int, form map[string]string, errMsg string) {
+	ctx := r.Context()
+	t, err := s.db.Team(ctx, r.PathValue("team"))
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	u, _ := currentUser(r)
+	ta, _ := teamAccess(r)
+	v := auditView{Team: t, CanRun: u.Role == account.Admin || ta.IsLead, Form: form, Error: errMsg}
+	info, rep, err := s.db.LatestAudit(ctx, t.ID)
+	switch rhythm.ErrorCode(err) {
+	case "":
+		v.Info = &info
+		v.View = report.NewView(&rep)
+	case rhythm.ENOTFOUND:
+	default:
+		s.uiFail(w, r, err)
+		return
+	}
+	if v.Form == nil {
+		v.Form = defaultAuditForm(s.now(), v.Info)
+	}
+	s.render(w, r, status, "audit", "Audit · "+t.Name, v)
+}
+
+// defaultAuditForm proposes the window of the last audit, or the thirteen
+// full weeks before today.
+func defaultAuditForm(now time.Time, last *store.AuditInfo) map[string]string {
+	if last != nil {
+		return map[string]string{"from": last.Window.From.String(), "to": last.Window.To.String()}
+	}
+	today := now.UTC().Truncate(24 * time.Hour)
+	end := today.AddDate(0, 0, -int(today.Weekday())) // last Sunday
+	if today.Weekday() == time.Sunday {
+		end = today.AddDate(0, 0, -7)
+	}
+	start := end.AddDate(0, 0, -7*13+1)
+	return map[string]string{"from": start.Format(time.DateOnly), "to": end.Format(time.DateOnly)}
+}
+
+// uiRunAudit audits the team's stored imports over the form's period,
+// saves the result and shows it.
+func (s *Server) uiRunAudit(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.auditPage(w, r, http.StatusBadRequest, nil, "reading the form: "+err.Error())
+		return
+	}
+	form := map[string]string{}
+	for _, k := range []string{"from", "to", "compare_from", "compare_to"} {
+		form[k] = strings.TrimSpace(r.PostFormValue(k))
+	}
+	cfg, err := auditConfig(form)
+	if err == nil {
+		var t team.Team
+		if t, err = s.db.Team(r.Context(), r.PathValue("team")); err == nil {
+			_, err = s.runStoredAudit(r.Context(), &t, cfg)
+		}
+	}
+	if err != nil {
+		if rhythm.ErrorCode(err) == rhythm.EINTERNAL {
+			s.uiFail(w, r, err)
+			return
+		}
+		s.auditPage(w, r, ErrorStatus(rhythm.ErrorCode(err)), form, rhythm.ErrorMessage(err))
+		return
+	}
+	http.Redirect(w, r, "/teams/"+r.PathValue("team")+"/audit", http.StatusSeeOther)
+}
+
+// auditConfig reads the period fields of the run form.
+func auditConfig(form map[string]string) (audit.Config, error) {
+	var cfg audit.Config
+	for _, f := range []struct {
+		key, label string
+		dst        *team.Date
+	}{{"from", "From", &cfg.Window.From}, {"to", "To", &cfg.Window.To}, {"compare_from", "Compare from", &cfg.Compare.From}, {"compare_to", "Compare to", &cfg.Compare.To}} {
+		if form[f.key] == "" {
+			continue
+		}
+		d, err := team.ParseDate(form[f.key])
+		if err != nil {
+			return cfg, rhythm.Errorf(rhythm.EINVALID, "%s: %v", f.label, err)
+		}
+		*f.dst = d
+	}
+	if cfg.Compare.From.IsZero() != cfg.Compare.To.IsZero() {
+		return cfg, rhythm.Errorf(rhythm.EINVALID, "Compare from and Compare to go together")
+	}
+	return cfg, nil
+}
+
+// runStoredAudit audits the team's stored imports and saves the result.
+func (s *Server) runStoredAudit(ctx context.Context, t *team.Team, cfg audit.Config) (int64, error) {
+	a, err := audit.New(t, cfg)
+	if err != nil {
+		return 0, err
+	}
+	from, to := a.Span()
+	if err := s.db.Interactions(ctx, t.ID, from, to, func(in ingest.Interaction) error {
+		a.Add(&in)
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	if c := a.Counts(); c.Counted == 0 {
+		return 0, rhythm.Errorf(rhythm.EINVALID, "no imported meetings or messages of team %q fall in %s to %s; import files first or choose other dates", t.Name, cfg.Window.From, cfg.Window.To)
+	}
+	return s.db.SaveAudit(ctx, t.ID, a.Result())
+}
+
+// apiGetAudit answers the team's latest saved audit report (group
+// figures only).
+func (s *Server) apiGetAudit(w http.ResponseWriter, r *http.Request) {
+	ta, _ := teamAccess(r)
+	info, rep, err := s.db.LatestAudit(r.Context(), ta.TeamID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.json(w, http.StatusOK, struct {
+		store.AuditInfo
+		Report audit.Report `json:"report"`
+	}{info, rep})
+}
+
+// myWeek is one team's part of the "my week" page.
+type myWeek struct {
+	store.PersonAudit
+	// Latest is the last week with working time; Team holds the team's
+	// group figures for comparison, when the team's report shows them.
+	Latest *audit.Week
+	Team   *audit.Figures
+	Charts report.Charts
+}
+
+func (s *Server) myWeeks(ctx context.Context, u account.User) ([]myWeek, error) {
+	mine, err := s.db.PersonAudits(ctx, u.Email)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]myWeek, 0, len(mine))
+	for _, pa := range mine {
+		mw := myWeek{PersonAudit: pa, Charts: report.PersonCharts(&pa.Person)}
+		for i := len(pa.Person.Weeks) - 1; i >= 0; i-- {
+			if pa.Person.Weeks[i].PersonWeeks > 0 {
+				mw.Latest = &pa.Person.Weeks[i]
+				break
+			}
+		}
+		if info, rep, err := s.db.LatestAudit(ctx, pa.TeamID); err == nil && info.ID == pa.ID && !rep.Current.Team.Suppressed {
+			mw.Team = &rep.Current.Team
+		}
+		out = append(out, mw)
+	}
+	return out, nil
+}
+
+// uiMyWeek shows the signed-in person their own figures: nobody else's.
+func (s *Server) uiMyWeek(w http.ResponseWriter, r *http.Request) {
+	u, _ := currentUser(r)
+	weeks, err := s.myWeeks(r.Context(), u)
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "myweek", "My week", weeks)
+}
+
+// apiMyAudit answers the signed-in person's own figures.
+func (s *Server) apiMyAudit(w http.ResponseWriter, r *http.Request) {
+	u, _ := currentUser(r)
+	mine, err := s.db.PersonAudits(r.Context(), u.Email)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.json(w, http.StatusOK, mine)
+}
