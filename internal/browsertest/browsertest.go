@@ -102,3 +102,21 @@ func Text(ctx context.Context, sel string) (string, error) {
 	err := chromedp.Run(ctx, chromedp.Text(sel, &s, chromedp.ByQuery, chromedp.NodeVisible))
 	return s, err
 }
+
+// Chart is what a page shows of one SVG chart.
+type Chart struct {
+	ID     string  `json:"id"`
+	Width  float64 `json:"width"`  // drawn width, in CSS pixels
+	Height float64 `json:"height"` // drawn height, in CSS pixels
+	Marks  int     `json:"marks"`  // rect, path and circle elements: bars, cells, lines, dots
+}
+
+// Charts returns the charts (svg.chart elements) on the current page.
+func Charts(ctx context.Context) ([]Chart, error) {
+	var cs []Chart
+	err := chromedp.Run(ctx, chromedp.Evaluate(`Array.from(document.querySelectorAll("svg.chart")).map(s => {
+		const r = s.getBoundingClientRect();
+		return {id: s.id, width: r.width, height: r.height, marks: s.querySelectorAll("rect, path, circle").length};
+	})`, &cs))
+	return cs, err
+}
