@@ -314,3 +314,18 @@ func TestNoPanics(t *testing.T) {
 		t.Errorf("read %d, want 20000", res.Report.Input.Read)
 	}
 }
+
+func TestResultTwice(t *testing.T) {
+	a, err := New(mustTeam(t, fixtureRoster), fixtureConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins := fixture()
+	for k := range ins {
+		a.Add(&ins[k])
+	}
+	first, second := a.Result(), a.Result()
+	if d := cmp.Diff(first.Report, second.Report); d != "" {
+		t.Errorf("second result differs (-first +second):\n%s", d)
+	}
+}

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"hash/maphash"
+	"math/bits"
 	"maps"
 	"slices"
 	"strings"
@@ -33,6 +34,8 @@ type Auditor struct {
 	stamp     []uint32 // per person: the serial of the last interaction counted for them
 	serial    uint32
 	seed      maphash.Seed
+	lastSrc   ingest.Source // the source of the last key, and its hash
+	srcHash   uint64
 	counts    InputCounts
 }
 
@@ -406,12 +409,10 @@ func (a *Auditor) identify(id string) (who, int32) {
 
 // key hashes a source and an identifier into a map key.
 func (a *Auditor) key(src ingest.Source, id string) uint64 {
-	var h maphash.Hash
-	h.SetSeed(a.seed)
-	h.WriteString(string(src))
-	h.WriteByte(0)
-	h.WriteString(id)
-	return h.Sum64()
+	if src != a.lastSrc {
+		a.lastSrc, a.srcHash = src, bits.RotateLeft64(maphash.String(a.seed, string(src)), 31)
+	}
+	return maphash.String(a.seed, id) ^ a.srcHash
 }
 
 // fresh reports whether person i has not been counted yet for the current

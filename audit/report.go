@@ -205,7 +205,7 @@ func (r *Result) People() []PersonReport { return slices.Clone(r.people) }
 // Result computes the audit's figures from everything added so far.
 func (a *Auditor) Result() *Result {
 	a.sortMeetings()
-	a.collectResponses()
+	responses := a.collectResponses()
 	res := &Result{}
 	rep := &res.Report
 	n := a.team.Norms
@@ -223,12 +223,12 @@ func (a *Auditor) Result() *Result {
 		Definitions: Definitions(a.cfg.Costs),
 	}
 	var people []PersonReport
-	rep.Current, people = a.summary(a.wins[0], true)
+	rep.Current, people = a.summary(a.wins[0], responses, true)
 	res.people = people
 	if len(a.wins) > 1 {
 		c := a.cfg.Compare
 		rep.Compare = &c
-		base, _ := a.summary(a.wins[1], false)
+		base, _ := a.summary(a.wins[1], responses, false)
 		rep.Baseline = &base
 		if base.Interactions > 0 && rep.Current.Interactions > 0 {
 			rep.Deltas = deltas(&rep.Current.Team, &base.Team)
@@ -260,8 +260,8 @@ func teamFigures(s *Summary) TeamFigures {
 
 // summary computes the figures of window w, and each person's own report
 // when people is set.
-func (a *Auditor) summary(w *window, people bool) (Summary, []PersonReport) {
-	pws, heat, replies := a.weeks(w)
+func (a *Auditor) summary(w *window, responses []response, people bool) (Summary, []PersonReport) {
+	pws, heat, replies := a.weeks(w, responses)
 	s := Summary{Window: w.w, Interactions: w.counted, Weeks: []Week{}, Zones: []ZoneGroup{}, Heat: []HeatRow{}}
 	minGroup := a.cfg.MinGroup
 
@@ -280,7 +280,9 @@ func (a *Auditor) summary(w *window, people bool) (Summary, []PersonReport) {
 			members = append(members, int32(i))
 		}
 	}
+	nWeeks := (w.w.Days() + 6) / 7
 	byPerson := make([][]*firstReply, len(a.ppl))
+	byWeek := make([][]*firstReply, nWeeks)
 	for k := range replies {
 		r := &replies[k]
 		byPerson[r.p] = append(byPerson[r.p], r)
@@ -308,14 +310,13 @@ func (a *Auditor) summary(w *window, people bool) (Summary, []PersonReport) {
 			m := a.ppl[i].m
 			g, r := group([]int32{i})
 			pr := PersonReport{Email: m.Email, Name: m.Name, Zone: m.Zone, Window: w.w, Total: figures(1, g, r, a.cfg.Costs)}
+			perWeek := make([][]*firstReply, nWeeks)
+			for _, x := range r {
+				perWeek[x.wk] = append(perWeek[x.wk], x)
+			}
 			for k := range pws[i] {
 				wk := weekOf(k)
-				var rk []*firstReply
-				for _, x := range r {
-					if int(x.wk) == k {
-						rk = append(rk, x)
-					}
-				}
+				rk := perWeek[k]
 				n := 0
 				if pws[i][k].active() {
 					n = 1
@@ -332,6 +333,9 @@ func (a *Auditor) summary(w *window, people bool) (Summary, []PersonReport) {
 		return s, reports
 	}
 	all, allReplies := group(members)
+	for _, r := range allReplies {
+		byWeek[r.wk] = append(byWeek[r.wk], r)
+	}
 	s.Team = figures(len(members), all, allReplies, a.cfg.Costs)
 	s.Meetings = w.meet
 	s.OverlapHours = round(a.overlap(w, members), 2)
@@ -345,19 +349,14 @@ func (a *Auditor) summary(w *window, people bool) (Summary, []PersonReport) {
 	s.Fairness.TopFifthShare = round(topShare(off, 0.2), 3)
 
 	// Team-weeks.
-	for k := range (w.w.Days() + 6) / 7 {
+	for k := range nWeeks {
 		var g []*personWeek
-		var r []*firstReply
+		r := byWeek[k]
 		n := 0
 		for _, i := range members {
 			if pws[i][k].active() {
 				n++
 				g = append(g, &pws[i][k])
-			}
-		}
-		for j := range allReplies {
-			if int(allReplies[j].wk) == k {
-				r = append(r, allReplies[j])
 			}
 		}
 		wk := weekOf(k)

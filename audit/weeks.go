@@ -36,9 +36,9 @@ type firstReply struct {
 	within, withinWall bool
 }
 
-// people computes every person's weeks in window w, the after-hours
+// weeks computes every person's weeks in window w, the after-hours
 // meeting time of each by local hour, and the first replies.
-func (a *Auditor) weeks(w *window) (pws [][]personWeek, heat [][24]int64, replies []firstReply) {
+func (a *Auditor) weeks(w *window, responses []response) (pws [][]personWeek, heat [][24]int64, replies []firstReply) {
 	pws = make([][]personWeek, len(a.ppl))
 	heat = make([][24]int64, len(a.ppl))
 	for i := range a.ppl {
@@ -48,7 +48,7 @@ func (a *Auditor) weeks(w *window) (pws [][]personWeek, heat [][24]int64, replie
 	if window <= 0 {
 		window = int64(24 * time.Hour / time.Second)
 	}
-	for _, r := range a.responses {
+	for _, r := range responses {
 		if fr, ok := a.firstReply(w, r, window); ok {
 			replies = append(replies, fr)
 		}
@@ -249,8 +249,10 @@ func (a *Auditor) sortMeetings() {
 	}
 }
 
-// collectResponses turns the threads into first replies by members.
-func (a *Auditor) collectResponses() {
+// collectResponses returns the first replies by members: those of
+// direct conversations and those of threads.
+func (a *Auditor) collectResponses() []response {
+	out := slices.Clip(a.responses)
 	for k := range a.threads.n {
 		th := a.threads.at(k)
 		t, by, ok := th.firstAnswer()
@@ -258,10 +260,8 @@ func (a *Auditor) collectResponses() {
 			continue
 		}
 		if i := by.member(); i >= 0 {
-			a.responses = append(a.responses, response{msg: th.root, reply: t, by: i})
+			out = append(out, response{msg: th.root, reply: t, by: i})
 		}
 	}
-	slices.SortFunc(a.responses, func(x, y response) int {
-		return cmp.Or(cmp.Compare(x.msg, y.msg), cmp.Compare(x.reply, y.reply), cmp.Compare(x.by, y.by))
-	})
+	return out
 }
