@@ -2,8 +2,8 @@ package audit
 
 import (
 	"hash/maphash"
-	"math/bits"
 	"maps"
+	"math/bits"
 	"slices"
 	"strings"
 	"time"

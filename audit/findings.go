@@ -72,8 +72,11 @@ func findings(r *Report) []Finding {
 		slices.SortStableFunc(zs, func(x, y ZoneGroup) int { return cmp.Compare(y.BurdenIndex, x.BurdenIndex) })
 		z := zs[0]
 		who := z.Name + " members"
-		if z.Name == "Other zones" {
+		switch {
+		case z.Name == "Other zones":
 			who = "Members in " + zoneList(z.Zones)
+		case len(z.Zones) > 1:
+			who = "Members in " + z.Name
 		}
 		add("zone_burden", level(z.BurdenIndex, 1.3, 2), z.ShareOfAfterHoursMeetings, "share",
 			"Rotate the times of recurring cross-zone meetings (rhythm schedule --weekly) or make them async.",
@@ -100,7 +103,13 @@ func findings(r *Report) []Finding {
 	// What changed since the baseline.
 	if r.Baseline != nil {
 		for _, d := range r.Deltas {
-			if math.Abs(d.ChangePct) < 10 || d.Better == "" {
+			small := math.Abs(d.ChangePct) < 10
+			change := fmt.Sprintf("%+.0f%%", d.ChangePct)
+			if d.Unit == "share" {
+				small = math.Abs(d.Change) < 0.05
+				change = fmt.Sprintf("%+.0f pts", d.Change*100)
+			}
+			if small || d.Better == "" {
 				continue
 			}
 			better := (d.Change > 0) == (d.Better == "up")
@@ -113,7 +122,7 @@ func findings(r *Report) []Finding {
 				verb = "rose"
 			}
 			add("change_"+d.Metric, lvl, d.ChangePct, "pct", "",
-				"%s %s from %s to %s (%+.0f%%) since %s.", d.Label, verb, value(d.Baseline, d.Unit), value(d.Current, d.Unit), d.ChangePct, r.Compare)
+				"%s %s from %s to %s (%s) since %s.", d.Label, verb, value(d.Baseline, d.Unit), value(d.Current, d.Unit), change, r.Compare)
 		}
 	}
 	rank := map[string]int{LevelAct: 0, LevelWatch: 1, LevelOK: 2}

@@ -3,6 +3,7 @@ package audit
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -369,7 +370,7 @@ func (a *Auditor) summary(w *window, responses []response, people bool) (Summary
 	}
 
 	// Zone groups.
-	groups, small := a.zoneGroups(members, minGroup)
+	groups, small := a.zoneGroups(members, minGroup, w.w.From.In(time.UTC).AddDate(0, 0, w.w.Days()/2))
 	s.SuppressedZones = small
 	var teamOff, teamAfterMsgs, teamReplies int64
 	for _, i := range members {
@@ -459,60 +460,101 @@ type zoneGroup struct {
 }
 
 // zoneGroups puts members into zone groups: a zone with at least minGroup
-// people is its own group; smaller zones are pooled into "Other zones",
-// and when the pool is still too small, into the smallest group beside it,
-// so that no group is below minGroup and no small group can be worked out
-// by subtraction from the team's figures.
-func (a *Auditor) zoneGroups(members []int32, minGroup int) ([]zoneGroup, []SuppressedZone) {
+// people is its own group; smaller zones are pooled by region (Americas,
+// Europe & Africa, Asia & Pacific, by UTC offset at t), regions still too
+// small into "Other zones", and when that pool is too small as well, into
+// the smallest group beside it, so that no group is below minGroup and no
+// small group can be worked out by subtraction from the team's figures.
+func (a *Auditor) zoneGroups(members []int32, minGroup int, t time.Time) ([]zoneGroup, []SuppressedZone) {
 	byZone := map[int32][]int32{}
 	for _, i := range members {
 		z := a.ppl[i].zone
 		byZone[z] = append(byZone[z], i)
 	}
-	var big []zoneGroup
-	var pool zoneGroup
+	zones := slices.Sorted(maps.Keys(byZone))
+	var groups []zoneGroup
+	pools := map[string]*zoneGroup{}
 	var small []SuppressedZone
-	for z, ids := range byZone {
+	add := func(g *zoneGroup, o zoneGroup) {
+		g.zones = append(g.zones, o.zones...)
+		g.zoneIDs = append(g.zoneIDs, o.zoneIDs...)
+		g.ids = append(g.ids, o.ids...)
+	}
+	for _, z := range zones {
+		ids := byZone[z]
+		g := zoneGroup{name: a.zones[z], zones: []string{a.zones[z]}, zoneIDs: []int32{z}, ids: ids}
 		if len(ids) >= minGroup {
-			big = append(big, zoneGroup{name: a.zones[z], zones: []string{a.zones[z]}, zoneIDs: []int32{z}, ids: ids})
+			groups = append(groups, g)
+			continue
+		}
+		r := region(a.ppl[ids[0]].loc, t)
+		if pools[r] == nil {
+			pools[r] = &zoneGroup{name: r}
+		}
+		add(pools[r], g)
+		small = append(small, SuppressedZone{Zone: a.zones[z], People: len(ids), Reason: fmt.Sprintf("fewer than %d people", minGroup)})
+	}
+	rest := zoneGroup{name: "Other zones"}
+	for _, r := range slices.Sorted(maps.Keys(pools)) {
+		if p := pools[r]; len(p.ids) >= minGroup {
+			groups = append(groups, *p)
 		} else {
-			pool.zones = append(pool.zones, a.zones[z])
-			pool.zoneIDs = append(pool.zoneIDs, z)
-			pool.ids = append(pool.ids, ids...)
-			small = append(small, SuppressedZone{Zone: a.zones[z], People: len(ids), Reason: fmt.Sprintf("fewer than %d people", minGroup)})
+			add(&rest, *p)
 		}
 	}
-	order := func(gs []zoneGroup) {
-		slices.SortFunc(gs, func(x, y zoneGroup) int {
-			return cmp.Or(cmp.Compare(len(y.ids), len(x.ids)), strings.Compare(x.name, y.name))
-		})
+	bySize := func(x, y zoneGroup) int {
+		return cmp.Or(cmp.Compare(len(y.ids), len(x.ids)), strings.Compare(x.name, y.name))
 	}
-	order(big)
-	if len(pool.ids) > 0 {
-		pool.name = "Other zones"
-		if len(pool.ids) < minGroup && len(big) > 0 {
-			last := big[len(big)-1]
-			big = big[:len(big)-1]
-			pool.zones = append(pool.zones, last.zones...)
-			pool.zoneIDs = append(pool.zoneIDs, last.zoneIDs...)
-			pool.ids = append(pool.ids, last.ids...)
-			small = append(small, SuppressedZone{Zone: last.name, People: len(last.ids), Reason: "pooled with smaller zones so that they cannot be worked out"})
+	slices.SortFunc(groups, bySize)
+	if len(rest.ids) > 0 {
+		if len(rest.ids) < minGroup && len(groups) > 0 {
+			last := groups[len(groups)-1]
+			groups = groups[:len(groups)-1]
+			add(&rest, last)
+			if len(last.zones) == 1 && last.name == last.zones[0] {
+				small = append(small, SuppressedZone{Zone: last.name, People: len(last.ids), Reason: "pooled with smaller zones so that they cannot be worked out"})
+			}
 		}
-		if len(big) == 0 {
-			pool.name = "All zones"
+		if len(groups) == 0 {
+			rest.name = "All zones"
 		}
-		slices.Sort(pool.zones)
-		slices.Sort(pool.ids)
-		for k := range small {
-			small[k].PooledInto = pool.name
-		}
-		big = append(big, pool)
+		groups = append(groups, rest)
 	}
-	for k := range big {
-		slices.Sort(big[k].ids)
+	in := map[string]string{}
+	for k := range groups {
+		g := &groups[k]
+		slices.Sort(g.zones)
+		slices.Sort(g.ids)
+		for _, z := range g.zones {
+			in[z] = g.name
+		}
+	}
+	for k := range small {
+		if small[k].PooledInto = in[small[k].Zone]; small[k].PooledInto == small[k].Zone {
+			small[k].PooledInto = ""
+		}
 	}
 	slices.SortFunc(small, func(x, y SuppressedZone) int { return strings.Compare(x.Zone, y.Zone) })
-	return big, small
+	return groups, small
+}
+
+// Regions small zones are pooled into.
+const (
+	RegionAmericas = "Americas"
+	RegionEMEA     = "Europe & Africa"
+	RegionAPAC     = "Asia & Pacific"
+)
+
+// region names the part of the world of a zone by its UTC offset at t.
+func region(loc *time.Location, t time.Time) string {
+	_, off := t.In(loc).Zone()
+	switch {
+	case off < -2*3600:
+		return RegionAmericas
+	case off < 4*3600+1800:
+		return RegionEMEA
+	}
+	return RegionAPAC
 }
 
 // threadParticipation counts the answered threads that started in w, and

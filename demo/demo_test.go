@@ -35,3 +35,34 @@ func TestSeed(t *testing.T) {
 		t.Errorf("after seeding twice: %d teams, want 1", len(teams))
 	}
 }
+
+func TestSeedAudit(t *testing.T) {
+	db := storetest.SQLite(t)
+	ctx := context.Background()
+	tm, err := demo.Seed(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, rep, err := db.LatestAudit(ctx, tm.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := rep.Current.Team
+	if c.Suppressed || c.People != len(tm.Members) || c.MeetingHours == 0 || c.Messages == 0 || c.Replies == 0 || len(rep.Deltas) == 0 || len(rep.Findings) < 5 {
+		t.Errorf("demo audit: %+v, %d deltas, %d findings", c, len(rep.Deltas), len(rep.Findings))
+	}
+	if got := info.Window.Days(); got != 7*demo.AuditWeeks {
+		t.Errorf("demo audit spans %d days", got)
+	}
+	mine, err := db.PersonAudits(ctx, "kenji@example.com")
+	if err != nil || len(mine) != 1 {
+		t.Fatalf("Kenji's own figures: %v, %v", mine, err)
+	}
+	// Seeding again adds no second audit.
+	if _, err := demo.Seed(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	if again, _, _ := db.LatestAudit(ctx, tm.ID); again.ID != info.ID {
+		t.Errorf("seeding again saved audit %d after %d", again.ID, info.ID)
+	}
+}

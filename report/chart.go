@@ -344,7 +344,7 @@ func shares(id, title, desc, loadName string, rows []shareBar) template.HTML {
 	h := top + rowH*float64(len(rows)) + 6
 	s := newSVG(id, title, desc, chartW, h)
 	s.legend(left, 16, [2]string{colHead, "share of people"}, [2]string{colLate, loadName})
-	right := chartW - 110
+	right := chartW - 150
 	scale := 0.0
 	for _, r := range rows {
 		scale = math.Max(scale, math.Max(r.head, r.load))

@@ -63,11 +63,13 @@ var pageTemplate string
 // Funcs are the template functions the report body uses.
 func Funcs() template.FuncMap {
 	return template.FuncMap{
-		"pct":   func(v float64) string { return pct(v) },
-		"num":   func(v float64) string { return num(v) },
-		"hours": func(v float64) string { return num(v) + " h" },
-		"date":  func(d fmt.Stringer) string { return d.String() },
-		"inc":   func(i int) int { return i + 1 },
+		"pct":    func(v float64) string { return pct(v) },
+		"num":    func(v float64) string { return num(v) },
+		"hours":  func(v float64) string { return num(v) + " h" },
+		"date":   func(d fmt.Stringer) string { return d.String() },
+		"inc":    func(i int) int { return i + 1 },
+		"value":  value2,
+		"change": Change,
 	}
 }
 
@@ -152,10 +154,7 @@ func NewView(r *audit.Report) *View {
 	tile := func(metric, label, value, note string) {
 		tl := Tile{Label: label, Value: value, Note: note}
 		if d, ok := delta[metric]; ok {
-			tl.Delta = fmt.Sprintf("%+.0f%% vs %s", d.ChangePct, value2(d.Baseline, d.Unit))
-			if d.Baseline == 0 {
-				tl.Delta = "was " + value2(d.Baseline, d.Unit)
-			}
+			tl.Delta = Change(d) + " vs " + value2(d.Baseline, d.Unit)
 			if d.Better != "" && d.Change != 0 {
 				if (d.Change > 0) == (d.Better == "up") {
 					tl.Trend = "better"
@@ -312,12 +311,30 @@ func hoursText(h float64) string {
 	return num(h) + " h"
 }
 
+// Change formats a delta's change: percentage points for shares, the
+// difference for ratios, the relative change otherwise.
+func Change(d audit.Delta) string {
+	switch {
+	case d.Unit == "share" && math.Abs(d.Change) < 0.005, d.Unit != "share" && math.Abs(d.ChangePct) < 0.5 && math.Abs(d.Change) < 0.005:
+		return "no change"
+	case d.Unit == "share":
+		return fmt.Sprintf("%+.0f pts", d.Change*100)
+	case d.Unit == "ratio":
+		return fmt.Sprintf("%+.2f", d.Change)
+	case d.Baseline == 0:
+		return fmt.Sprintf("%+.1f", d.Change)
+	}
+	return fmt.Sprintf("%+.0f%%", d.ChangePct)
+}
+
 func value2(v float64, unit string) string {
 	switch unit {
 	case "share":
 		return pct(v)
 	case "h":
 		return num(v) + " h"
+	case "ratio":
+		return ratioText(v)
 	}
 	return num(v)
 }
