@@ -63,7 +63,7 @@ func seedAudit(ctx context.Context, db *store.DB, t team.Team) error {
 // before now, and the same number of weeks before them.
 func auditWindows(now time.Time) (cur, base audit.Window) {
 	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	monday := day.AddDate(0, 0, -((int(day.Weekday())+6)%7)) // this week's Monday
+	monday := day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7)) // this week's Monday
 	end := monday.AddDate(0, 0, -1)
 	start := monday.AddDate(0, 0, -7*AuditWeeks)
 	cur = audit.Window{From: team.DateOf(start), To: team.DateOf(end)}
@@ -124,7 +124,9 @@ func Activity(t *team.Team, start time.Time, weeks int) []ingest.Interaction {
 				}
 				// Tokyo and Lord Howe members often skip the late standup.
 				meeting(fmt.Sprintf("standup/%s", day.Format(time.DateOnly)), day.Add(14*time.Hour), length, 0, true,
-					everyone(func(i int) bool { return ms[i].Zone != "Europe/Lisbon" && rng.Float64() < lateness(ms[i].Location(), day.Add(14*time.Hour)) }))
+					everyone(func(i int) bool {
+						return ms[i].Zone != "Europe/Lisbon" && rng.Float64() < lateness(ms[i].Location(), day.Add(14*time.Hour))
+					}))
 			}
 			if wd == time.Tuesday {
 				length := 60 * time.Minute
