@@ -315,12 +315,17 @@ func (x *expander) series(s *series) error {
 		}
 		recurring := m.IsRecurring() || len(s.overrides) > 0
 		exKeys, exDays := x.exclusions(m, allDay, loc, tab)
+		lastKey := int64(minWall) - 1
 		for _, c := range x.cands {
 			w := c.wall
-			key := x.key(DateTime{wall: w, kind: KindFloating}, allDay, loc, tab)
-			if allDay {
-				key = w
+			key := w
+			if !allDay {
+				key = tab.toUTC(w)
 			}
+			if key == lastKey {
+				continue // two readings, one instant (a DST gap)
+			}
+			lastKey = key
 			if _, ok := slices.BinarySearch(exKeys, key); ok {
 				continue
 			}
