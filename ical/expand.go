@@ -3,8 +3,9 @@ package ical
 import (
 	"cmp"
 	"fmt"
+	"math/bits"
 	"slices"
-	"sort"
+	"strings"
 	"time"
 )
 
@@ -29,47 +30,74 @@ func (c *Calendar) Expand(from, to time.Time) ([]Instance, error) {
 
 // ExpandWith is Expand with options.
 func (c *Calendar) ExpandWith(from, to time.Time, opt ExpandOptions) ([]Instance, error) {
-	out := make([]Instance, 0, 64)
-	err := c.Each(from, to, opt, func(in *Instance) error {
-		out = append(out, *in)
+	x := newExpander(c, from, to, opt)
+	var recs []rec
+	x.sink = func(r *rec) error {
+		recs = append(recs, *r)
 		return nil
-	})
-	if err != nil {
+	}
+	if err := x.run(); err != nil {
 		return nil, err
 	}
-	SortInstances(out)
+	// Sort compact records, comparing UIDs by rank, then build the
+	// instances once.
+	uids := make([]string, len(x.series))
+	for i, s := range x.series {
+		uids[i] = x.uid(s)
+	}
+	byUID := make([]int32, len(uids))
+	for i := range byUID {
+		byUID[i] = int32(i)
+	}
+	slices.SortFunc(byUID, func(a, b int32) int { return strings.Compare(uids[a], uids[b]) })
+	rank := make([]int32, len(uids))
+	for r, i := range byUID {
+		rank[i] = int32(r)
+	}
+	order := sortRecs(recs, rank)
+	out := make([]Instance, len(recs))
+	for i, j := range order {
+		x.fill(&out[i], &recs[j])
+	}
 	return out, nil
 }
 
-// SortInstances sorts by start, then UID, then original start.
-func SortInstances(v []Instance) { sort.Sort(byStart(v)) }
-
-type byStart []Instance
-
-func (v byStart) Len() int      { return len(v) }
-func (v byStart) Swap(i, j int) { v[i], v[j] = v[j], v[i] }
-func (v byStart) Less(i, j int) bool {
-	a, b := &v[i], &v[j]
-	if c := a.Start.Compare(b.Start); c != 0 {
-		return c < 0
-	}
-	if a.UID != b.UID {
-		return a.UID < b.UID
-	}
-	return a.RecurrenceID.Before(b.RecurrenceID)
+// SortInstances sorts by start, then UID, then original start, as Expand
+// returns them.
+func SortInstances(v []Instance) {
+	slices.SortStableFunc(v, func(a, b Instance) int {
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.UID, b.UID); c != 0 {
+			return c
+		}
+		return a.RecurrenceID.Compare(b.RecurrenceID)
+	})
 }
 
 // Each calls fn for every instance overlapping [from, to), series by
 // series in calendar order (not sorted). The Instance passed to fn is
 // reused: copy it to keep it. An error from fn stops the expansion.
 func (c *Calendar) Each(from, to time.Time, opt ExpandOptions, fn func(*Instance) error) error {
+	x := newExpander(c, from, to, opt)
+	var in Instance
+	x.sink = func(r *rec) error {
+		x.fill(&in, r)
+		return fn(&in)
+	}
+	return x.run()
+}
+
+func newExpander(c *Calendar, from, to time.Time, opt ExpandOptions) *expander {
 	x := &expander{
-		cal:  c,
-		from: from.Unix(),
-		to:   to.Unix(),
-		max:  opt.MaxInstances,
-		tabs: map[*time.Location]*tzTable{},
-		fn:   fn,
+		cal:    c,
+		from:   from.Unix(),
+		to:     to.Unix(),
+		empty:  !to.After(from),
+		max:    opt.MaxInstances,
+		tabs:   map[*time.Location]*tzTable{},
+		locIdx: map[*time.Location]uint16{},
 	}
 	if x.max <= 0 {
 		x.max = DefaultMaxInstances
@@ -79,20 +107,74 @@ func (c *Calendar) Each(from, to time.Time, opt ExpandOptions, fn func(*Instance
 		x.fz = time.UTC
 	}
 	x.fzTab = tableFor(x.fz, x.tabs)
-	if !to.After(from) {
+	return x
+}
+
+func (x *expander) run() error {
+	if x.empty {
 		return nil
 	}
-	for _, s := range groupSeries(c.Events) {
-		if err := x.series(s); err != nil {
+	x.series = groupSeries(x.cal.Events)
+	for i, s := range x.series {
+		x.si = int32(i)
+		if err := x.expandSeries(s); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+func (x *expander) uid(s *series) string {
+	if s.master >= 0 {
+		return x.cal.Events[s.master].UID
+	}
+	return x.cal.Events[s.overrides[0]].UID
+}
+
+// rec is a compact, pointer-free instance.
+type rec struct {
+	start, end, rid int64 // UTC seconds
+	series          int32
+	ev              int32 // index of the source event in Calendar.Events
+	loc             uint16
+	allDay          bool
+	recurring       bool
+}
+
+// fill builds the Instance of r.
+func (x *expander) fill(in *Instance, r *rec) {
+	e := x.cal.Events[r.ev]
+	loc := x.locs[r.loc]
+	*in = Instance{
+		UID:          e.UID,
+		RecurrenceID: time.Unix(r.rid, 0).In(loc),
+		Start:        time.Unix(r.start, 0).In(loc),
+		End:          time.Unix(r.end, 0).In(loc),
+		AllDay:       r.allDay,
+		Summary:      e.Summary,
+		Organizer:    e.Organizer,
+		Attendees:    e.Attendees,
+		Status:       e.Status,
+		Transparent:  e.Transparent,
+		Recurring:    r.recurring,
+		Line:         e.Line,
+	}
+}
+
+func (x *expander) locIndex(loc *time.Location) uint16 {
+	if i, ok := x.locIdx[loc]; ok {
+		return i
+	}
+	i := uint16(len(x.locs))
+	x.locs = append(x.locs, loc)
+	x.locIdx[loc] = i
+	return i
+}
+
+// series is a master and its overrides, as indices in Calendar.Events.
 type series struct {
-	master    *Event
-	overrides []*Event
+	master    int32 // -1 when there is none
+	overrides []int32
 }
 
 // groupSeries groups events by UID. Of several masters (or several
@@ -100,31 +182,32 @@ type series struct {
 func groupSeries(events []*Event) []*series {
 	idx := make(map[string]*series, len(events))
 	out := make([]*series, 0, len(events))
-	for _, e := range events {
+	for i, e := range events {
 		s := idx[e.UID]
 		if s == nil {
-			s = &series{}
+			s = &series{master: -1}
 			idx[e.UID] = s
 			out = append(out, s)
 		}
 		if e.RecurrenceID.IsZero() {
-			if s.master == nil || e.Sequence >= s.master.Sequence {
-				s.master = e
+			if s.master < 0 || e.Sequence >= events[s.master].Sequence {
+				s.master = int32(i)
 			}
 			continue
 		}
 		replaced := false
-		for i, o := range s.overrides {
+		for j, oi := range s.overrides {
+			o := events[oi]
 			if o.RecurrenceID.kind == e.RecurrenceID.kind && o.RecurrenceID.wall == e.RecurrenceID.wall && o.RecurrenceID.tzid == e.RecurrenceID.tzid {
 				if e.Sequence >= o.Sequence {
-					s.overrides[i] = e
+					s.overrides[j] = int32(i)
 				}
 				replaced = true
 				break
 			}
 		}
 		if !replaced {
-			s.overrides = append(s.overrides, e)
+			s.overrides = append(s.overrides, int32(i))
 		}
 	}
 	return out
@@ -135,14 +218,19 @@ type expander struct {
 	fz       *time.Location
 	fzTab    *tzTable
 	from, to int64
+	empty    bool
 	max      int
 	tabs     map[*time.Location]*tzTable
-	fn       func(*Instance) error
+	sink     func(*rec) error
+	series   []*series
+	si       int32 // current series
+	locs     []*time.Location
+	locIdx   map[*time.Location]uint16
 
 	cands []cand
 	exw   []int64 // EXRULE occurrences (walls)
 	it    ruleIter
-	inst  Instance
+	r     rec
 	count int
 }
 
@@ -165,6 +253,7 @@ type future struct {
 	shift int64 // wall clock seconds the instances move
 	dur   span
 	ev    *Event
+	idx   int32
 }
 
 // zoneOf returns the zone and table a value is read in.
@@ -261,17 +350,18 @@ func (x *expander) tooMany(e *Event) error {
 	return &Error{Name: "", Line: e.Line, UID: e.UID, Err: fmt.Errorf("more than %d instances in the window; recurrence rule too dense to expand", x.max)}
 }
 
-func (x *expander) series(s *series) error {
+func (x *expander) expandSeries(s *series) error {
 	x.count = 0
-	m := s.master
-	if m == nil {
-		for _, ov := range s.overrides {
-			if err := x.emitOverride(ov, nil, nil, span{}); err != nil {
+	evs := x.cal.Events
+	if s.master < 0 {
+		for _, oi := range s.overrides {
+			if err := x.emitOverride(oi, nil, span{}); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
+	m := evs[s.master]
 	loc, tab := x.zoneOf(m.Start)
 	allDay := m.Start.IsDate()
 	if allDay {
@@ -284,7 +374,8 @@ func (x *expander) series(s *series) error {
 	var exactDays map[int64]*Event
 	var futures []future
 	padLo, padHi := 2*secondsPerDay+dur.maxSeconds(), int64(2*secondsPerDay)
-	for _, ov := range s.overrides {
+	for _, oi := range s.overrides {
+		ov := evs[oi]
 		rid := ov.RecurrenceID
 		if rid.kind == KindDate && !allDay {
 			if exactDays == nil {
@@ -299,7 +390,7 @@ func (x *expander) series(s *series) error {
 		}
 		exact[key] = ov
 		if ov.ThisAndFuture && ov.Start.IsDate() == allDay {
-			f := future{key: key, ev: ov}
+			f := future{key: key, ev: ov, idx: oi}
 			f.shift = x.wallIn(ov.Start, loc, tab) - x.wallIn(rid, loc, tab)
 			f.dur = x.spanOf(ov, tab, dur)
 			futures = append(futures, f)
@@ -315,6 +406,7 @@ func (x *expander) series(s *series) error {
 		}
 		recurring := m.IsRecurring() || len(s.overrides) > 0
 		exKeys, exDays := x.exclusions(m, allDay, loc, tab)
+		li := x.locIndex(loc)
 		lastKey := int64(minWall) - 1
 		for _, c := range x.cands {
 			w := c.wall
@@ -345,7 +437,7 @@ func (x *expander) series(s *series) error {
 			if exactDays[floorDiv(w, secondsPerDay)] != nil {
 				continue
 			}
-			src, d, w2 := m, dur, w
+			src, srcIdx, d, w2 := m, s.master, dur, w
 			if len(futures) > 0 {
 				i, found := slices.BinarySearchFunc(futures, key, func(f future, k int64) int { return cmp.Compare(f.key, k) })
 				if !found {
@@ -353,7 +445,7 @@ func (x *expander) series(s *series) error {
 				}
 				if i >= 0 {
 					f := &futures[i]
-					src, d, w2 = f.ev, f.dur, w+f.shift
+					src, srcIdx, d, w2 = f.ev, f.idx, f.dur, w+f.shift
 					if src.Status == StatusCancelled {
 						continue
 					}
@@ -384,37 +476,26 @@ func (x *expander) series(s *series) error {
 			if !x.overlaps(start, end) {
 				continue
 			}
-			in := &x.inst
-			*in = Instance{
-				UID:         m.UID,
-				Start:       time.Unix(start, 0).In(loc),
-				End:         time.Unix(end, 0).In(loc),
-				AllDay:      allDay,
-				Summary:     src.Summary,
-				Organizer:   src.Organizer,
-				Attendees:   src.Attendees,
-				Status:      src.Status,
-				Transparent: src.Transparent,
-				Recurring:   recurring,
-				Line:        src.Line,
-			}
-			if w2 == w {
-				in.RecurrenceID = in.Start
-			} else if allDay {
-				in.RecurrenceID = time.Unix(x.fzTab.toUTC(w), 0).In(loc)
-			} else {
-				in.RecurrenceID = time.Unix(tab.toUTC(w), 0).In(loc)
+			r := &x.r
+			*r = rec{start: start, end: end, rid: start, series: x.si, ev: srcIdx, loc: li, allDay: allDay, recurring: recurring}
+			if w2 != w {
+				if allDay {
+					r.rid = x.fzTab.toUTC(w)
+				} else {
+					r.rid = key
+				}
 			}
 			if err := x.emit(m); err != nil {
 				return err
 			}
 		}
 	}
-	for _, ov := range s.overrides {
+	for _, oi := range s.overrides {
+		ov := evs[oi]
 		if m.Status == StatusCancelled && (ov.Status == StatusNone || ov.Status == StatusCancelled) {
 			continue
 		}
-		if err := x.emitOverride(ov, m, tab, dur); err != nil {
+		if err := x.emitOverride(oi, m, dur); err != nil {
 			return err
 		}
 	}
@@ -437,14 +518,21 @@ func (x *expander) emit(e *Event) error {
 	if x.count > x.max {
 		return x.tooMany(e)
 	}
-	return x.fn(&x.inst)
+	return x.sink(&x.r)
 }
 
 // key maps an original start to the value instances are matched by: the
 // UTC instant for timed series, the date's wall reading for all-day ones.
 func (x *expander) key(d DateTime, allDay bool, loc *time.Location, tab *tzTable) int64 {
 	if allDay {
-		return floorDiv(x.wallIn(d, loc, tab), secondsPerDay) * secondsPerDay
+		// A date, or a reading whose own date counts (Outlook writes
+		// all-day exceptions as midnight in a zone); UTC is read in the
+		// calendar zone.
+		w := d.wall
+		if d.kind == KindUTC {
+			w = x.fzTab.wallOfUTC(d.wall)
+		}
+		return floorDiv(w, secondsPerDay) * secondsPerDay
 	}
 	if d.kind == KindDate {
 		return tab.toUTC(d.wall)
@@ -609,7 +697,8 @@ func (u *until) passed(w int64) bool {
 
 // emitOverride emits an override (or a lone instance of a series whose
 // master is missing). m is the master, or nil.
-func (x *expander) emitOverride(ov *Event, m *Event, mtab *tzTable, mdur span) error {
+func (x *expander) emitOverride(oi int32, m *Event, mdur span) error {
+	ov := x.cal.Events[oi]
 	if ov.Status == StatusCancelled {
 		return nil
 	}
@@ -638,41 +727,112 @@ func (x *expander) emitOverride(ov *Event, m *Event, mtab *tzTable, mdur span) e
 	if !x.overlaps(start, end) {
 		return nil
 	}
-	in := &x.inst
-	*in = Instance{
-		UID:         ov.UID,
-		Start:       time.Unix(start, 0).In(loc),
-		End:         time.Unix(end, 0).In(loc),
-		AllDay:      allDay,
-		Summary:     ov.Summary,
-		Organizer:   ov.Organizer,
-		Attendees:   ov.Attendees,
-		Status:      ov.Status,
-		Transparent: ov.Transparent,
-		Recurring:   true,
-		Line:        ov.Line,
-	}
+	// The original start, read as the master reads its instances.
 	rid := ov.RecurrenceID
-	ridLoc, ridTab := loc, tab
-	if m != nil {
-		ridLoc, ridTab = x.zoneOf(m.Start)
-		if m.Start.IsDate() {
-			ridLoc, ridTab = x.fz, x.fzTab
+	var ridAt int64
+	switch {
+	case m != nil && m.Start.IsDate():
+		ridAt = x.fzTab.toUTC(x.key(rid, true, x.fz, x.fzTab))
+	case m != nil:
+		_, mtab := x.zoneOf(m.Start)
+		if rid.kind == KindDate {
+			ridAt = mtab.toUTC(rid.wall + floorMod(m.Start.wall, secondsPerDay))
+		} else {
+			ridAt = x.instant(rid, mtab)
 		}
+	case rid.kind == KindDate:
+		ridAt = x.fzTab.toUTC(rid.wall)
+	default:
+		ridAt = x.instant(rid, tab)
 	}
-	if rid.kind == KindDate {
-		in.RecurrenceID = time.Unix(x.fzTab.toUTC(rid.wall), 0).In(x.fz)
-		if m != nil && !m.Start.IsDate() {
-			// A DATE override of a timed series: the original start is on
-			// that date at the series' time of day.
-			in.RecurrenceID = time.Unix(ridTab.toUTC(rid.wall+floorMod(m.Start.wall, secondsPerDay)), 0).In(ridLoc)
-		}
-	} else {
-		in.RecurrenceID = time.Unix(x.instant(rid, ridTab), 0).In(ridLoc)
-		if m != nil && m.Start.IsDate() {
-			in.RecurrenceID = time.Unix(x.fzTab.toUTC(floorDiv(x.wallIn(rid, ridLoc, ridTab), secondsPerDay)*secondsPerDay), 0).In(x.fz)
-		}
-	}
-	_ = mtab
+	x.r = rec{start: start, end: end, rid: ridAt, series: x.si, ev: oi, loc: x.locIndex(loc), allDay: allDay, recurring: true}
 	return x.emit(ov)
+}
+
+// sortRecs returns the order of recs by start, then UID rank, then
+// original start. It radix-sorts packed keys when they fit in 64 bits.
+func sortRecs(recs []rec, rank []int32) []int32 {
+	order := make([]int32, len(recs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	if len(recs) < 2 {
+		return order
+	}
+	lo, hi := recs[0].start, recs[0].start
+	for i := range recs {
+		lo, hi = min(lo, recs[i].start), max(hi, recs[i].start)
+	}
+	rankBits := bits.Len(uint(len(rank)))
+	if bits.Len64(uint64(hi-lo))+rankBits > 64 {
+		slices.SortStableFunc(order, func(a, b int32) int {
+			ra, rb := &recs[a], &recs[b]
+			if ra.start != rb.start {
+				return cmp.Compare(ra.start, rb.start)
+			}
+			if c := cmp.Compare(rank[ra.series], rank[rb.series]); c != 0 {
+				return c
+			}
+			return cmp.Compare(ra.rid, rb.rid)
+		})
+		return order
+	}
+	keys := make([]uint64, len(recs))
+	for i := range recs {
+		keys[i] = uint64(recs[i].start-lo)<<rankBits | uint64(rank[recs[i].series])
+	}
+	radixSort(keys, order)
+	// Equal keys (one series, one start): order by original start.
+	for i := 0; i < len(order); {
+		j := i + 1
+		for j < len(order) && keys[j] == keys[i] {
+			j++
+		}
+		if j-i > 1 {
+			run := order[i:j]
+			slices.SortStableFunc(run, func(a, b int32) int { return cmp.Compare(recs[a].rid, recs[b].rid) })
+		}
+		i = j
+	}
+	return order
+}
+
+// radixSort sorts keys ascending, stably, permuting vals alongside.
+func radixSort(keys []uint64, vals []int32) {
+	const digit = 11
+	const buckets = 1 << digit
+	n := len(keys)
+	srcK, srcV := keys, vals
+	dstK, dstV := make([]uint64, n), make([]int32, n)
+	var all uint64
+	for _, k := range keys {
+		all |= k
+	}
+	var count [buckets]int
+	for shift := 0; shift < 64 && all>>shift != 0; shift += digit {
+		count = [buckets]int{}
+		for _, k := range srcK {
+			count[(k>>shift)&(buckets-1)]++
+		}
+		if count[(srcK[0]>>shift)&(buckets-1)] == n {
+			continue // every key has this digit
+		}
+		sum := 0
+		for i, c := range count {
+			count[i] = sum
+			sum += c
+		}
+		for i, k := range srcK {
+			d := (k >> shift) & (buckets - 1)
+			dstK[count[d]] = k
+			dstV[count[d]] = srcV[i]
+			count[d]++
+		}
+		srcK, dstK = dstK, srcK
+		srcV, dstV = dstV, srcV
+	}
+	if &srcK[0] != &keys[0] {
+		copy(keys, srcK)
+		copy(vals, srcV)
+	}
 }

@@ -115,9 +115,9 @@ func TestExpandZones(t *testing.T) {
 			},
 		},
 		{
-			name: "gap time as DTSTART of a single event",
+			name:  "gap time as DTSTART of a single event",
 			lines: []string{"UID:gap1", "DTSTART;TZID=Europe/Berlin:20260329T023000", "DURATION:PT30M"},
-			from: day(2026, 3, 1), to: day(2026, 4, 1),
+			from:  day(2026, 3, 1), to: day(2026, 4, 1),
 			want: []string{"2026-03-29T01:30:00Z/2026-03-29T02:00:00Z"},
 		},
 		{
@@ -132,15 +132,15 @@ func TestExpandZones(t *testing.T) {
 			},
 		},
 		{
-			name: "overlap time takes the first occurrence (Berlin)",
+			name:  "overlap time takes the first occurrence (Berlin)",
 			lines: []string{"UID:ovl2", "DTSTART;TZID=Europe/Berlin:20261025T023000", "DURATION:PT15M"},
-			from: day(2026, 10, 1), to: day(2026, 12, 1),
+			from:  day(2026, 10, 1), to: day(2026, 12, 1),
 			want: []string{"2026-10-25T00:30:00Z/2026-10-25T00:45:00Z"},
 		},
 		{
-			name: "DURATION with days is nominal across DST",
+			name:  "DURATION with days is nominal across DST",
 			lines: []string{"UID:dur", "DTSTART;TZID=Europe/Berlin:20260328T120000", "DURATION:P1DT1H"},
-			from: day(2026, 3, 1), to: day(2026, 4, 1),
+			from:  day(2026, 3, 1), to: day(2026, 4, 1),
 			want: []string{"2026-03-28T11:00:00Z/2026-03-29T11:00:00Z"},
 		},
 		{
@@ -183,13 +183,13 @@ func TestExpandZones(t *testing.T) {
 			name:  "instance overlapping the window start is included",
 			lines: []string{"UID:span", "DTSTART:20260228T230000Z", "DTEND:20260301T010000Z"},
 			from:  day(2026, 3, 1), to: day(2026, 4, 1),
-			want:  []string{"2026-02-28T23:00:00Z/2026-03-01T01:00:00Z"},
+			want: []string{"2026-02-28T23:00:00Z/2026-03-01T01:00:00Z"},
 		},
 		{
 			name:  "instance ending at the window start is excluded",
 			lines: []string{"UID:edge", "DTSTART:20260228T230000Z", "DTEND:20260301T000000Z"},
 			from:  day(2026, 3, 1), to: day(2026, 4, 1),
-			want:  []string{},
+			want: []string{},
 		},
 	}
 	for _, tc := range tests {

@@ -98,8 +98,8 @@ type Event struct {
 	RecurrenceID  DateTime // set on overrides
 	ThisAndFuture bool     // RECURRENCE-ID;RANGE=THISANDFUTURE
 	Status        Status
-	Transparent   bool // TRANSP:TRANSPARENT (or Outlook's busy status FREE)
-	Organizer     Attendee
+	Transparent   bool      // TRANSP:TRANSPARENT (or Outlook's busy status FREE)
+	Organizer     *Attendee // nil when absent
 	Attendees     []Attendee
 	Sequence      int
 	Line          int // line of BEGIN:VEVENT; 0 for events not read from a file
@@ -132,7 +132,7 @@ type Instance struct {
 	Start, End  time.Time
 	AllDay      bool
 	Summary     string
-	Organizer   Attendee
+	Organizer   *Attendee  // shared with the Event; nil when absent
 	Attendees   []Attendee // shared with the Event: do not modify
 	Status      Status
 	Transparent bool

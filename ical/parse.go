@@ -447,8 +447,9 @@ func (ps *parser) eventProp(line int) error {
 			ev.Sequence = n
 		}
 	case "ORGANIZER":
-		ev.Organizer = ps.attendee()
-		ev.Organizer.PartStat, ev.Organizer.Role = "", ""
+		o := ps.attendee()
+		o.PartStat, o.Role = "", ""
+		ev.Organizer = &o
 	case "ATTENDEE":
 		ev.Attendees = append(ev.Attendees, ps.attendee())
 	}

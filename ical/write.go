@@ -377,7 +377,7 @@ func writeEvent(e *encoder, ev *Event, stamp string) {
 	if ev.Sequence != 0 {
 		e.prop("SEQUENCE", nil, strconv.Itoa(ev.Sequence))
 	}
-	if !ev.Organizer.IsZero() {
+	if ev.Organizer != nil && !ev.Organizer.IsZero() {
 		var ps []string
 		if ev.Organizer.Name != "" {
 			ps = append(ps, "CN", ev.Organizer.Name)
