@@ -193,14 +193,19 @@ func writeVTimezone(e *encoder, z *zoneUse) {
 	cur := time.Unix(start, 0).In(z.loc)
 	initName, initOff := cur.Zone()
 	initDST := cur.IsDST()
-	for n := 0; n < 2000; n++ {
-		_, next := cur.ZoneBounds()
-		if next.IsZero() || next.Unix() >= end || !next.After(cur) {
+	prevName, prevDST := initName, initDST
+	for n := 0; n < 5000; n++ {
+		next := nextBound(cur)
+		if next.IsZero() || next.Unix() >= end {
 			break
 		}
 		_, fromOff := cur.Zone()
 		cur = next
 		name, off := cur.Zone()
+		if off == fromOff && name == prevName && cur.IsDST() == prevDST {
+			continue // a bound without a change
+		}
+		prevName, prevDST = name, cur.IsDST()
 		trs = append(trs, tr{at: next.Unix(), from: fromOff, to: off, dst: cur.IsDST(), name: name})
 	}
 	e.prop("BEGIN", nil, "VTIMEZONE")
@@ -501,8 +506,12 @@ func (e *encoder) dateTimeValue(name string, d DateTime, params []string, suffix
 	e.prop(name, ps, d.String()+suffix)
 }
 
+var paramEscaper = strings.NewReplacer("^", "^^", "\n", "^n", `"`, "^'")
+
 func appendParamValue(b []byte, v string) []byte {
-	v = strings.NewReplacer("^", "^^", "\n", "^n", `"`, "^'").Replace(v)
+	if strings.ContainsAny(v, "^\n\"") {
+		v = paramEscaper.Replace(v)
+	}
 	if strings.ContainsAny(v, ":;,") {
 		b = append(b, '"')
 		b = append(b, v...)

@@ -176,9 +176,9 @@ func newTZTable(loc *time.Location) *tzTable {
 	cur := time.Unix(tableLo, 0).In(loc)
 	_, off := cur.Zone()
 	t.offs = append(t.offs, int32(off))
-	for n := 0; n < 4000; n++ {
-		_, end := cur.ZoneBounds()
-		if end.IsZero() || end.Unix() >= tableHi || !end.After(cur) {
+	for n := 0; n < 10000; n++ {
+		end := nextBound(cur)
+		if end.IsZero() || end.Unix() >= tableHi {
 			break
 		}
 		cur = end
@@ -249,4 +249,15 @@ func (t *tzTable) toUTC(wall int64) int64 {
 // wallOfUTC returns the wall clock reading of instant u.
 func (t *tzTable) wallOfUTC(u int64) int64 {
 	return u + t.offsetAt(u)
+}
+
+// nextBound returns the end of t's zone period, or zero if it never ends.
+// Past the last explicit transition Go's bounds can stall at the end of a
+// leap year (end == t); step over that instead of stopping.
+func nextBound(t time.Time) time.Time {
+	_, end := t.ZoneBounds()
+	if end.IsZero() || end.After(t) {
+		return end
+	}
+	return t.Add(time.Hour)
 }
