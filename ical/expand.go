@@ -347,7 +347,7 @@ func (x *expander) spanOf(e *Event, tab *tzTable, fallback span) span {
 func (s span) maxSeconds() int64 { return s.days*secondsPerDay + s.exact + 3600 }
 
 func (x *expander) tooMany(e *Event) error {
-	return &Error{Name: "", Line: e.Line, UID: e.UID, Err: fmt.Errorf("more than %d instances in the window; recurrence rule too dense to expand", x.max)}
+	return &Error{Name: x.cal.input, Line: e.Line, UID: e.UID, Err: fmt.Errorf("more than %d instances in the window; recurrence rule too dense to expand", x.max)}
 }
 
 func (x *expander) expandSeries(s *series) error {
@@ -573,7 +573,7 @@ func (x *expander) collect(m *Event, loc *time.Location, tab *tzTable, allDay bo
 		for {
 			w, ok, err := x.it.next()
 			if err != nil {
-				return &Error{Line: m.Line, UID: m.UID, Err: err}
+				return &Error{Name: x.cal.input, Line: m.Line, UID: m.UID, Err: err}
 			}
 			if !ok {
 				break
@@ -625,7 +625,7 @@ func (x *expander) collect(m *Event, loc *time.Location, tab *tzTable, allDay bo
 		for {
 			w, ok, err := x.it.next()
 			if err != nil {
-				return &Error{Line: m.Line, UID: m.UID, Err: err}
+				return &Error{Name: x.cal.input, Line: m.Line, UID: m.UID, Err: err}
 			}
 			if !ok || r.Count > 0 && n >= r.Count || u.passed(w) {
 				break

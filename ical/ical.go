@@ -119,6 +119,8 @@ type Calendar struct {
 	Name             string // X-WR-CALNAME
 	ProdID           string
 	Method           string
+
+	input string // Options.Name, for messages
 }
 
 // Instance is one occurrence of an event in a window.

@@ -57,7 +57,7 @@ func Parse(r io.Reader, opts Options) (*Calendar, []Warning, error) {
 	ps := &parser{
 		opts:  opts,
 		lx:    newLexer(r),
-		cal:   &Calendar{},
+		cal:   &Calendar{input: opts.Name},
 		vtzs:  map[string]*vtz{},
 		zones: map[string]*time.Location{},
 		strs:  map[string]string{},
