@@ -13,11 +13,18 @@ import (
 // expansion unless ExpandOptions says otherwise.
 const DefaultMaxInstances = 50_000
 
+// DefaultMaxTotal bounds the instances of one expansion unless
+// ExpandOptions says otherwise.
+const DefaultMaxTotal = 1_000_000
+
 // ExpandOptions controls Calendar.ExpandWith and Calendar.Each.
 type ExpandOptions struct {
 	// MaxInstances bounds the instances of one event in the window; an
 	// event with more is an error. 0 means DefaultMaxInstances.
 	MaxInstances int
+	// MaxTotal bounds the instances of all events together; more is an
+	// error. 0 means DefaultMaxTotal.
+	MaxTotal int
 }
 
 // Expand returns the instances of all events that overlap [from, to),
@@ -97,10 +104,14 @@ func newExpander(c *Calendar, from, to time.Time, opt ExpandOptions) *expander {
 		empty:  !to.After(from),
 		max:    opt.MaxInstances,
 		tabs:   map[*time.Location]*tzTable{},
-		locIdx: map[*time.Location]uint16{},
+		locIdx: map[*time.Location]uint32{},
 	}
 	if x.max <= 0 {
 		x.max = DefaultMaxInstances
+	}
+	x.maxTotal = opt.MaxTotal
+	if x.maxTotal <= 0 {
+		x.maxTotal = DefaultMaxTotal
 	}
 	x.fz = c.Zone
 	if x.fz == nil {
@@ -136,7 +147,7 @@ type rec struct {
 	start, end, rid int64 // UTC seconds
 	series          int32
 	ev              int32 // index of the source event in Calendar.Events
-	loc             uint16
+	loc             uint32
 	allDay          bool
 	recurring       bool
 }
@@ -161,11 +172,11 @@ func (x *expander) fill(in *Instance, r *rec) {
 	}
 }
 
-func (x *expander) locIndex(loc *time.Location) uint16 {
+func (x *expander) locIndex(loc *time.Location) uint32 {
 	if i, ok := x.locIdx[loc]; ok {
 		return i
 	}
-	i := uint16(len(x.locs))
+	i := uint32(len(x.locs))
 	x.locs = append(x.locs, loc)
 	x.locIdx[loc] = i
 	return i
@@ -225,13 +236,15 @@ type expander struct {
 	series   []*series
 	si       int32 // current series
 	locs     []*time.Location
-	locIdx   map[*time.Location]uint16
+	locIdx   map[*time.Location]uint32
 
 	cands []cand
 	exw   []int64 // EXRULE occurrences (walls)
 	it    ruleIter
-	r     rec
-	count int
+	r        rec
+	count    int // instances of the current series
+	total    int // instances of all series
+	maxTotal int
 }
 
 // cand is a candidate original start: a wall clock reading in the
@@ -410,6 +423,9 @@ func (x *expander) expandSeries(s *series) error {
 		lastKey := int64(minWall) - 1
 		for _, c := range x.cands {
 			w := c.wall
+			if allDay {
+				w = floorDiv(w, secondsPerDay) * secondsPerDay // all-day stays dates
+			}
 			key := w
 			if !allDay {
 				key = tab.toUTC(w)
@@ -515,8 +531,12 @@ func (x *expander) overlaps(start, end int64) bool {
 
 func (x *expander) emit(e *Event) error {
 	x.count++
+	x.total++
 	if x.count > x.max {
 		return x.tooMany(e)
+	}
+	if x.total > x.maxTotal {
+		return &Error{Name: x.cal.input, Err: fmt.Errorf("more than %d instances in the window; ask for a shorter one", x.maxTotal)}
 	}
 	return x.sink(&x.r)
 }

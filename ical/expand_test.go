@@ -602,6 +602,13 @@ func TestExpandLimits(t *testing.T) {
 			t.Fatalf("got %d instances, err %v; want 100, nil", len(ins), err)
 		}
 	})
+	t.Run("a cap on all instances together", func(t *testing.T) {
+		c, _ := mustParse(t, crlf(cal("BEGIN:VEVENT\nUID:a\nDTSTART:20260101T000000Z\nRRULE:FREQ=DAILY\nEND:VEVENT\nBEGIN:VEVENT\nUID:b\nDTSTART:20260101T000000Z\nRRULE:FREQ=DAILY\nEND:VEVENT")), Options{Name: "t.ics"})
+		_, err := c.ExpandWith(day(2026, 1, 1), day(2027, 1, 1), ExpandOptions{MaxTotal: 500})
+		if err == nil || err.Error() != "t.ics: more than 500 instances in the window; ask for a shorter one" {
+			t.Fatalf("err = %v, want the total cap", err)
+		}
+	})
 	t.Run("a rule that never matches ends at the window", func(t *testing.T) {
 		c, _ := mustParse(t, crlf(wrapEvent("UID:n", "DTSTART:20260101T000000Z", "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30;COUNT=5")), Options{})
 		ins := mustExpand(t, c, day(2026, 1, 1), day(2100, 1, 1))

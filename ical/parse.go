@@ -113,6 +113,9 @@ func (ps *parser) run() error {
 		line := lx.start
 		var err error
 		if lx.tooLong {
+			if !usedProperty(lx.line) {
+				continue // e.g. an inline ATTACH: rhythm reads none of it
+			}
 			err = errLineTooBig
 		} else {
 			err = parseLine(lx.line, &ps.p)
@@ -175,8 +178,10 @@ func componentName(v []byte) string {
 
 // badLine handles a content line that could not be split.
 func (ps *parser) badLine(line int, err error) {
-	if ps.ev != nil && ps.top() == "VEVENT" || ps.ev != nil {
-		if ps.evBad == nil {
+	if ps.ev != nil {
+		// Inside a VEVENT the event is bad; inside its VALARM (or another
+		// sub-component rhythm does not read) the line is dropped.
+		if ps.top() == "VEVENT" && ps.evBad == nil {
 			ps.evBad, ps.evBadLine = err, line
 		}
 		return
@@ -592,4 +597,20 @@ func setZone(ev *Event, tzid string, loc *time.Location) {
 		fix(&ev.RDates[i].Start)
 		fix(&ev.RDates[i].End)
 	}
+}
+
+// usedProperty reports whether a content line (maybe cut short) is one of
+// the properties rhythm reads, judged by its name.
+func usedProperty(line []byte) bool {
+	n := 0
+	for n < len(line) && isNameChar(line[n]) {
+		n++
+	}
+	switch strings.ToUpper(string(line[:n])) {
+	case "BEGIN", "END", "UID", "SUMMARY", "DTSTART", "DTEND", "DURATION", "RECURRENCE-ID",
+		"RRULE", "EXRULE", "RDATE", "EXDATE", "STATUS", "TRANSP", "SEQUENCE", "ORGANIZER",
+		"ATTENDEE", "TZID", "TZOFFSETFROM", "TZOFFSETTO", "X-WR-TIMEZONE":
+		return true
+	}
+	return false
 }

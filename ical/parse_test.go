@@ -41,6 +41,8 @@ func TestParseTolerance(t *testing.T) {
 		{"other components before and after", "BEGIN:VCALENDAR\nBEGIN:VTODO\nUID:t\nEND:VTODO\n" + strings.TrimPrefix(body, "BEGIN:VCALENDAR\n")},
 		{"trailing garbage after END:VCALENDAR", body + "\x00\x00garbage"},
 		{"missing END:VCALENDAR", strings.TrimSuffix(body, "END:VCALENDAR\n")},
+		{"huge inline attachment", strings.Replace(body, "UID:u1\n", "UID:u1\nATTACH;ENCODING=BASE64;VALUE=BINARY:"+strings.Repeat("QUJD", 1300000)+"\n", 1)},
+		{"broken line inside VALARM", strings.Replace(body, "UID:u1\n", "UID:u1\nBEGIN:VALARM\nTRIGGER without colon\nEND:VALARM\n", 1)},
 	}
 	want := []row{{"u1", "2026-03-02T09:00:00Z", "2026-03-02T09:00:00Z", "2026-03-02T10:00:00Z", "Grüße aus Köln"}}
 	for _, tc := range tests {

@@ -132,7 +132,7 @@ func (g *gen) common(uid, zone string, start time.Time, dur time.Duration, summa
 
 func (g *gen) people(organizer int) {
 	g.line(fmt.Sprintf("ORGANIZER;CN=Person %d:mailto:person%d@example.com", organizer, organizer))
-	n := 1 + g.r.IntN(4)
+	n := 1 + g.r.IntN(3)
 	for i := 0; i < n; i++ {
 		p := g.r.IntN(60)
 		ps := []string{"ACCEPTED", "ACCEPTED", "TENTATIVE", "DECLINED", "NEEDS-ACTION"}[g.r.IntN(5)]
@@ -144,8 +144,12 @@ func (g *gen) people(organizer int) {
 }
 
 func (g *gen) tail(withAlarm bool) {
-	g.line("DESCRIPTION:" + strings.Repeat(g.pick(words)+" ", 2+g.r.IntN(6)) + "\\nJoin: https://meet.example.com/" + fmt.Sprint(g.r.Uint32()))
-	g.line("LOCATION:" + g.pick(words) + " room")
+	if g.r.IntN(4) > 0 {
+		g.line("DESCRIPTION:" + strings.Repeat(g.pick(words)+" ", 1+g.r.IntN(4)) + "\\nJoin: https://meet.example.com/" + fmt.Sprint(g.r.Uint32()))
+	}
+	if g.r.IntN(2) == 0 {
+		g.line("LOCATION:" + g.pick(words) + " room")
+	}
 	g.line("STATUS:CONFIRMED")
 	g.line("TRANSP:OPAQUE")
 	if withAlarm {
@@ -163,7 +167,7 @@ func (g *gen) single(n int) {
 	start := g.start()
 	g.common(fmt.Sprintf("single-%d@icaltest", n), zone, start, time.Duration(15+15*g.r.IntN(6))*time.Minute, g.title())
 	g.people(g.r.IntN(60))
-	g.tail(g.r.IntN(3) == 0)
+	g.tail(g.r.IntN(5) == 0)
 }
 
 func (g *gen) series(n, overrides int) {
