@@ -238,9 +238,9 @@ type expander struct {
 	locs     []*time.Location
 	locIdx   map[*time.Location]uint32
 
-	cands []cand
-	exw   []int64 // EXRULE occurrences (walls)
-	it    ruleIter
+	cands    []cand
+	exw      []int64 // EXRULE occurrences (walls)
+	it       ruleIter
 	r        rec
 	count    int // instances of the current series
 	total    int // instances of all series
