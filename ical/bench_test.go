@@ -2,6 +2,7 @@ package ical
 
 import (
 	"bytes"
+	"io"
 	"sync"
 	"testing"
 	"time"
@@ -103,5 +104,23 @@ func TestBenchCalendar(t *testing.T) {
 	ins := mustExpand(t, cal, year2026[0], year2026[1])
 	if len(ins) < 10000 {
 		t.Errorf("2026 has %d instances, want many", len(ins))
+	}
+}
+
+// BenchmarkWriteRows writes a year of the generated calendar as NDJSON.
+func BenchmarkWriteRows(b *testing.B) {
+	cal, _, err := Parse(bytes.NewReader(benchCalendar(b)), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ins, err := cal.Expand(year2026[0], year2026[1])
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := WriteRows(io.Discard, ins); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

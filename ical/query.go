@@ -2,11 +2,11 @@ package ical
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Row is one instance as `rhythm ical expand --json` and the API print it:
@@ -30,17 +30,101 @@ func RowOf(in *Instance) Row {
 	return Row{UID: in.UID, RecurrenceID: f(in.RecurrenceID), Start: f(in.Start), End: f(in.End), Summary: in.Summary}
 }
 
-// WriteRows writes instances as NDJSON rows, one JSON object per line.
+// WriteRows writes instances as NDJSON rows, one JSON object per line,
+// byte for byte as encoding/json (without HTML escaping) writes a Row.
 func WriteRows(w io.Writer, ins []Instance) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
+	var b []byte
 	for i := range ins {
-		if err := enc.Encode(RowOf(&ins[i])); err != nil {
+		b = AppendRow(b[:0], &ins[i])
+		if _, err := bw.Write(b); err != nil {
 			return err
 		}
 	}
 	return bw.Flush()
+}
+
+// AppendRow appends the NDJSON row of in (with its newline) to b.
+func AppendRow(b []byte, in *Instance) []byte {
+	layout := time.RFC3339
+	if in.AllDay {
+		layout = time.DateOnly
+	}
+	t := func(b []byte, v time.Time) []byte {
+		if !in.AllDay {
+			v = v.UTC()
+		}
+		b = append(b, '"')
+		b = v.AppendFormat(b, layout)
+		return append(b, '"')
+	}
+	b = append(b, `{"uid":`...)
+	b = appendJSONString(b, in.UID)
+	b = append(b, `,"recurrence_id":`...)
+	b = t(b, in.RecurrenceID)
+	b = append(b, `,"start":`...)
+	b = t(b, in.Start)
+	b = append(b, `,"end":`...)
+	b = t(b, in.End)
+	b = append(b, `,"summary":`...)
+	b = appendJSONString(b, in.Summary)
+	return append(b, "}\n"...)
+}
+
+// appendJSONString appends s as a JSON string the way encoding/json does
+// without HTML escaping: invalid UTF-8 becomes U+FFFD, U+2028 and U+2029
+// are escaped.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
 
 // Query asks for the instances of a calendar between two dates, as the
