@@ -472,7 +472,10 @@ func (x *expander) expandSeries(s *series) error {
 				start = x.fzTab.toUTC(w2)
 				end = x.fzTab.toUTC(w2 + d.days*secondsPerDay)
 			} else {
-				start = tab.toUTC(w2)
+				start = key
+				if w2 != w {
+					start = tab.toUTC(w2)
+				}
 				end = start + d.exact
 				if d.days != 0 {
 					end = tab.toUTC(w2+d.days*secondsPerDay) + d.exact
