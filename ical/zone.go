@@ -154,7 +154,8 @@ var (
 var ianaTables sync.Map // *time.Location (from ianaCache) → *tzTable
 
 // tableFor returns the conversion table of loc. Tables of IANA zones are
-// shared; others are kept in local (may be nil, then nothing is kept).
+// shared; others are kept in local, or, when local is nil, replaced by
+// direct (slower) lookups.
 func tableFor(loc *time.Location, local map[*time.Location]*tzTable) *tzTable {
 	if v, ok := ianaTables.Load(loc); ok {
 		return v.(*tzTable)
@@ -162,10 +163,18 @@ func tableFor(loc *time.Location, local map[*time.Location]*tzTable) *tzTable {
 	if t, ok := local[loc]; ok {
 		return t
 	}
-	t := newTZTable(loc)
+	shared := false
 	if v, ok := ianaCache.Load(loc.String()); ok && v.(*time.Location) == loc {
+		shared = true
+	}
+	if !shared && local == nil {
+		// A one-off conversion: ask the location itself, no table.
+		return &tzTable{loc: loc}
+	}
+	t := newTZTable(loc)
+	if shared {
 		ianaTables.Store(loc, t)
-	} else if local != nil {
+	} else {
 		local[loc] = t
 	}
 	return t

@@ -43,9 +43,12 @@ func TestToUTC(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := time.Unix(newTZTable(mustLoad(t, tc.zone)).toUTC(w.Unix()), 0).UTC().Format(time.RFC3339)
-			if got != tc.want {
-				t.Errorf("toUTC = %s, want %s", got, tc.want)
+			loc := mustLoad(t, tc.zone)
+			for _, tab := range []*tzTable{newTZTable(loc), {loc: loc}} {
+				got := time.Unix(tab.toUTC(w.Unix()), 0).UTC().Format(time.RFC3339)
+				if got != tc.want {
+					t.Errorf("toUTC (table of %d changes) = %s, want %s", len(tab.trans), got, tc.want)
+				}
 			}
 		})
 	}
