@@ -186,7 +186,11 @@ func clearTarget(ctx context.Context, tx *sql.Tx, dialect string, tables []table
 		return nil
 	}
 	if !force {
-		return rhythm.Errorf(rhythm.ECONFLICT, "the target database is not empty (table %s has rows); pass --force to replace its contents", strings.Join(full, ", "))
+		what := "table " + full[0] + " has"
+		if len(full) > 1 {
+			what = "tables " + strings.Join(full, ", ") + " have"
+		}
+		return rhythm.Errorf(rhythm.ECONFLICT, "the target database is not empty (%s rows); pass --force to replace its contents", what)
 	}
 	if dialect == Postgres {
 		names := make([]string, len(tables))

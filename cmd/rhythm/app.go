@@ -78,6 +78,9 @@ flags win over the environment, which wins over the file.`,
 		a.serveCommand(),
 		a.teamCommand(),
 		a.userCommand(),
+		a.storeCommand(),
+		a.backupCommand(),
+		a.restoreCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)
