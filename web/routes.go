@@ -34,6 +34,10 @@ func (s *Server) routes() {
 	static, _ := fs.Sub(staticFS, "static")
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	s.handle("GET /healthz", public, s.healthz)
+	s.handle("GET /readyz", public, s.readyz)
+	// /metrics checks its own token (or that the client is this machine),
+	// so it stays outside the sign-in guard.
+	s.mux.Handle("GET /metrics", s.metricsHandler())
 
 	// JSON API.
 	s.handle("GET /api/v1/teams", signedIn, s.apiListTeams)

@@ -76,6 +76,7 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 	dir := t.TempDir()
 	live := filepath.Join(dir, "live.db")
 	base := startServer(t, "--demo", "--db", live)
+	token = ""
 	if r := do(t, "GET", base+"/healthz", "", nil); r.status != 200 {
 		t.Fatalf("healthz = %d", r.status)
 	}
