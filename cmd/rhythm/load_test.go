@@ -192,6 +192,9 @@ func (c *client) step() {
 	case p < 60 && len(live) > 0:
 		m := live[c.rng.IntN(len(live))]
 		c.do("GET /api/v1/teams/{team}/members/{member}", "GET", fmt.Sprintf("%s/members/%d", teamPath, m.id), nil)
+	case p < 78 && len(live) >= 5:
+		// Rosters stay team-sized: a client with five members removes one.
+		c.remove(teamPath, live[c.rng.IntN(len(live))])
 	case p < 78:
 		c.seq++
 		body := memberBody{Name: fmt.Sprintf("Client %d #%d", c.id, c.seq), Email: fmt.Sprintf("c%d-%d@load.example", c.id, c.seq), Zone: "Asia/Kathmandu"}
@@ -220,15 +223,7 @@ func (c *client) step() {
 		}
 		c.run.mu.Unlock()
 	case p < 97 && len(live) > 0:
-		m := live[c.rng.IntN(len(live))]
-		status, _, err := c.do("DELETE /api/v1/teams/{team}/members/{member}", "DELETE", fmt.Sprintf("%s/members/%d", teamPath, m.id), nil)
-		c.run.mu.Lock()
-		if err == nil && status == http.StatusNoContent {
-			m.gone = true
-		} else if err != nil || status >= 500 {
-			m.maybeGo = true
-		}
-		c.run.mu.Unlock()
+		c.remove(teamPath, live[c.rng.IntN(len(live))])
 	case p < 98:
 		c.seq++
 		name := fmt.Sprintf("New c%d-%d", c.id, c.seq)
@@ -242,6 +237,18 @@ func (c *client) step() {
 		}
 	default:
 		c.do("GET /api/v1/teams/{team}/members", "GET", teamPath+"/members", nil)
+	}
+}
+
+// remove deletes one of the client's members.
+func (c *client) remove(teamPath string, m *memberState) {
+	status, _, err := c.do("DELETE /api/v1/teams/{team}/members/{member}", "DELETE", fmt.Sprintf("%s/members/%d", teamPath, m.id), nil)
+	c.run.mu.Lock()
+	defer c.run.mu.Unlock()
+	if err == nil && status == http.StatusNoContent {
+		m.gone = true
+	} else if err != nil || status >= 500 {
+		m.maybeGo = true
 	}
 }
 
