@@ -57,6 +57,11 @@ func (db *DB) Backup(ctx context.Context, path string) ([]TableSum, error) {
 	if err != nil {
 		return nil, fmt.Errorf("check backup: %w", err)
 	}
+	// A backup holds password hashes and the pseudonym key: only its owner
+	// may read it.
+	if err := os.Chmod(tmpPath, 0o600); err != nil {
+		return nil, err
+	}
 	if _, err := os.Stat(path); err == nil {
 		return nil, rhythm.Errorf(rhythm.ECONFLICT, "%s appeared while the backup ran; choose a new file name", path)
 	}

@@ -92,6 +92,9 @@ func TestBackupDuringWritesRestoresConsistently(t *testing.T) {
 	if _, err := db.Backup(ctx, out); rhythm.ErrorCode(err) != rhythm.ECONFLICT {
 		t.Errorf("backup onto an existing file: %v, want a conflict", err)
 	}
+	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("backup file mode = %v (%v), want -rw------- : it holds password hashes", fi.Mode(), err)
+	}
 	if leftovers, _ := filepath.Glob(filepath.Join(dir, ".backup.db.partial-*")); len(leftovers) > 0 {
 		t.Errorf("backup left %v behind", leftovers)
 	}
