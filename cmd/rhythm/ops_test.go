@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -100,5 +102,32 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 	}
 	if code, _, errs := runCLI(t, "", "restore", "--from", "ops_test.go", "--db", restored); code != 2 || !strings.Contains(errs, "not a rhythm backup") {
 		t.Errorf("restore from a text file: exit %d %q", code, errs)
+	}
+}
+
+func TestJSONAccessLog(t *testing.T) {
+	base, logs := startServerLogs(t, "--db", filepath.Join(t.TempDir(), "log.db"), "--log-format", "json")
+	req, _ := http.NewRequest("GET", base+"/api/v1/teams", nil)
+	req.Header.Set("X-Request-ID", "probe-1")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if got := res.Header.Get("X-Request-ID"); got != "probe-1" {
+		t.Errorf("X-Request-ID = %q, want probe-1", got)
+	}
+	eventually(t, "the access log line is written", func() bool { return strings.Contains(logs.String(), `"request_id":"probe-1"`) })
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var entry map[string]any
+		if err := json.Unmarshal([]byte(line), &entry); err != nil {
+			t.Errorf("log line is not JSON: %q", line)
+		}
+		if entry["request_id"] == "probe-1" && (entry["route"] != "/api/v1/teams" || entry["status"] != float64(401)) {
+			t.Errorf("access log entry = %v", entry)
+		}
+	}
+	if code, _, errs := runCLI(t, "", "store", "checksum", "--db", filepath.Join(t.TempDir(), "x.db"), "--log-format", "xml"); code != 2 {
+		t.Errorf("--log-format xml: exit %d %s, want 2", code, errs)
 	}
 }
