@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"hash"
 	"math"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -99,6 +101,10 @@ func Copy(ctx context.Context, src, dst *DB, opt CopyOptions) ([]TableSum, error
 			return nil, err
 		}
 	}
+	seed, err := seeded(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
 	stx, err := src.snapshot(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("source: %w", err)
@@ -138,7 +144,7 @@ func Copy(ctx context.Context, src, dst *DB, opt CopyOptions) ([]TableSum, error
 		dstTable[t.name] = t
 	}
 
-	if err := clearTarget(ctx, ttx, dst.dialect, tables, opt.Force); err != nil {
+	if err := clearTarget(ctx, ttx, dst.dialect, dtables, opt.Force, seed); err != nil {
 		return nil, err
 	}
 	var sums []TableSum
@@ -170,27 +176,65 @@ func Copy(ctx context.Context, src, dst *DB, opt CopyOptions) ([]TableSum, error
 	return sums, nil
 }
 
-// clearTarget refuses a target that holds rows, or with force empties it.
-func clearTarget(ctx context.Context, tx *sql.Tx, dialect string, tables []table, force bool) error {
-	var full []string
+// seeded returns the row count and checksum of every table in a freshly
+// migrated database: the rows that migrations themselves insert, which a
+// new database holds before anyone has used it.
+func seeded(ctx context.Context) (map[string]TableSum, error) {
+	dir, err := os.MkdirTemp("", "rhythm-seeded-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	db, err := Open(ctx, filepath.Join(dir, "seeded.db"))
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	sums, err := db.Checksums(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]TableSum, len(sums))
+	for _, s := range sums {
+		out[s.Table] = s
+	}
+	return out, nil
+}
+
+// clearTarget empties the target's tables. Tables that hold only what
+// migrations seed are emptied as a matter of course (the source has the
+// same rows); a table with rows of its own is refused unless force.
+func clearTarget(ctx context.Context, tx *sql.Tx, dialect string, tables []table, force bool, seed map[string]TableSum) error {
+	var full, filled []string
 	for _, t := range tables {
-		var one int
-		err := tx.QueryRowContext(ctx, "SELECT 1 FROM "+quote(t.name)+" LIMIT 1").Scan(&one)
-		if err == nil {
-			full = append(full, t.name)
-		} else if err != sql.ErrNoRows {
+		var n int64
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+quote(t.name)).Scan(&n); err != nil {
 			return fmt.Errorf("target %s: %w", t.name, err)
 		}
+		if n == 0 {
+			continue
+		}
+		filled = append(filled, t.name)
+		if s, ok := seed[t.name]; ok && s.Rows == n {
+			sum, err := checksum(ctx, tx, dialect, t, t.cols)
+			if err != nil {
+				return fmt.Errorf("target: %w", err)
+			}
+			if sum == s {
+				continue // only the rows a new database starts with
+			}
+		}
+		full = append(full, t.name)
 	}
-	if len(full) == 0 {
-		return nil
-	}
-	if !force {
+	if len(full) > 0 && !force {
 		what := "table " + full[0] + " has"
 		if len(full) > 1 {
 			what = "tables " + strings.Join(full, ", ") + " have"
 		}
 		return rhythm.Errorf(rhythm.ECONFLICT, "the target database is not empty (%s rows); pass --force to replace its contents", what)
+	}
+	if len(filled) == 0 {
+		return nil
 	}
 	if dialect == Postgres {
 		names := make([]string, len(tables))
