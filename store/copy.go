@@ -177,8 +177,8 @@ func Copy(ctx context.Context, src, dst *DB, opt CopyOptions) ([]TableSum, error
 }
 
 // seeded returns the row count and checksum of every table in a freshly
-// migrated database: the rows that migrations themselves insert, which a
-// new database holds before anyone has used it.
+// opened database: the rows that migrations and Open insert (seed rows,
+// generated keys), which a new database holds before anyone used it.
 func seeded(ctx context.Context) (map[string]TableSum, error) {
 	dir, err := os.MkdirTemp("", "rhythm-seeded-")
 	if err != nil {
@@ -201,9 +201,10 @@ func seeded(ctx context.Context) (map[string]TableSum, error) {
 	return out, nil
 }
 
-// clearTarget empties the target's tables. Tables that hold only what
-// migrations seed are emptied as a matter of course (the source has the
-// same rows); a table with rows of its own is refused unless force.
+// clearTarget empties the target's tables. A table with no more rows than
+// a new database has (rows that migrations seed, keys made at start-up)
+// is emptied as a matter of course, since the source has its own; a table
+// with more rows holds data of its own and is refused unless force.
 func clearTarget(ctx context.Context, tx *sql.Tx, dialect string, tables []table, force bool, seed map[string]TableSum) error {
 	var full, filled []string
 	for _, t := range tables {
@@ -215,16 +216,9 @@ func clearTarget(ctx context.Context, tx *sql.Tx, dialect string, tables []table
 			continue
 		}
 		filled = append(filled, t.name)
-		if s, ok := seed[t.name]; ok && s.Rows == n {
-			sum, err := checksum(ctx, tx, dialect, t, t.cols)
-			if err != nil {
-				return fmt.Errorf("target: %w", err)
-			}
-			if sum == s {
-				continue // only the rows a new database starts with
-			}
+		if n > seed[t.name].Rows {
+			full = append(full, t.name)
 		}
-		full = append(full, t.name)
 	}
 	if len(full) > 0 && !force {
 		what := "table " + full[0] + " has"
