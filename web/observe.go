@@ -168,6 +168,9 @@ func (s *Server) metricsHandler() http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if err := s.mayReadMetrics(r); err != nil {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			if rhythm.ErrorCode(err) == rhythm.EUNAUTHORIZED {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="rhythm metrics"`)
+			}
 			w.WriteHeader(ErrorStatus(rhythm.ErrorCode(err)))
 			w.Write([]byte(rhythm.ErrorMessage(err) + "\n"))
 			return

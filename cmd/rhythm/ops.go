@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -40,6 +42,9 @@ when it began.`,
 			}
 			if sameDB(from, to) {
 				return usagef("--from and --to name the same database")
+			}
+			if err := mustExist("--from", from); err != nil {
+				return err
 			}
 			ctx := cmd.Context()
 			src, err := openDB(ctx, from)
@@ -86,6 +91,9 @@ print the same lines.`,
 		Example: "  rhythm store checksum --db rhythm.db",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := mustExist("--db", dsn); err != nil {
+				return err
+			}
 			db, err := openDB(cmd.Context(), dsn)
 			if err != nil {
 				return err
@@ -120,6 +128,9 @@ appears only when it is complete and is never overwritten. Restore it with rhyth
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {
 				return usagef("backup needs --out FILE")
+			}
+			if err := mustExist("--db", dsn); err != nil {
+				return err
 			}
 			db, err := openDB(cmd.Context(), dsn)
 			if err != nil {
@@ -205,6 +216,19 @@ func totalRows(sums []store.TableSum) int64 {
 		n += s.Rows
 	}
 	return n
+}
+
+// mustExist refuses a SQLite file that is not there, which opening would
+// create empty: a source must hold something.
+func mustExist(flag, dsn string) error {
+	if store.IsPostgresDSN(dsn) {
+		return nil
+	}
+	p := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "file:")
+	if _, err := os.Stat(p); err != nil {
+		return usagef("%s %s: no database there (%v)", flag, dsn, errors.Unwrap(err))
+	}
+	return nil
 }
 
 // sameDB reports whether two --db values name the same database.

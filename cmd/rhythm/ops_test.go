@@ -66,6 +66,9 @@ func TestStoreCopyCommand(t *testing.T) {
 		{"store", "copy", "--from", a, "--to", a},
 		{"backup", "--db", a},
 		{"restore", "--db", b},
+		{"store", "copy", "--from", filepath.Join(t.TempDir(), "typo.db"), "--to", b},
+		{"store", "checksum", "--db", filepath.Join(t.TempDir(), "typo.db")},
+		{"backup", "--db", filepath.Join(t.TempDir(), "typo.db"), "--out", filepath.Join(t.TempDir(), "x.db")},
 	} {
 		code, _, errs := runCLI(t, "", args...)
 		if code != 2 || strings.Count(errs, "\n") != 1 {
