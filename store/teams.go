@@ -378,8 +378,9 @@ func (db *DB) DeleteMember(ctx context.Context, teamRef string, id int64) error 
 
 // lockTeam makes writers of one team take turns on PostgreSQL, so that
 // each reads the roster the one before it wrote, even on another server.
-// SQLite write transactions take turns already. An unknown team is left
-// for getTeam to report.
+// SQLite write transactions take turns already. The lock (FOR NO KEY
+// UPDATE) does not hold up rows elsewhere that merely refer to the team,
+// such as an import's. An unknown team is left for getTeam to report.
 func lockTeam(ctx context.Context, tx *Tx, ref string) error {
 	if tx.Dialect() != Postgres {
 		return nil
@@ -389,9 +390,9 @@ func lockTeam(ctx context.Context, tx *Tx, ref string) error {
 		err error
 	)
 	if n, perr := strconv.ParseInt(ref, 10, 64); perr == nil {
-		err = tx.QueryRow(ctx, "SELECT id FROM teams WHERE id = ? FOR UPDATE", n).Scan(&id)
+		err = tx.QueryRow(ctx, "SELECT id FROM teams WHERE id = ? FOR NO KEY UPDATE", n).Scan(&id)
 	} else {
-		err = tx.QueryRow(ctx, "SELECT id FROM teams WHERE name_key = ? FOR UPDATE", nameKey(ref)).Scan(&id)
+		err = tx.QueryRow(ctx, "SELECT id FROM teams WHERE name_key = ? FOR NO KEY UPDATE", nameKey(ref)).Scan(&id)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
