@@ -23,7 +23,8 @@ type NetPromoter struct {
 // promoters, passives and detractors (in the spirit of Agresti and Caffo's
 // "add ones"): the plain formula covers the truth only 40–90% of the time
 // for the 5–20 answers a team gives, the adjusted one 92–98% (see
-// TestENPSIntervalCoverage). The interval is clipped to [-100, 100].
+// TestENPSIntervalCoverage). The interval is clipped to [-100, 100]. With
+// no answers the score is 0 and the interval undefined.
 func ENPS(scores []int, level float64) (NetPromoter, error) {
 	if level <= 0 || level >= 1 {
 		level = DefaultLevel
@@ -43,7 +44,6 @@ func ENPS(scores []int, level float64) (NetPromoter, error) {
 	}
 	r.N = len(scores)
 	if r.N == 0 {
-		r.Score = math.NaN()
 		r.CI = undefined(level)
 		return r, nil
 	}

@@ -197,3 +197,14 @@ func MDE(n1, n2 int, alpha, power float64) float64 {
 	df := float64(n1 + n2 - 2)
 	return (tQuantile(1-alpha/2, df) + tQuantile(power, df)) * math.Sqrt(1/float64(n1)+1/float64(n2))
 }
+
+// MeanInterval returns the t interval of the mean of x at level, clipped
+// to [lo, hi] (the range of the scale). It is undefined below 2 values.
+func MeanInterval(x []float64, level, lo, hi float64) Interval {
+	if len(x) < 2 {
+		return undefined(level)
+	}
+	m, s := stat.MeanStdDev(x, nil)
+	h := tQuantile(1-(1-level)/2, float64(len(x)-1)) * s / math.Sqrt(float64(len(x)))
+	return Interval{Lo: math.Max(lo, m-h), Hi: math.Min(hi, m+h), Level: level}
+}
