@@ -11,6 +11,7 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -153,9 +154,8 @@ func ParsePeriod(s string) (Period, error) {
 	s = strings.TrimSpace(s)
 	bad := fmt.Errorf("%q is not a period such as 2026-Q1, 2026-03, 2026-W14 or 2026-01-05/2026-02-01", s)
 	if m := quarterRE.FindStringSubmatch(s); m != nil {
-		var y, q int
-		fmt.Sscan(m[1], &y)
-		fmt.Sscan(m[2], &q)
+		y, _ := strconv.Atoi(m[1])
+		q, _ := strconv.Atoi(m[2])
 		return QuarterOf(team.Date{Year: y, Month: time.Month(3*q - 2), Day: 1}), nil
 	}
 	if m := monthRE.FindStringSubmatch(s); m != nil {
@@ -166,9 +166,8 @@ func ParsePeriod(s string) (Period, error) {
 		return Period{team.DateOf(t), team.DateOf(t.AddDate(0, 1, -1))}, nil
 	}
 	if m := weekRE.FindStringSubmatch(s); m != nil {
-		var y, w int
-		fmt.Sscan(m[1], &y)
-		fmt.Sscan(m[2], &w)
+		y, _ := strconv.Atoi(m[1])
+		w, _ := strconv.Atoi(m[2])
 		// ISO week 1 holds January 4th.
 		jan4 := time.Date(y, 1, 4, 0, 0, 0, 0, time.UTC)
 		mon := jan4.AddDate(0, 0, -((int(jan4.Weekday())+6)%7)+7*(w-1))
