@@ -136,7 +136,7 @@ func TestPowerWarnsBeforeTheStart(t *testing.T) {
 	small := valid(t, 6)
 	pc := Power(small, nil)
 	// 3 per arm: (t₀.₉₇₅,₄ + t₀.₈,₄)·√(2/3) = (2.776 + 0.941)·0.816
-	if math.Abs(pc.MDE-3.035) > 0.01 || len(pc.Warnings) == 0 || !strings.HasPrefix(pc.Warnings[0], "Low power: with [3 3] teams per arm") {
+	if math.Abs(pc.MDE-3.035) > 0.01 || len(pc.Warnings) == 0 || !strings.HasPrefix(pc.Warnings[0], "Low power: with 3 and 3 teams per arm") {
 		t.Errorf("small: MDE %.3f, warnings %q", pc.MDE, pc.Warnings)
 	}
 	big := valid(t, 80)
@@ -219,5 +219,37 @@ func TestStatus(t *testing.T) {
 		if got := e.Status(day); got != want {
 			t.Errorf("%s: %s, want %s", d, got, want)
 		}
+	}
+}
+
+func TestPools(t *testing.T) {
+	mk := func(name string, n int, leftEarly int) team.Team {
+		tm := team.Team{Name: name}
+		for i := range n {
+			m := team.Member{Email: fmt.Sprintf("%s%d@x.org", strings.ToLower(name), i)}
+			if i < leftEarly {
+				m.Leave = team.Date{Year: 2025, Month: 12, Day: 31}
+			}
+			tm.Members = append(tm.Members, m)
+		}
+		return tm
+	}
+	teams := []team.Team{mk("A", 3, 0), mk("B", 8, 0), mk("C", 5, 3), mk("D", 6, 0)}
+	asOf := team.Date{Year: 2026, Month: 1, Day: 5}
+	got, err := TeamPool(teams, StratifySize, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Headcounts 3, 8, 2, 6: median (lower) 3.
+	want := []Unit{{"A", "smaller"}, {"B", "larger"}, {"C", "smaller"}, {"D", "larger"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("TeamPool:\n%s", diff)
+	}
+	if _, err := TeamPool(teams, "zone", asOf); rhythm.ErrorCode(err) != rhythm.EINVALID {
+		t.Errorf("unknown stratify: %v", err)
+	}
+	people := PeoplePool(append(teams, mk("A", 2, 0)), asOf)
+	if len(people) != 3+8+2+6 || people[0].Stratum != "A" || people[len(people)-1].Stratum != "D" {
+		t.Errorf("PeoplePool: %d units, first %+v, last %+v", len(people), people[0], people[len(people)-1])
 	}
 }

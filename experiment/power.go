@@ -3,6 +3,7 @@ package experiment
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/rhythm-team/rhythm/metric"
 	"github.com/rhythm-team/rhythm/stats"
@@ -61,8 +62,8 @@ func Power(e Experiment, samples []metric.Sample) PowerCheck {
 	units := string(e.Units) + "s"
 	if pc.MDE > LargeEffect {
 		pc.Warnings = append(pc.Warnings, fmt.Sprintf(
-			"Low power: with %v %s per arm this experiment detects (80%% power, 5%% level) only effects of about %.1f standard deviations or more. Real effects of a rhythm change are usually smaller, so a null result will say little. Add units, or accept that only a large effect will show.",
-			sizes, units, pc.MDE))
+			"Low power: with %s %s per arm this experiment detects (80%% power, 5%% level) only effects of about %.1f standard deviations or more. Real effects of a rhythm change are usually smaller, so a null result will say little. Add units, or accept that only a large effect will show.",
+			joinSizes(sizes), units, pc.MDE))
 	}
 	if e.Units == People {
 		pc.Warnings = append(pc.Warnings, "People on one team share meetings and threads, so a change made for some of them reaches the others too; this spill-over pulls estimates toward zero. Prefer team units where there are enough teams.")
@@ -98,4 +99,16 @@ func Power(e Experiment, samples []metric.Sample) PowerCheck {
 		}
 	}
 	return pc
+}
+
+// joinSizes writes arm sizes as "3 and 3" or "4, 4 and 3".
+func joinSizes(n []int) string {
+	parts := make([]string, len(n))
+	for i, v := range n {
+		parts[i] = fmt.Sprint(v)
+	}
+	if len(parts) <= 2 {
+		return strings.Join(parts, " and ")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }
