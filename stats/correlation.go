@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"gonum.org/v1/gonum/stat"
 
@@ -138,10 +139,13 @@ type Correlation struct {
 
 // Pairs are paired observations. Cluster, when set, labels the group each
 // pair belongs to (such as its team, when a team appears in several
-// periods): the bootstrap resamples whole clusters, because pairs from one
-// team are not independent. Block, when set, labels the stratum within
-// which the permutation test shuffles (such as the period), so a trend
-// shared by every team is not mistaken for an association.
+// periods); Block labels the period of each pair. Pairs from one cluster
+// are not independent, so the bootstrap resamples whole clusters, and the
+// permutation test moves a cluster's y values as a whole onto another
+// cluster with the same blocks (matched block by block): the persistence
+// within a team and the shape of each period are kept, and only the
+// pairing of teams is shuffled. Without clusters each pair is its own
+// cluster, so pairs are shuffled within blocks.
 type Pairs struct {
 	X, Y    []float64
 	Cluster []string
@@ -196,21 +200,28 @@ func Correlate(p Pairs, m Method, o Options) (Correlation, error) {
 		ci = percentile(draws, 1-o.Level, o.Level)
 	}
 
-	// Permutation test within blocks.
-	blocks := groupIndex(p.Block, n)
-	if p.Block == nil {
-		blocks = [][]int{seq(n)}
+	// Permutation test: exchange whole clusters with the same blocks.
+	// Spearman's ρ of permuted y is Pearson's r of the permuted ranks, so
+	// ranks are computed once.
+	groups := exchangeable(clusters, p.Block)
+	px, y := p.X, p.Y
+	coef := m.coefficient
+	if m == Spearman {
+		px, y = Ranks(p.X), Ranks(p.Y)
+		coef = func(a, b []float64) float64 { return stat.Correlation(a, b, nil) }
 	}
-	py := slices.Clone(p.Y)
+	py := slices.Clone(y)
 	extreme := 0
 	for range o.Permutations {
-		for _, b := range blocks {
-			for k := len(b) - 1; k > 0; k-- {
-				j := rng.IntN(k + 1)
-				py[b[k]], py[b[j]] = py[b[j]], py[b[k]]
+		for _, g := range groups {
+			order := rng.Perm(len(g))
+			for k, src := range order {
+				for j, i := range g[k] {
+					py[i] = y[g[src][j]]
+				}
 			}
 		}
-		v := m.coefficient(p.X, py)
+		v := coef(px, py)
 		if !math.IsNaN(v) && math.Abs(v) >= math.Abs(r)-1e-12 {
 			extreme++
 		}
@@ -222,12 +233,52 @@ func Correlate(p Pairs, m Method, o Options) (Correlation, error) {
 	}, nil
 }
 
-func seq(n int) []int {
-	s := make([]int, n)
-	for i := range s {
-		s[i] = i
+// exchangeable groups clusters that may trade y values: those whose pairs
+// fall in the same blocks. Each cluster's indexes come sorted by block, so
+// that position j of one cluster matches position j of another.
+func exchangeable(clusters [][]int, block []string) [][][]int {
+	label := func(i int) string {
+		if block == nil {
+			return ""
+		}
+		return block[i]
 	}
-	return s
+	bySig := map[string]int{}
+	var out [][][]int
+	for _, c := range clusters {
+		c = slices.Clone(c)
+		slices.SortStableFunc(c, func(a, b int) int { return strings.Compare(label(a), label(b)) })
+		var sig strings.Builder
+		for _, i := range c {
+			sig.WriteString(label(i))
+			sig.WriteByte(0)
+		}
+		k, ok := bySig[sig.String()]
+		if !ok {
+			k = len(out)
+			bySig[sig.String()] = k
+			out = append(out, nil)
+		}
+		out[k] = append(out[k], c)
+	}
+	return out
+}
+
+// Arrangements returns how many distinct ways the permutation test can
+// pair the clusters of p (capped at 1e9): the p-value cannot go below one
+// over this number.
+func Arrangements(p Pairs) float64 {
+	groups := exchangeable(groupIndex(p.Cluster, len(p.X)), p.Block)
+	n := 1.0
+	for _, g := range groups {
+		for k := 2; k <= len(g); k++ {
+			n *= float64(k)
+			if n > 1e9 {
+				return 1e9
+			}
+		}
+	}
+	return n
 }
 
 // groupIndex returns the indexes of each distinct label, in order of first

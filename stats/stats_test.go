@@ -3,6 +3,7 @@ package stats
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"strconv"
@@ -161,6 +162,62 @@ func TestCorrelationFalsePositiveRate(t *testing.T) {
 	}
 	if ciHits > datasets*10/100 {
 		t.Errorf("bootstrap interval: %d of %d null datasets exclude 0, want ≤ 10%%", ciHits, datasets)
+	}
+}
+
+// With teams that keep their level from quarter to quarter, the pairs are
+// not independent. Resampling and permuting whole teams keeps "significant"
+// results near 5% where treating team-quarters as independent would not.
+func TestClusteredCorrelationFalsePositiveRate(t *testing.T) {
+	const datasets, teams, quarters = 200, 10, 4
+	rng := NewRand(77)
+	permHits, ciHits, naive := 0, 0, 0
+	for d := range datasets {
+		var p Pairs
+		for tm := range teams {
+			xLevel, yLevel := 2*rng.NormFloat64(), 2*rng.NormFloat64()
+			for q := range quarters {
+				p.X = append(p.X, xLevel+0.5*rng.NormFloat64())
+				p.Y = append(p.Y, yLevel+0.5*rng.NormFloat64())
+				p.Cluster = append(p.Cluster, fmt.Sprint("team", tm))
+				p.Block = append(p.Block, fmt.Sprint("Q", q))
+			}
+		}
+		o := Options{Resamples: 400, Permutations: 400, Seed: uint64(d)}
+		c, err := Correlate(p, Spearman, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.P < 0.05 {
+			permHits++
+		}
+		if c.CI.ExcludesZero() {
+			ciHits++
+		}
+		flat, _ := Correlate(Pairs{X: p.X, Y: p.Y}, Spearman, o)
+		if flat.P < 0.05 {
+			naive++
+		}
+	}
+	t.Logf("null clustered datasets called significant: team permutation %d/%d, team bootstrap %d/%d; treating pairs as independent %d/%d",
+		permHits, datasets, ciHits, datasets, naive, datasets)
+	if permHits > datasets*8/100 {
+		t.Errorf("team permutation: %d of %d null datasets significant, want ≤ 8%%", permHits, datasets)
+	}
+	if ciHits > datasets*10/100 {
+		t.Errorf("team bootstrap: %d of %d null datasets exclude 0, want ≤ 10%%", ciHits, datasets)
+	}
+	if naive <= permHits {
+		t.Errorf("the independent-pairs test (%d) should be fooled more often than the team test (%d)", naive, permHits)
+	}
+}
+
+func TestArrangements(t *testing.T) {
+	p := Pairs{X: make([]float64, 6), Y: make([]float64, 6),
+		Cluster: []string{"a", "a", "b", "b", "c", "d"}, Block: []string{"1", "2", "1", "2", "1", "1"}}
+	// a and b share quarters 1 and 2; c and d share quarter 1: 2!·2! = 4.
+	if got := Arrangements(p); got != 4 {
+		t.Errorf("Arrangements = %v, want 4", got)
 	}
 }
 

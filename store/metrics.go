@@ -82,10 +82,10 @@ func (db *DB) Samples(ctx context.Context) ([]metric.Sample, error) {
 }
 
 // OutcomeSamples returns every sample that correlations and experiments
-// read: the stored metric samples, the results of closed pulse rounds that
-// may be shown, and each team's churn per whole quarter over the span the
-// other samples cover (up to now).
-func (db *DB) OutcomeSamples(ctx context.Context, now time.Time) ([]metric.Sample, error) {
+// read: extra (samples from files), the stored metric samples, the results
+// of closed pulse rounds that may be shown, and each team's churn per whole
+// quarter over the span the other samples cover (up to now).
+func (db *DB) OutcomeSamples(ctx context.Context, now time.Time, extra []metric.Sample) ([]metric.Sample, error) {
 	stored, err := db.Samples(ctx)
 	if err != nil {
 		return nil, err
@@ -94,7 +94,7 @@ func (db *DB) OutcomeSamples(ctx context.Context, now time.Time) ([]metric.Sampl
 	if err != nil {
 		return nil, err
 	}
-	out := append(stored, surveyed...)
+	out := slices.Concat(extra, stored, surveyed)
 	if len(out) == 0 {
 		return out, nil
 	}
