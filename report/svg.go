@@ -288,3 +288,40 @@ func Forest(title, xLabel string, rows []Estimate) template.HTML {
 	s.f(`</svg>`)
 	return template.HTML(s.b.String())
 }
+
+// Bars draws a small bar chart of counts, one bar per label.
+func Bars(title string, labels []string, counts []int) template.HTML {
+	id := chartID()
+	const w, h, top, bottom, left = 360.0, 120.0, 12.0, 22.0, 8.0
+	most := 1
+	for _, c := range counts {
+		most = max(most, c)
+	}
+	var s svg
+	s.f(`<svg class="chart bars" viewBox="0 0 %.0f %.0f" width="100%%" role="img" aria-labelledby="%s-t %s-d" xmlns="http://www.w3.org/2000/svg">`, w, h, id, id)
+	parts := make([]string, len(labels))
+	for i, l := range labels {
+		c := 0
+		if i < len(counts) {
+			c = counts[i]
+		}
+		parts[i] = fmt.Sprintf("%s: %d", l, c)
+	}
+	s.f(`<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, esc(title), id, esc("Answers: "+strings.Join(parts, ", ")))
+	bw := (w - 2*left) / float64(max(len(labels), 1))
+	for i, l := range labels {
+		c := 0
+		if i < len(counts) {
+			c = counts[i]
+		}
+		bh := (h - top - bottom) * float64(c) / float64(most)
+		x := left + bw*float64(i)
+		s.f(`<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, x+2, h-bottom-bh, bw-4, bh, Palette[0])
+		if c > 0 {
+			s.f(`<text x="%.1f" y="%.1f" font-size="10" text-anchor="middle" fill="%s">%d</text>`, x+bw/2, h-bottom-bh-2, inkColour, c)
+		}
+		s.f(`<text x="%.1f" y="%.1f" font-size="10" text-anchor="middle" fill="%s">%s</text>`, x+bw/2, h-8, inkColour, esc(l))
+	}
+	s.f(`</svg>`)
+	return template.HTML(s.b.String())
+}

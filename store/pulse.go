@@ -420,3 +420,13 @@ func (db *DB) Churn(ctx context.Context, teamRef string, from, to team.Date) ([]
 	}
 	return pulse.Churn(t, from, to, t.Norms.MinGroupSize)
 }
+
+// MemberIDByEmail returns the id of the member of the team with the given
+// email, or ENOTFOUND.
+func (db *DB) MemberIDByEmail(ctx context.Context, teamID int64, email string) (int64, error) {
+	var id int64
+	err := db.InTx(ctx, func(tx *Tx) error {
+		return tx.QueryRow(ctx, "SELECT id FROM members WHERE team_id = ? AND email_key = ?", teamID, nameKey(email)).Scan(&id)
+	})
+	return id, notFound(err, "%s is not on the roster of team %d", email, teamID)
+}
