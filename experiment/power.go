@@ -95,6 +95,9 @@ func Power(e Experiment, samples []metric.Sample) PowerCheck {
 			// Half-window means are noisier than whole-window ones, so this
 			// SD errs on the large side: the MDE is conservative.
 			sd := stats.StdDev(changes)
+			if !(sd > 0) {
+				continue // no variation at all: nothing to scale by
+			}
 			pc.Outcomes = append(pc.Outcomes, OutcomePower{Metric: o, SD: sd, MDE: pc.MDE * sd, N: len(changes)})
 		}
 	}

@@ -241,11 +241,13 @@ type Estimate struct {
 	Highlight bool // drawn darker: the interval excludes zero
 }
 
-// Forest draws estimates with their intervals around a zero line.
+// Forest draws estimates with their intervals around a zero line, each
+// row labelled above its bar.
 func Forest(title, xLabel string, rows []Estimate) template.HTML {
 	id := chartID()
 	var s svg
-	h := padT + padB + 34*float64(max(len(rows), 1))
+	const rowH = 40.0
+	h := padT + padB + rowH*float64(max(len(rows), 1))
 	s.f(`<svg class="chart" viewBox="0 0 %.0f %.0f" width="100%%" role="img" aria-labelledby="%s-t %s-d" xmlns="http://www.w3.org/2000/svg">`, chartW, h, id, id)
 	s.f(`<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, esc(title), id, esc(fmt.Sprintf("Effects with 95%% intervals for %d comparisons; the vertical line is no effect.", len(rows))))
 	s.f(`<rect x="0" y="0" width="%.0f" height="%.0f" fill="#fff"/>`, chartW, h)
@@ -257,9 +259,12 @@ func Forest(title, xLabel string, rows []Estimate) template.HTML {
 			}
 		}
 	}
+	if hi-lo < 1e-9*math.Max(1, math.Max(math.Abs(lo), math.Abs(hi))) {
+		lo, hi = -1, 1 // nothing but zero: show a unit scale, not rounding noise
+	}
 	lo, hi, ticks := niceRange(lo, hi)
-	const labelW = 190.0
-	xs := scale{lo, hi, labelW, chartW - padR}
+	const left = 16.0
+	xs := scale{lo, hi, left, chartW - padR}
 	bottom := h - padB
 	for _, v := range ticks {
 		x := xs.at(v)
@@ -267,12 +272,12 @@ func Forest(title, xLabel string, rows []Estimate) template.HTML {
 		s.f(`<text x="%.1f" y="%.1f" font-size="11" text-anchor="middle" fill="%s">%s</text>`, x, bottom+16, inkColour, esc(fmtTick(v)))
 	}
 	s.f(`<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="1.5"/>`, xs.at(0), padT, xs.at(0), bottom, inkColour)
-	s.f(`<text x="%.1f" y="%.1f" font-size="12" text-anchor="middle" fill="%s">%s</text>`, (labelW+chartW-padR)/2, h-10, inkColour, esc(xLabel))
+	s.f(`<text x="%.1f" y="%.1f" font-size="12" text-anchor="middle" fill="%s">%s</text>`, (left+chartW-padR)/2, h-10, inkColour, esc(xLabel))
 	for i, r := range rows {
-		y := padT + 17 + 34*float64(i)
-		s.f(`<text x="8" y="%.1f" font-size="12" fill="%s">%s</text>`, y+4, inkColour, esc(r.Label))
+		y := padT + 26 + rowH*float64(i)
+		s.f(`<text x="%.1f" y="%.1f" font-size="12" fill="%s">%s</text>`, left, y-10, inkColour, esc(r.Label))
 		if !finite(r.Value) {
-			s.f(`<text x="%.1f" y="%.1f" font-size="11" fill="#666">no estimate</text>`, labelW+4, y+4)
+			s.f(`<text x="%.1f" y="%.1f" font-size="11" fill="#666">no estimate</text>`, xs.at(0)+6, y+4)
 			continue
 		}
 		c := Palette[4]

@@ -202,7 +202,7 @@ func experimentFixture(t *testing.T) *fixture {
 		u.LeadOf = append(u.LeadOf, tm.ID)
 		for w := 2; w <= 10; w++ {
 			p, _ := metric.ParsePeriod(fmt.Sprintf("2026-W%02d", w))
-			samples = append(samples, metric.Sample{Unit: name, Period: p, Values: map[string]float64{metric.MeetingHours: 10 + float64(i) + 0.3*float64(w%3)}})
+			samples = append(samples, metric.Sample{Unit: name, Period: p, Values: map[string]float64{metric.MeetingHours: 10 + float64(i) + 0.3*float64(w%3) + 0.2*float64((7*w+3*i)%5)}})
 		}
 	}
 	if err := f.db.UpdateUser(ctx, u); err != nil {
