@@ -84,6 +84,9 @@ type SeriesPoint struct {
 // of the changes is shown too. Samples of units outside the experiment are
 // ignored. The experiment must be assigned.
 func Analyze(e Experiment, samples []metric.Sample, today team.Date, o stats.Options) (Report, error) {
+	if err := e.Validate(); err != nil {
+		return Report{}, err
+	}
 	if len(e.Assignments) == 0 {
 		return Report{}, rhythm.Errorf(rhythm.EINVALID, "assignments: %s is not assigned yet; run assign first", e.String())
 	}

@@ -3,6 +3,7 @@ package experiment
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/rhythm-team/rhythm/metric"
@@ -28,7 +29,7 @@ type PowerCheck struct {
 	Power float64 `json:"power"`
 	// MDE is the smallest effect detected with the given power, in
 	// standard deviations of a unit's change between the windows, for the
-	// smallest arm against the control.
+	// smallest arm against the control; 0 when it cannot be estimated.
 	MDE float64 `json:"mde_sd"`
 	// Outcomes holds the MDE in the metric's own units where baseline data
 	// allowed the standard deviation of a change to be estimated.
@@ -55,6 +56,10 @@ type OutcomePower struct {
 func Power(e Experiment, samples []metric.Sample) PowerCheck {
 	sizes := e.Sizes()
 	pc := PowerCheck{Sizes: sizes, Alpha: Alpha, Power: TargetPower}
+	if len(sizes) < 2 || slices.Min(sizes) < 2 {
+		pc.Warnings = append(pc.Warnings, "Too few units per arm to estimate power: every arm needs at least 2.")
+		return pc // MDE 0: unknown
+	}
 	// The arm with the fewest units decides.
 	for _, n := range sizes[1:] {
 		pc.MDE = math.Max(pc.MDE, stats.MDE(sizes[0], n, Alpha, TargetPower))

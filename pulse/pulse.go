@@ -314,6 +314,9 @@ func summarizeItem(it Item, vals []int, minGroup int) ItemResult {
 	fl := make([]float64, len(vals))
 	fav := 0
 	for i, v := range vals {
+		if v < lo || v > hi {
+			continue // answers are checked when stored; never index out of range
+		}
 		ir.Counts[v-lo]++
 		fl[i] = float64(v)
 		if (it.Kind == KindLikert && v >= 4) || (it.Kind == KindENPS && v >= 9) {
