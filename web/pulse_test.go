@@ -169,6 +169,13 @@ func TestPulseFormErrors(t *testing.T) {
 			}
 		})
 	}
+	// Alpha has 3 people: below the minimum group size, churn is withheld.
+	if page := f.request(t, "lead", "GET", fmt.Sprintf("/teams/%d/pulse", f.teamA.ID), nil, nil).Body.String(); !strings.Contains(page, `id="churn"`) || !strings.Contains(page, "fewer people than the minimum group size") {
+		t.Errorf("pulse page lacks the withheld churn table")
+	}
+	if page := f.request(t, "member", "GET", fmt.Sprintf("/teams/%d/pulse", f.teamA.ID), nil, nil).Body.String(); strings.Contains(page, `id="churn"`) {
+		t.Errorf("a member sees churn")
+	}
 	w := f.form(t, "lead", fmt.Sprintf("/teams/%d/pulse", f.teamA.ID), url.Values{"opens": {"2026-03-12"}, "closes": {"2026-03-20"}}, nil)
 	if w.Code != 400 || !strings.Contains(w.Body.String(), "opens: the round would overlap round") {
 		t.Errorf("overlapping round = %d, want 400 naming opens", w.Code)

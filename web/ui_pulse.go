@@ -10,8 +10,10 @@ import (
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/account"
+	"github.com/rhythm-team/rhythm/metric"
 	"github.com/rhythm-team/rhythm/pulse"
 	"github.com/rhythm-team/rhythm/report"
+	"github.com/rhythm-team/rhythm/team"
 )
 
 // isLead reports whether the requester leads the team of the path (or is
@@ -52,8 +54,17 @@ func (s *Server) renderPulse(w http.ResponseWriter, r *http.Request, status int,
 		today := s.now().UTC()
 		fv.Fields = map[string]string{"opens": today.Format(time.DateOnly), "closes": today.AddDate(0, 0, 13).Format(time.DateOnly)}
 	}
+	var churn []pulse.ChurnRow
+	if isLead(r) {
+		today := team.DateOf(s.now().UTC())
+		from := metric.QuarterOf(team.DateOf(s.now().UTC().AddDate(0, -9, 0))).Start
+		if churn, err = s.db.Churn(r.Context(), strconv.FormatInt(ta.TeamID, 10), from, today); err != nil {
+			s.uiFail(w, r, err)
+			return
+		}
+	}
 	s.render(w, r, status, "pulse", "Pulse · "+ta.TeamName, map[string]any{
-		"Team": ta, "Rounds": rounds, "Surveys": surveys, "Lead": isLead(r), "Form": fv,
+		"Team": ta, "Rounds": rounds, "Surveys": surveys, "Lead": isLead(r), "Form": fv, "Churn": churn,
 	})
 }
 
