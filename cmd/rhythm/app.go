@@ -83,6 +83,8 @@ flags win over the environment, which wins over the file.`,
 		a.storeCommand(),
 		a.backupCommand(),
 		a.restoreCommand(),
+		a.pulseCommand(),
+		a.experimentCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)

@@ -306,8 +306,8 @@ func drive(t *testing.T, run *loadRun, bases []string, token string, clients int
 	return time.Since(start)
 }
 
-// report logs requests per second and latency per route.
-func report(t *testing.T, run *loadRun, took time.Duration, servers, clients int) (fivexx int) {
+// reportLoad logs requests per second and latency per route.
+func reportLoad(t *testing.T, run *loadRun, took time.Duration, servers, clients int) (fivexx int) {
 	t.Helper()
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', tabwriter.AlignRight)
@@ -410,7 +410,7 @@ func TestLoad(t *testing.T) {
 	dsn, bases, token := loadSetup(t, servers)
 	run := newLoadRun()
 	took := drive(t, run, bases, token, clients, duration)
-	if n := report(t, run, took, servers, clients); n > 0 {
+	if n := reportLoad(t, run, took, servers, clients); n > 0 {
 		t.Errorf("%d requests failed with 5xx", n)
 	}
 	for route, n := range run.netErrors {
@@ -476,7 +476,7 @@ func TestLoadPostgresRestart(t *testing.T) {
 	run.phase.Store(2)
 	took := <-done
 
-	report(t, run, took, servers, clients)
+	reportLoad(t, run, took, servers, clients)
 	names := []string{"before the outage", "while PostgreSQL was down", "after it came back"}
 	for i, counts := range run.byPhase {
 		t.Logf("%s: %v (status class: answers; 0 = no answer)", names[i], counts)
