@@ -1,6 +1,3 @@
-// Package report renders audit reports as one self-contained HTML file
-// with inline SVG charts, as JSON and as CSV, and provides the same
-// charts and report body to the web app's pages.
 package report
 
 import (
@@ -28,88 +25,80 @@ const (
 	FormatCSV  = "csv"
 )
 
-// Write writes r in format (html, json or csv).
-func Write(w io.Writer, format string, r *audit.Report) error {
+// WriteAudit writes an audit report in format (html, json or csv).
+func WriteAudit(w io.Writer, format string, r *audit.Report) error {
 	switch format {
 	case FormatHTML:
-		return HTML(w, r)
+		return AuditHTML(w, r)
 	case FormatJSON:
-		return JSON(w, r)
+		return AuditJSON(w, r)
 	case FormatCSV:
-		return CSV(w, r)
+		return AuditCSV(w, r)
 	}
 	return fmt.Errorf("unknown report format %q (html, json or csv)", format)
 }
 
-// JSON writes r as one indented JSON document.
-func JSON(w io.Writer, r *audit.Report) error {
+// AuditJSON writes an audit report as one indented JSON document.
+func AuditJSON(w io.Writer, r *audit.Report) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(r)
 }
 
-//go:embed report.css
-var css string
+//go:embed templates/audit/body.html
+var auditBodyTemplate string
 
-// CSS returns the style sheet of the report body, for pages that show it.
-func CSS() string { return css }
+//go:embed templates/audit/page.html
+var auditPageTemplate string
 
-//go:embed templates/body.html
-var bodyTemplate string
-
-//go:embed templates/page.html
-var pageTemplate string
-
-// Funcs are the template functions the report body uses.
-func Funcs() template.FuncMap {
+// AuditFuncs are the template functions the audit report body uses; a
+// page that shows it adds them to its own.
+func AuditFuncs() template.FuncMap {
 	return template.FuncMap{
-		"pct":    func(v float64) string { return pct(v) },
-		"num":    func(v float64) string { return num(v) },
-		"hours":  func(v float64) string { return num(v) + " h" },
-		"date":   func(d fmt.Stringer) string { return d.String() },
-		"inc":    func(i int) int { return i + 1 },
-		"value":  value2,
-		"change": Change,
+		"auditPct":    func(v float64) string { return pct(v) },
+		"auditNum":    func(v float64) string { return num(v) },
+		"auditValue":  value2,
+		"auditChange": DeltaChange,
 	}
 }
 
-// AddBody parses the report body template ("audit-body", taking a *View)
-// into t, so another page can show a report.
-func AddBody(t *template.Template) error {
-	_, err := t.New("audit-body").Parse(bodyTemplate)
+// AddAuditBody parses the audit report body ("audit-body", taking an
+// *AuditView) into t, so another page can show a report.
+func AddAuditBody(t *template.Template) error {
+	_, err := t.New("audit-body").Parse(auditBodyTemplate)
 	return err
 }
 
-var page = func() *template.Template {
-	t := template.Must(template.New("page").Funcs(Funcs()).Parse(pageTemplate))
-	if err := AddBody(t); err != nil {
+var auditPage = func() *template.Template {
+	t := template.Must(template.New("page").Funcs(AuditFuncs()).Parse(auditPageTemplate))
+	if err := AddAuditBody(t); err != nil {
 		panic(err)
 	}
 	return t
 }()
 
-// HTML writes r as one self-contained HTML page: styles inline, charts
-// as inline SVG, nothing loaded from elsewhere.
-func HTML(w io.Writer, r *audit.Report) error {
+// AuditHTML writes an audit report as one self-contained HTML page:
+// styles inline, charts as inline SVG, nothing loaded from elsewhere.
+func AuditHTML(w io.Writer, r *audit.Report) error {
 	var buf bytes.Buffer
 	data := struct {
-		View *View
+		View *AuditView
 		CSS  template.CSS
-	}{NewView(r), template.CSS(css)}
-	if err := page.Execute(&buf, data); err != nil {
+	}{NewAuditView(r), template.CSS(CSS)}
+	if err := auditPage.Execute(&buf, data); err != nil {
 		return err
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
 }
 
-// View is a report prepared for the body template.
-type View struct {
+// AuditView is an audit report prepared for the body template.
+type AuditView struct {
 	R        *audit.Report
 	S        *audit.Summary
 	Shown    bool // the team passes the privacy threshold
 	Tiles    []Tile
-	Charts   Charts
+	Charts   AuditCharts
 	Skipped  []Count
 	Suppress string // why nothing is shown, when not Shown
 }
@@ -128,9 +117,9 @@ type Count struct {
 	N     int
 }
 
-// NewView prepares r for the body template.
-func NewView(r *audit.Report) *View {
-	v := &View{R: r, S: &r.Current}
+// NewAuditView prepares r for the body template.
+func NewAuditView(r *audit.Report) *AuditView {
+	v := &AuditView{R: r, S: &r.Current}
 	t := &r.Current.Team
 	v.Shown = !t.Suppressed && t.PersonWeeks > 0
 	switch {
@@ -146,7 +135,7 @@ func NewView(r *audit.Report) *View {
 	if !v.Shown {
 		return v
 	}
-	v.Charts = ChartsOf(v.S)
+	v.Charts = AuditChartsOf(v.S)
 	delta := map[string]audit.Delta{}
 	for _, d := range r.Deltas {
 		delta[d.Metric] = d
@@ -154,7 +143,7 @@ func NewView(r *audit.Report) *View {
 	tile := func(metric, label, value, note string) {
 		tl := Tile{Label: label, Value: value, Note: note}
 		if d, ok := delta[metric]; ok {
-			tl.Delta = Change(d) + " vs " + value2(d.Baseline, d.Unit)
+			tl.Delta = DeltaChange(d) + " vs " + value2(d.Baseline, d.Unit)
 			if d.Better != "" && d.Change != 0 {
 				if (d.Change > 0) == (d.Better == "up") {
 					tl.Trend = "better"
@@ -177,14 +166,14 @@ func NewView(r *audit.Report) *View {
 	return v
 }
 
-// Charts are a report's charts as inline SVG.
-type Charts struct {
+// AuditCharts are an audit report's charts as inline SVG.
+type AuditCharts struct {
 	Weekly, Ratio, HeatMeetings, HeatMessages, Response, Focus, Burden template.HTML
 }
 
-// ChartsOf draws the charts of a period's summary.
-func ChartsOf(s *audit.Summary) Charts {
-	var c Charts
+// AuditChartsOf draws the charts of a period's summary.
+func AuditChartsOf(s *audit.Summary) AuditCharts {
+	var c AuditCharts
 	n := len(s.Weeks)
 	labels := make([]string, n)
 	hidden := make([]bool, n)
@@ -196,9 +185,9 @@ func ChartsOf(s *audit.Summary) Charts {
 		syncH[i], asyncH[i] = w.MeetingHours, w.AsyncHours
 		timeR[i], countR[i] = w.SyncAsyncTimeRatio, w.SyncAsyncCountRatio
 	}
-	c.Weekly = bars("chart-weekly", "Sync and async hours per person-week", "Meeting hours and estimated async hours per person, week by week.", " h", labels, hidden,
+	c.Weekly = barChart("chart-weekly", "Sync and async hours per person-week", "Meeting hours and estimated async hours per person, week by week.", " h", labels, hidden,
 		barSeries{"sync (meetings)", colSync, syncH}, barSeries{"async (estimated)", colAsync, asyncH})
-	c.Ratio = lines("chart-ratio", "Sync:async ratio by week", "Meeting hours per estimated async hour, and meetings per message, week by week.", labels,
+	c.Ratio = lineChart("chart-ratio", "Sync:async ratio by week", "Meeting hours per estimated async hour, and meetings per message, week by week.", labels,
 		lineSeries{"by time (meeting h ÷ async h)", colSync, timeR, hidden}, lineSeries{"by count (meetings ÷ messages)", colAsync, countR, hidden})
 	if len(s.Heat) > 0 {
 		rows := make([]heatRow, len(s.Heat))
@@ -207,11 +196,11 @@ func ChartsOf(s *audit.Summary) Charts {
 			rows[i] = heatRow{h.Group, h.MeetingHours}
 			msgs[i] = heatRow{h.Group, h.Messages}
 		}
-		c.HeatMeetings = heat("chart-heat-meetings", "After-hours meeting time by zone and local hour", "Meeting hours outside working hours per person over the period, by zone group and hour of the local day.", " h", colLate, rows)
-		c.HeatMessages = heat("chart-heat-messages", "After-hours messages by zone and local hour", "Messages sent outside working hours per person over the period, by zone group and hour of the local day.", "", colSync, msgs)
+		c.HeatMeetings = heatMap("chart-heat-meetings", "After-hours meeting time by zone and local hour", "Meeting hours outside working hours per person over the period, by zone group and hour of the local day.", " h", colLate, rows)
+		c.HeatMessages = heatMap("chart-heat-messages", "After-hours messages by zone and local hour", "Messages sent outside working hours per person over the period, by zone group and hour of the local day.", "", colSync, msgs)
 	} else {
-		c.HeatMeetings = empty("chart-heat-meetings", "After-hours meeting time by zone and local hour", "no zone group to show")
-		c.HeatMessages = empty("chart-heat-messages", "After-hours messages by zone and local hour", "no zone group to show")
+		c.HeatMeetings = emptyChart("chart-heat-meetings", "After-hours meeting time by zone and local hour", "no zone group to show")
+		c.HeatMessages = emptyChart("chart-heat-messages", "After-hours messages by zone and local hour", "no zone group to show")
 	}
 	rd := s.ResponseDistribution
 	if sum(rd.Counts) > 0 {
@@ -219,31 +208,31 @@ func ChartsOf(s *audit.Summary) Charts {
 		for i, l := range rd.Labels {
 			rl[i] = l + " h"
 		}
-		c.Response = bars("chart-response", "Time to first reply", "Share of first replies by how long they took, in the responder's working hours and in wall-clock hours.", "%", rl, nil,
+		c.Response = barChart("chart-response", "Time to first reply", "Share of first replies by how long they took, in the responder's working hours and in wall-clock hours.", "%", rl, nil,
 			barSeries{"in working hours", colSync, percents(rd.Counts)}, barSeries{"in wall-clock hours", colHead, percents(rd.Wall)})
 	} else {
-		c.Response = empty("chart-response", "Time to first reply", "no replies measured")
+		c.Response = emptyChart("chart-response", "Time to first reply", "no replies measured")
 	}
 	fd := s.FocusDistribution
 	fl := make([]string, len(fd.Labels))
 	for i, l := range fd.Labels {
 		fl[i] = l + " h"
 	}
-	c.Focus = bars("chart-focus", "Focus time per person-week", "Person-weeks by hours of focus time in blocks of 2 hours or more.", "", fl, nil, barSeries{"person-weeks", colAsync, floats(fd.Counts)})
+	c.Focus = barChart("chart-focus", "Focus time per person-week", "Person-weeks by hours of focus time in blocks of 2 hours or more.", "", fl, nil, barSeries{"person-weeks", colAsync, floats(fd.Counts)})
 	if len(s.Zones) > 0 {
 		rows := make([]shareBar, len(s.Zones))
 		for i, z := range s.Zones {
 			rows[i] = shareBar{z.Name, z.HeadcountShare, z.ShareOfAfterHoursMeetings, z.BurdenIndex}
 		}
-		c.Burden = shares("chart-burden", "Time-zone burden", "Each zone group's share of the team's people beside its share of after-hours meeting time; the number is the burden index.", "share of after-hours meeting time", rows)
+		c.Burden = shareChart("chart-burden", "Time-zone burden", "Each zone group's share of the team's people beside its share of after-hours meeting time; the number is the burden index.", "share of after-hours meeting time", rows)
 	} else {
-		c.Burden = empty("chart-burden", "Time-zone burden", "no zone group to show")
+		c.Burden = emptyChart("chart-burden", "Time-zone burden", "no zone group to show")
 	}
 	return c
 }
 
 // PersonCharts draws one member's own weekly charts.
-func PersonCharts(p *audit.PersonReport) Charts {
+func PersonCharts(p *audit.PersonReport) AuditCharts {
 	n := len(p.Weeks)
 	labels := make([]string, n)
 	syncH, asyncH, focus, late := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
@@ -251,10 +240,10 @@ func PersonCharts(p *audit.PersonReport) Charts {
 		labels[i] = shortDate(w.From.In(time.UTC))
 		syncH[i], asyncH[i], focus[i], late[i] = w.MeetingHours, w.AsyncHours, w.FocusHours, w.AfterHoursMeetingHours
 	}
-	return Charts{
-		Weekly: bars("chart-weekly", "My sync and async hours by week", "Your meeting hours and estimated async hours, week by week.", " h", labels, nil,
+	return AuditCharts{
+		Weekly: barChart("chart-weekly", "My sync and async hours by week", "Your meeting hours and estimated async hours, week by week.", " h", labels, nil,
 			barSeries{"sync (meetings)", colSync, syncH}, barSeries{"async (estimated)", colAsync, asyncH}),
-		Focus: bars("chart-focus", "My focus time and after-hours meetings by week", "Your focus hours in 2 h+ blocks and your after-hours meeting hours, week by week.", " h", labels, nil,
+		Focus: barChart("chart-focus", "My focus time and after-hours meetings by week", "Your focus hours in 2 h+ blocks and your after-hours meeting hours, week by week.", " h", labels, nil,
 			barSeries{"focus (2 h+ blocks)", colAsync, focus}, barSeries{"after-hours meetings", colLate, late}),
 	}
 }
@@ -311,9 +300,9 @@ func hoursText(h float64) string {
 	return num(h) + " h"
 }
 
-// Change formats a delta's change: percentage points for shares, the
+// DeltaChange formats a delta's change: percentage points for shares, the
 // difference for ratios, the relative change otherwise.
-func Change(d audit.Delta) string {
+func DeltaChange(d audit.Delta) string {
 	switch {
 	case d.Unit == "share" && math.Abs(d.Change) < 0.005, d.Unit != "share" && math.Abs(d.ChangePct) < 0.5 && math.Abs(d.Change) < 0.005:
 		return "no change"
@@ -339,10 +328,10 @@ func value2(v float64, unit string) string {
 	return num(v)
 }
 
-// CSV writes r as rows of section, period, group, metric, value, note:
+// AuditCSV writes an audit report as rows of section, period, group, metric, value, note:
 // team, week and zone figures, the heat map, distributions, deltas and
 // findings. Suppressed groups have one row with the note and no values.
-func CSV(w io.Writer, r *audit.Report) error {
+func AuditCSV(w io.Writer, r *audit.Report) error {
 	cw := csv.NewWriter(w)
 	row := func(cells ...string) { cw.Write(cells) }
 	row("section", "period", "group", "metric", "value", "note")

@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"html"
 	"html/template"
 	"math"
 	"strconv"
@@ -13,52 +12,50 @@ import (
 // presentation attributes only (no style attributes), so pages with a
 // strict Content-Security-Policy show them as they are.
 const (
-	colSync   = "#2554c7"
-	colAsync  = "#14a38b"
-	colLate   = "#d9480f"
-	colHead   = "#9aa3b2"
-	colGrid   = "#e3e7ee"
-	colAxis   = "#5b6475"
-	colText   = "#1d2330"
-	colMuted  = "#8a93a3"
-	chartW    = 640.0
+	colSync   = "#0072B2" // Palette[0]
+	colAsync  = "#009E73" // Palette[2]
+	colLate   = "#D55E00" // Palette[5]
+	colHead   = "#999999"
+	colGrid   = gridColour
+	colAxis   = "#555555"
+	colText   = inkColour
+	colMuted  = "#777777"
+	auditW    = 640.0
 	fontSize  = 12
 	fontStack = `system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif`
 )
 
-// svg builds one chart.
-type svg struct {
+// canvas builds one chart.
+type canvas struct {
 	b    strings.Builder
 	w, h float64
 }
 
-func newSVG(id, title, desc string, w, h float64) *svg {
-	s := &svg{w: w, h: h}
+func newCanvas(id, title, desc string, w, h float64) *canvas {
+	s := &canvas{w: w, h: h}
 	fmt.Fprintf(&s.b, `<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="%s" viewBox="0 0 %g %g" width="100%%" role="img" aria-labelledby="%s-title %s-desc" font-family="%s" font-size="%d" fill="%s">`,
 		esc(id), w, h, esc(id), esc(id), fontStack, fontSize, colText)
 	fmt.Fprintf(&s.b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, esc(id), esc(title), esc(id), esc(desc))
 	return s
 }
 
-func esc(s string) string { return html.EscapeString(s) }
-
-func (s *svg) rect(x, y, w, h float64, fill string, extra ...string) {
+func (s *canvas) rect(x, y, w, h float64, fill string, extra ...string) {
 	if w <= 0 || h <= 0 {
 		return
 	}
 	fmt.Fprintf(&s.b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"%s/>`, x, y, w, h, fill, attrs(extra))
 }
 
-func (s *svg) line(x1, y1, x2, y2 float64, stroke string, width float64, extra ...string) {
+func (s *canvas) line(x1, y1, x2, y2 float64, stroke string, width float64, extra ...string) {
 	fmt.Fprintf(&s.b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="%g"%s/>`, x1, y1, x2, y2, stroke, width, attrs(extra))
 }
 
 // text writes a label; anchor is start, middle or end.
-func (s *svg) text(x, y float64, anchor, fill, t string, extra ...string) {
+func (s *canvas) text(x, y float64, anchor, fill, t string, extra ...string) {
 	fmt.Fprintf(&s.b, `<text x="%.1f" y="%.1f" text-anchor="%s" fill="%s"%s>%s</text>`, x, y, anchor, fill, attrs(extra), esc(t))
 }
 
-func (s *svg) tip(t string) { fmt.Fprintf(&s.b, `<title>%s</title>`, esc(t)) }
+func (s *canvas) tip(t string) { fmt.Fprintf(&s.b, `<title>%s</title>`, esc(t)) }
 
 func attrs(extra []string) string {
 	if len(extra) == 0 {
@@ -67,13 +64,13 @@ func attrs(extra []string) string {
 	return " " + strings.Join(extra, " ")
 }
 
-func (s *svg) html() template.HTML {
+func (s *canvas) html() template.HTML {
 	s.b.WriteString(`</svg>`)
 	return template.HTML(s.b.String()) // built from escaped text and numbers only
 }
 
 // legend draws coloured keys from x at y.
-func (s *svg) legend(x, y float64, keys ...[2]string) {
+func (s *canvas) legend(x, y float64, keys ...[2]string) {
 	for _, k := range keys {
 		s.rect(x, y-9, 10, 10, k[0])
 		s.text(x+14, y, "start", colAxis, k[1])
@@ -115,7 +112,7 @@ func tick(v, step float64) string {
 }
 
 // yAxis draws horizontal grid lines and labels for 0..max.
-func (s *svg) yAxis(left, right, top, bottom, max, step float64, unit string) {
+func (s *canvas) yAxis(left, right, top, bottom, max, step float64, unit string) {
 	for i := 0; float64(i)*step <= max+step/2; i++ {
 		v := float64(i) * step
 		y := bottom - (bottom-top)*v/max
@@ -125,10 +122,10 @@ func (s *svg) yAxis(left, right, top, bottom, max, step float64, unit string) {
 }
 
 // empty draws a chart that has nothing to show, saying why.
-func empty(id, title, why string) template.HTML {
-	s := newSVG(id, title, why, chartW, 80)
-	s.rect(0.5, 0.5, chartW-1, 79, "#f7f8fb", `stroke="`+colGrid+`"`)
-	s.text(chartW/2, 45, "middle", colMuted, why)
+func emptyChart(id, title, why string) template.HTML {
+	s := newCanvas(id, title, why, auditW, 80)
+	s.rect(0.5, 0.5, auditW-1, 79, "#f7f8fb", `stroke="`+colGrid+`"`)
+	s.text(auditW/2, 45, "middle", colMuted, why)
 	return s.html()
 }
 
@@ -150,9 +147,9 @@ type barSeries struct {
 
 // bars draws grouped vertical bars, one group per label; a group marked
 // in hidden is drawn as a grey "suppressed" slot.
-func bars(id, title, desc, unit string, labels []string, hidden []bool, series ...barSeries) template.HTML {
+func barChart(id, title, desc, unit string, labels []string, hidden []bool, series ...barSeries) template.HTML {
 	const h, left, right, top, bottom = 240.0, 44.0, 12.0, 30.0, 200.0
-	s := newSVG(id, title, desc, chartW, h)
+	s := newCanvas(id, title, desc, auditW, h)
 	var max float64
 	for _, sr := range series {
 		for _, v := range sr.values {
@@ -160,14 +157,14 @@ func bars(id, title, desc, unit string, labels []string, hidden []bool, series .
 		}
 	}
 	top0, step := niceMax(max)
-	s.yAxis(left, chartW-right, top, bottom, top0, step, unit)
+	s.yAxis(left, auditW-right, top, bottom, top0, step, unit)
 	keys := make([][2]string, len(series))
 	for k, sr := range series {
 		keys[k] = [2]string{sr.color, sr.name}
 	}
 	s.legend(left, 14, keys...)
 	n := float64(len(labels))
-	slot := (chartW - left - right) / math.Max(n, 1)
+	slot := (auditW - left - right) / math.Max(n, 1)
 	bw := math.Min(28, slot*0.8/float64(len(series)))
 	every := int(math.Ceil(n / 16)) // at most 16 axis labels
 	for i, l := range labels {
@@ -191,7 +188,7 @@ func bars(id, title, desc, unit string, labels []string, hidden []bool, series .
 			s.text(left+slot*(float64(i)+0.5), bottom+16, "middle", colAxis, l)
 		}
 	}
-	s.line(left, bottom, chartW-right, bottom, colAxis, 1)
+	s.line(left, bottom, auditW-right, bottom, colAxis, 1)
 	return s.html()
 }
 
@@ -206,10 +203,10 @@ type lineSeries struct {
 
 // lines draws line charts side by side, one panel per series, each with
 // its own scale.
-func lines(id, title, desc string, labels []string, series ...lineSeries) template.HTML {
+func lineChart(id, title, desc string, labels []string, series ...lineSeries) template.HTML {
 	const h, top, bottom, gap = 220.0, 36.0, 180.0, 24.0
-	s := newSVG(id, title, desc, chartW, h)
-	pw := (chartW - gap*float64(len(series)-1)) / float64(len(series))
+	s := newCanvas(id, title, desc, auditW, h)
+	pw := (auditW - gap*float64(len(series)-1)) / float64(len(series))
 	for k, sr := range series {
 		x0 := float64(k) * (pw + gap)
 		left, right := x0+40, x0+pw-8
@@ -283,11 +280,11 @@ type heatRow struct {
 }
 
 // heat draws a heat map of rows by hour of day.
-func heat(id, title, desc, unit, color string, rows []heatRow) template.HTML {
+func heatMap(id, title, desc, unit, color string, rows []heatRow) template.HTML {
 	const left, top, cellH = 150.0, 34.0, 24.0
 	h := top + cellH*float64(len(rows)) + 40
-	s := newSVG(id, title, desc, chartW, h)
-	cw := (chartW - left - 8) / 24
+	s := newCanvas(id, title, desc, auditW, h)
+	cw := (auditW - left - 8) / 24
 	var max float64
 	for _, r := range rows {
 		for _, v := range r.values {
@@ -339,12 +336,12 @@ type shareBar struct {
 }
 
 // shares draws, per group, its headcount share beside its share of a load.
-func shares(id, title, desc, loadName string, rows []shareBar) template.HTML {
+func shareChart(id, title, desc, loadName string, rows []shareBar) template.HTML {
 	const left, top, rowH = 150.0, 34.0, 34.0
 	h := top + rowH*float64(len(rows)) + 6
-	s := newSVG(id, title, desc, chartW, h)
+	s := newCanvas(id, title, desc, auditW, h)
 	s.legend(left, 16, [2]string{colHead, "share of people"}, [2]string{colLate, loadName})
-	right := chartW - 150
+	right := auditW - 150
 	scale := 0.0
 	for _, r := range rows {
 		scale = math.Max(scale, math.Max(r.head, r.load))
@@ -368,7 +365,7 @@ func shares(id, title, desc, loadName string, rows []shareBar) template.HTML {
 		if r.index >= 1.3 {
 			fill = colLate
 		}
-		s.text(chartW-4, y+19, "end", fill, "burden ×"+trimNum(r.index), `font-weight="600"`)
+		s.text(auditW-4, y+19, "end", fill, "burden ×"+trimNum(r.index), `font-weight="600"`)
 	}
 	return s.html()
 }

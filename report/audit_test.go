@@ -83,7 +83,7 @@ func render(t *testing.T, tm *team.Team, minGroup int) (*audit.Report, map[strin
 	out := map[string]string{}
 	for _, f := range []string{FormatHTML, FormatJSON, FormatCSV} {
 		var b bytes.Buffer
-		if err := Write(&b, f, rep); err != nil {
+		if err := WriteAudit(&b, f, rep); err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
 		out[f] = b.String()
@@ -222,7 +222,7 @@ func TestNoAddresses(t *testing.T) {
 func TestChartsAreValidSVG(t *testing.T) {
 	tm := zoneTeam(t, map[string]int{"America/New_York": 5, "Europe/Lisbon": 5, "Asia/Tokyo": 4}, 3)
 	rep, _ := render(t, tm, 3)
-	c := ChartsOf(&rep.Current)
+	c := AuditChartsOf(&rep.Current)
 	for _, ch := range []struct {
 		name string
 		svg  template.HTML

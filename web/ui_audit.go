@@ -20,18 +20,11 @@ import (
 type auditView struct {
 	Team   team.Team
 	Info   *store.AuditInfo
-	View   *report.View
+	View   *report.AuditView
 	CanRun bool
 	// Form holds the run form's fields: from, to, compare_from, compare_to.
 	Form  map[string]string
 	Error string
-}
-
-// reportCSS serves the style sheet of audit reports.
-func (s *Server) reportCSS(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/css; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=3600")
-	w.Write([]byte(report.CSS()))
 }
 
 func (s *Server) uiAudit(w http.ResponseWriter, r *http.Request) {
@@ -53,7 +46,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, status int, f
 	switch rhythm.ErrorCode(err) {
 	case "":
 		v.Info = &info
-		v.View = report.NewView(&rep)
+		v.View = report.NewAuditView(&rep)
 	case rhythm.ENOTFOUND:
 	default:
 		s.uiFail(w, r, err)
@@ -172,7 +165,7 @@ type myWeek struct {
 	// group figures for comparison, when the team's report shows them.
 	Latest *audit.Week
 	Team   *audit.Figures
-	Charts report.Charts
+	Charts report.AuditCharts
 }
 
 func (s *Server) myWeeks(ctx context.Context, u account.User) ([]myWeek, error) {

@@ -224,7 +224,7 @@ func (a *app) runAudit(ctx context.Context, cmd *cobra.Command, f *auditFlags) e
 		}
 		w = file
 	}
-	err = report.Write(w, f.format, rep)
+	err = report.WriteAudit(w, f.format, rep)
 	if file != nil {
 		if cerr := file.Close(); err == nil {
 			err = cerr
