@@ -329,3 +329,32 @@ func TestResultTwice(t *testing.T) {
 		t.Errorf("second result differs (-first +second):\n%s", d)
 	}
 }
+
+func TestSamples(t *testing.T) {
+	tm := mustTeam(t, fixtureRoster)
+	cfg := fixtureConfig()
+	cfg.Compare = Window{From: date("2026-03-09"), To: date("2026-03-22")}
+	ins := append(fixture(), meet("base", "2026-03-10 10:00", "2026-03-10 11:00", member("ana@example.com"), member("sam@example.com")))
+	rep := runAudit(t, tm, cfg, ins).Report
+	samples := rep.Samples()
+	var got []string
+	for _, s := range samples {
+		if err := s.Validate(); err != nil {
+			t.Errorf("invalid sample %+v: %v", s, err)
+		}
+		got = append(got, fmt.Sprintf("%s %s %.2f", s.Unit, s.Period, s.Values["meeting_hours"]))
+	}
+	// Two weeks of each period; the baseline's one meeting is 2 person-hours
+	// over 3 people.
+	want := []string{"Fixture 2026-W11 0.67", "Fixture 2026-W12 0.00", "Fixture 2026-W13 " + fmt.Sprintf("%.2f", rep.Current.Weeks[0].MeetingHours), "Fixture 2026-W14 " + fmt.Sprintf("%.2f", rep.Current.Weeks[1].MeetingHours)}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("samples (-want +got):\n%s", d)
+	}
+	if _, ok := samples[3].Values["response_time_hours"]; ok {
+		t.Errorf("a week without replies has a response time")
+	}
+	small := mustTeam(t, strings.Replace(fixtureRoster, "min_group_size: 3", "min_group_size: 5", 1))
+	if s := runAudit(t, small, fixtureConfig(), fixture()).Report.Samples(); len(s) != 0 {
+		t.Errorf("a suppressed team gives %d samples", len(s))
+	}
+}

@@ -19,12 +19,20 @@ type AuditInfo struct {
 	Created  time.Time    `json:"created_at"`
 }
 
-// SaveAudit stores an audit result of the team: its group report, and
-// each member's own figures under their email. It returns the audit's id.
+// SaveAudit stores an audit result of the team, in one transaction: its
+// group report, each member's own figures under their email, and the
+// team-week samples (source "audit") that correlations and experiments
+// read. It returns the audit's id.
 func (db *DB) SaveAudit(ctx context.Context, teamID int64, r *audit.Result) (int64, error) {
 	rep, err := json.Marshal(&r.Report)
 	if err != nil {
 		return 0, err
+	}
+	samples := r.Report.Samples()
+	for _, s := range samples {
+		if err := s.Validate(); err != nil {
+			return 0, err
+		}
 	}
 	var id int64
 	err = db.InTx(ctx, func(tx *Tx) error {
@@ -50,7 +58,8 @@ func (db *DB) SaveAudit(ctx context.Context, teamID int64, r *audit.Result) (int
 				return err
 			}
 		}
-		return nil
+		_, err = saveSamples(ctx, tx, "audit", samples)
+		return err
 	})
 	return id, err
 }

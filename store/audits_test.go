@@ -73,6 +73,13 @@ func testSaveAudit(t *testing.T, d storetest.Dialect) {
 	if none, err := db.PersonAudits(ctx, "stranger@example.com"); err != nil || len(none) != 0 {
 		t.Errorf("PersonAudits of a stranger = %+v, %v; want none", none, err)
 	}
+	samples, err := db.Samples(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(second.Report.Samples(), samples); d != "" || len(samples) == 0 {
+		t.Errorf("stored samples differ (-saved +read):\n%s", d)
+	}
 	if _, err := db.SaveAudit(ctx, tm.ID+100, second); rhythm.ErrorCode(err) != rhythm.ENOTFOUND {
 		t.Errorf("SaveAudit of a missing team = %v, want not found", err)
 	}

@@ -25,23 +25,31 @@ func (db *DB) SaveSamples(ctx context.Context, source string, samples []metric.S
 	}
 	n := 0
 	err := db.InTx(ctx, func(tx *Tx) error {
-		now := db.Now().Unix()
-		for _, s := range samples {
-			for _, m := range slices.Sorted(maps.Keys(s.Values)) {
-				_, err := tx.Exec(ctx, `INSERT INTO metric_samples (unit, unit_key, period_start, period_end, metric, value, source, updated_at)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-					ON CONFLICT (unit_key, period_start, period_end, metric) DO UPDATE SET unit = excluded.unit, value = excluded.value,
-					source = excluded.source, updated_at = excluded.updated_at`,
-					strings.TrimSpace(s.Unit), metric.UnitKey(s.Unit), s.Period.Start.String(), s.Period.End.String(), m, s.Values[m], source, now)
-				if err != nil {
-					return err
-				}
-				n++
-			}
-		}
-		return nil
+		var err error
+		n, err = saveSamples(ctx, tx, source, samples)
+		return err
 	})
 	return n, err
+}
+
+// saveSamples writes valid samples in tx.
+func saveSamples(ctx context.Context, tx *Tx, source string, samples []metric.Sample) (int, error) {
+	n := 0
+	now := tx.db.Now().Unix()
+	for _, s := range samples {
+		for _, m := range slices.Sorted(maps.Keys(s.Values)) {
+			_, err := tx.Exec(ctx, `INSERT INTO metric_samples (unit, unit_key, period_start, period_end, metric, value, source, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (unit_key, period_start, period_end, metric) DO UPDATE SET unit = excluded.unit, value = excluded.value,
+				source = excluded.source, updated_at = excluded.updated_at`,
+				strings.TrimSpace(s.Unit), metric.UnitKey(s.Unit), s.Period.Start.String(), s.Period.End.String(), m, s.Values[m], source, now)
+			if err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	return n, nil
 }
 
 // Samples returns every stored metric sample, one per unit and period, in
