@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -36,6 +37,11 @@ A file imported before (same content) changes nothing.`,
 				return usagef("--team is required: the name or id of the team the data belongs to")
 			}
 			ctx := cmd.Context()
+			// Imports stream: a soft memory limit keeps the heap close to
+			// what is live, so a large export runs in little memory.
+			if os.Getenv("GOMEMLIMIT") == "" {
+				debug.SetMemoryLimit(importMemoryLimit)
+			}
 			db, err := openDB(ctx, dsn)
 			if err != nil {
 				return err
@@ -75,6 +81,9 @@ A file imported before (same content) changes nothing.`,
 	cmd.Flags().StringVar(&teamRef, "team", "", "name or id of the team (required)")
 	return cmd
 }
+
+// importMemoryLimit is the soft memory limit of rhythm import.
+const importMemoryLimit = 160 << 20
 
 // importFile stores one file as one import.
 func (a *app) importFile(ctx context.Context, db *store.DB, teamID int64, res *ingest.Resolver, path string) (store.Import, error) {
