@@ -70,7 +70,12 @@ A file imported before (same content) changes nothing.`,
 				}
 				st := ingest.Stats{Read: imp.Read, Emitted: imp.Stored, Skipped: imp.SkippedReasons}
 				fmt.Fprintf(a.stdout, "%s: %s, %s\n", f, imp.Format, st)
-				for _, n := range imp.Notes {
+				const shown = 5
+				for i, n := range imp.Notes {
+					if i == shown {
+						fmt.Fprintf(a.stdout, "  … %d more noted in the import record\n", len(imp.Notes)-shown)
+						break
+					}
 					fmt.Fprintf(a.stdout, "  skipped %s: %s\n", n.Where, n.Reason)
 				}
 			}
