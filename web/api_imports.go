@@ -98,7 +98,7 @@ func (s *Server) receiveUploads(w http.ResponseWriter, r *http.Request, dir stri
 			break
 		}
 		if err != nil {
-			return nil, uploadError(err)
+			return nil, importUploadError(err)
 		}
 		if part.FileName() == "" {
 			io.Copy(io.Discard, part)
@@ -118,7 +118,7 @@ func (s *Server) receiveUploads(w http.ResponseWriter, r *http.Request, dir stri
 			err = cerr
 		}
 		if err != nil {
-			return nil, uploadError(err)
+			return nil, importUploadError(err)
 		}
 		ups = append(ups, upload{name: name, path: p})
 	}
@@ -128,7 +128,7 @@ func (s *Server) receiveUploads(w http.ResponseWriter, r *http.Request, dir stri
 	return ups, nil
 }
 
-func uploadError(err error) error {
+func importUploadError(err error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return rhythm.Errorf(rhythm.ETOOLARGE, "the upload is larger than %d bytes", mbe.Limit)
