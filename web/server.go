@@ -20,8 +20,6 @@ import (
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/account"
-	"github.com/rhythm-team/rhythm/ingest"
-	"github.com/rhythm-team/rhythm/ingest/detect"
 	"github.com/rhythm-team/rhythm/store"
 )
 
@@ -50,8 +48,6 @@ type Config struct {
 	MetricsToken string
 	// MaxImport limits import uploads; 0 means DefaultMaxImport.
 	MaxImport int64
-	// Calendar opens iCalendar files for imports; nil refuses them.
-	Calendar func(path, name string, res *ingest.Resolver) (detect.Source, error)
 }
 
 // DemoLogin is the demo admin that `serve --demo` creates.
@@ -67,9 +63,8 @@ type Server struct {
 	now     func() time.Time
 	demo    *DemoLogin
 	pages   map[string]*template.Template
-	// maxImport limits import uploads; calendar opens iCalendar files.
+	// maxImport limits import uploads.
 	maxImport int64
-	calendar  func(path, name string, res *ingest.Resolver) (detect.Source, error)
 	handler   http.Handler
 	// routeList is every route with its access, in registration order.
 	routeList []route
@@ -89,7 +84,7 @@ func New(cfg Config) (*Server, error) {
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
 	}
-	s.maxImport, s.calendar = cfg.MaxImport, cfg.Calendar
+	s.maxImport = cfg.MaxImport
 	if s.maxImport <= 0 {
 		s.maxImport = DefaultMaxImport
 	}

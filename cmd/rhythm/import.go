@@ -92,7 +92,7 @@ const importMemoryLimit = 160 << 20
 
 // importFile stores one file as one import.
 func (a *app) importFile(ctx context.Context, db *store.DB, teamID int64, res *ingest.Resolver, path string) (store.Import, error) {
-	src, format, err := detect.Open(path, res, detect.Options{Limits: ingest.DefaultLimits(), Calendar: openCalendar})
+	src, format, err := detect.Open(path, res, detect.Options{Limits: ingest.DefaultLimits()})
 	if err != nil {
 		return store.Import{}, err
 	}
@@ -111,9 +111,6 @@ func (a *app) importFile(ctx context.Context, db *store.DB, teamID int64, res *i
 		})
 	})
 }
-
-// openCalendar opens iCalendar files; nil until calendars can be imported.
-var openCalendar func(path, name string, res *ingest.Resolver) (detect.Source, error)
 
 // progress returns a counter shown on stderr when it is a terminal, and a
 // silent one otherwise.
