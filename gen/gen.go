@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -37,6 +38,9 @@ type Config struct {
 	MailsPerDay float64
 	// Domain is the mail domain of the team (default acme.example).
 	Domain string
+	// Team, when set, is the roster to make data for, instead of made-up
+	// people; People is then its size.
+	Team *team.Team
 }
 
 // Files are the names Write gives the generated files.
@@ -71,6 +75,9 @@ type Dataset struct {
 
 // New generates the team described by cfg.
 func New(cfg Config) (*Dataset, error) {
+	if cfg.Team != nil {
+		cfg.People = len(cfg.Team.Members)
+	}
 	if cfg.People < 2 || cfg.People > 100_000 {
 		return nil, rhythm.Errorf(rhythm.EINVALID, "--people must be between 2 and 100000, got %d", cfg.People)
 	}
@@ -99,6 +106,10 @@ func New(cfg Config) (*Dataset, error) {
 	usedEmail := map[string]int{}
 	usedID := map[string]bool{}
 	for i := range cfg.People {
+		if cfg.Team != nil {
+			d.people = append(d.people, d.rosterPerson(cfg.Team.Members[i], rng, usedID))
+			continue
+		}
 		// The first people cover every region, so that even a small team
 		// spans at least six zones.
 		var rg region
@@ -165,10 +176,36 @@ func New(cfg Config) (*Dataset, error) {
 	}
 	d.team = team.Team{Name: "Acme Engineering", Norms: team.DefaultNorms()}
 	d.team.Norms.NoMeetingDay = team.Weekday(time.Wednesday)
+	if cfg.Team != nil {
+		d.team = *cfg.Team
+		d.team.Members = nil
+	}
 	for _, p := range d.people {
 		d.team.Members = append(d.team.Members, p.Member)
 	}
 	return d, nil
+}
+
+// rosterPerson makes a person of a roster member: the member's chat ID is
+// an alias that looks like a Slack user ID, or a made-up one.
+func (d *Dataset) rosterPerson(m team.Member, rng *rand.Rand, usedID map[string]bool) *person {
+	p := &person{Member: m}
+	p.first, p.last, _ = strings.Cut(m.Name, " ")
+	local, _, _ := strings.Cut(m.Email, "@")
+	p.handle = strings.ReplaceAll(ascii(strings.ToLower(local)), ".", "")
+	p.loc = m.Location()
+	for _, a := range m.Aliases {
+		if len(a) >= 9 && a[0] == 'U' && strings.ToUpper(a) == a && !usedID[a] {
+			p.slackID = a
+		}
+	}
+	for p.slackID == "" || usedID[p.slackID] && !slices.Contains(m.Aliases, p.slackID) {
+		p.slackID = slackID(rng, 'U')
+	}
+	usedID[p.slackID] = true
+	p.chatty = math.Exp(rng.NormFloat64() * 0.5)
+	p.slow = math.Exp(rng.NormFloat64() * 0.6)
+	return p
 }
 
 // Team returns the generated team.

@@ -147,6 +147,8 @@ func mailDate(rng *rand.Rand, t time.Time, loc *time.Location) string {
 	lt := t.In(loc)
 	r := rng.Float64()
 	switch {
+	case r < 0.002:
+		return lt.Format("Monday afternoon") // a broken client
 	case r < 0.05:
 		return lt.Format("Mon, 2 Jan 2006 15:04:05 -0700 (MST)")
 	case r < 0.08:

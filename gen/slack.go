@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"compress/flate"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -636,7 +637,7 @@ func (g *slackGen) message(c *sconv, m *smsg) {
 		first, _, _ = strings.Cut(real, " ")
 		handle = strings.ToLower(first)
 	}
-	w.kstr("avatar_hash", uid[3:10])
+	w.kstr("avatar_hash", fmt.Sprintf("%010x", crc32.ChecksumIEEE([]byte(uid))))
 	w.kstr("image_72", "https://avatars.slack-edge.com/2025-01-01/"+uid+"_72.png")
 	w.kstr("first_name", first)
 	w.kstr("real_name", real)
@@ -724,7 +725,7 @@ func (g *slackGen) users() {
 	}
 	for _, p := range d.people {
 		email := p.Email
-		if len(p.Aliases) > 0 {
+		if slices.Contains(p.Aliases, p.slackID) {
 			email = "" // hidden in the profile; the roster knows the ID
 		}
 		user(p.slackID, p.handle, p.Name, email, p.Zone, false, false)

@@ -126,6 +126,10 @@ func (z *Zip) check(size int64) error {
 		}
 		total += f.UncompressedSize64
 		compressed += f.CompressedSize64
+		// The extra fields are read (sizes, times) and no longer needed:
+		// dropping them frees the header buffer of each entry, a fair part
+		// of the memory a large archive's directory takes.
+		f.Extra, f.Comment = nil, ""
 	}
 	if total > uint64(z.lim.MaxTotal) {
 		return z.refuse("unpacks to %d bytes, more than the limit of %d", total, z.lim.MaxTotal)

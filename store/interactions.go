@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	gojson "github.com/goccy/go-json"
@@ -61,6 +62,9 @@ type Import struct {
 // ImportFunc reads an input and calls emit for each interaction.
 type ImportFunc func(ctx context.Context, emit func(ingest.Interaction) error) (ingest.Stats, error)
 
+// importCacheKiB is SQLite's page cache during an import.
+const importCacheKiB = 24 << 10
+
 // batchRows is how many interactions are written at once.
 const batchRows = 4096
 
@@ -95,31 +99,31 @@ func (db *DB) ImportInteractions(ctx context.Context, teamID int64, meta ImportM
 			VALUES (?, ?, ?, ?, 0, 0, 0, '{}', '[]', ?) RETURNING id`, teamID, meta.Name, meta.Format, meta.Hash, imp.CreatedAt.Unix()).Scan(&imp.ID); err != nil {
 			return err
 		}
-		rows := make([][]any, 0, batchRows)
+		// Rows are written by a goroutine of their own while the next
+		// batch fills: reading and writing overlap.
+		w := newBatchWriter(ctx, tx)
+		b := w.take()
 		var buf []byte
-		flush := func() error {
-			if len(rows) == 0 {
-				return nil
-			}
-			err := tx.insertRows(ctx, rows)
-			rows = rows[:0]
-			return err
-		}
 		st, err := read(ctx, func(in ingest.Interaction) error {
 			buf = appendParticipants(buf[:0], in.Participants)
-			rows = append(rows, []any{teamID, imp.ID, string(in.Source), in.ID, string(in.Mode), string(in.Kind),
+			b.add(teamID, imp.ID, string(in.Source), in.ID, string(in.Mode), string(in.Kind),
 				in.Start.UnixMicro(), in.End.UnixMicro(), flag(in.AllDay), in.Organizer, string(buf), in.Attendees(), in.Resources,
-				in.ThreadID, in.InReplyTo, in.Channel, string(in.ChannelKind), flag(in.Recurring)})
+				in.ThreadID, in.InReplyTo, in.Channel, string(in.ChannelKind), flag(in.Recurring))
 			imp.Stored++
-			if len(rows) == batchRows {
-				return flush()
+			if b.full() {
+				if b = w.write(b); b == nil {
+					return w.wait()
+				}
 			}
 			return nil
 		})
-		if err != nil {
-			return err
+		if b != nil && err == nil {
+			w.write(b)
 		}
-		if err := flush(); err != nil {
+		if werr := w.wait(); err == nil {
+			err = werr
+		}
+		if err != nil {
 			return err
 		}
 		imp.Read, imp.Skipped, imp.SkippedReasons, imp.Notes = st.Read, st.SkippedTotal(), st.Skipped, st.Notes
@@ -147,6 +151,83 @@ func (db *DB) ImportInteractions(ctx context.Context, teamID int64, meta ImportM
 		return Import{}, err
 	}
 	return imp, nil
+}
+
+// batch is batchRows rows of interaction columns in one flat slice.
+type batch struct {
+	vals []any
+	rows [][]any
+}
+
+func newBatch() *batch {
+	b := &batch{vals: make([]any, 0, batchRows*len(interactionColumnList))}
+	b.rows = make([][]any, 0, batchRows)
+	return b
+}
+
+func (b *batch) add(vals ...any) {
+	n := len(b.vals)
+	b.vals = append(b.vals, vals...)
+	b.rows = append(b.rows, b.vals[n:len(b.vals):len(b.vals)])
+}
+
+func (b *batch) full() bool { return len(b.rows) == batchRows }
+
+func (b *batch) reset() {
+	clear(b.vals)
+	b.vals, b.rows = b.vals[:0], b.rows[:0]
+}
+
+// batchWriter writes batches in a goroutine of its own, two batches
+// taking turns: one fills while the other is written.
+type batchWriter struct {
+	todo chan *batch
+	free chan *batch
+	done chan struct{}
+	err  error       // read after done is closed
+	bad  atomic.Bool // set when err is
+}
+
+func newBatchWriter(ctx context.Context, tx importTx) *batchWriter {
+	w := &batchWriter{todo: make(chan *batch, 1), free: make(chan *batch, 2), done: make(chan struct{})}
+	w.free <- newBatch()
+	w.free <- newBatch()
+	go func() {
+		defer close(w.done)
+		for b := range w.todo {
+			if w.err == nil && len(b.rows) > 0 {
+				w.err = tx.insertRows(ctx, b.rows)
+				w.bad.Store(w.err != nil)
+			}
+			b.reset()
+			w.free <- b
+		}
+	}()
+	return w
+}
+
+// take returns an empty batch.
+func (w *batchWriter) take() *batch { return <-w.free }
+
+// write queues b and returns an empty batch, or nil once writing failed.
+func (w *batchWriter) write(b *batch) *batch {
+	w.todo <- b
+	nb := <-w.free
+	if w.bad.Load() {
+		return nil
+	}
+	return nb
+}
+
+// wait writes what is queued and returns the first error.
+func (w *batchWriter) wait() error {
+	select {
+	case <-w.done:
+	default:
+		close(w.todo)
+		<-w.done
+	}
+	return w.err
 }
 
 func orEmpty(n []ingest.Note) []ingest.Note {
@@ -322,7 +403,15 @@ type importTx interface {
 
 func (db *DB) inImportTx(ctx context.Context, fn func(importTx) error) error {
 	if db.dialect != Postgres {
-		return db.InTx(ctx, func(tx *Tx) error { return fn(&sqlImportTx{tx: tx}) })
+		return db.InTx(ctx, func(tx *Tx) error {
+			// A larger page cache for the import keeps the start-time index's
+			// pages from being spilled and read back again and again.
+			if _, err := tx.Exec(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", importCacheKiB)); err != nil {
+				return err
+			}
+			defer tx.Exec(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000")
+			return fn(&sqlImportTx{tx: tx})
+		})
 	}
 	conn, err := db.sql.Conn(ctx)
 	if err != nil {

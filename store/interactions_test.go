@@ -16,6 +16,7 @@ import (
 
 	"github.com/rhythm-team/rhythm/ingest"
 	"github.com/rhythm-team/rhythm/ingest/csvevents"
+	"github.com/rhythm-team/rhythm/ingest/icsevents"
 	"github.com/rhythm-team/rhythm/ingest/mbox"
 	"github.com/rhythm-team/rhythm/ingest/slack"
 	"github.com/rhythm-team/rhythm/store"
@@ -196,7 +197,7 @@ func testNoContentStored(t *testing.T, d storetest.Dialect) {
 	tm, res := importTeam(t, db)
 	// The fixtures carry content markers: make sure they are there to find.
 	var fixtureText []byte
-	for _, p := range []string{"slack/testdata/export/general/2026-03-02.json", "mbox/testdata/sample.mbox", "csvevents/testdata/events.csv"} {
+	for _, p := range []string{"slack/testdata/export/general/2026-03-02.json", "mbox/testdata/sample.mbox", "csvevents/testdata/events.csv", "icsevents/testdata/team.ics"} {
 		b, err := os.ReadFile(filepath.Join(fixtures, p))
 		if err != nil {
 			t.Fatal(err)
@@ -217,15 +218,20 @@ func testNoContentStored(t *testing.T, d storetest.Dialect) {
 		t.Fatal(err)
 	}
 	defer c.Close()
+	cal, err := icsevents.Open(filepath.Join(fixtures, "icsevents", "testdata", "team.ics"), "team.ics", res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cal.Close()
 	total := 0
-	for i, read := range []store.ImportFunc{slackFixture(t, res), m.Import, c.Import} {
+	for i, read := range []store.ImportFunc{slackFixture(t, res), m.Import, c.Import, cal.Import} {
 		imp, err := db.ImportInteractions(ctx, tm.ID, store.ImportMeta{Name: fmt.Sprint(i), Format: "x", Hash: fmt.Sprint(i)}, read)
 		if err != nil {
 			t.Fatal(err)
 		}
 		total += imp.Stored
 	}
-	if total < 16 {
+	if total < 20 {
 		t.Fatalf("only %d interactions stored", total)
 	}
 	all := dump(t, db)
@@ -234,7 +240,7 @@ func testNoContentStored(t *testing.T, d storetest.Dialect) {
 			t.Errorf("the database holds content %q", mk)
 		}
 	}
-	for _, raw := range []string{"gina@partner.example", "sam.stranger@else.example", "andre@else.example", "guest@partner.example", "root.1@mail.example.com", "Gina Guest", "launch"} {
+	for _, raw := range []string{"gina@partner.example", "sam.stranger@else.example", "andre@else.example", "guest@partner.example", "root.1@mail.example.com", "Gina Guest", "launch", "standup-1@example.com", "room-lisbon", "Room Lisbon"} {
 		if strings.Contains(strings.ToLower(all), strings.ToLower(raw)) {
 			t.Errorf("the database holds %q", raw)
 		}

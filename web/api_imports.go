@@ -137,7 +137,7 @@ func importUploadError(err error) error {
 }
 
 func (s *Server) importUpload(ctx context.Context, teamID int64, res *ingest.Resolver, u upload) (store.Import, error) {
-	src, format, err := detect.Open(u.path, res, detect.Options{Limits: ingest.DefaultLimits(), Name: u.name, Calendar: s.calendar})
+	src, format, err := detect.Open(u.path, res, detect.Options{Limits: ingest.DefaultLimits(), Name: u.name})
 	if err != nil {
 		return store.Import{}, err
 	}

@@ -104,11 +104,6 @@ func (s *Server) routes() {
 	s.handle("GET /teams/{team}", teamMember, s.uiTeam)
 	s.handle("GET /teams/{team}/roster", teamLead, s.uiRoster)
 	s.handle("POST /teams/{team}/roster", teamLead, s.uiSaveRoster)
-	s.handle("GET /teams/{team}/imports", teamMember, s.uiImports)
-	s.handle("POST /teams/{team}/imports", teamLead, s.uiImport)
-	s.handle("GET /teams/{team}/audit", teamMember, s.uiAudit)
-	s.handle("POST /teams/{team}/audit", teamLead, s.uiRunAudit)
-	s.handle("GET /me/week", signedIn, s.uiMyWeek)
 	s.handle("GET /teams/{team}/pulse", teamMember, s.uiPulse)
 	s.handle("POST /teams/{team}/pulse", teamLead, s.uiCreateRound)
 	s.handle("GET /teams/{team}/pulse/{id}", teamMember, s.uiRound)
@@ -120,6 +115,11 @@ func (s *Server) routes() {
 	s.handle("POST /experiments/{id}/assign", signedIn, s.uiAssignExperiment)
 	s.handle("GET /experiments/{id}/report", signedIn, s.uiExperimentReport)
 	s.handle("GET /insights/correlations", adminOnly, s.uiCorrelations)
+	s.handle("GET /teams/{team}/imports", teamMember, s.uiImports)
+	s.handle("POST /teams/{team}/imports", teamLead, s.uiImport)
+	s.handle("GET /teams/{team}/audit", teamMember, s.uiAudit)
+	s.handle("POST /teams/{team}/audit", teamLead, s.uiRunAudit)
+	s.handle("GET /me/week", signedIn, s.uiMyWeek)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

@@ -20,8 +20,6 @@ import (
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/account"
-	"github.com/rhythm-team/rhythm/ingest"
-	"github.com/rhythm-team/rhythm/ingest/detect"
 	"github.com/rhythm-team/rhythm/report"
 	"github.com/rhythm-team/rhythm/store"
 )
@@ -46,13 +44,11 @@ type Config struct {
 	Now func() time.Time
 	// Demo, when set, offers one-click sign-in as this demo admin.
 	Demo *DemoLogin
-	// MaxImport limits import uploads; 0 means DefaultMaxImport.
-	MaxImport int64
-	// Calendar opens iCalendar files for imports; nil refuses them.
-	Calendar func(path, name string, res *ingest.Resolver) (detect.Source, error)
 	// MetricsToken, when set, is the bearer token that /metrics asks for;
 	// when empty /metrics answers only requests from this machine.
 	MetricsToken string
+	// MaxImport limits import uploads; 0 means DefaultMaxImport.
+	MaxImport int64
 }
 
 // DemoLogin is the demo admin that `serve --demo` creates.
@@ -68,9 +64,8 @@ type Server struct {
 	now     func() time.Time
 	demo    *DemoLogin
 	pages   map[string]*template.Template
-	// maxImport limits import uploads; calendar opens iCalendar files.
+	// maxImport limits import uploads.
 	maxImport int64
-	calendar  func(path, name string, res *ingest.Resolver) (detect.Source, error)
 	handler   http.Handler
 	// routeList is every route with its access, in registration order.
 	routeList []route
@@ -90,7 +85,7 @@ func New(cfg Config) (*Server, error) {
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
 	}
-	s.maxImport, s.calendar = cfg.MaxImport, cfg.Calendar
+	s.maxImport = cfg.MaxImport
 	if s.maxImport <= 0 {
 		s.maxImport = DefaultMaxImport
 	}

@@ -80,15 +80,15 @@ flags win over the environment, which wins over the file.`,
 		a.serveCommand(),
 		a.teamCommand(),
 		a.userCommand(),
-		a.importCommand(),
-		a.genCommand(),
-		a.auditCommand(),
 		a.storeCommand(),
 		a.backupCommand(),
 		a.restoreCommand(),
 		a.pulseCommand(),
 		a.experimentCommand(),
 		a.icalCommand(),
+		a.importCommand(),
+		a.genCommand(),
+		a.auditCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)

@@ -18,6 +18,7 @@ import (
 	"github.com/rhythm-team/rhythm/audit"
 	"github.com/rhythm-team/rhythm/ingest"
 	"github.com/rhythm-team/rhythm/ingest/detect"
+	"github.com/rhythm-team/rhythm/ingest/icsevents"
 	"github.com/rhythm-team/rhythm/report"
 	"github.com/rhythm-team/rhythm/store"
 	"github.com/rhythm-team/rhythm/team"
@@ -297,7 +298,7 @@ func (a *app) auditFiles(ctx context.Context, au *audit.Auditor, res *ingest.Res
 		}
 	}()
 	for _, in := range inputs {
-		src, format, err := detect.Open(in.path, res, detect.Options{Limits: ingest.DefaultLimits(), Calendar: openCalendar})
+		src, format, err := detect.Open(in.path, res, detect.Options{Limits: ingest.DefaultLimits()})
 		if err != nil {
 			if format != "" && format != in.want {
 				return usagef("%s %s: this is %s, not %s", in.flag, in.path, formatName(format), formatName(in.want))
@@ -307,6 +308,10 @@ func (a *app) auditFiles(ctx context.Context, au *audit.Auditor, res *ingest.Res
 		sources = append(sources, src)
 		if format != in.want {
 			return usagef("%s %s: this is %s, not %s", in.flag, in.path, formatName(format), formatName(in.want))
+		}
+		if cal, ok := src.(*icsevents.File); ok {
+			// Expand recurring series over the audit's span only.
+			cal.From, cal.To = au.Span()
 		}
 	}
 	g, gctx := errgroup.WithContext(ctx)

@@ -23,10 +23,8 @@ func TestBrowserAuditReport(t *testing.T) {
 	}
 	out := filepath.Join(dir, "audit.html")
 	args := []string{"audit", "--roster", filepath.Join(dir, "team.yaml"), "--slack", filepath.Join(dir, "slack-export.zip"),
-		"--mbox", filepath.Join(dir, "mail.mbox"), "--from", "2026-02-02", "--to", "2026-05-03", "--format", "html", "--out", out}
-	if openCalendar != nil {
-		args = append(args, "--calendar", filepath.Join(dir, "calendar.ics"))
-	}
+		"--mbox", filepath.Join(dir, "mail.mbox"), "--calendar", filepath.Join(dir, "calendar.ics"),
+		"--from", "2026-02-02", "--to", "2026-05-03", "--format", "html", "--out", out}
 	if code, _, errs := runCLI(t, "", args...); code != 0 {
 		t.Fatalf("audit exit %d: %s", code, errs)
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -36,6 +37,11 @@ A file imported before (same content) changes nothing.`,
 				return usagef("--team is required: the name or id of the team the data belongs to")
 			}
 			ctx := cmd.Context()
+			// Imports stream: a soft memory limit keeps the heap close to
+			// what is live, so a large export runs in little memory.
+			if os.Getenv("GOMEMLIMIT") == "" {
+				debug.SetMemoryLimit(importMemoryLimit)
+			}
 			db, err := openDB(ctx, dsn)
 			if err != nil {
 				return err
@@ -64,7 +70,12 @@ A file imported before (same content) changes nothing.`,
 				}
 				st := ingest.Stats{Read: imp.Read, Emitted: imp.Stored, Skipped: imp.SkippedReasons}
 				fmt.Fprintf(a.stdout, "%s: %s, %s\n", f, imp.Format, st)
-				for _, n := range imp.Notes {
+				const shown = 5
+				for i, n := range imp.Notes {
+					if i == shown {
+						fmt.Fprintf(a.stdout, "  … %d more noted in the import record\n", len(imp.Notes)-shown)
+						break
+					}
 					fmt.Fprintf(a.stdout, "  skipped %s: %s\n", n.Where, n.Reason)
 				}
 			}
@@ -76,9 +87,12 @@ A file imported before (same content) changes nothing.`,
 	return cmd
 }
 
+// importMemoryLimit is the soft memory limit of rhythm import.
+const importMemoryLimit = 160 << 20
+
 // importFile stores one file as one import.
 func (a *app) importFile(ctx context.Context, db *store.DB, teamID int64, res *ingest.Resolver, path string) (store.Import, error) {
-	src, format, err := detect.Open(path, res, detect.Options{Limits: ingest.DefaultLimits(), Calendar: openCalendar})
+	src, format, err := detect.Open(path, res, detect.Options{Limits: ingest.DefaultLimits()})
 	if err != nil {
 		return store.Import{}, err
 	}
@@ -97,9 +111,6 @@ func (a *app) importFile(ctx context.Context, db *store.DB, teamID int64, res *i
 		})
 	})
 }
-
-// openCalendar opens iCalendar files; nil until calendars can be imported.
-var openCalendar func(path, name string, res *ingest.Resolver) (detect.Source, error)
 
 // progress returns a counter shown on stderr when it is a terminal, and a
 // silent one otherwise.

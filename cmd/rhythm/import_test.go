@@ -39,19 +39,19 @@ func storedCounts(t *testing.T, dsn string) (imports, interactions int) {
 
 func TestImportGenerated(t *testing.T) {
 	dir, db := genTeam(t)
-	slackZip, mbox := filepath.Join(dir, "slack-export.zip"), filepath.Join(dir, "mail.mbox")
-	code, out, errs := runCLI(t, "", "import", "--team", "Acme Engineering", "--db", db, slackZip, mbox)
+	slackZip, mbox, ics := filepath.Join(dir, "slack-export.zip"), filepath.Join(dir, "mail.mbox"), filepath.Join(dir, "calendar.ics")
+	code, out, errs := runCLI(t, "", "import", "--team", "Acme Engineering", "--db", db, slackZip, mbox, ics)
 	if code != 0 {
 		t.Fatalf("import exit %d: %s", code, errs)
 	}
-	if !strings.Contains(out, "slack-export.zip: slack, ") || !strings.Contains(out, "mail.mbox: mbox, ") || !strings.Contains(out, "bot_message: ") {
+	if !strings.Contains(out, "slack-export.zip: slack, ") || !strings.Contains(out, "mail.mbox: mbox, ") || !strings.Contains(out, "calendar.ics: ics, ") || !strings.Contains(out, "bot_message: ") {
 		t.Errorf("import said %q", out)
 	}
 	if errs != "" {
 		t.Errorf("import wrote to stderr (not a terminal): %q", errs)
 	}
 	imports, rows := storedCounts(t, db)
-	if imports != 2 || rows == 0 {
+	if imports != 3 || rows == 0 {
 		t.Fatalf("%d imports, %d interactions stored", imports, rows)
 	}
 	// Again: nothing changes.

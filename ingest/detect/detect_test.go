@@ -81,7 +81,7 @@ func TestDetect(t *testing.T) {
 }
 
 func TestOpen(t *testing.T) {
-	for _, p := range []string{filepath.Join("..", "mbox", "testdata", "sample.mbox"), filepath.Join("..", "csvevents", "testdata", "events.csv"), filepath.Join("..", "slack", "testdata", "export")} {
+	for _, p := range []string{filepath.Join("..", "icsevents", "testdata", "team.ics"), filepath.Join("..", "mbox", "testdata", "sample.mbox"), filepath.Join("..", "csvevents", "testdata", "events.csv"), filepath.Join("..", "slack", "testdata", "export")} {
 		src, f, err := detect.Open(p, fixture.Resolver(t), detect.Options{Limits: ingest.DefaultLimits()})
 		if err != nil {
 			t.Fatalf("%s: %v", p, err)

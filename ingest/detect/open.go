@@ -8,9 +8,9 @@ import (
 	"os"
 	"strconv"
 
-	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/ingest"
 	"github.com/rhythm-team/rhythm/ingest/csvevents"
+	"github.com/rhythm-team/rhythm/ingest/icsevents"
 	"github.com/rhythm-team/rhythm/ingest/mbox"
 	"github.com/rhythm-team/rhythm/ingest/slack"
 )
@@ -27,8 +27,6 @@ type Options struct {
 	// Name is the input's name in errors (e.g. the name of an uploaded
 	// file saved under a temporary path); the path when empty.
 	Name string
-	// Calendar opens iCalendar files; nil when calendars cannot be read.
-	Calendar func(path, name string, res *ingest.Resolver) (Source, error)
 }
 
 // Open detects the format of path and opens it.
@@ -56,10 +54,7 @@ func Open(path string, res *ingest.Resolver, opt Options) (Source, Format, error
 			src = &closing{csvevents.New(file, name, res), file}
 		}
 	case ICS:
-		if opt.Calendar == nil {
-			return nil, f, rhythm.Errorf(rhythm.EINVALID, "%s: iCalendar import is not available in this build", name)
-		}
-		src, err = opt.Calendar(path, name, res)
+		src, err = icsevents.Open(path, name, res)
 	}
 	if err != nil {
 		return nil, f, err

@@ -208,11 +208,11 @@ func (m *Mbox) Import(ctx context.Context, emit func(ingest.Interaction) error) 
 		parseHeader(hb, &h)
 		in, reason := m.interaction(&h)
 		if reason != "" {
-			detail := reason
+			w := where(off)
 			if reason == "bad date" {
-				detail = fmt.Sprintf("bad date %q", truncate(string(h.date), 60))
+				w += fmt.Sprintf(" (Date: %q)", truncate(string(h.date), 60))
 			}
-			st.Note(reason, where(off)+": "+detail)
+			st.Note(reason, w)
 			return nil
 		}
 		if err := emit(in); err != nil {

@@ -81,8 +81,8 @@ func TestImport(t *testing.T) {
 			if st.Read != 6 || st.Emitted != 4 {
 				t.Errorf("read %d, emitted %d; want 6, 4", st.Read, st.Emitted)
 			}
-			wantNote := "sample.mbox: offset " + strconv.FormatInt(tt.off, 10) + ": bad date"
-			if len(st.Notes) == 0 || !strings.HasPrefix(st.Notes[0].Where, wantNote) {
+			wantNote := "sample.mbox: offset " + strconv.FormatInt(tt.off, 10) + " (Date: "
+			if len(st.Notes) == 0 || !strings.HasPrefix(st.Notes[0].Where, wantNote) || st.Notes[0].Reason != "bad date" {
 				t.Errorf("notes %+v, want the first at %q", st.Notes, wantNote)
 			}
 			fixture.NoContent(t, got, "sam.stranger", "else.example", "root.1@", "Andr")

@@ -69,9 +69,13 @@ func (m *mentions) UnmarshalJSON(b []byte) error {
 
 func isIDByte(c byte) bool { return c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
 
-// decodeDay decodes one day file: a JSON array of messages.
-func decodeDay(data []byte) ([]message, error) {
-	var msgs []message
+// decodeDay decodes one day file: a JSON array of messages. It reuses the
+// memory of msgs.
+func decodeDay(data []byte, msgs []message) ([]message, error) {
+	// The decoder appends into the capacity without zeroing it first. Only
+	// the elements of the last decode (msgs' length) were written.
+	clear(msgs)
+	msgs = msgs[:0]
 	if err := json.Unmarshal(data, &msgs); err != nil {
 		return nil, jsonError(data, err)
 	}

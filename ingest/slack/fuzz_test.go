@@ -24,7 +24,7 @@ func FuzzDecodeDay(f *testing.F) {
 	res, _ := ingest.NewResolver(nil, []byte("fuzz-key-0123456789abcdef"))
 	id := regexp.MustCompile(`^[A-Z0-9]{1,32}$`)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		msgs, err := decodeDay(data)
+		msgs, err := decodeDay(data, nil)
 		if err != nil {
 			if _, ok := err.(*lineError); !ok {
 				t.Fatalf("error without a line: %v", err)
@@ -47,4 +47,21 @@ func FuzzDecodeDay(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestDecodeDayReusesMemoryCleanly(t *testing.T) {
+	first := []byte(`[{"type":"message","subtype":"huddle_thread","user":"U1","ts":"1.5","thread_ts":"1.5","text":"<@U2>","room":{"date_start":1}},{"user":"U3","ts":"2.0"}]`)
+	second := []byte(`[{"user":"U9","ts":"3.0"}]`)
+	msgs, err := decodeDay(first, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeDay(second, msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := message{User: "U9", TS: "3.0"}
+	if len(got) != 1 || got[0].User != want.User || got[0].TS != want.TS || got[0].Subtype != "" || got[0].ThreadTS != "" || got[0].Room != nil || got[0].Text != nil {
+		t.Errorf("second decode = %+v, want %+v alone", got, want)
+	}
 }

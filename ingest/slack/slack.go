@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"iter"
 	"os"
 	"path"
 	"regexp"
@@ -166,6 +167,7 @@ type result struct {
 	ins   []ingest.Interaction
 	stats ingest.Stats
 	err   error
+	end   bool // no more results
 }
 
 // reader holds what every day file needs.
@@ -200,10 +202,10 @@ func (e *Export) readJSON(file string, v any, required bool) error {
 	return nil
 }
 
-var dayFile = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}\.json$`)
+var dayFileRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}\.json$`)
 
-// Import reads the export and calls emit for each interaction, in order of
-// conversation folder and day.
+// Import reads the export and calls emit for each interaction: day by day,
+// and within a day by conversation folder, each day file in its order.
 func (e *Export) Import(ctx context.Context, emit func(ingest.Interaction) error) (ingest.Stats, error) {
 	var stats ingest.Stats
 	r := &reader{e: e, users: map[string]ingest.Participant{}, bots: map[string]bool{}}
@@ -249,7 +251,17 @@ func (e *Export) Import(ctx context.Context, emit func(ingest.Interaction) error
 	if err != nil {
 		return stats, e.errorf(".", err)
 	}
-	var jobs []job
+	// Day files are read day by day, every conversation's file of a day
+	// before the next day's, so interactions come out roughly in time
+	// order (which keeps a store's time index cheap to update). The list
+	// holds a name and a folder index per file: a large export's list is
+	// some tens of bytes per day file.
+	type dayFile struct {
+		name string // YYYY-MM-DD.json
+		conv int32
+	}
+	var folders []*conv
+	var files []dayFile
 	for _, ent := range ents {
 		if !ent.IsDir() || strings.HasPrefix(ent.Name(), "__") {
 			continue
@@ -263,26 +275,31 @@ func (e *Export) Import(ctx context.Context, emit func(ingest.Interaction) error
 				cv.id = cv.channel
 			}
 		}
-		cv = &conv{dir: dir, id: cv.id, channel: cv.channel, kind: cv.kind, members: cv.members}
-		files, err := fs.ReadDir(e.fsys, dir)
+		folders = append(folders, &conv{dir: dir, id: cv.id, channel: cv.channel, kind: cv.kind, members: cv.members})
+		ds, err := fs.ReadDir(e.fsys, dir)
 		if err != nil {
 			return stats, e.errorf(dir, err)
 		}
-		for _, f := range files {
-			if !f.IsDir() && dayFile.MatchString(f.Name()) {
-				jobs = append(jobs, job{c: cv, file: path.Join(dir, f.Name())})
+		for _, f := range ds {
+			if !f.IsDir() && dayFileRE.MatchString(f.Name()) {
+				files = append(files, dayFile{f.Name(), int32(len(folders) - 1)})
 			}
 		}
 	}
-	slices.SortFunc(jobs, func(a, b job) int { return strings.Compare(a.file, b.file) })
-
+	slices.SortStableFunc(files, func(a, b dayFile) int { return strings.Compare(a.name, b.name) })
+	jobs := func(yield func(job, error) bool) {
+		for _, f := range files {
+			c := folders[f.conv]
+			if !yield(job{c: c, file: c.dir + "/" + f.name}, nil) {
+				return
+			}
+		}
+	}
 	workers := e.Workers
 	if workers <= 0 {
 		workers = min(runtime.GOMAXPROCS(0), 4)
 	}
-	err = ordered(ctx, len(jobs), workers, func(i int, buf *bytes.Buffer) result {
-		return r.day(jobs[i], buf)
-	}, func(res result) error {
+	err = ordered(ctx, workers, jobs, r.day, func(res result) error {
 		stats.Add(res.stats)
 		if res.err != nil {
 			return res.err
@@ -298,66 +315,98 @@ func (e *Export) Import(ctx context.Context, emit func(ingest.Interaction) error
 	return stats, err
 }
 
-// ordered runs work for 0..n-1 on workers goroutines and passes the results
-// to sink in index order, with at most 2*workers results in flight.
-func ordered(ctx context.Context, n, workers int, work func(int, *bytes.Buffer) result, sink func(result) error) error {
-	if n == 0 {
-		return ctx.Err()
-	}
-	workers = max(1, min(workers, n))
-	slots := make([]chan result, n)
+// ordered runs work for each job on workers goroutines and passes the
+// results to sink in the order of jobs, with at most 2*workers jobs in
+// flight. A job that comes with an error passes the error on, in order.
+func ordered(ctx context.Context, workers int, jobs iter.Seq2[job, error], work func(job, *scratch) result, sink func(result) error) error {
+	workers = max(1, workers)
+	k := 2 * workers
+	slots := make([]chan result, k) // job n's result goes to slots[n%k]
 	for i := range slots {
 		slots[i] = make(chan result, 1)
 	}
-	next := make(chan int)
+	type task struct {
+		n int
+		j job
+	}
+	tasks := make(chan task)
 	done := make(chan struct{})
+	sem := make(chan struct{}, k)
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, 2*workers)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		defer close(next)
-		for i := range n {
+		defer close(tasks)
+		n := 0
+		send := func(res result) bool {
+			select {
+			case sem <- struct{}{}:
+			case <-done:
+				return false
+			}
+			slots[n%k] <- res
+			n++
+			return true
+		}
+		for j, err := range jobs {
+			if err != nil {
+				send(result{err: err})
+				return
+			}
 			select {
 			case sem <- struct{}{}:
 			case <-done:
 				return
 			}
 			select {
-			case next <- i:
+			case tasks <- task{n, j}:
 			case <-done:
 				return
 			}
+			n++
 		}
+		send(result{end: true})
 	}()
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var buf bytes.Buffer
-			for i := range next {
-				slots[i] <- work(i, &buf) // buffered: never blocks
+			var sc scratch
+			for t := range tasks {
+				slots[t.n%k] <- work(t.j, &sc) // the slot is free: at most k in flight
 			}
 		}()
 	}
 	var err error
-	for i := range n {
+	for n := 0; ; n++ {
 		if err = ctx.Err(); err != nil {
 			break
 		}
-		res := <-slots[i]
+		res := <-slots[n%k]
 		<-sem
+		if res.end {
+			break
+		}
 		if err = sink(res); err != nil {
 			break
 		}
 	}
 	close(done)
+	// Workers holding a task finish it: its slot is free, as no more than
+	// k tasks are ever unconsumed.
 	wg.Wait()
 	return err
 }
 
+// scratch is the memory a worker reuses from one day file to the next.
+type scratch struct {
+	buf  bytes.Buffer
+	msgs []message
+}
+
 // day reads one day file.
-func (r *reader) day(j job, buf *bytes.Buffer) (res result) {
+func (r *reader) day(j job, sc *scratch) (res result) {
+	buf := &sc.buf
 	e := r.e
 	f, err := e.fsys.Open(j.file)
 	if err != nil {
@@ -376,7 +425,8 @@ func (r *reader) day(j job, buf *bytes.Buffer) (res result) {
 		return res
 	}
 	data := buf.Bytes()
-	msgs, err := decodeDay(data)
+	msgs, err := decodeDay(data, sc.msgs)
+	sc.msgs = msgs
 	if err != nil {
 		res.err = e.errorf(j.file, err)
 		return res

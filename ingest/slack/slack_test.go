@@ -41,9 +41,6 @@ func want(t *testing.T) []ingest.Interaction {
 	add(msg("D0DM00001/1772460060.000200", 1772460060), func(in *ingest.Interaction) {
 		in.Organizer, in.Participants, in.Channel, in.ChannelKind = ana.ID, []ingest.Participant{kenji}, "D0DM00001", ingest.DM
 	})
-	add(msg("G01DESIGN1/1772526600.000100", 1772526600), func(in *ingest.Interaction) {
-		in.Organizer, in.Channel, in.ChannelKind = priya.ID, "design-private", ingest.Private
-	})
 	thread := "C01GENERAL/1772442000.000200"
 	add(msg(thread, 1772442000), func(in *ingest.Interaction) {
 		in.Organizer, in.Participants, in.Channel, in.ChannelKind, in.ThreadID = ana.ID, []ingest.Participant{kenji, gina}, "general", ingest.Public, thread
@@ -57,6 +54,9 @@ func want(t *testing.T) []ingest.Interaction {
 	add(msg("C01GENERAL/1772452800.000500", 1772452800), func(in *ingest.Interaction) {
 		in.Mode, in.Kind, in.Start, in.End = ingest.Sync, ingest.Call, at(1772452800), at(1772452800+30*60)
 		in.Organizer, in.Participants, in.Channel, in.ChannelKind = ana.ID, []ingest.Participant{ana, kenji, priya}, "general", ingest.Public
+	})
+	add(msg("G01DESIGN1/1772526600.000100", 1772526600), func(in *ingest.Interaction) {
+		in.Organizer, in.Channel, in.ChannelKind = priya.ID, "design-private", ingest.Private
 	})
 	add(msg("G0MPIM0001/1772618400.000100", 1772618400), func(in *ingest.Interaction) {
 		in.Organizer, in.Participants, in.Channel, in.ChannelKind, in.ThreadID = gina.ID, []ingest.Participant{ana, kenji}, "G0MPIM0001", ingest.MPIM, "G0MPIM0001/1772618400.000100"
