@@ -358,3 +358,13 @@ func TestSamples(t *testing.T) {
 		t.Errorf("a suppressed team gives %d samples", len(s))
 	}
 }
+
+func TestMeetingCounts(t *testing.T) {
+	rep := runAudit(t, mustTeam(t, fixtureRoster), fixtureConfig(), fixture()).Report
+	// m4 is all-day and m7 has one person; m5 and m6 run 2 h; m1, m2, m3,
+	// m5, m6 and m8 are over the 45 min norm; m10 is on a Wednesday.
+	want := MeetingCounts{Meetings: 8, Long: 2, Recurring: 1, OverMax: 6, NoMeetingDay: 1}
+	if d := cmp.Diff(want, rep.Current.Meetings); d != "" {
+		t.Errorf("meeting counts (-want +got):\n%s", d)
+	}
+}

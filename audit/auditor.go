@@ -501,11 +501,15 @@ func (a *Auditor) addSync(in *ingest.Interaction) {
 		flags |= fOverMax
 	}
 	n := 0
+	noDay := false
 	add := func(i int32) {
 		if i >= 0 && a.fresh(i) {
 			p := &a.ppl[i]
 			p.meetings = append(p.meetings, meeting{s: s, e: e, flags: flags})
 			n++
+			if !noDay && a.team.Norms.NoMeetingDay != team.NoDay {
+				noDay = a.team.Norms.NoMeetingDay.Is(in.Start.In(p.loc).Weekday())
+			}
 		}
 	}
 	organizerListed := in.Organizer == ""
@@ -533,6 +537,9 @@ func (a *Auditor) addSync(in *ingest.Interaction) {
 	for _, w := range a.wins {
 		if s >= w.utcS && s < w.utcE {
 			w.meet.add(flags)
+			if noDay {
+				w.meet.NoMeetingDay++
+			}
 			w.mark(a.serial)
 		}
 	}
@@ -694,6 +701,9 @@ type MeetingCounts struct {
 	Recurring int `json:"recurring"`
 	// OverMax counts meetings longer than the team's meeting_max norm.
 	OverMax int `json:"over_max"`
+	// NoMeetingDay counts meetings that fell on the team's no-meeting day
+	// in the local time of at least one attendee.
+	NoMeetingDay int `json:"no_meeting_day"`
 }
 
 func (m *MeetingCounts) add(flags uint8) {

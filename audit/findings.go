@@ -63,7 +63,7 @@ func findings(r *Report) []Finding {
 	if r.Norms.NoMeetingDay != "" {
 		add("no_meeting_day", level(t.NoMeetingDayHours, 0.25, 1), t.NoMeetingDayHours, "h",
 			"Move the meetings that land on the no-meeting day, starting with recurring ones.",
-			"%d meetings (%s h per person-week) fell on the no-meeting day (%s).", t.NoMeetingDayMeetings, num(t.NoMeetingDayHours), r.Norms.NoMeetingDay)
+			"%d meetings fell on the no-meeting day (%s) of at least one attendee: %s h per person-week.", s.Meetings.NoMeetingDay, r.Norms.NoMeetingDay, num(t.NoMeetingDayHours))
 	}
 
 	// Time-zone burden: the group that carries most beyond its share.

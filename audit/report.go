@@ -425,8 +425,8 @@ func (a *Auditor) summary(w *window, responses []response, people bool) (Summary
 }
 
 var (
-	focusEdges     = []float64{5, 10, 15, 20, 25, 30}
-	focusLabels    = []string{"0", "<5", "5–10", "10–15", "15–20", "20–25", "25–30", "30+"}
+	focusEdges     = []float64{5, 10, 15, 20, 25, 30, 35, 40}
+	focusLabels    = []string{"0", "<5", "5–10", "10–15", "15–20", "20–25", "25–30", "30–35", "35–40", "40+"}
 	responseEdges  = []float64{1, 2, 4, 8, 16, 24, 48}
 	responseLabels = []string{"<1", "1–2", "2–4", "4–8", "8–16", "16–24", "24–48", "48+"}
 )

@@ -305,7 +305,7 @@ func heatMap(id, title, desc, unit, color string, rows []heatRow) template.HTML 
 		for hr, v := range r.values {
 			op := 0.0
 			if max > 0 {
-				op = math.Sqrt(v / max) // square root: small values stay visible
+				op = v / max
 			}
 			fill := "#f4f6fa"
 			extra := []string{`stroke="#ffffff"`}
@@ -322,7 +322,7 @@ func heatMap(id, title, desc, unit, color string, rows []heatRow) template.HTML 
 	ly := top + cellH*float64(len(rows)) + 24
 	s.text(left, ly, "start", colAxis, "less")
 	for i := range 5 {
-		s.rect(left+34+float64(i)*18, ly-10, 16, 12, color, fmt.Sprintf(`fill-opacity="%.2f"`, 0.12+0.88*math.Sqrt(float64(i+1)/5)))
+		s.rect(left+34+float64(i)*18, ly-10, 16, 12, color, fmt.Sprintf(`fill-opacity="%.2f"`, 0.12+0.88*float64(i+1)/5))
 	}
 	s.text(left+34+5*18+4, ly, "start", colAxis, fmt.Sprintf("more (max %s%s per person)", trimNum(round2(max)), unit))
 	return s.html()
