@@ -1,0 +1,228 @@
+package schedule
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/rhythm-team/rhythm"
+)
+
+// Series is the plan for a weekly meeting: a short cycle of slots
+// (a rotation) and the instances it yields.
+type Series struct {
+	Zone     string        `json:"zone"` // the anchor zone of the slots' wall times
+	Duration time.Duration `json:"-"`
+	Weeks    int           `json:"weeks"`
+	// Rotation lists the slots in cycle order: instance i uses slot
+	// i mod len(Rotation).
+	Rotation  []RotationSlot `json:"rotation"`
+	Instances []Instance     `json:"-"`
+	// Members holds each participant's accumulated burden.
+	Members []Burden `json:"members"`
+	// AllInside is true when every instance is inside everyone's hours.
+	AllInside bool `json:"all_inside"`
+	// Inconvenience is the total over instances and participants; Max
+	// the largest participant's accumulated inconvenience.
+	Inconvenience float64 `json:"inconvenience"`
+	Max           float64 `json:"max_inconvenience"`
+	// Gini is the fairness index of the members' accumulated
+	// inconvenience: 0 when equal, towards 1 when one member carries it.
+	Gini float64 `json:"gini"`
+	// Outside is the total time outside working hours over all members;
+	// WorstShare the part of it carried by the member with the most.
+	Outside    time.Duration `json:"-"`
+	WorstShare float64       `json:"worst_share"`
+	Candidates int           `json:"candidates"` // slots considered
+	Blocked    int           `json:"blocked"`    // of those, on a no-meeting day or busy time in some week
+	Warnings   []string      `json:"warnings,omitempty"`
+}
+
+// RotationSlot is a weekly wall-clock time in the anchor zone.
+type RotationSlot struct {
+	Weekday time.Weekday `json:"-"`
+	Clock   string       `json:"clock"` // "14:30"
+	// First is the slot's first instance, in the anchor zone.
+	First     time.Time `json:"first"`
+	Instances int       `json:"instances"`
+}
+
+// Instance is one meeting of a series.
+type Instance struct {
+	N    int `json:"n"`    // 1-based
+	Turn int `json:"slot"` // index into Series.Rotation
+	Slot
+}
+
+// Burden is a member's share of a series' inconvenience.
+type Burden struct {
+	Email string `json:"email"`
+	Name  string `json:"name"`
+	Zone  string `json:"zone"`
+	// Outside is the time spent in the series outside working hours;
+	// Share its part of the total outside time of all members.
+	Outside       time.Duration `json:"-"`
+	Share         float64       `json:"share"`
+	Inconvenience float64       `json:"inconvenience"`
+	// InstancesOutside counts instances not wholly inside working hours.
+	InstancesOutside int `json:"instances_outside"`
+}
+
+// Rotate plans a weekly meeting of r.Weeks instances. Each slot is a wall
+// time of the anchor zone, so an instance is computed in the real local time
+// of its week and every member's time is right across clock changes. When no
+// slot is inside everyone's hours in every week, Rotate cycles through up to
+// r.Rotation slots, choosing the cycle that minimises the largest member's
+// accumulated inconvenience, then the Gini index over members, then the
+// total, then the number of slots.
+func Rotate(r Request) (*Series, error) {
+	p, err := prepare(r, true)
+	if err != nil {
+		return nil, err
+	}
+	d0, cands := p.candidates(true)
+	if len(cands) == 0 {
+		return nil, invalid("between: the window holds no start time for a %v meeting", r.Duration)
+	}
+	n := r.Weeks
+	ts := make([][]int64, n)
+	for w := range n {
+		ts[w] = p.instants(d0, cands, w, nil)
+	}
+	e := p.engine(ts[0], ts[n-1])
+	lmax := min(cmp.Or(r.Rotation, DefaultRotation), n)
+	mod := lcm(lmax)
+
+	// Accumulate each group's inconvenience per candidate and per week
+	// residue modulo mod, so that any cycle of length up to lmax can be
+	// evaluated exactly from sums.
+	C, G := len(cands), len(e.groups)
+	acc := make([][]float64, mod) // acc[r][g*C+c]
+	for i := range acc {
+		acc[i] = make([]float64, G*C)
+	}
+	outside := make([]int64, C)
+	blocked := make([]bool, C)
+	hints := make([]int, len(e.zones))
+	costs, ins := make([]float64, C), make([]int32, C)
+	for w := range n {
+		for c, t := range ts[w] {
+			if !blocked[c] && e.blocked(t, hints) {
+				blocked[c] = true
+			}
+		}
+		row := acc[w%mod]
+		for gi, g := range e.groups {
+			e.row(g, ts[w], costs, ins)
+			dst := row[gi*C : (gi+1)*C]
+			k := int64(len(g.members))
+			for c := range dst {
+				dst[c] += costs[c]
+				outside[c] += k * int64(p.dur-int(ins[c]))
+			}
+		}
+	}
+	var live []int
+	for c := range cands {
+		if !blocked[c] {
+			live = append(live, c)
+		}
+	}
+	if len(live) == 0 {
+		return nil, rhythm.Errorf(rhythm.ENOTFOUND, "no meeting time left: all %d weekly slots fall on the no-meeting day or a busy time in some week", C)
+	}
+	weights := make([]float64, G)
+	for gi, g := range e.groups {
+		weights[gi] = float64(len(g.members))
+	}
+	s := &searcher{acc: acc, C: C, G: G, mod: mod, n: n, weights: weights, ts0: ts[0]}
+	best := s.search(live, outside, lmax, e)
+
+	res := &Series{Zone: p.anchor.String(), Duration: r.Duration, Weeks: n, Candidates: C, Blocked: C - len(live), Warnings: p.warnings(), AllInside: true}
+	for j, c := range best {
+		first := time.Unix(ts[j][c]*60, 0).In(p.anchor)
+		res.Rotation = append(res.Rotation, RotationSlot{Weekday: first.Weekday(), Clock: fmt.Sprintf("%02d:%02d", cands[c].clock/60, cands[c].clock%60), First: first})
+	}
+	burden := make([]Burden, len(p.members))
+	points := make([]float64, len(p.members))
+	for i, m := range p.members {
+		burden[i] = Burden{Email: m.Email, Name: m.Name, Zone: m.Zone}
+	}
+	for w := range n {
+		j := w % len(best)
+		res.Rotation[j].Instances++
+		sl, pts := p.slot(e, ts[w][best[j]])
+		res.Instances = append(res.Instances, Instance{N: w + 1, Turn: j, Slot: sl})
+		res.AllInside = res.AllInside && sl.AllInside
+		for i, a := range sl.Attendees {
+			b := &burden[i]
+			b.Outside += a.Outside
+			if !a.Inside {
+				b.InstancesOutside++
+			}
+			res.Outside += a.Outside
+		}
+		for i, x := range pts {
+			points[i] += x
+		}
+	}
+	var worst time.Duration
+	for i := range burden {
+		b := &burden[i]
+		b.Inconvenience = round(points[i])
+		res.Inconvenience += points[i]
+		res.Max = math.Max(res.Max, points[i])
+		if res.Outside > 0 {
+			b.Share = round(float64(b.Outside) / float64(res.Outside))
+		}
+		worst = max(worst, b.Outside)
+	}
+	if res.Outside > 0 {
+		res.WorstShare = round(float64(worst) / float64(res.Outside))
+	}
+	res.Inconvenience, res.Max = round(res.Inconvenience), round(res.Max)
+	res.Gini = round(Gini(points, nil))
+	res.Members = burden
+	return res, nil
+}
+
+// lcm returns the least common multiple of 1..n.
+func lcm(n int) int {
+	m := 1
+	for k := 2; k <= n; k++ {
+		a, b := m, k
+		for b != 0 {
+			a, b = b, a%b
+		}
+		m = m / a * k
+	}
+	return m
+}
+
+// Gini returns the Gini index of values x, each counted weights[i] times
+// (once when weights is nil): 0 when all are equal, (n-1)/n when one holds
+// everything. It is 0 when the values sum to 0 or are empty.
+func Gini(x, weights []float64) float64 {
+	type item struct{ x, w float64 }
+	items := make([]item, len(x))
+	for i := range x {
+		w := 1.0
+		if weights != nil {
+			w = weights[i]
+		}
+		items[i] = item{x[i], w}
+	}
+	slices.SortFunc(items, func(a, b item) int { return cmp.Compare(a.x, b.x) })
+	var W, S, num float64
+	for _, it := range items {
+		num += it.w * (it.x*W - S)
+		W += it.w
+		S += it.w * it.x
+	}
+	if W == 0 || S <= 0 {
+		return 0
+	}
+	return num / (W * S)
+}
