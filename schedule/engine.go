@@ -25,7 +25,8 @@ type group struct {
 	zone    int
 	tp      *templates
 	weekly  *table
-	dated   bool // rep has exceptions within the span
+	dated   bool    // rep has exceptions within the span
+	except  []int64 // the days (since 1970-01-01) on which rep's dates change whether rep works
 	members []int
 }
 
@@ -39,6 +40,7 @@ type engine struct {
 	groups    []*group
 	noMeeting team.Weekday
 	busy      []span // union of the participants' busy times, sorted
+	scratch   *table // reused by datedTable
 }
 
 // span is a half-open range of Unix minutes.
@@ -74,7 +76,8 @@ func newEngine(model Model, members []*team.Member, locs []*time.Location, dur i
 			tps[m.Hours] = tp
 		}
 		k := key{z, m.Hours, m.Days}
-		dated := hasExceptions(m, dayLo, dayHi)
+		except := exceptions(m, dayLo, dayHi)
+		dated := len(except) > 0
 		g, ok := groupIdx[k]
 		if !ok || dated {
 			wk := weeklies[key{0, m.Hours, m.Days}]
@@ -83,7 +86,7 @@ func newEngine(model Model, members []*team.Member, locs []*time.Location, dur i
 				weeklies[key{0, m.Hours, m.Days}] = wk
 			}
 			g = len(e.groups)
-			e.groups = append(e.groups, &group{rep: m, zone: z, tp: tp, weekly: wk, dated: dated})
+			e.groups = append(e.groups, &group{rep: m, zone: z, tp: tp, weekly: wk, dated: dated, except: except})
 			if !dated {
 				groupIdx[k] = g
 			}
@@ -94,35 +97,59 @@ func newEngine(model Model, members []*team.Member, locs []*time.Location, dur i
 	return e
 }
 
-// hasExceptions reports whether a holiday, start or leave date of m changes
-// whether m works on some day in [lo, hi] (day numbers).
-func hasExceptions(m *team.Member, lo, hi int64) bool {
-	if !m.Start.IsZero() && dayNumber(m.Start) > lo {
-		return true
+// exceptions lists the days in [lo, hi] (numbered since 1970-01-01) on
+// which a holiday, start or leave date of m changes whether m works.
+func exceptions(m *team.Member, lo, hi int64) []int64 {
+	if len(m.Holidays) == 0 && (m.Start.IsZero() || dayNumber(m.Start) <= lo) && (m.Leave.IsZero() || dayNumber(m.Leave) >= hi) {
+		return nil
 	}
-	if !m.Leave.IsZero() && dayNumber(m.Leave) < hi {
-		return true
-	}
-	for _, h := range m.Holidays {
-		if d := dayNumber(h); d >= lo && d <= hi {
-			return true
+	var out []int64
+	for d := lo; d <= hi; d++ {
+		if m.WorksOn(epochDate(d)) != m.Days.Has(time.Weekday((d%7+7+4)%7)) {
+			out = append(out, d)
 		}
 	}
-	return false
+	return out
+}
+
+// dated reports whether g needs a dated table for meetings that start at
+// Unix minutes [first, last], and the local days such a table covers. An
+// exception on day h changes the rates of days h-1 to h+1; the table
+// reaches a day further so that any meeting touching those days lies
+// inside it, and meetings outside it use the weekly table.
+func (e *engine) dated(g *group, first, last int64) (bool, int64, int) {
+	if !g.dated {
+		return false, 0, 0
+	}
+	lo, hi := epochDay(first)-2, epochDay(last+int64(e.dur))+2
+	i, _ := slices.BinarySearch(g.except, lo)
+	if i == len(g.except) || g.except[i] > hi {
+		return false, 0, 0
+	}
+	j := i
+	for j+1 < len(g.except) && g.except[j+1] <= hi {
+		j++
+	}
+	day0 := g.except[i] - 2
+	return true, day0, int(g.except[j] + 2 - day0 + 1)
 }
 
 // datedTable returns a table of g's representative covering the meetings
 // that start at Unix minutes [first, last], or nil when the weekly table
-// holds for them.
+// holds for them. The table is only valid until the next call.
 func (e *engine) datedTable(g *group, first, last int64) *table {
-	if !g.dated {
+	ok, day0, n := e.dated(g, first, last)
+	if !ok {
 		return nil
 	}
-	lo, hi := epochDay(first)-1, epochDay(last+int64(e.dur))+1
-	if !hasExceptions(g.rep, lo-1, hi+1) {
-		return nil
+	size := n*minutesPerDay + 1
+	if e.scratch == nil || cap(e.scratch.cost) < size {
+		e.scratch = &table{cost: make([]float64, size), inside: make([]int32, size)}
 	}
-	return g.tp.newDated(g.rep, lo, int(hi-lo+1))
+	t := e.scratch
+	t.cost, t.inside, t.base = t.cost[:size], t.inside[:size], day0*minutesPerDay
+	g.tp.fill(t, day0, n, func(d int64) bool { return g.rep.WorksOn(epochDate(d)) })
+	return t
 }
 
 // cost returns the points and the working minutes of a meeting starting at
@@ -153,13 +180,8 @@ func (e *engine) cost(g *group, tab *table, t int64, hint *int) (float64, int) {
 }
 
 func (e *engine) span(g *group, tab *table, lw int64, n int) (float64, int) {
-	switch {
-	case tab == nil:
+	if tab == nil || !tab.covers(lw, n) {
 		tab = g.weekly
-	case !tab.covers(lw, n):
-		// Outside the prepared days: build a table for this meeting.
-		day := epochDay(lw)
-		tab = g.tp.newDated(g.rep, day-1, int(epochDay(lw+int64(n))-day+3))
 	}
 	return tab.span(lw, n)
 }
@@ -168,27 +190,41 @@ func (e *engine) span(g *group, tab *table, lw int64, n int) (float64, int) {
 // no-meeting day of some participant's zone or on a busy time. hints holds
 // one zone period hint per zone and is updated.
 func (e *engine) blocked(t int64, hints []int) bool {
-	end := t + int64(e.dur)
-	if e.noMeeting != team.NoDay {
-		for zi, z := range e.zones {
-			i := z.at(t, hints[zi])
-			hints[zi] = i
-			j := z.at(end-1, i)
-			first, last := epochDay(t+z.off[i]), epochDay(end-1+z.off[j])
-			for d := first; d <= last; d++ {
-				if e.noMeeting.Is(time.Weekday((d%7 + 7 + 4) % 7)) { // day 0 was a Thursday
-					return true
-				}
-			}
+	for zi := range e.zones {
+		if e.onNoMeetingDay(zi, t, &hints[zi]) {
+			return true
 		}
 	}
-	if len(e.busy) > 0 {
-		k := sort.Search(len(e.busy), func(k int) bool { return e.busy[k].end > t })
-		if k < len(e.busy) && e.busy[k].start < end {
+	return e.busyAt(t)
+}
+
+// onNoMeetingDay reports whether a meeting at Unix minute t touches the
+// no-meeting day in zone zi.
+func (e *engine) onNoMeetingDay(zi int, t int64, hint *int) bool {
+	if e.noMeeting == team.NoDay {
+		return false
+	}
+	z := e.zones[zi]
+	end := t + int64(e.dur)
+	i := z.at(t, *hint)
+	*hint = i
+	j := z.at(end-1, i)
+	first, last := epochDay(t+z.off[i]), epochDay(end-1+z.off[j])
+	for d := first; d <= last; d++ {
+		if e.noMeeting.Is(time.Weekday((d%7 + 7 + 4) % 7)) { // day 0 was a Thursday
 			return true
 		}
 	}
 	return false
+}
+
+// busyAt reports whether a meeting at Unix minute t overlaps a busy time.
+func (e *engine) busyAt(t int64) bool {
+	if len(e.busy) == 0 {
+		return false
+	}
+	k := sort.Search(len(e.busy), func(k int) bool { return e.busy[k].end > t })
+	return k < len(e.busy) && e.busy[k].start < t+int64(e.dur)
 }
 
 // setBusy merges busy intervals into e.busy.

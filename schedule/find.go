@@ -60,7 +60,7 @@ func Find(r Request) (*Ranking, error) {
 		return nil, err
 	}
 	d0, cands := p.candidates(false)
-	ts := p.instants(d0, cands, 0, nil)
+	ts, _, _ := p.instants(d0, cands, 0, nil)
 	e := p.engine(ts, ts)
 	type score struct {
 		i          int
@@ -82,13 +82,15 @@ func Find(r Request) (*Ranking, error) {
 		for c := range cands {
 			s := &scores[c]
 			s.total += n * costs[c]
-			s.max = math.Max(s.max, costs[c])
+			s.max = max(s.max, costs[c])
 			s.out += len(g.members) * (p.dur - int(ins[c]))
 		}
 	}
 	var live []score
 	for c, s := range scores {
 		if !blocked[c] {
+			// Rank on the figures shown, so that the order reads right.
+			s.total, s.max = round(s.total), round(s.max)
 			live = append(live, s)
 		}
 	}
@@ -177,7 +179,7 @@ func (p *prepared) slot(e *engine, t int64) (Slot, []float64) {
 			Inside: in == p.dur, Outside: time.Duration(p.dur-in) * time.Minute, Inconvenience: round(x)}
 		s.AllInside = s.AllInside && a.Inside
 		s.Inconvenience += x
-		s.Max = math.Max(s.Max, x)
+		s.Max = max(s.Max, x)
 		s.Attendees = append(s.Attendees, a)
 	}
 	s.Inconvenience, s.Max = round(s.Inconvenience), round(s.Max)

@@ -221,9 +221,8 @@ func (p *prepared) candidates(series bool) (team.Date, []cand) {
 			break
 		}
 		for clock := 0; clock < minutesPerDay; clock += step {
-			t := time.Date(date.Year, date.Month, date.Day, 0, clock, 0, 0, p.anchor)
-			lt := t.In(p.anchor)
-			if lt.Hour()*60+lt.Minute() != clock || team.DateOf(lt) != date {
+			t := wallTime(date.Year, date.Month, date.Day, clock, p.anchor)
+			if !sameWall(t, time.Date(date.Year, date.Month, date.Day, 0, clock, 0, 0, time.UTC)) {
 				continue // skipped by a clock change
 			}
 			if t.Before(from) || !t.Before(startBy) {
@@ -240,24 +239,26 @@ func (p *prepared) candidates(series bool) (team.Date, []cand) {
 
 // instants returns the Unix minutes of instance w of every candidate: the
 // same wall time w weeks after the first, in the anchor zone's real local
-// time of that week.
-func (p *prepared) instants(d0 team.Date, cands []cand, w int, out []int64) []int64 {
+// time of that week. steady reports whether the anchor's UTC offset, off
+// (minutes), held for all of them.
+func (p *prepared) instants(d0 team.Date, cands []cand, w int, out []int64) (ts []int64, off int64, steady bool) {
 	out = out[:0]
-	base := time.Date(d0.Year, d0.Month, d0.Day+7*w, 0, 0, 0, 0, p.anchor)
-	bl := base.In(p.anchor)
-	fast := bl.Hour() == 0 && bl.Minute() == 0
+	base := wallTime(d0.Year, d0.Month, d0.Day+7*w, 0, p.anchor)
+	steady = base.Hour() == 0 && base.Minute() == 0
 	baseMin := unixMinute(base)
-	_, ze := bl.ZoneBounds()
+	_, sec := base.Zone()
+	_, ze := base.ZoneBounds()
 	limit := int64(1) << 62
 	if !ze.IsZero() {
 		limit = unixMinute(ze)
 	}
 	for _, c := range cands {
 		t := baseMin + int64(c.day*minutesPerDay+c.clock)
-		if !fast || t >= limit {
-			t = unixMinute(time.Date(d0.Year, d0.Month, d0.Day+7*w+c.day, 0, c.clock, 0, 0, p.anchor))
+		if !steady || t >= limit {
+			steady = false
+			t = unixMinute(wallTime(d0.Year, d0.Month, d0.Day+7*w+c.day, c.clock, p.anchor))
 		}
 		out = append(out, t)
 	}
-	return out
+	return out, int64(sec) / 60, steady
 }

@@ -3,11 +3,11 @@ package schedule
 import (
 	"cmp"
 	"fmt"
-	"math"
 	"slices"
 	"time"
 
 	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/team"
 )
 
 // Series is the plan for a weekly meeting: a short cycle of slots
@@ -88,8 +88,10 @@ func Rotate(r Request) (*Series, error) {
 	}
 	n := r.Weeks
 	ts := make([][]int64, n)
+	anchorOff := make([]int64, n)
+	steady := make([]bool, n)
 	for w := range n {
-		ts[w] = p.instants(d0, cands, w, nil)
+		ts[w], anchorOff[w], steady[w] = p.instants(d0, cands, w, nil)
 	}
 	e := p.engine(ts[0], ts[n-1])
 	lmax := min(cmp.Or(r.Rotation, DefaultRotation), n)
@@ -97,7 +99,10 @@ func Rotate(r Request) (*Series, error) {
 
 	// Accumulate each group's inconvenience per candidate and per week
 	// residue modulo mod, so that any cycle of length up to lmax can be
-	// evaluated exactly from sums.
+	// evaluated exactly from sums. In a week with no clock change for the
+	// anchor or the group's zone and no dated exception, a group's costs
+	// depend only on the difference between the two offsets: such weeks
+	// are computed once and counted.
 	C, G := len(cands), len(e.groups)
 	acc := make([][]float64, mod) // acc[r][g*C+c]
 	for i := range acc {
@@ -106,21 +111,85 @@ func Rotate(r Request) (*Series, error) {
 	outside := make([]int64, C)
 	blocked := make([]bool, C)
 	hints := make([]int, len(e.zones))
+	type repeat struct {
+		costs []float64
+		ins   []int32
+		count []int // weeks per residue
+	}
+	noMeeting := map[[2]int64][]bool{}
+	repeats := make([]map[int64]*repeat, G)
+	for g := range repeats {
+		repeats[g] = map[int64]*repeat{}
+	}
 	costs, ins := make([]float64, C), make([]int32, C)
+	add := func(gi int, costs []float64, ins []int32, r, times int) {
+		dst := acc[r][gi*C : (gi+1)*C]
+		k := int64(len(e.groups[gi].members) * times)
+		f := float64(times)
+		for c := range dst {
+			dst[c] += f * costs[c]
+			outside[c] += k * int64(p.dur-int(ins[c]))
+		}
+	}
 	for w := range n {
-		for c, t := range ts[w] {
-			if !blocked[c] && e.blocked(t, hints) {
+		tw := ts[w]
+		lo, hi := tw[0], tw[len(tw)-1]
+		for zi, z := range e.zones {
+			if e.noMeeting == team.NoDay {
+				break
+			}
+			i := z.at(lo, 0)
+			if steady[w] && z.at(hi+int64(p.dur), i) == i {
+				// As for costs: a steady week depends on the offsets only.
+				key := [2]int64{int64(zi), z.off[i] - anchorOff[w]}
+				nm := noMeeting[key]
+				if nm == nil {
+					nm = make([]bool, C)
+					for c, t := range tw {
+						nm[c] = e.onNoMeetingDay(zi, t, &hints[zi])
+					}
+					noMeeting[key] = nm
+				}
+				for c, b := range nm {
+					blocked[c] = blocked[c] || b
+				}
+				continue
+			}
+			for c, t := range tw {
+				if !blocked[c] && e.onNoMeetingDay(zi, t, &hints[zi]) {
+					blocked[c] = true
+				}
+			}
+		}
+		for c, t := range tw {
+			if !blocked[c] && e.busyAt(t) {
 				blocked[c] = true
 			}
 		}
-		row := acc[w%mod]
 		for gi, g := range e.groups {
-			e.row(g, ts[w], costs, ins)
-			dst := row[gi*C : (gi+1)*C]
-			k := int64(len(g.members))
-			for c := range dst {
-				dst[c] += costs[c]
-				outside[c] += k * int64(p.dur-int(ins[c]))
+			z := e.zones[g.zone]
+			i := z.at(lo, 0)
+			if dated, _, _ := e.dated(g, lo, hi); steady[w] && z.at(hi+int64(p.dur), i) == i && !dated {
+				delta := z.off[i] - anchorOff[w]
+				rp := repeats[gi][delta]
+				if rp == nil {
+					rp = &repeat{costs: make([]float64, C), ins: make([]int32, C), count: make([]int, mod)}
+					e.row(g, tw, rp.costs, rp.ins)
+					repeats[gi][delta] = rp
+				}
+				rp.count[w%mod]++
+				continue
+			}
+			e.row(g, tw, costs, ins)
+			add(gi, costs, ins, w%mod, 1)
+		}
+	}
+	for gi := range repeats {
+		for _, rp := range repeats[gi] {
+			for r, k := range rp.count {
+				if k > 0 {
+					add(gi, rp.costs, rp.ins, r, k)
+				}
 			}
 		}
 	}
@@ -173,7 +242,7 @@ func Rotate(r Request) (*Series, error) {
 		b := &burden[i]
 		b.Inconvenience = round(points[i])
 		res.Inconvenience += points[i]
-		res.Max = math.Max(res.Max, points[i])
+		res.Max = max(res.Max, points[i])
 		if res.Outside > 0 {
 			b.Share = round(float64(b.Outside) / float64(res.Outside))
 		}

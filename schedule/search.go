@@ -64,7 +64,7 @@ func (s *searcher) search(live []int, outside []int64, lmax int, e *engine) []in
 	x := make([]float64, s.G)
 	for _, ms := range cycles {
 		for _, cyc := range permutations(ms) {
-			sc := s.exact(cyc, x)
+			sc := s.exact(cyc, x, bestCycle == nil, bestScore.max)
 			if bestCycle == nil || better(sc, cyc, bestScore, bestCycle, s.ts0) {
 				bestCycle, bestScore = slices.Clone(cyc), sc
 			}
@@ -104,7 +104,9 @@ func distinct(a []int) int {
 }
 
 // exact scores a cycle from the per-residue sums; x is scratch of size G.
-func (s *searcher) exact(cyc []int, x []float64) score {
+// The Gini index, the costly part, is only computed when the largest
+// burden does not exceed bound (or always when any is true).
+func (s *searcher) exact(cyc []int, x []float64, any bool, bound float64) score {
 	L := len(cyc)
 	clear(x)
 	for r := range s.mod {
@@ -116,10 +118,14 @@ func (s *searcher) exact(cyc []int, x []float64) score {
 	}
 	var sc score
 	for g, v := range x {
-		sc.max = math.Max(sc.max, v)
+		sc.max = max(sc.max, v)
 		sc.total += s.weights[g] * v
 	}
-	sc.gini = Gini(x, s.weights)
+	if any || cmpFloat(sc.max, bound) <= 0 {
+		sc.gini = Gini(x, s.weights)
+	} else {
+		sc.gini = math.Inf(1)
+	}
 	return sc
 }
 
@@ -139,7 +145,7 @@ func (s *searcher) pool(live []int, all [][]float64, lmax int, e *engine) []int 
 	for _, c := range live {
 		a := agg{c: c}
 		for g, v := range all[c] {
-			a.max = math.Max(a.max, v)
+			a.max = max(a.max, v)
 			a.total += s.weights[g] * v
 		}
 		aggs = append(aggs, a)
@@ -170,29 +176,46 @@ func (s *searcher) pool(live []int, all [][]float64, lmax int, e *engine) []int 
 		}
 	}
 	if len(clusters) > 1 {
-		in := make([]bool, s.G)
-		for _, cl := range clusters {
-			for _, g := range cl {
-				in[g] = true
-			}
-			bestC, bestOther, bestOwn := -1, 0.0, 0.0
-			for _, c := range live {
-				var other, own float64
-				for g, v := range all[c] {
-					if in[g] {
-						own += s.weights[g] * v
-					} else {
-						other = math.Max(other, v)
-					}
+		// Per candidate, the largest burden and the weighted total in
+		// each cluster; the best slot for everyone but cluster k then
+		// needs only the two largest cluster maxima.
+		K := len(clusters)
+		cmax := make([]float64, K)
+		csum := make([]float64, K)
+		bestC := make([]int, K)
+		bestOther := make([]float64, K)
+		bestOwn := make([]float64, K)
+		for k := range bestC {
+			bestC[k] = -1
+		}
+		for _, c := range live {
+			v := all[c]
+			m1, m2, k1 := -1.0, -1.0, -1
+			for k, cl := range clusters {
+				mx, sum := 0.0, 0.0
+				for _, g := range cl {
+					mx = max(mx, v[g])
+					sum += s.weights[g] * v[g]
 				}
-				if bestC < 0 || cmp.Or(cmpFloat(other, bestOther), cmpFloat(own, bestOwn)) < 0 {
-					bestC, bestOther, bestOwn = c, other, own
+				cmax[k], csum[k] = mx, sum
+				if mx > m1 {
+					m2, m1, k1 = m1, mx, k
+				} else if mx > m2 {
+					m2 = mx
 				}
 			}
-			add(bestC)
-			for _, g := range cl {
-				in[g] = false
+			for k := range clusters {
+				other := m1
+				if k == k1 {
+					other = max(m2, 0)
+				}
+				if bestC[k] < 0 || cmp.Or(cmpFloat(other, bestOther[k]), cmpFloat(csum[k], bestOwn[k])) < 0 {
+					bestC[k], bestOther[k], bestOwn[k] = c, other, csum[k]
+				}
 			}
+		}
+		for _, c := range bestC {
+			add(c)
 		}
 	}
 	byMax := slices.Clone(aggs)
@@ -229,31 +252,50 @@ func multisets(n, l int) int {
 // slot's instances were spread evenly over the weeks, and returns the best
 // few (as candidate indices, non-decreasing pool order).
 func (s *searcher) approximate(pool []int, all [][]float64, lmax int) [][]int {
+	G := s.G
+	rows := make([]float64, len(pool)*G) // rows[i*G+g]: pool slot i, group g
+	totals := make([]float64, len(pool))
+	for i, c := range pool {
+		copy(rows[i*G:], all[c])
+		for g, v := range all[c] {
+			totals[i] += s.weights[g] * v
+		}
+	}
 	type entry struct {
 		ms         []int
 		max, total float64
 	}
 	var top []entry
-	x := make([]float64, s.G)
-	idx := make([]int, 0, lmax)
-	var rec func(start, depth int)
-	consider := func() {
+	// consider scores the multiset idx whose summed rows are sum; sums
+	// above the current cut-off are abandoned early.
+	consider := func(idx []int, sum []float64, extra []float64) {
 		if len(idx) > 1 && idx[0] == idx[len(idx)-1] {
 			return // the same slot every week: already seen alone
 		}
 		L := float64(len(idx))
-		clear(x)
+		tot := 0.0
 		for _, i := range idx {
-			for g, v := range all[pool[i]] {
-				x[g] += v
+			tot += totals[i]
+		}
+		tot /= L
+		limit := math.Inf(1)
+		if len(top) == keep {
+			limit = top[keep-1].max * L * (1 + 1e-9)
+		}
+		mx := 0.0
+		if extra == nil {
+			for _, v := range sum {
+				mx = max(mx, v)
+			}
+		} else {
+			for g, v := range sum {
+				mx = max(mx, v+extra[g])
+				if mx > limit {
+					return
+				}
 			}
 		}
-		var mx, tot float64
-		for g, v := range x {
-			v /= L
-			mx = math.Max(mx, v)
-			tot += s.weights[g] * v
-		}
+		mx /= L
 		if len(top) == keep && cmp.Or(cmpFloat(mx, top[keep-1].max), cmpFloat(tot, top[keep-1].total)) >= 0 {
 			return
 		}
@@ -270,10 +312,29 @@ func (s *searcher) approximate(pool []int, all [][]float64, lmax int) [][]int {
 			top = top[:keep]
 		}
 	}
+	row := func(i int) []float64 { return rows[i*G : (i+1)*G] }
+	// sums[d] holds the summed rows of the first d+1 elements.
+	sums := make([][]float64, lmax)
+	for d := range sums {
+		sums[d] = make([]float64, G)
+	}
+	idx := make([]int, 0, lmax)
+	var rec func(start, depth int)
 	rec = func(start, depth int) {
 		for i := start; i < len(pool); i++ {
 			idx = append(idx, i)
-			consider()
+			if depth == 0 {
+				copy(sums[0], row(i))
+				consider(idx, sums[0], nil)
+			} else {
+				consider(idx, sums[depth-1], row(i))
+				if depth+1 < lmax {
+					prev, cur, r := sums[depth-1], sums[depth], row(i)
+					for g := range cur {
+						cur[g] = prev[g] + r[g]
+					}
+				}
+			}
 			if depth+1 < lmax {
 				rec(i, depth+1)
 			}
