@@ -51,11 +51,13 @@ func BenchmarkRotate(b *testing.B) {
 	tm := bigTeam(b, 200)
 	from := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
 	req := schedule.Request{Team: tm, Duration: 30 * time.Minute, From: from, To: from.AddDate(0, 0, 7), Weeks: 52, Zone: time.UTC}
+	cpu := cpuTime()
 	for b.Loop() {
 		if _, err := schedule.Rotate(req); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
 }
 
 // BenchmarkFind ranks a week of 15-minute starts for 200 members.
@@ -63,20 +65,33 @@ func BenchmarkFind(b *testing.B) {
 	tm := bigTeam(b, 200)
 	from := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
 	req := schedule.Request{Team: tm, Duration: 30 * time.Minute, From: from, To: from.AddDate(0, 0, 7)}
+	cpu := cpuTime()
 	for b.Loop() {
 		if _, err := schedule.Find(req); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
 }
 
 // BenchmarkOverlap computes the heat map of 200 members.
 func BenchmarkOverlap(b *testing.B) {
 	tm := bigTeam(b, 200)
+	cpu := cpuTime()
 	for b.Loop() {
 		if _, err := schedule.Overlap(tm, nil, time.UTC, team.Date{Year: 2026, Month: 3, Day: 2}); err != nil {
 			b.Fatal(err)
 		}
+	}
+	reportCPU(b, cpu)
+}
+
+// reportCPU adds the process CPU time per operation since start, which
+// stays meaningful on a busy machine where wall time does not. It
+// includes the garbage collector's work on other threads.
+func reportCPU(b *testing.B, start time.Duration) {
+	if d := cpuTime() - start; d > 0 && b.N > 0 {
+		b.ReportMetric(float64(d)/float64(b.N)/1e6, "cpu-ms/op")
 	}
 }
 

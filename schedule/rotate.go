@@ -24,20 +24,22 @@ type Series struct {
 	Members []Burden `json:"members"`
 	// AllInside is true when every instance is inside everyone's hours.
 	AllInside bool `json:"all_inside"`
-	// Inconvenience is the total over instances and participants; Max
-	// the largest participant's accumulated inconvenience.
-	Inconvenience float64 `json:"inconvenience"`
-	Max           float64 `json:"max_inconvenience"`
-	// Gini is the fairness index of the members' accumulated
-	// inconvenience: 0 when equal, towards 1 when one member carries it.
-	Gini float64 `json:"gini"`
 	// Outside is the total time outside working hours over all members;
 	// WorstShare the part of it carried by the member with the most.
 	Outside    time.Duration `json:"-"`
 	WorstShare float64       `json:"worst_share"`
-	Candidates int           `json:"candidates"` // slots considered
-	Blocked    int           `json:"blocked"`    // of those, on a no-meeting day or busy time in some week
-	Warnings   []string      `json:"warnings,omitempty"`
+	// Gini is the fairness index of the members' time outside working
+	// hours: 0 when equal, towards 1 when one member carries it all.
+	Gini float64 `json:"gini"`
+	// Inconvenience is the total over instances and participants, Max
+	// the largest participant's, and InconvenienceGini the Gini index
+	// of the participants' inconvenience.
+	Inconvenience     float64  `json:"inconvenience"`
+	Max               float64  `json:"max_inconvenience"`
+	InconvenienceGini float64  `json:"inconvenience_gini"`
+	Candidates        int      `json:"candidates"` // slots considered
+	Blocked           int      `json:"blocked"`    // of those, on a no-meeting day or busy time in some week
+	Warnings          []string `json:"warnings,omitempty"`
 }
 
 // RotationSlot is a weekly wall-clock time in the anchor zone.
@@ -56,7 +58,8 @@ type Instance struct {
 	Slot
 }
 
-// Burden is a member's share of a series' inconvenience.
+// Burden is a member's share of a series' time outside working hours and
+// inconvenience.
 type Burden struct {
 	Email string `json:"email"`
 	Name  string `json:"name"`
@@ -74,9 +77,12 @@ type Burden struct {
 // time of the anchor zone, so an instance is computed in the real local time
 // of its week and every member's time is right across clock changes. When no
 // slot is inside everyone's hours in every week, Rotate cycles through up to
-// r.Rotation slots, choosing the cycle that minimises the largest member's
-// accumulated inconvenience, then the Gini index over members, then the
-// total, then the number of slots.
+// r.Rotation slots. Of all cycles it chooses the one that minimises the
+// largest member's accumulated time outside working hours, then the Gini
+// index of that time over members, then the total inconvenience (which
+// prefers evenings and mornings to nights and days off), then the largest
+// member's inconvenience, then the number of slots. Slots on the
+// no-meeting day or a busy time in any week are never used.
 func Rotate(r Request) (*Series, error) {
 	p, err := prepare(r, true)
 	if err != nil {
@@ -86,7 +92,116 @@ func Rotate(r Request) (*Series, error) {
 	if len(cands) == 0 {
 		return nil, invalid("between: the window holds no start time for a %v meeting", r.Duration)
 	}
-	n := r.Weeks
+	pl, err := p.accumulate(d0, cands)
+	if err != nil {
+		return nil, err
+	}
+	e, ts, n, C := pl.e, pl.ts, r.Weeks, len(cands)
+	best := pl.s.search(pl.live, pl.outside, pl.lmax, e)
+
+	res := &Series{Zone: p.anchor.String(), Duration: r.Duration, Weeks: n, Candidates: C, Blocked: C - len(pl.live), Warnings: p.warnings(), AllInside: true}
+	for j, c := range best {
+		first := time.Unix(ts[j][c]*60, 0).In(p.anchor)
+		res.Rotation = append(res.Rotation, RotationSlot{Weekday: first.Weekday(), Clock: fmt.Sprintf("%02d:%02d", cands[c].clock/60, cands[c].clock%60), First: first})
+	}
+	burden := make([]Burden, len(p.members))
+	points := make([]float64, len(p.members))
+	for i, m := range p.members {
+		burden[i] = Burden{Email: m.Email, Name: m.Name, Zone: m.Zone}
+	}
+	for w := range n {
+		j := w % len(best)
+		res.Rotation[j].Instances++
+		sl, pts := p.slot(e, ts[w][best[j]])
+		res.Instances = append(res.Instances, Instance{N: w + 1, Turn: j, Slot: sl})
+		res.AllInside = res.AllInside && sl.AllInside
+		for i, a := range sl.Attendees {
+			b := &burden[i]
+			b.Outside += a.Outside
+			if !a.Inside {
+				b.InstancesOutside++
+			}
+			res.Outside += a.Outside
+		}
+		for i, x := range pts {
+			points[i] += x
+		}
+	}
+	var worst time.Duration
+	hrs := make([]float64, len(burden))
+	for i := range burden {
+		b := &burden[i]
+		b.Inconvenience = round(points[i])
+		res.Inconvenience += points[i]
+		res.Max = max(res.Max, points[i])
+		if res.Outside > 0 {
+			b.Share = round(float64(b.Outside) / float64(res.Outside))
+		}
+		worst = max(worst, b.Outside)
+		hrs[i] = b.Outside.Hours()
+	}
+	if res.Outside > 0 {
+		res.WorstShare = round(float64(worst) / float64(res.Outside))
+	}
+	res.Inconvenience, res.Max = round(res.Inconvenience), round(res.Max)
+	res.Gini = round(Gini(hrs, nil))
+	res.InconvenienceGini = round(Gini(points, nil))
+	res.Members = burden
+	return res, nil
+}
+
+// lcm returns the least common multiple of 1..n.
+func lcm(n int) int {
+	m := 1
+	for k := 2; k <= n; k++ {
+		a, b := m, k
+		for b != 0 {
+			a, b = b, a%b
+		}
+		m = m / a * k
+	}
+	return m
+}
+
+// Gini returns the Gini index of values x, each counted weights[i] times
+// (once when weights is nil): 0 when all are equal, (n-1)/n when one holds
+// everything. It is 0 when the values sum to 0 or are empty.
+func Gini(x, weights []float64) float64 {
+	type item struct{ x, w float64 }
+	items := make([]item, len(x))
+	for i := range x {
+		w := 1.0
+		if weights != nil {
+			w = weights[i]
+		}
+		items[i] = item{x[i], w}
+	}
+	slices.SortFunc(items, func(a, b item) int { return cmp.Compare(a.x, b.x) })
+	var W, S, num float64
+	for _, it := range items {
+		num += it.w * (it.x*W - S)
+		W += it.w
+		S += it.w * it.x
+	}
+	if W == 0 || S <= 0 {
+		return 0
+	}
+	return num / (W * S)
+}
+
+// plan holds a series' candidates with their accumulated costs.
+type plan struct {
+	e       *engine
+	ts      [][]int64 // ts[w][c]: instance w of candidate c, Unix minutes
+	s       *searcher
+	live    []int   // candidates never blocked
+	outside []int64 // member-minutes outside working hours over all weeks
+	lmax    int     // longest rotation cycle
+}
+
+// accumulate computes every candidate's instances and the groups' costs.
+func (p *prepared) accumulate(d0 team.Date, cands []cand) (*plan, error) {
+	n := p.req.Weeks
 	ts := make([][]int64, n)
 	anchorOff := make([]int64, n)
 	steady := make([]bool, n)
@@ -94,7 +209,7 @@ func Rotate(r Request) (*Series, error) {
 		ts[w], anchorOff[w], steady[w] = p.instants(d0, cands, w, nil)
 	}
 	e := p.engine(ts[0], ts[n-1])
-	lmax := min(cmp.Or(r.Rotation, DefaultRotation), n)
+	lmax := min(cmp.Or(p.req.Rotation, DefaultRotation), n)
 	mod := lcm(lmax)
 
 	// Accumulate each group's inconvenience per candidate and per week
@@ -104,9 +219,11 @@ func Rotate(r Request) (*Series, error) {
 	// depend only on the difference between the two offsets: such weeks
 	// are computed once and counted.
 	C, G := len(cands), len(e.groups)
-	acc := make([][]float64, mod) // acc[r][g*C+c]
-	for i := range acc {
-		acc[i] = make([]float64, G*C)
+	pts := make([][]float32, mod) // pts[r][g*C+c]
+	outs := make([][]float32, mod)
+	for i := range pts {
+		pts[i] = make([]float32, G*C)
+		outs[i] = make([]float32, G*C)
 	}
 	outside := make([]int64, C)
 	blocked := make([]bool, C)
@@ -123,12 +240,12 @@ func Rotate(r Request) (*Series, error) {
 	}
 	costs, ins := make([]float64, C), make([]int32, C)
 	add := func(gi int, costs []float64, ins []int32, r, times int) {
-		dst := acc[r][gi*C : (gi+1)*C]
-		k := int64(len(e.groups[gi].members) * times)
+		dst, out := pts[r][gi*C:(gi+1)*C], outs[r][gi*C:(gi+1)*C]
 		f := float64(times)
+		d := float64(p.dur)
 		for c := range dst {
-			dst[c] += f * costs[c]
-			outside[c] += k * int64(p.dur-int(ins[c]))
+			dst[c] += float32(f * costs[c])
+			out[c] += float32(f * (d - float64(ins[c])))
 		}
 	}
 	for w := range n {
@@ -193,6 +310,14 @@ func Rotate(r Request) (*Series, error) {
 			}
 		}
 	}
+	for r := range outs {
+		for gi, g := range e.groups {
+			k := int64(len(g.members))
+			for c, o := range outs[r][gi*C : (gi+1)*C] {
+				outside[c] += k * int64(o)
+			}
+		}
+	}
 	var live []int
 	for c := range cands {
 		if !blocked[c] {
@@ -206,92 +331,7 @@ func Rotate(r Request) (*Series, error) {
 	for gi, g := range e.groups {
 		weights[gi] = float64(len(g.members))
 	}
-	s := &searcher{acc: acc, C: C, G: G, mod: mod, n: n, weights: weights, ts0: ts[0]}
-	best := s.search(live, outside, lmax, e)
+	s := &searcher{out: outs, pts: pts, C: C, G: G, mod: mod, weights: weights, ts0: ts[0]}
+	return &plan{e: e, ts: ts, s: s, live: live, outside: outside, lmax: lmax}, nil
 
-	res := &Series{Zone: p.anchor.String(), Duration: r.Duration, Weeks: n, Candidates: C, Blocked: C - len(live), Warnings: p.warnings(), AllInside: true}
-	for j, c := range best {
-		first := time.Unix(ts[j][c]*60, 0).In(p.anchor)
-		res.Rotation = append(res.Rotation, RotationSlot{Weekday: first.Weekday(), Clock: fmt.Sprintf("%02d:%02d", cands[c].clock/60, cands[c].clock%60), First: first})
-	}
-	burden := make([]Burden, len(p.members))
-	points := make([]float64, len(p.members))
-	for i, m := range p.members {
-		burden[i] = Burden{Email: m.Email, Name: m.Name, Zone: m.Zone}
-	}
-	for w := range n {
-		j := w % len(best)
-		res.Rotation[j].Instances++
-		sl, pts := p.slot(e, ts[w][best[j]])
-		res.Instances = append(res.Instances, Instance{N: w + 1, Turn: j, Slot: sl})
-		res.AllInside = res.AllInside && sl.AllInside
-		for i, a := range sl.Attendees {
-			b := &burden[i]
-			b.Outside += a.Outside
-			if !a.Inside {
-				b.InstancesOutside++
-			}
-			res.Outside += a.Outside
-		}
-		for i, x := range pts {
-			points[i] += x
-		}
-	}
-	var worst time.Duration
-	for i := range burden {
-		b := &burden[i]
-		b.Inconvenience = round(points[i])
-		res.Inconvenience += points[i]
-		res.Max = max(res.Max, points[i])
-		if res.Outside > 0 {
-			b.Share = round(float64(b.Outside) / float64(res.Outside))
-		}
-		worst = max(worst, b.Outside)
-	}
-	if res.Outside > 0 {
-		res.WorstShare = round(float64(worst) / float64(res.Outside))
-	}
-	res.Inconvenience, res.Max = round(res.Inconvenience), round(res.Max)
-	res.Gini = round(Gini(points, nil))
-	res.Members = burden
-	return res, nil
-}
-
-// lcm returns the least common multiple of 1..n.
-func lcm(n int) int {
-	m := 1
-	for k := 2; k <= n; k++ {
-		a, b := m, k
-		for b != 0 {
-			a, b = b, a%b
-		}
-		m = m / a * k
-	}
-	return m
-}
-
-// Gini returns the Gini index of values x, each counted weights[i] times
-// (once when weights is nil): 0 when all are equal, (n-1)/n when one holds
-// everything. It is 0 when the values sum to 0 or are empty.
-func Gini(x, weights []float64) float64 {
-	type item struct{ x, w float64 }
-	items := make([]item, len(x))
-	for i := range x {
-		w := 1.0
-		if weights != nil {
-			w = weights[i]
-		}
-		items[i] = item{x[i], w}
-	}
-	slices.SortFunc(items, func(a, b item) int { return cmp.Compare(a.x, b.x) })
-	var W, S, num float64
-	for _, it := range items {
-		num += it.w * (it.x*W - S)
-		W += it.w
-		S += it.w * it.x
-	}
-	if W == 0 || S <= 0 {
-		return 0
-	}
-	return num / (W * S)
 }

@@ -84,7 +84,7 @@ func checkSeries(t *testing.T, s *schedule.Series) {
 		}
 	}
 	var mx, total float64
-	var all []float64
+	var all, hrs []float64
 	for i, b := range s.Members {
 		if b.Outside != outside[b.Email] {
 			t.Errorf("%s: outside %v, want the sum over instances %v", b.Email, b.Outside, outside[b.Email])
@@ -95,13 +95,17 @@ func checkSeries(t *testing.T, s *schedule.Series) {
 		mx = max(mx, b.Inconvenience)
 		total += b.Inconvenience
 		all = append(all, b.Inconvenience)
+		hrs = append(hrs, b.Outside.Hours())
 		_ = i
 	}
 	if math.Abs(s.Max-mx) > 0.01 || math.Abs(s.Inconvenience-total) > 0.01 {
 		t.Errorf("max %v, total %v; want %v, %v", s.Max, s.Inconvenience, mx, total)
 	}
-	if g := schedule.Gini(all, nil); math.Abs(g-s.Gini) > 0.01 {
+	if g := schedule.Gini(hrs, nil); math.Abs(g-s.Gini) > 0.01 {
 		t.Errorf("gini %v, want %v", s.Gini, g)
+	}
+	if g := schedule.Gini(all, nil); math.Abs(g-s.InconvenienceGini) > 0.01 {
+		t.Errorf("inconvenience gini %v, want %v", s.InconvenienceGini, g)
 	}
 	for j, r := range s.Rotation {
 		if r.Instances != count[j] {

@@ -6,31 +6,36 @@ import (
 	"slices"
 )
 
-// searcher chooses the rotation of a series.
+// searcher chooses the rotation of a series. For each group g of
+// participants, candidate c and week residue r (weeks w ≡ r mod mod) it
+// holds the accumulated minutes outside working hours (per member) and the
+// accumulated inconvenience points.
 type searcher struct {
-	acc     [][]float64 // acc[r][g*C+c]: group g's points at candidate c over weeks ≡ r (mod mod)
+	out     [][]float32 // out[r][g*C+c]
+	pts     [][]float32 // pts[r][g*C+c]
 	C, G    int
 	mod     int
-	n       int
 	weights []float64 // members per group
 	ts0     []int64   // first instance of each candidate, for ties
 }
 
-// Pool and search sizes: the multiset enumeration costs about
-// budget operations at most.
+// Search sizes: the cycle enumeration costs about budget operations at
+// most.
 const (
 	maxPool = 160
-	budget  = 4_000_000
-	keep    = 48 // cycles kept from the approximate pass for exact scoring
+	budget  = 3_000_000
+	keep    = 256 // cycles kept from the enumeration for scoring with the Gini index
 )
 
-// score orders rotations: largest member burden, then Gini, then total.
+// score orders rotations: the largest member's time outside working hours,
+// then the Gini index of that time over members, then the total
+// inconvenience, then the largest member's inconvenience.
 type score struct {
-	max, gini, total float64
+	hours, gini, total, worst float64
 }
 
 func (a score) cmp(b score) int {
-	return cmp.Or(cmpFloat(a.max, b.max), cmpFloat(a.gini, b.gini), cmpFloat(a.total, b.total))
+	return cmp.Or(cmpFloat(a.hours, b.hours), cmpFloat(a.gini, b.gini), cmpFloat(a.total, b.total), cmpFloat(a.worst, b.worst))
 }
 
 // search returns the chosen cycle of candidate indices.
@@ -45,29 +50,14 @@ func (s *searcher) search(live []int, outside []int64, lmax int, e *engine) []in
 	if best >= 0 {
 		return []int{best}
 	}
-	// all[c][g]: group g's points if every instance were at candidate c.
-	all := make([][]float64, s.C)
-	for _, c := range live {
-		v := make([]float64, s.G)
-		for r := range s.mod {
-			row := s.acc[r]
-			for g := range s.G {
-				v[g] += row[g*s.C+c]
-			}
-		}
-		all[c] = v
-	}
-	pool := s.pool(live, all, lmax, e)
-	cycles := s.approximate(pool, all, lmax)
+	pool := s.pool(live, lmax, e)
 	var bestCycle []int
 	var bestScore score
-	x := make([]float64, s.G)
-	for _, ms := range cycles {
-		for _, cyc := range permutations(ms) {
-			sc := s.exact(cyc, x, bestCycle == nil, bestScore.max)
-			if bestCycle == nil || better(sc, cyc, bestScore, bestCycle, s.ts0) {
-				bestCycle, bestScore = slices.Clone(cyc), sc
-			}
+	x, y := make([]float64, s.G), make([]float64, s.G)
+	for _, cyc := range s.enumerate(pool, lmax) {
+		sc := s.exact(cyc, x, y, bestCycle == nil, bestScore.hours)
+		if bestCycle == nil || better(sc, cyc, bestScore, bestCycle, s.ts0) {
+			bestCycle, bestScore = cyc, sc
 		}
 	}
 	return bestCycle
@@ -103,25 +93,28 @@ func distinct(a []int) int {
 	return n
 }
 
-// exact scores a cycle from the per-residue sums; x is scratch of size G.
-// The Gini index, the costly part, is only computed when the largest
-// burden does not exceed bound (or always when any is true).
-func (s *searcher) exact(cyc []int, x []float64, any bool, bound float64) score {
+// exact scores a cycle from the per-residue sums; x and y are scratch of
+// size G. The Gini index, the costly part, is only computed when the
+// largest time outside does not exceed bound (or always when any is true).
+func (s *searcher) exact(cyc []int, x, y []float64, any bool, bound float64) score {
 	L := len(cyc)
 	clear(x)
+	clear(y)
 	for r := range s.mod {
 		c := cyc[r%L]
-		row := s.acc[r]
+		out, pts := s.out[r], s.pts[r]
 		for g := range s.G {
-			x[g] += row[g*s.C+c]
+			x[g] += float64(out[g*s.C+c])
+			y[g] += float64(pts[g*s.C+c])
 		}
 	}
 	var sc score
-	for g, v := range x {
-		sc.max = max(sc.max, v)
-		sc.total += s.weights[g] * v
+	for g := range s.G {
+		sc.hours = max(sc.hours, x[g])
+		sc.worst = max(sc.worst, y[g])
+		sc.total += s.weights[g] * y[g]
 	}
-	if any || cmpFloat(sc.max, bound) <= 0 {
+	if any || cmpFloat(sc.hours, bound) <= 0 {
 		sc.gini = Gini(x, s.weights)
 	} else {
 		sc.gini = math.Inf(1)
@@ -129,36 +122,51 @@ func (s *searcher) exact(cyc []int, x []float64, any bool, bound float64) score 
 	return sc
 }
 
+// totals returns v summed over residues, indexed [g*C+c].
+func (s *searcher) totals(v [][]float32) []float64 {
+	out := make([]float64, s.G*s.C)
+	for _, row := range v {
+		for i, x := range row {
+			out[i] += float64(x)
+		}
+	}
+	return out
+}
+
 // pool picks the candidates worth combining: the best single slots by
-// largest burden and by total, and for each zone (and, in small teams, each
-// group) the slot that is best for everyone else.
-func (s *searcher) pool(live []int, all [][]float64, lmax int, e *engine) []int {
+// largest time outside and by total inconvenience, and for each zone (and,
+// in small teams, each group) the slot that is best for everyone else.
+func (s *searcher) pool(live []int, lmax int, e *engine) []int {
 	size := 1
-	for size < min(len(live), maxPool) && multisets(size+1, lmax)*s.G <= budget {
+	for size < min(len(live), maxPool) && cycles(size+1, lmax)*s.G <= budget {
 		size++
 	}
 	type agg struct {
-		c          int
-		max, total float64
+		c            int
+		hours, total float64
 	}
+	outT, ptsT := s.totals(s.out), s.totals(s.pts)
+	out := make([][]float64, s.C) // out[c][g]
 	aggs := make([]agg, 0, len(live))
 	for _, c := range live {
+		out[c] = make([]float64, s.G)
 		a := agg{c: c}
-		for g, v := range all[c] {
-			a.max = max(a.max, v)
-			a.total += s.weights[g] * v
+		for g := range s.G {
+			v := outT[g*s.C+c]
+			out[c][g] = v
+			a.hours = max(a.hours, v)
+			a.total += s.weights[g] * ptsT[g*s.C+c]
 		}
 		aggs = append(aggs, a)
 	}
 	chosen := map[int]bool{}
 	var pool []int
 	add := func(c int) {
-		if !chosen[c] && len(pool) < size {
+		if c >= 0 && !chosen[c] && len(pool) < size {
 			chosen[c] = true
 			pool = append(pool, c)
 		}
 	}
-	// Best for everyone but one zone or group.
 	var clusters [][]int // group indices per cluster
 	zoneOf := map[int]int{}
 	for g, gr := range e.groups {
@@ -176,11 +184,10 @@ func (s *searcher) pool(live []int, all [][]float64, lmax int, e *engine) []int 
 		}
 	}
 	if len(clusters) > 1 {
-		// Per candidate, the largest burden and the weighted total in
-		// each cluster; the best slot for everyone but cluster k then
-		// needs only the two largest cluster maxima.
+		// Per candidate, the largest time outside and the total time
+		// outside in each cluster; the best slot for everyone but
+		// cluster k then needs only the two largest cluster maxima.
 		K := len(clusters)
-		cmax := make([]float64, K)
 		csum := make([]float64, K)
 		bestC := make([]int, K)
 		bestOther := make([]float64, K)
@@ -189,7 +196,7 @@ func (s *searcher) pool(live []int, all [][]float64, lmax int, e *engine) []int 
 			bestC[k] = -1
 		}
 		for _, c := range live {
-			v := all[c]
+			v := out[c]
 			m1, m2, k1 := -1.0, -1.0, -1
 			for k, cl := range clusters {
 				mx, sum := 0.0, 0.0
@@ -197,7 +204,7 @@ func (s *searcher) pool(live []int, all [][]float64, lmax int, e *engine) []int 
 					mx = max(mx, v[g])
 					sum += s.weights[g] * v[g]
 				}
-				cmax[k], csum[k] = mx, sum
+				csum[k] = sum
 				if mx > m1 {
 					m2, m1, k1 = m1, mx, k
 				} else if mx > m2 {
@@ -218,157 +225,209 @@ func (s *searcher) pool(live []int, all [][]float64, lmax int, e *engine) []int 
 			add(c)
 		}
 	}
-	byMax := slices.Clone(aggs)
-	slices.SortStableFunc(byMax, func(a, b agg) int { return cmp.Or(cmpFloat(a.max, b.max), cmpFloat(a.total, b.total)) })
+	byHours := slices.Clone(aggs)
+	slices.SortStableFunc(byHours, func(a, b agg) int { return cmp.Or(cmpFloat(a.hours, b.hours), cmpFloat(a.total, b.total)) })
 	byTotal := slices.Clone(aggs)
-	slices.SortStableFunc(byTotal, func(a, b agg) int { return cmp.Or(cmpFloat(a.total, b.total), cmpFloat(a.max, b.max)) })
-	for i := 0; len(pool) < size && (i < len(byMax) || i < len(byTotal)); i++ {
-		if i < len(byMax) {
-			add(byMax[i].c)
-		}
-		if i < len(byTotal) {
-			add(byTotal[i].c)
-		}
+	slices.SortStableFunc(byTotal, func(a, b agg) int { return cmp.Or(cmpFloat(a.total, b.total), cmpFloat(a.hours, b.hours)) })
+	for i := 0; len(pool) < size && i < len(aggs); i++ {
+		add(byHours[i].c)
+		add(byTotal[i].c)
 	}
 	slices.SortFunc(pool, func(a, b int) int { return cmp.Compare(s.ts0[a], s.ts0[b]) })
 	return pool
 }
 
-// multisets counts the multisets of size 1..l drawn from n items.
-func multisets(n, l int) int {
-	total := 0
-	for k := 1; k <= l; k++ {
-		// C(n+k-1, k)
-		c := 1
-		for i := 1; i <= k; i++ {
-			c = c * (n + i - 1) / i
-		}
-		total += c
+// cycles counts the ordered cycles of length 1..l over n items.
+func cycles(n, l int) int {
+	total, p := 0, 1
+	for range l {
+		p *= n
+		total += p
 	}
 	return total
 }
 
-// approximate scores every multiset of up to lmax pool slots as if each
-// slot's instances were spread evenly over the weeks, and returns the best
-// few (as candidate indices, non-decreasing pool order).
-func (s *searcher) approximate(pool []int, all [][]float64, lmax int) [][]int {
-	G := s.G
-	rows := make([]float64, len(pool)*G) // rows[i*G+g]: pool slot i, group g
-	totals := make([]float64, len(pool))
-	for i, c := range pool {
-		copy(rows[i*G:], all[c])
-		for g, v := range all[c] {
-			totals[i] += s.weights[g] * v
-		}
-	}
-	type entry struct {
-		ms         []int
-		max, total float64
-	}
-	var top []entry
-	// consider scores the multiset idx whose summed rows are sum; sums
-	// above the current cut-off are abandoned early.
-	consider := func(idx []int, sum []float64, extra []float64) {
-		if len(idx) > 1 && idx[0] == idx[len(idx)-1] {
-			return // the same slot every week: already seen alone
-		}
-		L := float64(len(idx))
-		tot := 0.0
-		for _, i := range idx {
-			tot += totals[i]
-		}
-		tot /= L
-		limit := math.Inf(1)
-		if len(top) == keep {
-			limit = top[keep-1].max * L * (1 + 1e-9)
-		}
-		mx := 0.0
-		if extra == nil {
-			for _, v := range sum {
-				mx = max(mx, v)
+// enumerate scores every ordered cycle of up to lmax pool slots exactly,
+// from the sums of the weeks each position of the cycle takes, and returns
+// the best by largest time outside, then its variance over members (a
+// cheap stand-in for the Gini index), then total inconvenience; the caller
+// ranks those by the full score.
+func (s *searcher) enumerate(pool []int, lmax int) [][]int {
+	G, P := s.G, len(pool)
+	// Groups in decreasing order of time outside, so that a cycle over
+	// the cut-off is usually abandoned after a few groups.
+	order := make([]int, G)
+	avg := make([]float64, G)
+	for g := range G {
+		order[g] = g
+		for _, c := range pool {
+			for r := range s.mod {
+				avg[g] += float64(s.out[r][g*s.C+c])
 			}
-		} else {
-			for g, v := range sum {
-				mx = max(mx, v+extra[g])
-				if mx > limit {
-					return
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(avg[b], avg[a]) })
+	w := make([]float64, G)
+	var W float64
+	for k, g := range order {
+		w[k] = s.weights[g]
+		W += w[k]
+	}
+	// part[L-1][j][i*G+k]: minutes outside for group order[k] in the
+	// weeks that position j of an L-cycle takes, with pool slot i there;
+	// total[L-1][j][i]: the points of everyone in those weeks.
+	part := make([][][]float64, lmax)
+	total := make([][][]float64, lmax)
+	for L := 1; L <= lmax; L++ {
+		part[L-1] = make([][]float64, L)
+		total[L-1] = make([][]float64, L)
+		for j := range L {
+			v := make([]float64, P*G)
+			t := make([]float64, P)
+			for r := j; r < s.mod; r += L {
+				out, pts := s.out[r], s.pts[r]
+				for i, c := range pool {
+					for k, g := range order {
+						v[i*G+k] += float64(out[g*s.C+c])
+						t[i] += s.weights[g] * float64(pts[g*s.C+c])
+					}
 				}
 			}
-		}
-		mx /= L
-		if len(top) == keep && cmp.Or(cmpFloat(mx, top[keep-1].max), cmpFloat(tot, top[keep-1].total)) >= 0 {
-			return
-		}
-		ms := make([]int, len(idx))
-		for k, i := range idx {
-			ms[k] = pool[i]
-		}
-		en := entry{ms, mx, tot}
-		at, _ := slices.BinarySearchFunc(top, en, func(a, b entry) int {
-			return cmp.Or(cmpFloat(a.max, b.max), cmpFloat(a.total, b.total), -1)
-		})
-		top = slices.Insert(top, at, en)
-		if len(top) > keep {
-			top = top[:keep]
+			part[L-1][j], total[L-1][j] = v, t
 		}
 	}
-	row := func(i int) []float64 { return rows[i*G : (i+1)*G] }
-	// sums[d] holds the summed rows of the first d+1 elements.
+	h := &cycleHeap{}
+	idx := make([]int, lmax)
 	sums := make([][]float64, lmax)
 	for d := range sums {
 		sums[d] = make([]float64, G)
 	}
-	idx := make([]int, 0, lmax)
-	var rec func(start, depth int)
-	rec = func(start, depth int) {
-		for i := start; i < len(pool); i++ {
-			idx = append(idx, i)
-			if depth == 0 {
-				copy(sums[0], row(i))
-				consider(idx, sums[0], nil)
-			} else {
-				consider(idx, sums[depth-1], row(i))
-				if depth+1 < lmax {
-					prev, cur, r := sums[depth-1], sums[depth], row(i)
-					for g := range cur {
-						cur[g] = prev[g] + r[g]
+	var rec func(L, depth int, pts float64)
+	rec = func(L, depth int, pts float64) {
+		v, tv := part[L-1][depth], total[L-1][depth]
+		for i := range P {
+			idx[depth] = i
+			r := v[i*G : (i+1)*G]
+			if depth < L-1 {
+				cur := sums[depth]
+				if depth == 0 {
+					copy(cur, r)
+				} else {
+					prev := sums[depth-1]
+					for k := range cur {
+						cur[k] = prev[k] + r[k]
 					}
 				}
+				rec(L, depth+1, pts+tv[i])
+				continue
 			}
-			if depth+1 < lmax {
-				rec(i, depth+1)
+			if L > 1 && allSame(idx[:L]) {
+				continue // the same slot every week: seen as a 1-cycle
 			}
-			idx = idx[:len(idx)-1]
+			cut := math.Inf(1)
+			if h.full() {
+				cut = h.worst().hours * (1 + 1e-9)
+			}
+			var prev []float64
+			if depth > 0 {
+				prev = sums[depth-1]
+			}
+			mx, tot, sq := 0.0, 0.0, 0.0
+			over := false
+			for k, x := range r {
+				if prev != nil {
+					x += prev[k]
+				}
+				if x > mx {
+					mx = x
+					if mx > cut {
+						over = true
+						break
+					}
+				}
+				tot += w[k] * x
+				sq += w[k] * x * x
+			}
+			if over {
+				continue
+			}
+			mean := tot / W
+			e := cycleEntry{hours: mx, spread: sq/W - mean*mean, points: pts + tv[i]}
+			if h.full() && e.cmp(h.worst()) >= 0 {
+				continue
+			}
+			e.cyc = make([]int, L)
+			for k := range L {
+				e.cyc[k] = pool[idx[k]]
+			}
+			h.add(e)
 		}
 	}
-	rec(0, 0)
-	out := make([][]int, len(top))
-	for i, en := range top {
-		out[i] = en.ms
+	for L := 1; L <= lmax; L++ {
+		rec(L, 0, 0)
+	}
+	out := make([][]int, len(h.items))
+	for i, e := range h.items {
+		out[i] = e.cyc
 	}
 	return out
 }
 
-// permutations returns the distinct orderings of a multiset.
-func permutations(ms []int) [][]int {
-	var out [][]int
-	a := slices.Clone(ms)
-	slices.Sort(a)
+func allSame(a []int) bool {
+	for _, x := range a[1:] {
+		if x != a[0] {
+			return false
+		}
+	}
+	return true
+}
+
+type cycleEntry struct {
+	cyc                   []int
+	hours, spread, points float64
+}
+
+func (a cycleEntry) cmp(b cycleEntry) int {
+	return cmp.Or(cmpFloat(a.hours, b.hours), cmpFloat(a.spread, b.spread), cmpFloat(a.points, b.points))
+}
+
+// cycleHeap keeps the best keep cycles, the worst of them on top.
+type cycleHeap struct{ items []cycleEntry }
+
+func (h *cycleHeap) full() bool        { return len(h.items) >= keep }
+func (h *cycleHeap) worst() cycleEntry { return h.items[0] }
+
+func (h *cycleHeap) add(e cycleEntry) {
+	if h.full() {
+		h.items[0] = e
+		h.down(0)
+		return
+	}
+	h.items = append(h.items, e)
+	for i := len(h.items) - 1; i > 0; {
+		p := (i - 1) / 2
+		if h.items[i].cmp(h.items[p]) <= 0 {
+			break
+		}
+		h.items[i], h.items[p] = h.items[p], h.items[i]
+		i = p
+	}
+}
+
+func (h *cycleHeap) down(i int) {
+	n := len(h.items)
 	for {
-		out = append(out, slices.Clone(a))
-		// next lexicographic permutation
-		i := len(a) - 2
-		for i >= 0 && a[i] >= a[i+1] {
-			i--
+		l, big := 2*i+1, i
+		if l < n && h.items[l].cmp(h.items[big]) > 0 {
+			big = l
 		}
-		if i < 0 {
-			return out
+		if r := l + 1; r < n && h.items[r].cmp(h.items[big]) > 0 {
+			big = r
 		}
-		j := len(a) - 1
-		for a[j] <= a[i] {
-			j--
+		if big == i {
+			return
 		}
-		a[i], a[j] = a[j], a[i]
-		slices.Reverse(a[i+1:])
+		h.items[i], h.items[big] = h.items[big], h.items[i]
+		i = big
 	}
 }
