@@ -1,0 +1,84 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+)
+
+// access is who may use a route. Every route declares one.
+type access int
+
+const (
+	public     access = iota // anyone, signed in or not
+	signedIn                 // any signed-in user or API token
+	teamMember               // a member of the {team} in the path, its leads, admins
+	teamLead                 // a lead of the {team} in the path, admins
+	adminOnly                // admins
+)
+
+// route is a registered route, kept so tests can check every one.
+type route struct {
+	pattern string
+	access  access
+}
+
+// handle registers h for pattern, reachable only with the given access.
+func (s *Server) handle(pattern string, a access, h http.HandlerFunc) {
+	s.routeList = append(s.routeList, route{pattern, a})
+	s.mux.Handle(pattern, s.guard(a, h))
+}
+
+// routes registers every route of the server, one table per surface,
+// readable top to bottom.
+func (s *Server) routes() {
+	static, _ := fs.Sub(staticFS, "static")
+	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	s.handle("GET /healthz", public, s.healthz)
+
+	// JSON API.
+	s.handle("GET /api/v1/teams", signedIn, s.apiListTeams)
+	s.handle("POST /api/v1/teams", adminOnly, s.apiCreateTeam)
+	s.handle("POST /api/v1/rosters", adminOnly, s.apiImportRoster)
+	s.handle("GET /api/v1/teams/{team}", teamMember, s.apiGetTeam)
+	s.handle("PUT /api/v1/teams/{team}", teamLead, s.apiReplaceTeam)
+	s.handle("DELETE /api/v1/teams/{team}", adminOnly, s.apiDeleteTeam)
+	s.handle("GET /api/v1/teams/{team}/members", teamMember, s.apiListMembers)
+	s.handle("POST /api/v1/teams/{team}/members", teamLead, s.apiAddMember)
+	s.handle("GET /api/v1/teams/{team}/members/{member}", teamMember, s.apiGetMember)
+	s.handle("PUT /api/v1/teams/{team}/members/{member}", teamLead, s.apiUpdateMember)
+	s.handle("DELETE /api/v1/teams/{team}/members/{member}", teamLead, s.apiDeleteMember)
+	s.handle("GET /api/v1/tokens", signedIn, s.apiListTokens)
+	s.handle("POST /api/v1/tokens", signedIn, s.apiCreateToken)
+	s.handle("DELETE /api/v1/tokens/{id}", signedIn, s.apiRevokeToken)
+	s.handle("GET /api/v1/users", adminOnly, s.apiListUsers)
+	s.handle("POST /api/v1/users", adminOnly, s.apiCreateUser)
+	s.handle("/api/", public, s.apiNotFound)
+
+	// Pages.
+	s.handle("GET /{$}", public, s.uiHome)
+	s.handle("GET /setup", public, s.uiSetup)
+	s.handle("POST /setup", public, s.uiSetupPost)
+	s.handle("GET /login", public, s.uiLogin)
+	s.handle("POST /login", public, s.uiLoginPost)
+	s.handle("POST /login/demo", public, s.uiDemoLogin)
+	s.handle("POST /logout", public, s.uiLogout)
+	s.handle("GET /account", signedIn, s.uiAccount)
+	s.handle("POST /account/password", signedIn, s.uiChangePassword)
+	s.handle("POST /account/tokens", signedIn, s.uiCreateToken)
+	s.handle("POST /account/tokens/{id}/revoke", signedIn, s.uiRevokeToken)
+	s.handle("GET /admin/users", adminOnly, s.uiUsers)
+	s.handle("POST /admin/users", adminOnly, s.uiCreateUser)
+	s.handle("POST /admin/users/{id}", adminOnly, s.uiUpdateUser)
+	s.handle("POST /admin/users/{id}/delete", adminOnly, s.uiDeleteUser)
+	s.handle("GET /teams", signedIn, s.uiTeams)
+	s.handle("GET /teams/new", adminOnly, s.uiNewTeam)
+	s.handle("POST /teams", adminOnly, s.uiCreateTeam)
+	s.handle("GET /teams/{team}", teamMember, s.uiTeam)
+	s.handle("GET /teams/{team}/roster", teamLead, s.uiRoster)
+	s.handle("POST /teams/{team}/roster", teamLead, s.uiSaveRoster)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
