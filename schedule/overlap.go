@@ -21,6 +21,8 @@ type Heatmap struct {
 	Zone  string    `json:"zone"`
 	Start time.Time `json:"start"`
 	End   time.Time `json:"end"`
+	// StepMinutes is the length of a slot.
+	StepMinutes int `json:"step_minutes"`
 	// Slots holds the start of each slot, in Zone. A week with a clock
 	// change has one hour (or half hour) more or fewer slots.
 	Slots   []time.Time `json:"-"`
@@ -44,7 +46,9 @@ type Presence struct {
 	// Available is Inside, except on the team's no-meeting day in the
 	// member's zone.
 	Available []bool `json:"-"`
-	// Windows lists the available times as spans.
+	// Working lists the times inside working hours as spans, and
+	// Windows the available ones.
+	Working []Window `json:"working"`
 	Windows []Window `json:"available"`
 	// Hours is the available time in the week.
 	Hours float64 `json:"hours"`
@@ -80,7 +84,7 @@ func Overlap(t *team.Team, with []string, zone *time.Location, week team.Date) (
 	wd := (int(week.In(time.UTC).Weekday()) + 6) % 7 // days since Monday
 	start := time.Date(week.Year, week.Month, week.Day-wd, 0, 0, 0, 0, zone)
 	end := time.Date(week.Year, week.Month, week.Day-wd+7, 0, 0, 0, 0, zone)
-	h := &Heatmap{Zone: zone.String(), Start: start, End: end}
+	h := &Heatmap{Zone: zone.String(), Start: start, End: end, StepMinutes: int(Step / time.Minute)}
 	var ts []int64
 	for s := start; s.Before(end); s = s.Add(Step) {
 		h.Slots = append(h.Slots, s)
@@ -117,6 +121,7 @@ func Overlap(t *team.Team, with []string, zone *time.Location, week team.Date) (
 				p.Available[s] = true
 				set[s/64] |= 1 << uint(s%64)
 			}
+			p.Working = windows(h.Slots, p.Inside)
 			p.Windows = windows(h.Slots, p.Available)
 			p.Hours = hours(bitCount(set))
 			sets[i] = set
