@@ -75,15 +75,6 @@ func (tp *templates) newWeekly(days team.Days) *table {
 	return t
 }
 
-// newDated builds a table for the local days [day0, day0+n) of member mb
-// (days numbered since 1970-01-01), honouring holidays and start and leave
-// dates.
-func (tp *templates) newDated(mb *team.Member, day0 int64, n int) *table {
-	t := &table{cost: make([]float64, n*minutesPerDay+1), inside: make([]int32, n*minutesPerDay+1), base: day0 * minutesPerDay}
-	tp.fill(t, day0, n, func(d int64) bool { return mb.WorksOn(epochDate(d)) })
-	return t
-}
-
 // span returns the points and working minutes of n local minutes starting at
 // local minute lw. n is at most one day, and for a dated table the span lies
 // inside it.

@@ -49,7 +49,7 @@ func (q Query) Request(t *team.Team, now time.Time) (Request, error) {
 	if r.Duration, err = time.ParseDuration(strings.TrimSpace(q.Duration)); err != nil {
 		return r, invalid("duration: %q is not a duration such as 30m or 1h15m", q.Duration)
 	}
-	anchor := time.UTC
+	var anchor *time.Location
 	if z := strings.TrimSpace(q.Zone); z != "" {
 		if anchor, err = team.LoadZone(z); err != nil {
 			return r, invalid("zone: %s", rhythm.ErrorMessage(err))
