@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	gocmp "github.com/google/go-cmp/cmp"
+
 	"github.com/rhythm-team/rhythm/schedule"
 	"github.com/rhythm-team/rhythm/team"
 )
@@ -98,9 +100,17 @@ func reportCPU(b *testing.B, start time.Duration) {
 func TestBigTeamPlans(t *testing.T) {
 	tm := bigTeam(t, 200)
 	from := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
-	s, err := schedule.Rotate(schedule.Request{Team: tm, Duration: 30 * time.Minute, From: from, To: from.AddDate(0, 0, 7), Weeks: 52, Zone: time.UTC})
+	req := schedule.Request{Team: tm, Duration: 30 * time.Minute, From: from, To: from.AddDate(0, 0, 7), Weeks: 52, Zone: time.UTC}
+	s, err := schedule.Rotate(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkSeries(t, s)
+	again, err := schedule.Rotate(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := gocmp.Diff(s, again); diff != "" {
+		t.Errorf("the same request planned differently (-first +second):\n%s", diff)
+	}
 }

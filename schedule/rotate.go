@@ -3,6 +3,7 @@ package schedule
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -229,8 +230,7 @@ func (p *prepared) accumulate(d0 team.Date, cands []cand) (*plan, error) {
 	blocked := make([]bool, C)
 	hints := make([]int, len(e.zones))
 	type repeat struct {
-		costs []float64
-		ins   []int32
+		week  int   // a week to compute the costs from
 		count []int // weeks per residue
 	}
 	noMeeting := map[[2]int64][]bool{}
@@ -290,8 +290,7 @@ func (p *prepared) accumulate(d0 team.Date, cands []cand) (*plan, error) {
 				delta := z.off[i] - anchorOff[w]
 				rp := repeats[gi][delta]
 				if rp == nil {
-					rp = &repeat{costs: make([]float64, C), ins: make([]int32, C), count: make([]int, mod)}
-					e.row(g, tw, rp.costs, rp.ins)
+					rp = &repeat{week: w, count: make([]int, mod)}
 					repeats[gi][delta] = rp
 				}
 				rp.count[w%mod]++
@@ -301,11 +300,14 @@ func (p *prepared) accumulate(d0 team.Date, cands []cand) (*plan, error) {
 			add(gi, costs, ins, w%mod, 1)
 		}
 	}
-	for gi := range repeats {
-		for _, rp := range repeats[gi] {
+	for gi, g := range e.groups {
+		// In a fixed order: sums of floats depend on it.
+		for _, delta := range slices.Sorted(maps.Keys(repeats[gi])) {
+			rp := repeats[gi][delta]
+			e.row(g, ts[rp.week], costs, ins)
 			for r, k := range rp.count {
 				if k > 0 {
-					add(gi, rp.costs, rp.ins, r, k)
+					add(gi, costs, ins, r, k)
 				}
 			}
 		}
