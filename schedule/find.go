@@ -118,7 +118,7 @@ func Find(r Request) (*Ranking, error) {
 // cmpFloat compares inconvenience totals, treating values closer than a
 // rounding error (of the float32 sums the rotation search keeps) as equal.
 func cmpFloat(a, b float64) int {
-	if math.Abs(a-b) <= 1e-6*math.Max(1, math.Max(math.Abs(a), math.Abs(b))) {
+	if math.Abs(a-b) <= 1e-6*max(1, math.Abs(a), math.Abs(b)) {
 		return 0
 	}
 	return cmp.Compare(a, b)
