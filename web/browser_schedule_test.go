@@ -43,6 +43,9 @@ func TestBrowserOverlapHeatMap(t *testing.T) {
 		chromedp.Evaluate(`document.querySelectorAll("#heatmap tbody tr.member:first-of-type td, #heatmap tbody tr.everyone td").length`, &cells),
 		chromedp.SetValue("#zone", "UTC", chromedp.ByID),
 		chromedp.SetValue("#week", "2026-03-02", chromedp.ByID),
+		// The old page has a heat map too: rename it, so that waiting
+		// for #heatmap waits for the new page.
+		chromedp.Evaluate(`document.querySelector("#heatmap").id = "old-heatmap"`, nil),
 		chromedp.Click("#show-overlap", chromedp.ByID),
 		chromedp.WaitVisible("#heatmap", chromedp.ByID),
 		chromedp.Text("#heat-zone", &zoneAfter, chromedp.ByID),

@@ -106,6 +106,7 @@ func (s *Server) parseTemplates() error {
 		"lower": strings.ToLower,
 		"roles": func() []string { return []string{"admin", "lead", "member"} },
 		"has":   slices.Contains[[]int64],
+		"pct":   func(f float64) float64 { return 100 * f },
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {

@@ -78,6 +78,8 @@ flags win over the environment, which wins over the file.`,
 		a.serveCommand(),
 		a.teamCommand(),
 		a.userCommand(),
+		a.pulseCommand(),
+		a.experimentCommand(),
 		a.scheduleCommand(),
 	)
 	for _, c := range root.Commands() {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -103,16 +102,6 @@ window is the seven days from tomorrow.`,
 	f.IntVar(&q.Rotation, "rotation", schedule.DefaultRotation, "most slots a weekly rotation cycles through (1-4)")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object per line: one per slot or instance, then a summary")
 	return cmd
-}
-
-func writeNDJSON(w io.Writer, records []any) error {
-	enc := json.NewEncoder(w)
-	for _, r := range records {
-		if err := enc.Encode(r); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // localCell shows an attendee's local start, marked when outside hours.
