@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"net/http"
 	"strings"
 	"time"
@@ -19,7 +20,8 @@ type scheduleBody struct {
 }
 
 // apiSchedule ranks one-off times or plans a weekly series for members of
-// a team the requester may see.
+// a team the requester may see. With Accept: text/calendar it answers the
+// series (or the best time) as an iCalendar file.
 func (s *Server) apiSchedule(w http.ResponseWriter, r *http.Request) {
 	var body scheduleBody
 	if err := s.decodeJSON(w, r, &body); err != nil {
@@ -38,6 +40,23 @@ func (s *Server) apiSchedule(w http.ResponseWriter, r *http.Request) {
 	res, err := runQuery(&t, body.Query, s.now())
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if strings.Contains(r.Header.Get("Accept"), "text/calendar") {
+		var buf bytes.Buffer
+		title := t.Name + " sync"
+		opts := schedule.ICSOptions{Summary: title, Name: title, Stamp: s.now()}
+		if res.series != nil {
+			err = res.series.WriteICS(&buf, opts)
+		} else {
+			err = res.ranking.WriteICS(&buf, opts)
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+		w.Write(buf.Bytes())
 		return
 	}
 	s.json(w, http.StatusOK, res)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/rhythm-team/rhythm/internal/browsertest"
@@ -80,7 +81,7 @@ func TestBrowserSlotFinder(t *testing.T) {
 	ts := httptest.NewServer(f.srv)
 	defer ts.Close()
 
-	var summary, gini string
+	var summary, gini, ics string
 	var instances, burdens int
 	err := chromedp.Run(ctx,
 		chromedp.Navigate(ts.URL+"/login"),
@@ -100,12 +101,19 @@ func TestBrowserSlotFinder(t *testing.T) {
 		chromedp.Text("#fairness-index", &gini, chromedp.ByID),
 		chromedp.Evaluate(`document.querySelectorAll("#slots tbody tr").length`, &instances),
 		chromedp.Evaluate(`document.querySelectorAll("#fairness tbody tr").length`, &burdens),
+		chromedp.WaitVisible("#ics-download", chromedp.ByID),
+		chromedp.Evaluate(`fetch(document.querySelector("#ics-download").href).then(r => r.text())`, &ics, func(p *runtime.EvaluateParams) *runtime.EvaluateParams {
+			return p.WithAwaitPromise(true)
+		}),
 	)
 	if err != nil {
 		t.Fatalf("browser: %v", err)
 	}
 	if !strings.Contains(summary, "6 weekly instances") || instances != 6 || burdens != 3 || !strings.Contains(gini, "Gini index") {
 		t.Errorf("proposal %q with %d instances, %d fairness rows, %q; want 6 instances and 3 members", summary, instances, burdens, gini)
+	}
+	if !strings.HasPrefix(ics, "BEGIN:VCALENDAR") || !strings.Contains(ics, "TZID:Europe/Lisbon") || strings.Count(ics, "BEGIN:VEVENT") < 1 {
+		t.Errorf("the ICS download is not a calendar with the series:\n%.400s", ics)
 	}
 	browsertest.Screenshot(t, ctx, "finder-desktop")
 	if err := chromedp.Run(ctx, chromedp.EmulateViewport(390, 844), chromedp.Reload(), chromedp.WaitVisible("#fairness", chromedp.ByID)); err != nil {

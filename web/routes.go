@@ -102,6 +102,7 @@ func (s *Server) routes() {
 	s.handle("GET /teams/{team}", teamMember, s.uiTeam)
 	s.handle("GET /teams/{team}/overlap", teamMember, s.uiOverlap)
 	s.handle("GET /teams/{team}/schedule", teamMember, s.uiSchedule)
+	s.handle("GET /teams/{team}/schedule.ics", teamMember, s.uiScheduleICS)
 	s.handle("GET /teams/{team}/roster", teamLead, s.uiRoster)
 	s.handle("POST /teams/{team}/roster", teamLead, s.uiSaveRoster)
 	s.handle("GET /teams/{team}/pulse", teamMember, s.uiPulse)

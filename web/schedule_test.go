@@ -172,3 +172,41 @@ func TestOverlapAndFinderPages(t *testing.T) {
 		})
 	}
 }
+
+func TestScheduleICSDownload(t *testing.T) {
+	f := newSQLiteFixture(t)
+	q := "duration=30m&from=2026-03-02&to=2026-03-08&weekly=6&zone=Europe/Lisbon"
+	w := f.request(t, "member", "GET", fmt.Sprintf("/teams/%d/schedule.ics?%s", f.teamA.ID, q), nil, nil)
+	if w.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", w.Code, w.Body)
+	}
+	body := strings.ReplaceAll(w.Body.String(), "\r\n ", "") // unfold lines
+	if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/calendar") {
+		t.Errorf("content type %q, want text/calendar", ct)
+	}
+	if cd := w.Header().Get("Content-Disposition"); cd != `attachment; filename="alpha-sync.ics"` {
+		t.Errorf("content disposition %q", cd)
+	}
+	for _, want := range []string{"BEGIN:VCALENDAR", "BEGIN:VTIMEZONE", "TZID:Europe/Lisbon", "RRULE:FREQ=WEEKLY", "SUMMARY:Alpha sync", "mailto:member@example.com"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("calendar lacks %q:\n%s", want, body)
+		}
+	}
+	if w := f.request(t, "member", "GET", fmt.Sprintf("/teams/%d/schedule.ics?duration=0s", f.teamA.ID), nil, nil); w.Code != http.StatusBadRequest {
+		t.Errorf("bad duration = %d, want 400", w.Code)
+	}
+	// The finder page links to the download.
+	w = f.request(t, "member", "GET", fmt.Sprintf("/teams/%d/schedule?%s", f.teamA.ID, q), nil, nil)
+	if !strings.Contains(w.Body.String(), `id="ics-download"`) {
+		t.Error("the finder page has no download link")
+	}
+}
+
+func TestAPIScheduleAsCalendar(t *testing.T) {
+	f := newSQLiteFixture(t)
+	body := `{"team":"Alpha","duration":"30m","between":["2026-03-02","2026-03-08"],"weekly":4}`
+	w := f.request(t, "member", "POST", "/api/v1/schedule", strings.NewReader(body), map[string]string{"Content-Type": "application/json", "Accept": "text/calendar"})
+	if w.Code != http.StatusOK || !strings.HasPrefix(w.Body.String(), "BEGIN:VCALENDAR") || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/calendar") {
+		t.Errorf("status %d, type %q, body %.200s", w.Code, w.Header().Get("Content-Type"), w.Body)
+	}
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"net/http"
@@ -272,6 +273,7 @@ func (s *Server) uiSchedule(w http.ResponseWriter, r *http.Request) {
 		if res, err = runQuery(&t, query, s.now()); err == nil {
 			v.Ran = true
 			fillFinder(&v, res)
+			v.ICS = "/teams/" + strconv.FormatInt(t.ID, 10) + "/schedule.ics?" + r.URL.RawQuery
 		}
 	}
 	if err != nil {
@@ -374,4 +376,55 @@ func heads(as []schedule.Attendee) []finderMember {
 		out = append(out, finderMember{Email: a.Email, Name: a.Name, Zone: a.Zone})
 	}
 	return out
+}
+
+// uiScheduleICS downloads the slot finder's proposal (the weekly series,
+// or the best one-off time) as an iCalendar file.
+func (s *Server) uiScheduleICS(w http.ResponseWriter, r *http.Request) {
+	t, err := s.db.Team(r.Context(), r.PathValue("team"))
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	query, err := finderQuery(r.URL.Query())
+	var res *scheduleResult
+	if err == nil {
+		res, err = runQuery(&t, query, s.now())
+	}
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	title := t.Name + " sync"
+	opts := schedule.ICSOptions{Summary: title, Name: title, Stamp: s.now()}
+	var buf bytes.Buffer
+	if res.series != nil {
+		err = res.series.WriteICS(&buf, opts)
+	} else {
+		err = res.ranking.WriteICS(&buf, opts)
+	}
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+fileSafe(t.Name)+`-sync.ics"`)
+	w.Write(buf.Bytes())
+}
+
+// fileSafe keeps letters, digits and dashes of a name for a file name.
+func fileSafe(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case b.Len() > 0 && !strings.HasSuffix(b.String(), "-"):
+			b.WriteByte('-')
+		}
+	}
+	if out := strings.Trim(b.String(), "-"); out != "" {
+		return out
+	}
+	return "team"
 }

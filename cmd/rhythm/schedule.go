@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -23,9 +24,11 @@ func (a *app) scheduleCommand() *cobra.Command {
 		q          schedule.Query
 		between    string
 		asJSON     bool
+		icsPath    string
+		title      string
 	)
 	cmd := &cobra.Command{
-		Use:   "schedule --roster team.yaml --duration 30m [--with a,b,c] [--between D1 D2] [--weekly N] [--json]",
+		Use:   "schedule --roster team.yaml --duration 30m [--with a,b,c] [--between D1 D2] [--weekly N] [--json | --ics OUT.ics]",
 		Short: "Find a fair time for a meeting, or plan a weekly one that rotates the inconvenience",
 		Long: `schedule ranks meeting times for members of a roster: everyone inside working hours
 first, then the least total inconvenience, then the least largest individual one.
@@ -36,9 +39,13 @@ real local time, across every clock change. See docs/schedule.md.
 
 --between takes two dates (the end day included) or local times such as
 2026-03-02T09:00, in --tz (default: the first member's zone). Without it the
-window is the seven days from tomorrow.`,
+window is the seven days from tomorrow.
+
+--ics writes the series (or the best one-off time) as an iCalendar file, with a
+VTIMEZONE, that Google Calendar and Outlook import.`,
 		Example: `  rhythm schedule --roster team.yaml --with ana,kenji --duration 30m --between 2026-03-02 2026-03-06
-  rhythm schedule --roster team.yaml --duration 45m --weekly 12 --between 2026-03-02 2026-03-08 --json`,
+  rhythm schedule --roster team.yaml --duration 45m --weekly 12 --between 2026-03-02 2026-03-08 --json
+  rhythm schedule --roster team.yaml --duration 30m --weekly 26 --ics sync.ics`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if rosterPath == "" {
@@ -56,6 +63,9 @@ window is the seven days from tomorrow.`,
 				return usagef("--between takes a start and an end, e.g. --between 2026-03-02 2026-03-06")
 			}
 			q.Between = bounds
+			if asJSON && icsPath != "" {
+				return usagef("--json and --ics cannot be combined")
+			}
 			if q.Weekly < 0 || cmd.Flags().Changed("weekly") && q.Weekly == 0 {
 				return usagef("--weekly must be between 1 and %d, got %d", schedule.MaxWeeks, q.Weekly)
 			}
@@ -71,6 +81,10 @@ window is the seven days from tomorrow.`,
 			if err != nil {
 				return err
 			}
+			if title == "" {
+				title = t.Name + " sync"
+			}
+			opts := schedule.ICSOptions{Summary: title, Name: title}
 			if q.Weekly > 0 {
 				s, err := schedule.Rotate(req)
 				if err != nil {
@@ -79,7 +93,10 @@ window is the seven days from tomorrow.`,
 				if asJSON {
 					return writeNDJSON(a.stdout, s.Records())
 				}
-				return printSeries(a.stdout, s)
+				if err := printSeries(a.stdout, s); err != nil {
+					return err
+				}
+				return a.writeICS(icsPath, func(w io.Writer) error { return s.WriteICS(w, opts) })
 			}
 			r, err := schedule.Find(req)
 			if err != nil {
@@ -88,7 +105,10 @@ window is the seven days from tomorrow.`,
 			if asJSON {
 				return writeNDJSON(a.stdout, r.Records())
 			}
-			return printRanking(a.stdout, r)
+			if err := printRanking(a.stdout, r); err != nil {
+				return err
+			}
+			return a.writeICS(icsPath, func(w io.Writer) error { return r.WriteICS(w, opts) })
 		},
 	}
 	f := cmd.Flags()
@@ -101,7 +121,31 @@ window is the seven days from tomorrow.`,
 	f.IntVar(&q.Top, "top", 5, "how many one-off times to show")
 	f.IntVar(&q.Rotation, "rotation", schedule.DefaultRotation, "most slots a weekly rotation cycles through (1-4)")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object per line: one per slot or instance, then a summary")
+	f.StringVar(&icsPath, "ics", "", "also write the series (or the best time) to this iCalendar file")
+	f.StringVar(&title, "title", "", `title of the events in --ics (default "<team> sync")`)
 	return cmd
+}
+
+// writeICS writes an iCalendar file with write, when path is set; a
+// failed write leaves no partial file.
+func (a *app) writeICS(path string, write func(io.Writer) error) error {
+	if path == "" {
+		return nil
+	}
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("--ics: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("--ics: %w", err)
+	}
+	fmt.Fprintf(a.stdout, "\nWrote %s.\n", path)
+	return nil
 }
 
 // localCell shows an attendee's local start, marked when outside hours.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -110,5 +111,49 @@ func TestScheduleBadInput(t *testing.T) {
 		if code != 2 || strings.Count(errs, "\n") != 1 {
 			t.Errorf("roster %s: exit %d, stderr %q; want exit 2 and one line", roster, code, errs)
 		}
+	}
+}
+
+// TestScheduleICSReimports writes a series with --ics and reads it back
+// with `rhythm ical expand`: the same instants as the plan.
+func TestScheduleICSReimports(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "sync.ics")
+	args := []string{"schedule", "--roster", "testdata/triangle.yaml", "--duration", "30m", "--weekly", "10", "--between", "2026-03-02", "2026-03-08"}
+	code, table, errs := runCLI(t, "", append(args, "--ics", out, "--title", "Triangle sync")...)
+	if code != 0 || !strings.Contains(table, "Wrote "+out) {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, table, errs)
+	}
+	code, plan, errs := runCLI(t, "", append(args, "--json")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var want []string
+	for _, l := range strings.Split(strings.TrimSpace(plan), "\n") {
+		var rec struct {
+			Type       string
+			Start, End time.Time
+		}
+		json.Unmarshal([]byte(l), &rec)
+		if rec.Type == "instance" {
+			want = append(want, rec.Start.UTC().Format(time.RFC3339)+" "+rec.End.UTC().Format(time.RFC3339))
+		}
+	}
+	code, rows, errs := runCLI(t, "", "ical", "expand", out, "--from", "2026-03-01", "--to", "2026-06-01", "--json")
+	if code != 0 {
+		t.Fatalf("ical expand: exit %d: %s", code, errs)
+	}
+	var got []string
+	for _, l := range strings.Split(strings.TrimSpace(rows), "\n") {
+		var row struct{ Start, End, Summary string }
+		if err := json.Unmarshal([]byte(l), &row); err != nil {
+			t.Fatalf("row %q: %v", l, err)
+		}
+		if row.Summary != "Triangle sync" {
+			t.Errorf("summary %q, want Triangle sync", row.Summary)
+		}
+		got = append(got, row.Start+" "+row.End)
+	}
+	if len(want) != 10 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("re-imported instances:\n%s\nwant the plan:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
