@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rhythm-team/rhythm/demo"
+	"github.com/rhythm-team/rhythm/web"
+)
+
+func (a *app) serveCommand() *cobra.Command {
+	var (
+		addr, dsn string
+		isDemo    bool
+		maxBody   int64
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the web app and JSON API",
+		Example: `  rhythm serve --demo                      # a populated demo team in a temporary database
+  rhythm serve --addr :8080 --db rhythm.db
+  rhythm serve --db postgres://rhythm@db.internal/rhythm`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			if isDemo && !cmd.Flags().Changed("db") && os.Getenv("RHYTHM_DB") == "" {
+				dir, err := os.MkdirTemp("", "rhythm-demo-")
+				if err != nil {
+					return err
+				}
+				defer os.RemoveAll(dir)
+				dsn = filepath.Join(dir, "demo.db")
+			}
+			db, err := openDB(ctx, dsn)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if isDemo {
+				t, err := demo.Seed(ctx, db)
+				if err != nil {
+					return err
+				}
+				a.log.Info("demo data ready", "team", t.Name, "members", len(t.Members))
+			}
+			srv, err := web.New(web.Config{DB: db, Logger: a.log, MaxBody: maxBody})
+			if err != nil {
+				return err
+			}
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return usagef("--addr %s: %v", addr, err)
+			}
+			fmt.Fprintf(a.stdout, "rhythm is listening on %s\n", displayURL(ln.Addr()))
+			return serveUntilDone(ctx, ln, srv, a)
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", ":8080", "address to listen on (env RHYTHM_ADDR)")
+	dbFlag(cmd, &dsn)
+	cmd.Flags().BoolVar(&isDemo, "demo", false, "seed a demo team; without --db, in a temporary database")
+	cmd.Flags().Int64Var(&maxBody, "max-body", web.DefaultMaxBody, "largest accepted request body in bytes (uploads have their own limit)")
+	return cmd
+}
+
+// displayURL turns a listener address into a URL a person can open.
+func displayURL(addr net.Addr) string {
+	host, port, _ := net.SplitHostPort(addr.String())
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	} else if ip.To4() == nil {
+		host = "[" + host + "]"
+	}
+	return "http://" + host + ":" + port + "/"
+}
+
+// serveUntilDone serves until ctx ends, then drains in-flight requests.
+func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, a *app) error {
+	hs := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down: draining in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

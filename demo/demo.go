@@ -1,0 +1,48 @@
+// Package demo seeds a database with a realistic demo team, so that
+// `rhythm serve --demo` opens on something to look at. Each capability adds
+// its own step to Steps.
+package demo
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+
+	"github.com/rhythm-team/rhythm/store"
+	"github.com/rhythm-team/rhythm/team"
+)
+
+//go:embed team.yaml
+var rosterYAML []byte
+
+// TeamName is the name of the demo team.
+const TeamName = "Platform"
+
+// Step seeds one part of the demo data. It runs after the roster is stored.
+type Step struct {
+	Name string
+	Run  func(ctx context.Context, db *store.DB, t team.Team) error
+}
+
+// Steps are run in order by Seed after the roster is stored.
+var Steps []Step
+
+// Roster returns the demo team's roster.
+func Roster() (team.Team, error) { return team.ParseRoster("demo/team.yaml", rosterYAML) }
+
+// Seed stores the demo team and runs every step.
+func Seed(ctx context.Context, db *store.DB) (team.Team, error) {
+	t, err := Roster()
+	if err != nil {
+		return t, err
+	}
+	if t, _, err = db.SaveRoster(ctx, t); err != nil {
+		return t, fmt.Errorf("demo roster: %w", err)
+	}
+	for _, s := range Steps {
+		if err := s.Run(ctx, db, t); err != nil {
+			return t, fmt.Errorf("demo %s: %w", s.Name, err)
+		}
+	}
+	return t, nil
+}

@@ -1,0 +1,205 @@
+// Package store keeps rhythm's data in SQLite (the default, one file) or
+// PostgreSQL (for several servers). One implementation serves both: the SQL
+// is written once with ? placeholders and each dialect package supplies the
+// driver, its migrations and its error codes.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/store/postgres"
+	"github.com/rhythm-team/rhythm/store/sqlite"
+)
+
+// Dialect names.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// DB is an open rhythm database.
+type DB struct {
+	sql     *sql.DB
+	dialect string
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+}
+
+// IsPostgresDSN reports whether dsn names a PostgreSQL database.
+func IsPostgresDSN(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens the database named by dsn — a postgres:// URL or a SQLite
+// file path — and brings its schema up to date.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	var (
+		sdb     *sql.DB
+		err     error
+		dialect = SQLite
+		fsys    fs.FS
+		gd      goose.Dialect
+		opts    []goose.ProviderOption
+	)
+	if IsPostgresDSN(dsn) {
+		dialect, fsys, gd = Postgres, postgres.Migrations(), goose.DialectPostgres
+		sdb, err = postgres.Open(ctx, dsn)
+		if err == nil {
+			// Servers starting together take turns at the migrations.
+			locker, lerr := lock.NewPostgresSessionLocker()
+			if lerr != nil {
+				sdb.Close()
+				return nil, lerr
+			}
+			opts = append(opts, goose.WithSessionLocker(locker))
+		}
+	} else {
+		fsys, gd = sqlite.Migrations(), goose.DialectSQLite3
+		sdb, err = sqlite.Open(ctx, dsn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{sql: sdb, dialect: dialect, Now: time.Now}
+	p, err := goose.NewProvider(gd, sdb, fsys, opts...)
+	if err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("migrate database: %w", err)
+	}
+	return db, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Dialect returns SQLite or Postgres.
+func (db *DB) Dialect() string { return db.dialect }
+
+// SQL returns the underlying handle, for dialect-specific tools.
+func (db *DB) SQL() *sql.DB { return db.sql }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
+
+// Tx is a transaction with the dialect's placeholder rewriting.
+type Tx struct {
+	tx *sql.Tx
+	db *DB
+}
+
+// InTx runs fn in one transaction, committing when fn returns nil and
+// rolling back otherwise.
+func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(&Tx{tx: tx, db: db}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Exec runs a statement written with ? placeholders.
+func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(ctx, tx.db.rebind(query), args...)
+}
+
+// Query runs a query written with ? placeholders.
+func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(ctx, tx.db.rebind(query), args...)
+}
+
+// QueryRow runs a query written with ? placeholders that returns one row.
+func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, tx.db.rebind(query), args...)
+}
+
+// InsertID runs an INSERT … RETURNING id and returns the id.
+func (tx *Tx) InsertID(ctx context.Context, query string, args ...any) (int64, error) {
+	var id int64
+	err := tx.QueryRow(ctx, query+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
+
+// Dialect returns SQLite or Postgres.
+func (tx *Tx) Dialect() string { return tx.db.dialect }
+
+// Raw returns the underlying transaction, for dialect-specific bulk paths.
+func (tx *Tx) Raw() *sql.Tx { return tx.tx }
+
+// rebind turns ? placeholders into $1, $2… for PostgreSQL. Queries here
+// never contain a literal question mark.
+func (db *DB) rebind(q string) string {
+	if db.dialect != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 8)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// isUnique reports whether err is a unique-constraint violation.
+func (db *DB) isUnique(err error) bool {
+	if db.dialect == Postgres {
+		return postgres.IsUniqueViolation(err)
+	}
+	return sqlite.IsUniqueViolation(err)
+}
+
+// notFound returns err as ENOTFOUND when it is sql.ErrNoRows.
+func notFound(err error, format string, args ...any) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return rhythm.Errorf(rhythm.ENOTFOUND, format, args...)
+	}
+	return err
+}
+
+// Setting returns the value of a server setting, or ENOTFOUND.
+func (db *DB) Setting(ctx context.Context, key string) (string, error) {
+	var v string
+	err := db.InTx(ctx, func(tx *Tx) error {
+		return tx.QueryRow(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
+	})
+	return v, notFound(err, "setting %q not found", key)
+}
+
+// EnsureSetting stores value under key unless the key is set already, and
+// returns the value that is stored. Several servers calling it at once all
+// get the same value.
+func (db *DB) EnsureSetting(ctx context.Context, key, value string) (string, error) {
+	var v string
+	err := db.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", key, value); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
+	})
+	return v, err
+}

@@ -1,0 +1,223 @@
+// Package web serves rhythm over HTTP: the JSON API under /api/v1 and the
+// server-rendered pages, with templates and assets embedded.
+package web
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// DefaultMaxBody is the largest request body accepted by default (JSON and
+// form posts). Upload routes set their own limit.
+const DefaultMaxBody = 1 << 20
+
+// Config is what a Server needs.
+type Config struct {
+	DB     *store.DB
+	Logger *slog.Logger
+	// MaxBody limits request bodies; 0 means DefaultMaxBody.
+	MaxBody int64
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+}
+
+// Server is rhythm's HTTP server.
+type Server struct {
+	db      *store.DB
+	log     *slog.Logger
+	maxBody int64
+	now     func() time.Time
+	pages   map[string]*template.Template
+	mux     *http.ServeMux
+}
+
+// New returns a server with its templates parsed and routes registered.
+func New(cfg Config) (*Server, error) {
+	s := &Server{db: cfg.DB, log: cfg.Logger, maxBody: cfg.MaxBody, now: cfg.Now}
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if s.maxBody <= 0 {
+		s.maxBody = DefaultMaxBody
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if err := s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	s.mux = http.NewServeMux()
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+	s.mux.ServeHTTP(w, r)
+}
+
+func (s *Server) parseTemplates() error {
+	funcs := template.FuncMap{
+		"lower": strings.ToLower,
+	}
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	if err != nil {
+		return err
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return err
+	}
+	s.pages = map[string]*template.Template{}
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "templates/")
+		if base == "layout.html" {
+			continue
+		}
+		t, err := template.Must(layout.Clone()).ParseFS(templateFS, name)
+		if err != nil {
+			return fmt.Errorf("template %s: %w", base, err)
+		}
+		s.pages[strings.TrimSuffix(base, ".html")] = t
+	}
+	return nil
+}
+
+// page is the data every page template gets.
+type page struct {
+	Title string
+	Nav   string
+	Data  any
+}
+
+// render writes the page template name, rendered into a buffer first so a
+// failing template never sends half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.fail(w, r, fmt.Errorf("no page template %q", name))
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", page{Title: title, Nav: name, Data: data}); err != nil {
+		s.fail(w, r, fmt.Errorf("render %s: %w", name, err))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// ErrorStatus maps a rhythm error code to its HTTP status.
+func ErrorStatus(code string) int {
+	switch code {
+	case rhythm.EINVALID:
+		return http.StatusBadRequest
+	case rhythm.ENOTFOUND:
+		return http.StatusNotFound
+	case rhythm.ECONFLICT:
+		return http.StatusConflict
+	case rhythm.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case rhythm.EFORBIDDEN:
+		return http.StatusForbidden
+	case rhythm.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	case rhythm.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// apiError is the JSON error shape: {"error":{"code":…,"message":…}}.
+type apiError struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// fail answers a JSON API request with err. Internal errors are logged and
+// shown only as "internal error".
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code := rhythm.ErrorCode(err)
+	if code == rhythm.EINTERNAL {
+		if errors.Is(err, context.Canceled) {
+			return
+		}
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	var body apiError
+	body.Error.Code = code
+	body.Error.Message = rhythm.ErrorMessage(err)
+	s.json(w, ErrorStatus(code), body)
+}
+
+// json writes v as a JSON response.
+func (s *Server) json(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		s.log.Error("encode response", "err", err)
+		http.Error(w, `{"error":{"code":"internal","message":"internal error"}}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(b)
+	w.Write([]byte("\n"))
+}
+
+// readBody reads the request body up to the server's limit, answering 413
+// (as an ETOOLARGE error) when it is larger.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, rhythm.Errorf(rhythm.ETOOLARGE, "request body is larger than %d bytes", mbe.Limit)
+	} else if err != nil {
+		return nil, rhythm.Errorf(rhythm.EINVALID, "reading request body: %v", err)
+	}
+	return b, nil
+}
+
+// decodeJSON reads a strict JSON body into v.
+func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	b, err := s.readBody(w, r)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return rhythm.Errorf(rhythm.EINVALID, "malformed JSON body: %v", err)
+	}
+	if dec.More() {
+		return rhythm.Errorf(rhythm.EINVALID, "malformed JSON body: more than one JSON value")
+	}
+	return nil
+}
