@@ -86,6 +86,9 @@ func (p *Policy) advice(in *Input, d *Decision, pu *purpose, urgency, window tim
 			}
 		}
 	}
+	if o := d.Facts.OverlapHours; o != nil && *o == 0 && d.Mode != Async {
+		a.Notes = append(a.Notes, "The participants share no working hours: rotate who joins outside their hours, and record the live part for anyone who cannot.")
+	}
 	if d.Mode != Async && len(in.Participants) > 1 {
 		a.Notes = append(a.Notes, "Find a fair slot for the live part with rhythm schedule.")
 	}

@@ -2,7 +2,6 @@ package decide
 
 import (
 	"math"
-	"strconv"
 	"strings"
 	"time"
 
@@ -92,7 +91,10 @@ func (p *Policy) Decide(in Input) (Decision, error) {
 	if err := validate(&in); err != nil {
 		return d, err
 	}
-	pi, ok := p.purposeIdx[normalize(in.Purpose)]
+	pi, ok := p.purposeIdx[in.Purpose]
+	if !ok {
+		pi, ok = p.purposeIdx[normalize(in.Purpose)]
+	}
 	if in.Purpose == "" {
 		pi, ok = p.purposeIdx["general"], true
 	}
@@ -102,11 +104,23 @@ func (p *Policy) Decide(in Input) (Decision, error) {
 	pu := &p.purposes[pi]
 	fx := &d.Facts
 	fx.Purpose, fx.PurposeName = pu.id, pu.name
-	d.Trace = make([]Step, 0, 16)
+	// Which rules fire, so that the trace gets its full size at once and
+	// the arena's pointers into it stay valid.
+	var f [nFacts]float64
+	var fired [maxRules / 64]uint64
+	nFired := 0
+	a := getArena()
+	defer a.release()
 
 	// Facts, with defaults and derived values.
-	var f [nFacts]float64
-	var defaulted []string
+	fx.Defaulted = make([]string, 0, 8) // never grows: pointers into it stay valid
+	deflt := func(name string) int {
+		fx.Defaulted = append(fx.Defaulted, "")
+		m := a.mark()
+		a.s(name).s(" ")
+		return m
+	}
+	done := func(m int) { a.end(m, &fx.Defaulted[len(fx.Defaulted)-1]) }
 	fx.Stakeholders = in.Stakeholders
 	if fx.Stakeholders == 0 {
 		if n := len(in.Participants); n > 0 {
@@ -114,7 +128,9 @@ func (p *Policy) Decide(in Input) (Decision, error) {
 			fx.Derived = append(fx.Derived, "stakeholders")
 		} else {
 			fx.Stakeholders = pu.defaults.stakeholders
-			defaulted = append(defaulted, "stakeholders "+strconv.Itoa(fx.Stakeholders))
+			m := deflt("stakeholders")
+			a.int(fx.Stakeholders)
+			done(m)
 		}
 	}
 	var rosterZones int
@@ -134,7 +150,9 @@ func (p *Policy) Decide(in Input) (Decision, error) {
 			fx.Derived = append(fx.Derived, "zones")
 		} else {
 			fx.Zones = 1
-			defaulted = append(defaulted, "zones 1")
+			m := deflt("zones")
+			a.s("1")
+			done(m)
 		}
 	}
 	if fx.Zones > fx.Stakeholders {
@@ -155,12 +173,14 @@ func (p *Policy) Decide(in Input) (Decision, error) {
 		fx.Derived = append(fx.Derived, "overlap_hours")
 	}
 	if !math.IsNaN(f[fOverlap]) {
-		v := math.Round(f[fOverlap]*100) / 100
+		v := round(f[fOverlap], 2)
 		fx.OverlapHours = &v
 	}
 	level := func(l, def Level, name string) Level {
 		if l == Unset {
-			defaulted = append(defaulted, name+" "+def.String())
+			m := deflt(name)
+			a.s(def.String())
+			done(m)
 			return def
 		}
 		return l
@@ -169,7 +189,9 @@ func (p *Policy) Decide(in Input) (Decision, error) {
 	urgency := in.Urgency
 	if urgency == 0 {
 		urgency = pu.defaults.urgency
-		defaulted = append(defaulted, "urgency "+fmtHours(urgency.Hours()))
+		m := deflt("urgency")
+		a.hours(urgency.Hours())
+		done(m)
 	}
 	fx.Urgency = team.Duration(urgency)
 	fx.Relationship = level(in.Relationship, pu.defaults.relationship, "relationship")
@@ -178,7 +200,12 @@ func (p *Policy) Decide(in Input) (Decision, error) {
 		fx.Record = *in.Record
 	} else {
 		fx.Record = pu.defaults.record
-		defaulted = append(defaulted, "record "+yesNo(fx.Record))
+		m := deflt("record")
+		a.s(yesNo(fx.Record))
+		done(m)
+	}
+	if len(fx.Defaulted) == 0 {
+		fx.Defaulted = nil
 	}
 	fx.Functions = max(in.Functions, 1)
 	window := in.ResponseWindow
@@ -216,47 +243,59 @@ func (p *Policy) Decide(in Input) (Decision, error) {
 			f[fSyncAsyncRatio] = t.SyncAsyncRatio
 		}
 	}
-	fx.Defaulted = defaulted
 
-	if len(defaulted) > 0 {
-		d.Trace = append(d.Trace, Step{Rule: "defaults",
-			Says: "Not given, so the defaults for a " + pu.name + " apply: " + strings.Join(defaulted, ", ") + "."})
+	for i := range p.rules {
+		r := &p.rules[i]
+		if (r.purposes == 0 || r.purposes&(1<<uint(pi)) != 0) && r.fires(&f) {
+			fired[i/64] |= 1 << uint(i%64)
+			nFired++
+		}
+	}
+	d.Trace = make([]Step, 0, nFired+5)
+
+	if len(fx.Defaulted) > 0 {
+		d.Trace = append(d.Trace, Step{Rule: "defaults"})
+		m := a.mark()
+		a.s("Not given, so the defaults for a ").s(pu.name).s(" apply: ")
+		for i, s := range a.spans[:len(fx.Defaulted)] { // the defaults were the first strings
+			if i > 0 {
+				a.s(", ")
+			}
+			a.b = append(a.b, a.b[s[0]:s[1]]...)
+		}
+		a.s(".")
+		a.end(m, &d.Trace[len(d.Trace)-1].Says)
 	}
 	if len(in.Participants) > 0 {
-		var b strings.Builder
-		b.WriteString("From the roster: ")
-		b.WriteString(strconv.Itoa(len(in.Participants)))
-		b.WriteString(" participants in ")
-		b.WriteString(plural(rosterZones, "time zone", "time zones"))
-		b.WriteString(", all at work together ")
-		b.WriteString(fmtHours(rosterOverlap))
-		b.WriteString(" in the week of ")
-		b.WriteString(week.Format(time.DateOnly))
+		d.Trace = append(d.Trace, Step{Rule: "roster"})
+		m := a.mark()
+		a.s("From the roster: ").int(len(in.Participants)).s(" participants in ").plural(rosterZones, "time zone", "time zones").
+			s(", all at work together ").hours(rosterOverlap).s(" in the week of ").s(week.Format(time.DateOnly))
 		if in.Zones > 0 || in.OverlapHours != nil {
-			b.WriteString(" (the figures given take precedence)")
+			a.s(" (the figures given take precedence)")
 		}
-		b.WriteString(".")
-		d.Trace = append(d.Trace, Step{Rule: "roster", Says: b.String()})
+		a.s(".")
+		a.end(m, &d.Trace[len(d.Trace)-1].Says)
 	}
 	if t := in.Team; t != nil {
-		d.Trace = append(d.Trace, Step{Rule: "team-figures", Says: teamFiguresText(t, f[fMedianResponse])})
+		d.Trace = append(d.Trace, Step{Rule: "team-figures"})
+		m := a.mark()
+		teamFiguresText(a, t, f[fMedianResponse])
+		a.end(m, &d.Trace[len(d.Trace)-1].Says)
 	}
 
 	// Matrix.
-	lean := p.matrix(&d, pu, &f)
+	lean := p.matrix(a, &d, pu, &f)
 
 	// Rules.
 	floor, ceil := Async, Sync
 	floorRule, capRule, pb := -1, -1, -1
 	strongest := [2]int{-1, -1} // most negative and most positive lean
 	for i := range p.rules {
+		if fired[i/64]&(1<<uint(i%64)) == 0 {
+			continue
+		}
 		r := &p.rules[i]
-		if r.purposes != 0 && r.purposes&(1<<uint(pi)) == 0 {
-			continue
-		}
-		if !r.fires(&f) {
-			continue
-		}
 		lean += r.lean
 		if r.hasFloor && (r.floor > floor || floorRule < 0 && r.floor == floor) {
 			floor, floorRule = r.floor, i
@@ -273,7 +312,7 @@ func (p *Policy) Decide(in Input) (Decision, error) {
 		if r.lean > 0 && (strongest[1] < 0 || r.lean > p.rules[strongest[1]].lean) {
 			strongest[1] = i
 		}
-		d.Trace = append(d.Trace, p.step(r, pu, &f))
+		p.step(a, &d, r, pu, &f)
 	}
 
 	// Mode: max(floor, min(cap, mode from lean)).
@@ -286,7 +325,7 @@ func (p *Policy) Decide(in Input) (Decision, error) {
 	mode := max(floor, min(ceil, leanMode))
 	d.Mode = mode
 	d.Lean = round(lean, 2)
-	d.Trace = append(d.Trace, p.resultStep(lean, leanMode, mode, floor, ceil, floorRule, capRule))
+	p.resultStep(a, &d, lean, leanMode, mode, floor, ceil, floorRule, capRule)
 
 	if mode == Hybrid {
 		if pb < 0 {
@@ -313,24 +352,23 @@ func (p *Policy) Decide(in Input) (Decision, error) {
 	case mode == Sync:
 		why = strongest[1]
 	}
-	var sum strings.Builder
-	sum.WriteString(mode.String())
+	m := a.mark()
+	a.s(mode.String())
 	if d.Playbook != nil {
-		sum.WriteString(" (")
-		sum.WriteString(d.Playbook.Name)
-		sum.WriteString(")")
+		a.s(" (").s(d.Playbook.Name).s(")")
 	}
-	sum.WriteString(": ")
+	a.s(": ")
 	if why >= 0 {
-		sum.WriteString(p.says(&p.rules[why], pu, &f))
+		p.says(a, &p.rules[why], pu, &f)
 	} else {
-		sum.WriteString(d.Trace[len(d.Trace)-1].Says)
+		a.s("the matrix and the rules together favour ").s(leanMode.String()).s(".")
 	}
-	d.Summary = sum.String()
+	a.end(m, &d.Summary)
 
 	ruled := floorRule >= 0 && floor == mode || capRule >= 0 && ceil == mode
-	d.Confidence = confidence(p, lean, leanMode, mode, ruled, len(defaulted), in.Team)
+	d.Confidence = confidence(p, lean, leanMode, mode, ruled, len(fx.Defaulted), in.Team)
 	d.Advice = p.advice(&in, &d, pu, urgency, window)
+	a.finish() // before d is copied out
 	return d, nil
 }
 
@@ -353,11 +391,10 @@ func (r *rule) fires(f *[nFacts]float64) bool {
 
 // matrix scores both modes on the five criteria, weighted for the
 // interaction, records the matrix and its trace step, and returns its lean.
-func (p *Policy) matrix(d *Decision, pu *purpose, f *[nFacts]float64) float64 {
+func (p *Policy) matrix(a *arena, d *Decision, pu *purpose, f *[nFacts]float64) float64 {
 	w := pu.weights
 	w[cSpeed] *= 1 + p.speedPerAmbiguity*f[fAmbiguity]
-	urgent := f[fUrgency] <= p.urgentHours
-	if urgent {
+	if f[fUrgency] <= p.urgentHours {
 		w[cSpeed] *= 1 + p.speedUrgent
 	}
 	w[cRelationship] *= 1 + p.relPerLevel*f[fRelationship] + p.relPerStakes*f[fStakes]
@@ -377,187 +414,158 @@ func (p *Policy) matrix(d *Decision, pu *purpose, f *[nFacts]float64) float64 {
 	crowdLoss := p.cogPerson * math.Max(0, f[fStakeholders]-p.smallGroup)
 	ss[cCognitive] = math.Max(0, ss[cCognitive]-crowdLoss)
 
-	m := &d.Matrix
-	m.Criteria = make([]Criterion, nCriteria)
+	mx := &d.Matrix
+	mx.Criteria = make([]Criterion, nCriteria)
 	var delta float64
 	for k := range nCriteria {
 		c := &p.criteria[k]
-		m.Criteria[k] = Criterion{ID: c.ID, Name: c.Name, Weight: round(w[k], 3), Async: round(as[k], 2), Sync: round(ss[k], 2),
+		mx.Criteria[k] = Criterion{ID: c.ID, Name: c.Name, Weight: round(w[k], 3), Async: round(as[k], 2), Sync: round(ss[k], 2),
 			AsyncNote: c.AsyncNote, SyncNote: c.SyncNote}
-		m.Async += w[k] * as[k]
-		m.Sync += w[k] * ss[k]
+		mx.Async += w[k] * as[k]
+		mx.Sync += w[k] * ss[k]
 		delta += w[k] * (ss[k] - as[k])
 	}
-	m.Async, m.Sync = round(m.Async, 2), round(m.Sync, 2)
+	mx.Async, mx.Sync = round(mx.Async, 2), round(mx.Sync, 2)
 	lean := p.matrixFactor * delta
 
-	var b strings.Builder
-	b.WriteString("Weighted for a ")
-	b.WriteString(pu.name)
-	b.WriteString(", the matrix favours ")
+	d.Trace = append(d.Trace, Step{Rule: "matrix"})
+	st := &d.Trace[len(d.Trace)-1]
+	m := a.mark()
+	a.s("Weighted for a ").s(pu.name).s(", the matrix favours ")
 	if delta < 0 {
-		b.WriteString("async")
+		a.s("async")
 	} else {
-		b.WriteString("sync")
+		a.s("sync")
 	}
-	b.WriteString(" (async ")
-	b.WriteString(fmtNum(m.Async))
-	b.WriteString(", sync ")
-	b.WriteString(fmtNum(m.Sync))
-	b.WriteString(").")
-	var fact strings.Builder
-	fact.WriteString("weights")
+	a.s(" (async ").num(mx.Async).s(", sync ").num(mx.Sync).s(").")
+	a.end(m, &st.Says)
+	m = a.mark()
+	a.s("weights")
 	for k := range nCriteria {
 		if k > 0 {
-			fact.WriteString(",")
+			a.s(",")
 		}
-		fact.WriteString(" ")
-		fact.WriteString(criterionIDs[k])
-		fact.WriteString(" ")
-		fact.WriteString(fmtNum(round(w[k], 3)))
+		a.s(" ").s(criterionIDs[k]).s(" ").num(round(w[k], 3))
 	}
 	if zoneLoss > 0 || overlapLoss > 0 {
-		fact.WriteString("; sync inclusivity -")
-		fact.WriteString(fmtNum(round(zoneLoss+overlapLoss, 2)))
-		fact.WriteString(" for ")
-		fact.WriteString(plural(int(f[fZones]), "time zone", "time zones"))
+		a.s("; sync inclusivity -").num(round(zoneLoss+overlapLoss, 2)).s(" for ").plural(int(f[fZones]), "time zone", "time zones")
 		if overlapLoss > 0 {
-			fact.WriteString(" and low overlap")
+			a.s(" and low overlap")
 		}
 	}
 	if crowdLoss > 0 {
-		fact.WriteString("; sync cognitive load -")
-		fact.WriteString(fmtNum(round(crowdLoss, 2)))
-		fact.WriteString(" for ")
-		fact.WriteString(strconv.Itoa(int(f[fStakeholders])))
-		fact.WriteString(" attendees")
+		a.s("; sync cognitive load -").num(round(crowdLoss, 2)).s(" for ").int(int(f[fStakeholders])).s(" attendees")
 	}
-	d.Trace = append(d.Trace, Step{Rule: "matrix", Says: b.String(), Fact: fact.String(), Effect: "lean " + signed(lean)})
+	a.end(m, &st.Fact)
+	m = a.mark()
+	a.s("lean ").signed(lean)
+	a.end(m, &st.Effect)
 	return lean
 }
 
-func (p *Policy) step(r *rule, pu *purpose, f *[nFacts]float64) Step {
-	var fact strings.Builder
+// step appends the trace step of a fired rule.
+func (p *Policy) step(a *arena, d *Decision, r *rule, pu *purpose, f *[nFacts]float64) {
+	d.Trace = append(d.Trace, Step{Rule: r.id})
+	st := &d.Trace[len(d.Trace)-1]
+	m := a.mark()
+	p.says(a, r, pu, f)
+	a.end(m, &st.Says)
+
+	m = a.mark()
 	sep := func() {
-		if fact.Len() > 0 {
-			fact.WriteString("; ")
+		if len(a.b) > m {
+			a.s("; ")
 		}
 	}
 	if r.purposes != 0 {
-		fact.WriteString("purpose is ")
-		fact.WriteString(pu.name)
+		a.s("purpose is ").s(pu.name)
 	}
 	for _, c := range r.all {
 		sep()
-		writeCond(&fact, c, f)
+		writeCond(a, c, f)
 	}
 	for _, c := range r.any {
 		if c.holds(f) {
 			sep()
-			writeCond(&fact, c, f)
+			writeCond(a, c, f)
 		}
 	}
-	var eff strings.Builder
+	a.end(m, &st.Fact)
+
+	m = a.mark()
+	sep = func() {
+		if len(a.b) > m {
+			a.s(", ")
+		}
+	}
 	if r.lean != 0 {
-		eff.WriteString("lean ")
-		eff.WriteString(signed(r.lean))
+		a.s("lean ").signed(r.lean)
 	}
 	if r.hasFloor {
-		if eff.Len() > 0 {
-			eff.WriteString(", ")
-		}
-		eff.WriteString("at least ")
-		eff.WriteString(r.floor.String())
+		sep()
+		a.s("at least ").s(r.floor.String())
 	}
 	if r.hasCap {
-		if eff.Len() > 0 {
-			eff.WriteString(", ")
-		}
-		eff.WriteString("at most ")
-		eff.WriteString(r.cap.String())
+		sep()
+		a.s("at most ").s(r.cap.String())
 	}
 	if r.playbook >= 0 {
-		if eff.Len() > 0 {
-			eff.WriteString(", ")
-		}
-		eff.WriteString("playbook ")
-		eff.WriteString(p.playbooks[r.playbook].ID)
+		sep()
+		a.s("playbook ").s(p.playbooks[r.playbook].ID)
 	}
-	return Step{Rule: r.id, Says: p.says(r, pu, f), Fact: fact.String(), Effect: eff.String()}
+	a.end(m, &st.Effect)
 }
 
-func writeCond(b *strings.Builder, c cond, f *[nFacts]float64) {
-	b.WriteString(factNames[c.fact])
-	b.WriteString(" ")
-	b.WriteString(fmtFact(c.fact, f[c.fact]))
-	b.WriteString(" (")
-	b.WriteString(opWords[c.op])
-	b.WriteString(" ")
+func writeCond(a *arena, c cond, f *[nFacts]float64) {
+	a.s(factNames[c.fact]).s(" ").fact(c.fact, f[c.fact]).s(" (").s(opWords[c.op]).s(" ")
 	r := c.rhs
 	if c.rhsFact >= 0 {
 		r = f[c.rhsFact]
 	}
 	if c.rhsName != "" && factKinds[c.fact] != kindLevel && factKinds[c.fact] != kindBool {
-		b.WriteString(c.rhsName)
-		b.WriteString(" ")
+		a.s(c.rhsName).s(" ")
 	}
-	b.WriteString(fmtFact(c.fact, r))
-	b.WriteString(")")
+	a.fact(c.fact, r).s(")")
 }
 
-func (p *Policy) says(r *rule, pu *purpose, f *[nFacts]float64) string {
-	var b strings.Builder
+// says writes a rule's plain-words reason with the facts filled in.
+func (p *Policy) says(a *arena, r *rule, pu *purpose, f *[nFacts]float64) {
 	for _, s := range r.says {
 		switch {
 		case s.fact == -1:
-			b.WriteString(s.text)
+			a.s(s.text)
 		case s.fact == fPurpose:
-			b.WriteString(pu.name)
+			a.s(pu.name)
 		default:
-			b.WriteString(fmtFact(s.fact, f[s.fact]))
+			a.fact(s.fact, f[s.fact])
 		}
 	}
-	return b.String()
 }
 
-func (p *Policy) resultStep(lean float64, leanMode, mode, floor, ceil Mode, floorRule, capRule int) Step {
-	var b strings.Builder
-	b.WriteString("The lean of ")
-	b.WriteString(signed(lean))
+func (p *Policy) resultStep(a *arena, d *Decision, lean float64, leanMode, mode, floor, ceil Mode, floorRule, capRule int) {
+	d.Trace = append(d.Trace, Step{Rule: "result", Effect: mode.String()})
+	st := &d.Trace[len(d.Trace)-1]
+	m := a.mark()
+	a.s("The lean of ").signed(lean)
 	switch leanMode {
 	case Async:
-		b.WriteString(" is at or below async_at ")
-		b.WriteString(signed(p.asyncAt))
+		a.s(" is at or below async_at ").signed(p.asyncAt)
 	case Sync:
-		b.WriteString(" is at or above sync_at ")
-		b.WriteString(signed(p.syncAt))
+		a.s(" is at or above sync_at ").signed(p.syncAt)
 	default:
-		b.WriteString(" lies between async_at ")
-		b.WriteString(signed(p.asyncAt))
-		b.WriteString(" and sync_at ")
-		b.WriteString(signed(p.syncAt))
+		a.s(" lies between async_at ").signed(p.asyncAt).s(" and sync_at ").signed(p.syncAt)
 	}
-	b.WriteString(", which gives ")
-	b.WriteString(leanMode.String())
+	a.s(", which gives ").s(leanMode.String())
 	if floorRule >= 0 && floor > min(ceil, leanMode) {
-		b.WriteString("; rule ")
-		b.WriteString(p.rules[floorRule].id)
-		b.WriteString(" requires at least ")
-		b.WriteString(floor.String())
+		a.s("; rule ").s(p.rules[floorRule].id).s(" requires at least ").s(floor.String())
 		if ceil < leanMode && ceil < floor {
-			b.WriteString(", which wins over the cap of ")
-			b.WriteString(p.rules[capRule].id)
+			a.s(", which wins over the cap of ").s(p.rules[capRule].id)
 		}
 	} else if capRule >= 0 && ceil < leanMode {
-		b.WriteString("; rule ")
-		b.WriteString(p.rules[capRule].id)
-		b.WriteString(" allows at most ")
-		b.WriteString(ceil.String())
+		a.s("; rule ").s(p.rules[capRule].id).s(" allows at most ").s(ceil.String())
 	}
-	b.WriteString(". Answer: ")
-	b.WriteString(mode.String())
-	b.WriteString(".")
-	return Step{Rule: "result", Says: b.String(), Effect: mode.String()}
+	a.s(". Answer: ").s(mode.String()).s(".")
+	a.end(m, &st.Says)
 }
 
 // confidence rates the answer 0..1: a lean far from the thresholds, or one
@@ -595,115 +603,37 @@ func confidence(p *Policy, lean float64, leanMode, mode Mode, ruled bool, defaul
 	return round(math.Max(0.3, math.Min(0.97, c)), 2)
 }
 
-func teamFiguresText(t *TeamFigures, median float64) string {
-	var b strings.Builder
-	b.WriteString("Using this team's own figures")
+func teamFiguresText(a *arena, t *TeamFigures, median float64) {
+	a.s("Using this team's own figures")
 	if t.Measured {
-		b.WriteString(" (measured")
+		a.s(" (measured")
 		if t.Weeks > 0 {
-			b.WriteString(" over ")
-			b.WriteString(plural(t.Weeks, "week", "weeks"))
+			a.s(" over ").plural(t.Weeks, "week", "weeks")
 		}
-		b.WriteString(")")
+		a.s(")")
 	} else {
-		b.WriteString(" (stated, not measured)")
+		a.s(" (stated, not measured)")
 	}
-	var parts []string
+	sep := ": "
+	part := func() *arena {
+		s := sep
+		sep = ", "
+		return a.s(s)
+	}
 	if !math.IsNaN(median) {
-		s := "median first reply " + fmtHours(median)
+		part().s("median first reply ").hours(median)
 		if t.MedianResponseHours == 0 {
-			s += " (from " + fmtHours(t.MedianResponseWorkingHours) + " of working time)"
+			a.s(" (from ").hours(t.MedianResponseWorkingHours).s(" of working time)")
 		}
-		parts = append(parts, s)
 	}
 	if t.WithinWindowShare > 0 {
-		parts = append(parts, fmtShare(t.WithinWindowShare)+" of replies within the response window")
+		part().share(t.WithinWindowShare).s(" of replies within the response window")
 	}
 	if t.SyncAsyncRatio > 0 {
-		parts = append(parts, "sync:async ratio "+fmtNum(round(t.SyncAsyncRatio, 2)))
+		part().s("sync:async ratio ").num(round(t.SyncAsyncRatio, 2))
 	}
 	if t.OverlapHours > 0 {
-		parts = append(parts, "team overlap "+fmtHours(t.OverlapHours)+" a week")
+		part().s("team overlap ").hours(t.OverlapHours).s(" a week")
 	}
-	if len(parts) > 0 {
-		b.WriteString(": ")
-		b.WriteString(strings.Join(parts, ", "))
-	}
-	b.WriteString(".")
-	return b.String()
-}
-
-// Formatting helpers.
-
-func fmtFact(k int, v float64) string {
-	if math.IsNaN(v) {
-		return "unknown"
-	}
-	switch factKinds[k] {
-	case kindCount:
-		return strconv.Itoa(int(v))
-	case kindHours:
-		return fmtHours(v)
-	case kindLevel:
-		return Level(v + 1).String()
-	case kindBool:
-		return yesNo(v != 0)
-	case kindShare:
-		return fmtShare(v)
-	default:
-		return fmtNum(round(v, 2))
-	}
-}
-
-// fmtHours writes hours as "30m", "4h", "1.5h" or "3d".
-func fmtHours(h float64) string {
-	switch {
-	case h < 1 && h > 0:
-		return strconv.Itoa(int(math.Round(h*60))) + "m"
-	case h >= 48 && math.Mod(h, 24) == 0:
-		return strconv.Itoa(int(h/24)) + "d"
-	default:
-		return fmtNum(round(h, 1)) + "h"
-	}
-}
-
-func fmtShare(v float64) string { return strconv.Itoa(int(math.Round(v*100))) + "%" }
-
-func fmtNum(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
-
-func signed(v float64) string {
-	v = round(v, 2)
-	if v > 0 {
-		return "+" + fmtNum(v)
-	}
-	if v == 0 {
-		return "0"
-	}
-	return fmtNum(v)
-}
-
-func round(v float64, places int) float64 {
-	s := math.Pow(10, float64(places))
-	return math.Round(v*s) / s
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}
-
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
-}
-
-func b2f(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
+	a.s(".")
 }

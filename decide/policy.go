@@ -151,6 +151,9 @@ type ruleSpec struct {
 	Playbook string        `yaml:"playbook"`
 }
 
+// maxRules is the most rules a policy may have.
+const maxRules = 256
+
 // Facts the rules can test, in a fixed order.
 const (
 	fStakeholders = iota
@@ -426,7 +429,8 @@ func compile(name string, src []byte, f policyFile) (*Policy, error) {
 		}
 	}
 	if params["sync_at"] <= params["async_at"] {
-		return nil, bad("params", "sync_at (%s) must be above async_at (%s)", num(params["sync_at"]), num(params["async_at"]))
+		i := slices.IndexFunc(f.Params, func(ps paramSpec) bool { return ps.Name == "sync_at" })
+		return nil, bad(fmt.Sprintf("params[%d].value", i), "sync_at (%s) must be above async_at (%s)", num(params["sync_at"]), num(params["async_at"]))
 	}
 	p.syncAt, p.asyncAt, p.matrixFactor = params["sync_at"], params["async_at"], params["matrix_factor"]
 	p.smallGroup, p.lowOverlap, p.urgentHours = params["small_group"], params["low_overlap_hours"], params["urgent_hours"]
@@ -574,6 +578,9 @@ func compile(name string, src []byte, f policyFile) (*Policy, error) {
 	}
 
 	// Rules.
+	if len(f.Rules) > maxRules {
+		return nil, bad("rules", "a policy has at most %d rules, got %d", maxRules, len(f.Rules))
+	}
 	seenR := map[string]bool{}
 	for i, rs := range f.Rules {
 		field := fmt.Sprintf("rules[%d]", i)
