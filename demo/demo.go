@@ -8,6 +8,8 @@ import (
 	_ "embed"
 	"fmt"
 
+	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/account"
 	"github.com/rhythm-team/rhythm/store"
 	"github.com/rhythm-team/rhythm/team"
 )
@@ -45,4 +47,26 @@ func Seed(ctx context.Context, db *store.DB) (team.Team, error) {
 		}
 	}
 	return t, nil
+}
+
+// AdminEmail is the demo admin's sign-in.
+const AdminEmail = "admin@demo.example"
+
+// Admin makes sure the demo admin exists with a fresh random password and
+// returns the credentials to print.
+func Admin(ctx context.Context, db *store.DB) (email, password string, err error) {
+	password, _ = account.NewSecret("demo-")
+	password = password[:17]
+	hash, err := account.HashPassword(password)
+	if err != nil {
+		return "", "", err
+	}
+	u, _, err := db.UserByEmail(ctx, AdminEmail)
+	switch {
+	case err == nil:
+		err = db.SetPassword(ctx, u.ID, hash)
+	case rhythm.ErrorCode(err) == rhythm.ENOTFOUND:
+		_, err = db.CreateUser(ctx, account.User{Email: AdminEmail, Name: "Demo Admin", Role: account.Admin}, hash)
+	}
+	return AdminEmail, password, err
 }

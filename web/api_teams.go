@@ -17,7 +17,8 @@ func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiListTeams(w http.ResponseWriter, r *http.Request) {
-	teams, err := s.db.ListTeams(r.Context())
+	u, _ := currentUser(r)
+	teams, err := s.db.TeamsOf(r.Context(), u)
 	if err != nil {
 		s.fail(w, r, err)
 		return

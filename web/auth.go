@@ -1,8 +1,201 @@
 package web
 
-import "net/http"
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
 
-// guard wraps h with the access check of its route.
-func (s *Server) guard(a access, h http.HandlerFunc) http.Handler {
-	return h
+	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/account"
+	"github.com/rhythm-team/rhythm/store"
+)
+
+const (
+	sessionCookie   = "rhythm_session"
+	sessionLifetime = 14 * 24 * time.Hour
+	// Sign-in limits: failures in loginWindow per account and per address.
+	loginWindow         = 15 * time.Minute
+	maxFailuresAccount  = 8
+	maxFailuresAddress  = 30
+	tokenPrefix         = "rhy_"
+	sessionSecretPrefix = "rs_"
+)
+
+type ctxKey int
+
+const (
+	userKey ctxKey = iota
+	accessKey
+)
+
+// currentUser returns the signed-in user of the request, if any.
+func currentUser(r *http.Request) (account.User, bool) {
+	u, ok := r.Context().Value(userKey).(account.User)
+	return u, ok
 }
+
+// teamAccess returns the requester's relation to the {team} of the path,
+// set by the guard of teamMember and teamLead routes.
+func teamAccess(r *http.Request) (store.TeamAccess, bool) {
+	a, ok := r.Context().Value(accessKey).(store.TeamAccess)
+	return a, ok
+}
+
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// authenticate finds the user behind a bearer token or a session cookie.
+// No credentials at all is (User{}, false, nil).
+func (s *Server) authenticate(r *http.Request) (account.User, bool, error) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || !strings.HasPrefix(token, tokenPrefix) {
+			return account.User{}, false, rhythm.Errorf(rhythm.EUNAUTHORIZED, "Authorization must be \"Bearer rhy_…\" with an API token")
+		}
+		u, err := s.db.TokenUser(r.Context(), account.HashSecret(token))
+		return u, err == nil, err
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return account.User{}, false, nil
+	}
+	u, err := s.db.SessionUser(r.Context(), account.HashSecret(c.Value))
+	if rhythm.ErrorCode(err) == rhythm.EUNAUTHORIZED {
+		return account.User{}, false, nil // a stale cookie is the same as none
+	}
+	return u, err == nil, err
+}
+
+// guard wraps h with authentication and the access check of its route.
+func (s *Server) guard(a access, h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, ok, err := s.authenticate(r)
+		if err != nil {
+			s.deny(w, r, err)
+			return
+		}
+		ctx := r.Context()
+		if ok {
+			ctx = context.WithValue(ctx, userKey, u)
+		}
+		if a == public {
+			h(w, r.WithContext(ctx))
+			return
+		}
+		if !ok {
+			s.deny(w, r, rhythm.Errorf(rhythm.EUNAUTHORIZED, "sign in or send an API token"))
+			return
+		}
+		switch a {
+		case adminOnly:
+			if u.Role != account.Admin {
+				s.deny(w, r, rhythm.Errorf(rhythm.EFORBIDDEN, "only an admin may do this"))
+				return
+			}
+		case teamMember, teamLead:
+			ta, err := s.db.Access(ctx, r.PathValue("team"), u)
+			if err != nil {
+				s.deny(w, r, err)
+				return
+			}
+			allowed := u.Role == account.Admin || ta.IsLead || (a == teamMember && ta.IsMember)
+			if !allowed {
+				what := "a member"
+				if a == teamLead {
+					what = "a lead"
+				}
+				s.deny(w, r, rhythm.Errorf(rhythm.EFORBIDDEN, "only %s of team %q may do this", what, ta.TeamName))
+				return
+			}
+			ctx = context.WithValue(ctx, accessKey, ta)
+		}
+		h(w, r.WithContext(ctx))
+	})
+}
+
+// deny answers an authentication or authorization failure: JSON for the
+// API; for pages, a redirect to sign in or an error page.
+func (s *Server) deny(w http.ResponseWriter, r *http.Request, err error) {
+	if isAPI(r) {
+		s.fail(w, r, err)
+		return
+	}
+	if rhythm.ErrorCode(err) == rhythm.EUNAUTHORIZED {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	s.uiFail(w, r, err)
+}
+
+// startSession signs u in: a new session row and its cookie.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u account.User) error {
+	secret, hash := account.NewSecret(sessionSecretPrefix)
+	expires := s.now().Add(sessionLifetime)
+	if err := s.db.CreateSession(r.Context(), hash, u.ID, expires); err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: secret, Path: "/", Expires: expires,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: isTLS(r),
+	})
+	return nil
+}
+
+// endSession signs the request's session out.
+func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		if err := s.db.DeleteSession(r.Context(), account.HashSecret(c.Value)); err != nil {
+			return err
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: isTLS(r)})
+	return nil
+}
+
+// isTLS reports whether the client reached us over TLS, directly or through
+// a proxy that says so.
+func isTLS(r *http.Request) bool {
+	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}
+
+// clientIP is the address sign-in limits count against.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// signIn checks a password with per-account and per-address limits.
+func (s *Server) signIn(ctx context.Context, r *http.Request, email, password string) (account.User, error) {
+	bad := rhythm.Errorf(rhythm.EUNAUTHORIZED, "wrong email or password")
+	keys := []string{"account:" + strings.ToLower(strings.TrimSpace(email)), "ip:" + clientIP(r)}
+	since := s.now().Add(-loginWindow)
+	counts, err := s.db.LoginFailures(ctx, since, keys...)
+	if err != nil {
+		return account.User{}, err
+	}
+	if counts[keys[0]] >= maxFailuresAccount || counts[keys[1]] >= maxFailuresAddress {
+		return account.User{}, rhythm.Errorf(rhythm.ETOOMANY, "too many failed sign-ins; wait %d minutes and try again", int(loginWindow.Minutes()))
+	}
+	u, hash, err := s.db.UserByEmail(ctx, email)
+	if err != nil && rhythm.ErrorCode(err) != rhythm.ENOTFOUND {
+		return u, err
+	}
+	if err != nil || !account.CheckPassword(hash, password) {
+		if err != nil {
+			account.CheckPassword(dummyHash, password) // the same time whether or not the account exists
+		}
+		if _, ferr := s.db.RecordLoginFailure(ctx, since, keys...); ferr != nil {
+			return u, ferr
+		}
+		s.log.Info("sign-in failed", "ip", clientIP(r))
+		return account.User{}, bad
+	}
+	return u, nil
+}
+
+var dummyHash, _ = account.HashPassword("a password nobody has")

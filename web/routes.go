@@ -16,8 +16,15 @@ const (
 	adminOnly                // admins
 )
 
+// route is a registered route, kept so tests can check every one.
+type route struct {
+	pattern string
+	access  access
+}
+
 // handle registers h for pattern, reachable only with the given access.
 func (s *Server) handle(pattern string, a access, h http.HandlerFunc) {
+	s.routeList = append(s.routeList, route{pattern, a})
 	s.mux.Handle(pattern, s.guard(a, h))
 }
 
@@ -40,12 +47,35 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/teams/{team}/members/{member}", teamMember, s.apiGetMember)
 	s.handle("PUT /api/v1/teams/{team}/members/{member}", teamLead, s.apiUpdateMember)
 	s.handle("DELETE /api/v1/teams/{team}/members/{member}", teamLead, s.apiDeleteMember)
+	s.handle("GET /api/v1/tokens", signedIn, s.apiListTokens)
+	s.handle("POST /api/v1/tokens", signedIn, s.apiCreateToken)
+	s.handle("DELETE /api/v1/tokens/{id}", signedIn, s.apiRevokeToken)
+	s.handle("GET /api/v1/users", adminOnly, s.apiListUsers)
+	s.handle("POST /api/v1/users", adminOnly, s.apiCreateUser)
 	s.handle("/api/", public, s.apiNotFound)
 
 	// Pages.
 	s.handle("GET /{$}", public, s.uiHome)
+	s.handle("GET /setup", public, s.uiSetup)
+	s.handle("POST /setup", public, s.uiSetupPost)
+	s.handle("GET /login", public, s.uiLogin)
+	s.handle("POST /login", public, s.uiLoginPost)
+	s.handle("POST /login/demo", public, s.uiDemoLogin)
+	s.handle("POST /logout", public, s.uiLogout)
+	s.handle("GET /account", signedIn, s.uiAccount)
+	s.handle("POST /account/password", signedIn, s.uiChangePassword)
+	s.handle("POST /account/tokens", signedIn, s.uiCreateToken)
+	s.handle("POST /account/tokens/{id}/revoke", signedIn, s.uiRevokeToken)
+	s.handle("GET /admin/users", adminOnly, s.uiUsers)
+	s.handle("POST /admin/users", adminOnly, s.uiCreateUser)
+	s.handle("POST /admin/users/{id}", adminOnly, s.uiUpdateUser)
+	s.handle("POST /admin/users/{id}/delete", adminOnly, s.uiDeleteUser)
 	s.handle("GET /teams", signedIn, s.uiTeams)
+	s.handle("GET /teams/new", adminOnly, s.uiNewTeam)
+	s.handle("POST /teams", adminOnly, s.uiCreateTeam)
 	s.handle("GET /teams/{team}", teamMember, s.uiTeam)
+	s.handle("GET /teams/{team}/roster", teamLead, s.uiRoster)
+	s.handle("POST /teams/{team}/roster", teamLead, s.uiSaveRoster)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

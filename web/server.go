@@ -14,10 +14,12 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/account"
 	"github.com/rhythm-team/rhythm/store"
 )
 
@@ -39,6 +41,13 @@ type Config struct {
 	MaxBody int64
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+	// Demo, when set, offers one-click sign-in as this demo admin.
+	Demo *DemoLogin
+}
+
+// DemoLogin is the demo admin that `serve --demo` creates.
+type DemoLogin struct {
+	Email, Password string
 }
 
 // Server is rhythm's HTTP server.
@@ -47,13 +56,17 @@ type Server struct {
 	log     *slog.Logger
 	maxBody int64
 	now     func() time.Time
+	demo    *DemoLogin
 	pages   map[string]*template.Template
-	mux     *http.ServeMux
+	handler http.Handler
+	// routeList is every route with its access, in registration order.
+	routeList []route
+	mux       *http.ServeMux
 }
 
 // New returns a server with its templates parsed and routes registered.
 func New(cfg Config) (*Server, error) {
-	s := &Server{db: cfg.DB, log: cfg.Logger, maxBody: cfg.MaxBody, now: cfg.Now}
+	s := &Server{db: cfg.DB, log: cfg.Logger, maxBody: cfg.MaxBody, now: cfg.Now, demo: cfg.Demo}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -68,6 +81,13 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.mux = http.NewServeMux()
 	s.routes()
+	// Forged cross-origin form posts are refused; API clients that send no
+	// Origin or Sec-Fetch-Site header (curl, scripts) pass.
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.deny(w, r, rhythm.Errorf(rhythm.EFORBIDDEN, "cross-origin request refused"))
+	}))
+	s.handler = cop.Handler(s.mux)
 	return s, nil
 }
 
@@ -78,12 +98,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
-	s.mux.ServeHTTP(w, r)
+	s.handler.ServeHTTP(w, r)
 }
 
 func (s *Server) parseTemplates() error {
 	funcs := template.FuncMap{
 		"lower": strings.ToLower,
+		"roles": func() []string { return []string{"admin", "lead", "member"} },
+		"has":   slices.Contains[[]int64],
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
@@ -112,6 +134,8 @@ func (s *Server) parseTemplates() error {
 type page struct {
 	Title string
 	Nav   string
+	User  *account.User
+	Demo  bool
 	Data  any
 }
 
@@ -124,13 +148,21 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", page{Title: title, Nav: name, Data: data}); err != nil {
+	if err := t.ExecuteTemplate(&buf, "layout.html", s.pageData(r, name, title, data)); err != nil {
 		s.fail(w, r, fmt.Errorf("render %s: %w", name, err))
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+func (s *Server) pageData(r *http.Request, name, title string, data any) page {
+	p := page{Title: title, Nav: name, Demo: s.demo != nil, Data: data}
+	if u, ok := currentUser(r); ok {
+		p.User = &u
+	}
+	return p
 }
 
 // ErrorStatus maps a rhythm error code to its HTTP status.
@@ -148,6 +180,8 @@ func ErrorStatus(code string) int {
 		return http.StatusForbidden
 	case rhythm.ETOOLARGE:
 		return http.StatusRequestEntityTooLarge
+	case rhythm.ETOOMANY:
+		return http.StatusTooManyRequests
 	case rhythm.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
 	}

@@ -1,16 +1,16 @@
 package web
 
 import (
+	"errors"
+	"io"
 	"net/http"
+	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/team"
 )
-
-func (s *Server) uiHome(w http.ResponseWriter, r *http.Request) {
-	http.Redirect(w, r, "/teams", http.StatusSeeOther)
-}
 
 // uiFail shows an error page; internal errors are logged, not shown.
 func (s *Server) uiFail(w http.ResponseWriter, r *http.Request, err error) {
@@ -22,7 +22,8 @@ func (s *Server) uiFail(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func (s *Server) uiTeams(w http.ResponseWriter, r *http.Request) {
-	teams, err := s.db.ListTeams(r.Context())
+	u, _ := currentUser(r)
+	teams, err := s.db.TeamsOf(r.Context(), u)
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
@@ -51,7 +52,10 @@ func (s *Server) uiTeam(w http.ResponseWriter, r *http.Request) {
 		local := now.In(m.Location())
 		rows[i] = memberRow{Member: *m, LocalNow: local.Format("Mon 15:04"), Offset: utcOffset(local), Working: m.InWorkingHours(now)}
 	}
-	s.render(w, r, http.StatusOK, "team", t.Name, map[string]any{"Team": t, "Members": rows, "Now": now.UTC().Format("2006-01-02 15:04 UTC")})
+	u, _ := currentUser(r)
+	ta, _ := teamAccess(r)
+	canEdit := u.Role == "admin" || ta.IsLead
+	s.render(w, r, http.StatusOK, "team", t.Name, map[string]any{"Team": t, "Members": rows, "Now": now.UTC().Format("2006-01-02 15:04 UTC"), "CanEdit": canEdit})
 }
 
 // utcOffset formats t's zone offset as UTC+05:45, UTC−03:30 or UTC.
@@ -69,3 +73,123 @@ func utcOffset(t time.Time) string {
 }
 
 func twoDigits(n int) string { return string([]byte{byte('0' + n/10), byte('0' + n%10)}) }
+
+// rosterView is the roster editor: the YAML and what is wrong with it.
+type rosterView struct {
+	formView
+	TeamRef string // "" when creating a new team
+	Name    string
+	YAML    string
+	Line    int // the line the error is on, 0 when none
+}
+
+// maxRosterUpload limits roster uploads and edits.
+const maxRosterUpload = 1 << 20
+
+// readRosterForm takes the roster from an uploaded file, or else from the
+// text area.
+func (s *Server) readRosterForm(w http.ResponseWriter, r *http.Request) (string, []byte, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxRosterUpload+64<<10)
+	if err := r.ParseMultipartForm(maxRosterUpload); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return "", nil, rhythm.Errorf(rhythm.ETOOLARGE, "the roster is larger than %d bytes", maxRosterUpload)
+		}
+		return "", nil, rhythm.Errorf(rhythm.EINVALID, "reading the form: %v", err)
+	}
+	if f, h, err := r.FormFile("file"); err == nil {
+		defer f.Close()
+		b, err := io.ReadAll(io.LimitReader(f, maxRosterUpload+1))
+		if err != nil {
+			return "", nil, rhythm.Errorf(rhythm.EINVALID, "reading %s: %v", h.Filename, err)
+		}
+		if len(b) > maxRosterUpload {
+			return "", nil, rhythm.Errorf(rhythm.ETOOLARGE, "%s is larger than %d bytes", h.Filename, maxRosterUpload)
+		}
+		if len(b) > 0 {
+			return filepath.Base(h.Filename), b, nil
+		}
+	}
+	return "roster", []byte(r.FormValue("yaml")), nil
+}
+
+func (s *Server) uiRoster(w http.ResponseWriter, r *http.Request) {
+	t, err := s.db.Team(r.Context(), r.PathValue("team"))
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	b, err := team.MarshalRoster(t)
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "roster", "Edit roster · "+t.Name, rosterView{TeamRef: strconv.FormatInt(t.ID, 10), Name: t.Name, YAML: string(b)})
+}
+
+// rosterError shows the editor again with the error next to the form.
+func (s *Server) rosterError(w http.ResponseWriter, r *http.Request, v rosterView, err error) {
+	if rhythm.ErrorCode(err) == rhythm.EINTERNAL {
+		s.uiFail(w, r, err)
+		return
+	}
+	v.Error = rhythm.ErrorMessage(err)
+	var fe *team.FieldError
+	if errors.As(err, &fe) {
+		v.Line = fe.Line
+	}
+	title := "New team"
+	if v.Name != "" {
+		title = "Edit roster · " + v.Name
+	}
+	s.render(w, r, ErrorStatus(rhythm.ErrorCode(err)), "roster", title, v)
+}
+
+func (s *Server) uiSaveRoster(w http.ResponseWriter, r *http.Request) {
+	ta, _ := teamAccess(r)
+	v := rosterView{TeamRef: strconv.FormatInt(ta.TeamID, 10), Name: ta.TeamName}
+	name, data, err := s.readRosterForm(w, r)
+	v.YAML = string(data)
+	if err != nil {
+		s.rosterError(w, r, v, err)
+		return
+	}
+	t, err := team.ParseRoster(name, data)
+	if err == nil {
+		t, err = s.db.ReplaceTeam(r.Context(), v.TeamRef, t)
+	}
+	if err != nil {
+		s.rosterError(w, r, v, err)
+		return
+	}
+	http.Redirect(w, r, "/teams/"+strconv.FormatInt(t.ID, 10), http.StatusSeeOther)
+}
+
+func (s *Server) uiNewTeam(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "roster", "New team", rosterView{YAML: newTeamYAML})
+}
+
+const newTeamYAML = `team: My Team
+norms: {response_window: 24h, meeting_max: 45m, no_meeting_day: wednesday, min_group_size: 5}
+members:
+  - {name: Ana Silva, email: ana@example.com, zone: Europe/Lisbon, hours: "09:00-17:30", days: mon-fri}
+`
+
+func (s *Server) uiCreateTeam(w http.ResponseWriter, r *http.Request) {
+	var v rosterView
+	name, data, err := s.readRosterForm(w, r)
+	v.YAML = string(data)
+	if err != nil {
+		s.rosterError(w, r, v, err)
+		return
+	}
+	t, err := team.ParseRoster(name, data)
+	if err == nil {
+		t, err = s.db.CreateTeam(r.Context(), t)
+	}
+	if err != nil {
+		s.rosterError(w, r, v, err)
+		return
+	}
+	http.Redirect(w, r, "/teams/"+strconv.FormatInt(t.ID, 10), http.StatusSeeOther)
+}

@@ -77,6 +77,7 @@ flags win over the environment, which wins over the file.`,
 	root.AddCommand(
 		a.serveCommand(),
 		a.teamCommand(),
+		a.userCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)

@@ -90,11 +90,36 @@ type response struct {
 	body   []byte
 }
 
+// adminToken adds an admin to the database and returns an API token of theirs.
+func adminToken(t *testing.T, dsn string) string {
+	t.Helper()
+	email := "root@example.com"
+	if code, _, errs := runCLI(t, "a long enough password\n", "user", "add", "--admin", email, "--db", dsn); code != 0 && !strings.Contains(errs, "exists already") {
+		t.Fatalf("user add: exit %d: %s", code, errs)
+	}
+	return userToken(t, dsn, email)
+}
+
+func userToken(t *testing.T, dsn, email string) string {
+	t.Helper()
+	code, out, errs := runCLI(t, "", "user", "token", email, "--name", "test", "--db", dsn)
+	if code != 0 {
+		t.Fatalf("user token: exit %d: %s", code, errs)
+	}
+	return strings.TrimSpace(out)
+}
+
+// token is the API token requests in this file send; tests set it.
+var token string
+
 func do(t *testing.T, method, url, contentType string, body io.Reader) response {
 	t.Helper()
 	req, err := http.NewRequest(method, url, body)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
@@ -109,7 +134,9 @@ func do(t *testing.T, method, url, contentType string, body io.Reader) response 
 }
 
 func TestServeDemo(t *testing.T) {
-	base := startServer(t, "--demo", "--db", filepath.Join(t.TempDir(), "demo.db"))
+	dsn := filepath.Join(t.TempDir(), "demo.db")
+	base := startServer(t, "--demo", "--db", dsn)
+	token = userToken(t, dsn, "admin@demo.example")
 	if r := do(t, "GET", base+"/healthz", "", nil); r.status != 200 {
 		t.Fatalf("/healthz = %d", r.status)
 	}
@@ -135,6 +162,7 @@ func TestServeDemo(t *testing.T) {
 func TestAPIBadInput(t *testing.T) {
 	dsn := filepath.Join(t.TempDir(), "api.db")
 	base := startServer(t, "--db", dsn, "--max-body", "4096")
+	token = adminToken(t, dsn)
 	roster, _ := os.ReadFile("testdata/odd-zones.yaml")
 	if r := do(t, "POST", base+"/api/v1/rosters", "application/yaml", bytes.NewReader(roster)); r.status != 201 {
 		t.Fatalf("roster import = %d %s", r.status, r.body)
@@ -181,6 +209,7 @@ func TestTwoServersShareOnePostgres(t *testing.T) {
 	dsn := storetest.PostgresDSN(t)
 	a := startServer(t, "--db", dsn)
 	b := startServer(t, "--db", dsn)
+	token = adminToken(t, dsn)
 	roster, _ := os.ReadFile("testdata/odd-zones.yaml")
 	if r := do(t, "POST", a+"/api/v1/rosters", "application/yaml", bytes.NewReader(roster)); r.status != 201 {
 		t.Fatalf("import on server A = %d %s", r.status, r.body)

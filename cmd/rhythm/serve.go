@@ -44,14 +44,20 @@ func (a *app) serveCommand() *cobra.Command {
 				return err
 			}
 			defer db.Close()
+			var demoLogin *web.DemoLogin
 			if isDemo {
 				t, err := demo.Seed(ctx, db)
 				if err != nil {
 					return err
 				}
+				email, password, err := demo.Admin(ctx, db)
+				if err != nil {
+					return err
+				}
+				demoLogin = &web.DemoLogin{Email: email, Password: password}
 				a.log.Info("demo data ready", "team", t.Name, "members", len(t.Members))
 			}
-			srv, err := web.New(web.Config{DB: db, Logger: a.log, MaxBody: maxBody})
+			srv, err := web.New(web.Config{DB: db, Logger: a.log, MaxBody: maxBody, Demo: demoLogin})
 			if err != nil {
 				return err
 			}
@@ -60,6 +66,9 @@ func (a *app) serveCommand() *cobra.Command {
 				return usagef("--addr %s: %v", addr, err)
 			}
 			fmt.Fprintf(a.stdout, "rhythm is listening on %s\n", displayURL(ln.Addr()))
+			if demoLogin != nil {
+				fmt.Fprintf(a.stdout, "demo admin: %s / %s (or click \"Sign in as the demo admin\")\n", demoLogin.Email, demoLogin.Password)
+			}
 			return serveUntilDone(ctx, ln, srv, a)
 		},
 	}

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/rhythm-team/rhythm/account"
+)
+
+func (a *app) userCommand() *cobra.Command {
+	var dsn string
+	cmd := groupCommand("user", "Manage the people who sign in to the web app and API")
+	cmd.PersistentFlags().StringVar(&dsn, "db", "rhythm.db", "database: a SQLite file path or a postgres:// URL (env RHYTHM_DB)")
+
+	var (
+		isAdmin      bool
+		role, name   string
+		passwordFile string
+	)
+	add := &cobra.Command{
+		Use:   "add EMAIL",
+		Short: "Add a user; the password is read from standard input or --password-file",
+		Example: `  rhythm user add --admin ana@example.com            # asks for the password
+  printf '%s\n' "$PASSWORD" | rhythm user add --role lead kenji@example.com`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			r, err := account.ParseRole(role)
+			if err != nil {
+				return usagef("--role: %v", err)
+			}
+			if isAdmin {
+				r = account.Admin
+			}
+			email := strings.TrimSpace(args[0])
+			if !strings.Contains(email, "@") || strings.ContainsAny(email, " \t") {
+				return usagef("%q is not an email address", email)
+			}
+			pw, err := a.readPassword(passwordFile)
+			if err != nil {
+				return err
+			}
+			if err := account.CheckNewPassword(pw); err != nil {
+				return err
+			}
+			hash, err := account.HashPassword(pw)
+			if err != nil {
+				return err
+			}
+			if name == "" {
+				name = strings.Split(email, "@")[0]
+			}
+			db, err := openDB(cmd.Context(), dsn)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			u, err := db.CreateUser(cmd.Context(), account.User{Email: email, Name: name, Role: r}, hash)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "added %s user %s (id %d)\n", u.Role, u.Email, u.ID)
+			return nil
+		},
+	}
+	add.Flags().BoolVar(&isAdmin, "admin", false, "make the user an admin (same as --role admin)")
+	add.Flags().StringVar(&role, "role", "member", "admin, lead or member")
+	add.Flags().StringVar(&name, "name", "", "display name (default: the part of the email before @)")
+	add.Flags().StringVar(&passwordFile, "password-file", "", "read the password from this file (first line)")
+
+	var listJSON bool
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List users",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			db, err := openDB(cmd.Context(), dsn)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			users, err := db.ListUsers(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if listJSON {
+				enc := json.NewEncoder(a.stdout)
+				for _, u := range users {
+					if err := enc.Encode(u); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tROLE")
+			for _, u := range users {
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", u.ID, u.Email, u.Name, u.Role)
+			}
+			return tw.Flush()
+		},
+	}
+	list.Flags().BoolVar(&listJSON, "json", false, "one JSON object per line")
+
+	var tokenName string
+	token := &cobra.Command{
+		Use:     "token EMAIL",
+		Short:   "Make an API token for a user and print it (shown only once)",
+		Example: `  curl -H "Authorization: Bearer $(rhythm user token ana@example.com --name ci)" localhost:8080/api/v1/teams`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if strings.TrimSpace(tokenName) == "" {
+				return usagef("--name: give the token a name")
+			}
+			db, err := openDB(cmd.Context(), dsn)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			u, _, err := db.UserByEmail(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			secret, hash := account.NewSecret("rhy_")
+			if _, err := db.CreateToken(cmd.Context(), u.ID, tokenName, hash); err != nil {
+				return err
+			}
+			fmt.Fprintln(a.stdout, secret)
+			return nil
+		},
+	}
+	token.Flags().StringVar(&tokenName, "name", "cli", "what the token is for")
+
+	cmd.AddCommand(add, list, token)
+	return cmd
+}
+
+// readPassword reads a password from a file, a terminal prompt (without
+// echo) or the first line of standard input.
+func (a *app) readPassword(file string) (string, error) {
+	var r io.Reader = a.stdin
+	if file != "" {
+		f, err := os.Open(file)
+		if err != nil {
+			return "", usagef("--password-file: %v", err)
+		}
+		defer f.Close()
+		r = f
+	} else if f, ok := a.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(a.stderr, "Password: ")
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(a.stderr)
+		return string(b), err
+	}
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}

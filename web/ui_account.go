@@ -1,0 +1,153 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/account"
+)
+
+// accountView is the account page: password form and API tokens.
+type accountView struct {
+	formView
+	Tokens   []account.Token
+	NewToken string // shown once, right after it is made
+}
+
+func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, status int, v accountView) {
+	u, _ := currentUser(r)
+	tokens, err := s.db.ListTokens(r.Context(), u.ID)
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	v.Tokens = tokens
+	s.render(w, r, status, "account", "Your account", v)
+}
+
+func (s *Server) uiAccount(w http.ResponseWriter, r *http.Request) {
+	s.accountPage(w, r, http.StatusOK, accountView{})
+}
+
+func (s *Server) uiChangePassword(w http.ResponseWriter, r *http.Request) {
+	u, _ := currentUser(r)
+	_, hash, err := s.db.UserByEmail(r.Context(), u.Email)
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	var v accountView
+	newPW := r.PostFormValue("new_password")
+	switch {
+	case !account.CheckPassword(hash, r.PostFormValue("current_password")):
+		v.Error = "current password: that is not your password"
+	case newPW != r.PostFormValue("confirm_password"):
+		v.Error = "confirm password: the two new passwords differ"
+	default:
+		if err := account.CheckNewPassword(newPW); err != nil {
+			v.Error = rhythm.ErrorMessage(err)
+			break
+		}
+		h, err := account.HashPassword(newPW)
+		if err == nil {
+			err = s.db.SetPassword(r.Context(), u.ID, h) // ends every session …
+		}
+		if err == nil {
+			err = s.startSession(w, r, u) // … but this one goes on
+		}
+		if err != nil {
+			s.uiFail(w, r, err)
+			return
+		}
+		v.Notice = "Password changed. Other sessions have been signed out."
+	}
+	status := http.StatusOK
+	if v.Error != "" {
+		status = http.StatusBadRequest
+	}
+	s.accountPage(w, r, status, v)
+}
+
+func tokenName(r *http.Request) (string, error) {
+	name := strings.TrimSpace(r.PostFormValue("name"))
+	if name == "" || len(name) > 100 {
+		return "", rhythm.Errorf(rhythm.EINVALID, "name: give the token a name of 1 to 100 characters, e.g. \"CI import\"")
+	}
+	return name, nil
+}
+
+func (s *Server) uiCreateToken(w http.ResponseWriter, r *http.Request) {
+	u, _ := currentUser(r)
+	name, err := tokenName(r)
+	if err != nil {
+		s.accountPage(w, r, http.StatusBadRequest, accountView{formView: formView{Error: rhythm.ErrorMessage(err)}})
+		return
+	}
+	secret, hash := account.NewSecret(tokenPrefix)
+	if _, err := s.db.CreateToken(r.Context(), u.ID, name, hash); err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	s.accountPage(w, r, http.StatusOK, accountView{NewToken: secret, formView: formView{Notice: "Copy the token now: it is not shown again."}})
+}
+
+func (s *Server) uiRevokeToken(w http.ResponseWriter, r *http.Request) {
+	u, _ := currentUser(r)
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err := s.db.RevokeToken(r.Context(), u.ID, id); err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/account", http.StatusSeeOther)
+}
+
+// API tokens in the JSON API.
+
+func (s *Server) apiListTokens(w http.ResponseWriter, r *http.Request) {
+	u, _ := currentUser(r)
+	tokens, err := s.db.ListTokens(r.Context(), u.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.json(w, http.StatusOK, map[string]any{"tokens": tokens})
+}
+
+func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request) {
+	u, _ := currentUser(r)
+	var in struct {
+		Name string `json:"name"`
+	}
+	if err := s.decodeJSON(w, r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	name := strings.TrimSpace(in.Name)
+	if name == "" || len(name) > 100 {
+		s.fail(w, r, rhythm.Errorf(rhythm.EINVALID, "name: give the token a name of 1 to 100 characters"))
+		return
+	}
+	secret, hash := account.NewSecret(tokenPrefix)
+	t, err := s.db.CreateToken(r.Context(), u.ID, name, hash)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.json(w, http.StatusCreated, map[string]any{"token": t, "secret": secret})
+}
+
+func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request) {
+	u, _ := currentUser(r)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.fail(w, r, rhythm.Errorf(rhythm.ENOTFOUND, "token %q not found", r.PathValue("id")))
+		return
+	}
+	if err := s.db.RevokeToken(r.Context(), u.ID, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

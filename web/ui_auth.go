@@ -1,0 +1,139 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/account"
+)
+
+// formView is a form page: what was typed, and what was wrong with it.
+type formView struct {
+	Error  string
+	Notice string
+	Fields map[string]string
+	Extra  any
+}
+
+// safeNext keeps a post-sign-in redirect on this site.
+func safeNext(next string) string {
+	u, err := url.Parse(next)
+	if next == "" || err != nil || u.IsAbs() || u.Host != "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/teams"
+	}
+	return next
+}
+
+func (s *Server) uiHome(w http.ResponseWriter, r *http.Request) {
+	n, err := s.db.CountUsers(r.Context())
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	switch _, signed := currentUser(r); {
+	case n == 0:
+		http.Redirect(w, r, "/setup", http.StatusSeeOther)
+	case signed:
+		http.Redirect(w, r, "/teams", http.StatusSeeOther)
+	default:
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+	}
+}
+
+func (s *Server) uiLogin(w http.ResponseWriter, r *http.Request) {
+	if n, err := s.db.CountUsers(r.Context()); err == nil && n == 0 {
+		http.Redirect(w, r, "/setup", http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "login", "Sign in", formView{Fields: map[string]string{"next": safeNext(r.URL.Query().Get("next"))}})
+}
+
+func (s *Server) uiLoginPost(w http.ResponseWriter, r *http.Request) {
+	email, password, next := r.PostFormValue("email"), r.PostFormValue("password"), safeNext(r.PostFormValue("next"))
+	u, err := s.signIn(r.Context(), r, email, password)
+	if err == nil {
+		err = s.startSession(w, r, u)
+	}
+	if err != nil {
+		code := rhythm.ErrorCode(err)
+		if code == rhythm.EINTERNAL {
+			s.uiFail(w, r, err)
+			return
+		}
+		s.render(w, r, ErrorStatus(code), "login", "Sign in", formView{Error: rhythm.ErrorMessage(err), Fields: map[string]string{"email": email, "next": next}})
+		return
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Server) uiDemoLogin(w http.ResponseWriter, r *http.Request) {
+	if s.demo == nil {
+		s.uiFail(w, r, rhythm.Errorf(rhythm.ENOTFOUND, "this server is not a demo"))
+		return
+	}
+	u, _, err := s.db.UserByEmail(r.Context(), s.demo.Email)
+	if err == nil {
+		err = s.startSession(w, r, u)
+	}
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/teams", http.StatusSeeOther)
+}
+
+func (s *Server) uiLogout(w http.ResponseWriter, r *http.Request) {
+	if err := s.endSession(w, r); err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+func (s *Server) uiSetup(w http.ResponseWriter, r *http.Request) {
+	if n, err := s.db.CountUsers(r.Context()); err != nil || n > 0 {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "setup", "Set up rhythm", formView{})
+}
+
+// readNewUser validates the fields of a user form.
+func readNewUser(r *http.Request) (account.User, string, error) {
+	u := account.User{Email: strings.TrimSpace(r.PostFormValue("email")), Name: strings.TrimSpace(r.PostFormValue("name"))}
+	pw := r.PostFormValue("password")
+	if !strings.Contains(u.Email, "@") || strings.ContainsAny(u.Email, " \t") || len(u.Email) > 254 {
+		return u, "", rhythm.Errorf(rhythm.EINVALID, "email: %q is not an email address", u.Email)
+	}
+	if u.Name == "" {
+		u.Name = strings.Split(u.Email, "@")[0]
+	}
+	if err := account.CheckNewPassword(pw); err != nil {
+		return u, "", err
+	}
+	hash, err := account.HashPassword(pw)
+	return u, hash, err
+}
+
+func (s *Server) uiSetupPost(w http.ResponseWriter, r *http.Request) {
+	u, hash, err := readNewUser(r)
+	if err == nil {
+		u, err = s.db.CreateFirstAdmin(r.Context(), u, hash)
+	}
+	if err == nil {
+		err = s.startSession(w, r, u)
+	}
+	if err != nil {
+		if rhythm.ErrorCode(err) == rhythm.EINTERNAL {
+			s.uiFail(w, r, err)
+			return
+		}
+		s.render(w, r, ErrorStatus(rhythm.ErrorCode(err)), "setup", "Set up rhythm",
+			formView{Error: rhythm.ErrorMessage(err), Fields: map[string]string{"email": u.Email, "name": u.Name}})
+		return
+	}
+	s.log.Info("first admin created", "user", u.ID)
+	http.Redirect(w, r, "/teams", http.StatusSeeOther)
+}
