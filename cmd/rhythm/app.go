@@ -78,6 +78,7 @@ flags win over the environment, which wins over the file.`,
 		a.serveCommand(),
 		a.teamCommand(),
 		a.userCommand(),
+		a.decideCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)
