@@ -2,6 +2,7 @@ package decide
 
 import (
 	"strings"
+	"time"
 
 	"github.com/rhythm-team/rhythm/team"
 )
@@ -128,4 +129,33 @@ func (r *Request) Input(t *team.Team) (Input, error) {
 		in.MeetingMax = d
 	}
 	return in, nil
+}
+
+// DecideRequest answers a request. The request's own roster, else t (a
+// stored team), supplies the norms — response window, meeting maximum and
+// the policy overrides in norms.decide — and the members named in With.
+// now is the time the advice is for.
+func (p *Policy) DecideRequest(r *Request, t *team.Team, now time.Time) (Decision, error) {
+	if r.Roster != nil {
+		rt, err := r.Roster.Validate()
+		if err != nil {
+			return Decision{}, invalid("roster", "%v", err)
+		}
+		t = &rt
+	}
+	pol := p
+	if t != nil {
+		var err error
+		if pol, err = p.ForTeam(t.Norms); err != nil {
+			return Decision{}, err
+		}
+	}
+	rr := *r
+	rr.Roster = nil
+	in, err := rr.Input(t)
+	if err != nil {
+		return Decision{}, err
+	}
+	in.Now = now
+	return pol.Decide(in)
 }

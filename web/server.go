@@ -106,6 +106,10 @@ func (s *Server) parseTemplates() error {
 		"lower": strings.ToLower,
 		"roles": func() []string { return []string{"admin", "lead", "member"} },
 		"has":   slices.Contains[[]int64],
+		"add":   func(a, b int) int { return a + b },
+		"levels": func(cur string) map[string]any {
+			return map[string]any{"Cur": cur, "Levels": []string{"low", "medium", "high"}}
+		},
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
