@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 
+	gojson "github.com/goccy/go-json"
+
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/decide"
 	"github.com/rhythm-team/rhythm/team"
@@ -50,5 +52,13 @@ func (s *Server) answerDecide(w http.ResponseWriter, r *http.Request, req *decid
 		s.fail(w, r, err)
 		return
 	}
-	s.json(w, http.StatusOK, d)
+	// This is the hot path of the API: go-json encodes a decision in less
+	// than half the time of encoding/json (BenchmarkAPIDecide).
+	b, err := gojson.Marshal(d)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(append(b, '\n'))
 }
