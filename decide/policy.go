@@ -339,7 +339,7 @@ type Policy struct {
 // errors, which carry the line: "policy.yaml:42: rules[3].when.zones: ...".
 func ParsePolicy(name string, data []byte) (*Policy, error) {
 	var f policyFile
-	if err := yaml.UnmarshalWithOptions(data, &f, yaml.Strict(), yaml.DisallowUnknownField()); err != nil {
+	if err := unmarshalYAML(data, &f); err != nil {
 		return nil, yamlError(name, err)
 	}
 	p, err := compile(name, data, f)
@@ -351,6 +351,17 @@ func ParsePolicy(name string, data []byte) (*Policy, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// unmarshalYAML decodes strictly. go-yaml v1.19.2 panics on some
+// malformed input (e.g. "params: !0 "); that becomes an error here.
+func unmarshalYAML(data []byte, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = errors.New("malformed YAML that the parser cannot read")
+		}
+	}()
+	return yaml.UnmarshalWithOptions(data, v, yaml.Strict(), yaml.DisallowUnknownField())
 }
 
 func yamlError(name string, err error) error {
@@ -372,7 +383,12 @@ func firstLine(s string) string {
 
 // lineOf finds the line of a path such as rules[3].when.zones, or of the
 // nearest enclosing node; 1 when none is found.
-func lineOf(data []byte, field string) int {
+func lineOf(data []byte, field string) (line int) {
+	defer func() {
+		if recover() != nil {
+			line = 1
+		}
+	}()
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return 1

@@ -216,3 +216,21 @@ func TestForTeamReadsRosterNorms(t *testing.T) {
 		t.Errorf("ForTeam with an unknown name: %v", err)
 	}
 }
+
+func FuzzParsePolicy(f *testing.F) {
+	f.Add(decide.DefaultPolicyYAML())
+	f.Add([]byte("version: 1\nparams: []\n"))
+	f.Add([]byte("rules: [{id: x, when: {zones: \"> 1\"}}]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := decide.ParsePolicy("f.yaml", data)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "f.yaml:") {
+				t.Fatalf("error %q does not name the file", err)
+			}
+			return
+		}
+		if _, err := p.Decide(decide.Input{}); err != nil && rhythm.ErrorCode(err) != rhythm.EINVALID {
+			t.Fatalf("Decide with a fuzzed policy: %v", err)
+		}
+	})
+}
