@@ -41,6 +41,7 @@ type PolicyError struct {
 	Msg   string
 }
 
+// Error formats the problem as one line: "file:line: field: message".
 func (e *PolicyError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
