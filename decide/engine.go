@@ -366,7 +366,8 @@ func (p *Policy) Decide(in Input) (Decision, error) {
 	a.end(m, &d.Summary)
 
 	ruled := floorRule >= 0 && floor == mode || capRule >= 0 && ceil == mode
-	d.Confidence = confidence(p, lean, leanMode, mode, ruled, len(fx.Defaulted), in.Team)
+	pinned := floorRule >= 0 && capRule >= 0 && floor == mode && ceil == mode
+	d.Confidence = confidence(p, lean, leanMode, mode, ruled, pinned, len(fx.Defaulted), in.Team)
 	d.Advice = p.advice(&in, &d, pu, urgency, window)
 	a.finish() // before d is copied out
 	return d, nil
@@ -568,12 +569,16 @@ func (p *Policy) resultStep(a *arena, d *Decision, lean float64, leanMode, mode,
 	a.end(m, &st.Says)
 }
 
-// confidence rates the answer 0..1: a lean far from the thresholds, or one
-// a floor or cap rule agrees with, is surer; a rule overruling the lean is
-// less sure; defaults lower it; measured team figures raise it.
-func confidence(p *Policy, lean float64, leanMode, mode Mode, ruled bool, defaulted int, tf *TeamFigures) float64 {
+// confidence rates the answer 0..1: a mode fixed by rules from both sides,
+// a lean far from the thresholds, or one a floor or cap rule agrees with, is
+// surer; a rule overruling the lean is less sure; defaults lower it;
+// measured team figures raise it.
+func confidence(p *Policy, lean float64, leanMode, mode Mode, ruled, pinned bool, defaulted int, tf *TeamFigures) float64 {
 	var c float64
-	if mode == leanMode {
+	if pinned {
+		// Rules of the article fix the mode from both sides (a playbook).
+		c = 0.9
+	} else if mode == leanMode {
 		var margin float64
 		switch mode {
 		case Async:
