@@ -28,6 +28,9 @@ func TestStore(t *testing.T) {
 			t.Run("two handles see each other's writes", func(t *testing.T) { testTwoHandles(t, d) })
 			t.Run("settings are set once", func(t *testing.T) { testSettings(t, d) })
 			t.Run("migrations are idempotent", func(t *testing.T) { testReopen(t, d) })
+			t.Run("first-run setup on several servers makes one admin", func(t *testing.T) { testFirstAdminRace(t, d) })
+			t.Run("admins demoting each other leave an admin", func(t *testing.T) { testLastAdminRace(t, d) })
+			t.Run("servers adding members at once keep the roster order", func(t *testing.T) { testRosterWritersTakeTurns(t, d) })
 		})
 	}
 }

@@ -14,6 +14,10 @@ const (
 	teamMember               // a member of the {team} in the path, its leads, admins
 	teamLead                 // a lead of the {team} in the path, admins
 	adminOnly                // admins
+	// unguarded is anyone, without even looking at credentials: health checks
+	// and metrics, which answer while the database is away and check
+	// their own token where they need one.
+	unguarded
 )
 
 // route is a registered route, kept so tests can check every one.
@@ -33,7 +37,10 @@ func (s *Server) handle(pattern string, a access, h http.HandlerFunc) {
 func (s *Server) routes() {
 	static, _ := fs.Sub(staticFS, "static")
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
-	s.handle("GET /healthz", public, s.healthz)
+	s.mux.HandleFunc("GET /static/report.css", serveReportCSS)
+	s.handle("GET /healthz", unguarded, s.healthz)
+	s.handle("GET /readyz", unguarded, s.readyz)
+	s.handle("GET /metrics", unguarded, s.metricsHandler()) // its own token, or this machine only
 
 	// JSON API.
 	s.handle("GET /api/v1/teams", signedIn, s.apiListTeams)
@@ -50,7 +57,24 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/tokens", signedIn, s.apiListTokens)
 	s.handle("POST /api/v1/tokens", signedIn, s.apiCreateToken)
 	s.handle("DELETE /api/v1/tokens/{id}", signedIn, s.apiRevokeToken)
+	s.handle("POST /api/v1/ical/expand", signedIn, s.apiExpandCalendar)
 	s.handle("GET /api/v1/users", adminOnly, s.apiListUsers)
+	s.handle("GET /api/v1/pulse/surveys", signedIn, s.apiListSurveys)
+	s.handle("POST /api/v1/pulse/surveys", adminOnly, s.apiCreateSurvey)
+	s.handle("GET /api/v1/teams/{team}/pulse/rounds", teamMember, s.apiListRounds)
+	s.handle("POST /api/v1/teams/{team}/pulse/rounds", teamLead, s.apiCreateRound)
+	s.handle("POST /api/v1/teams/{team}/pulse/rounds/{id}/answers", teamMember, s.apiSubmitResponse)
+	s.handle("GET /api/v1/teams/{team}/pulse/rounds/{id}/results", teamLead, s.apiRoundResults)
+	s.handle("GET /api/v1/teams/{team}/pulse/rounds/{id}/responses", teamLead, s.apiExportResponses)
+	s.handle("POST /api/v1/teams/{team}/pulse/rounds/{id}/responses", adminOnly, s.apiImportResponses)
+	s.handle("GET /api/v1/teams/{team}/churn", teamLead, s.apiChurn)
+	s.handle("POST /api/v1/metrics", adminOnly, s.apiImportMetrics)
+	s.handle("GET /api/v1/correlations", adminOnly, s.apiCorrelations)
+	s.handle("GET /api/v1/experiments", signedIn, s.apiListExperiments)
+	s.handle("POST /api/v1/experiments", signedIn, s.apiCreateExperiment)
+	s.handle("GET /api/v1/experiments/{id}", signedIn, s.apiGetExperiment)
+	s.handle("POST /api/v1/experiments/{id}/assign", signedIn, s.apiAssignExperiment)
+	s.handle("GET /api/v1/experiments/{id}/report", signedIn, s.apiExperimentReport)
 	s.handle("POST /api/v1/users", adminOnly, s.apiCreateUser)
 	s.handle("POST /api/v1/decide", public, s.apiDecide)
 	s.handle("POST /api/v1/teams/{team}/decide", teamMember, s.apiTeamDecide)
@@ -79,6 +103,17 @@ func (s *Server) routes() {
 	s.handle("GET /teams/{team}", teamMember, s.uiTeam)
 	s.handle("GET /teams/{team}/roster", teamLead, s.uiRoster)
 	s.handle("POST /teams/{team}/roster", teamLead, s.uiSaveRoster)
+	s.handle("GET /teams/{team}/pulse", teamMember, s.uiPulse)
+	s.handle("POST /teams/{team}/pulse", teamLead, s.uiCreateRound)
+	s.handle("GET /teams/{team}/pulse/{id}", teamMember, s.uiRound)
+	s.handle("POST /teams/{team}/pulse/{id}", teamMember, s.uiSubmitAnswers)
+	s.handle("GET /experiments", signedIn, s.uiExperiments)
+	s.handle("GET /experiments/new", signedIn, s.uiNewExperiment)
+	s.handle("POST /experiments", signedIn, s.uiCreateExperiment)
+	s.handle("GET /experiments/{id}", signedIn, s.uiExperiment)
+	s.handle("POST /experiments/{id}/assign", signedIn, s.uiAssignExperiment)
+	s.handle("GET /experiments/{id}/report", signedIn, s.uiExperimentReport)
+	s.handle("GET /insights/correlations", adminOnly, s.uiCorrelations)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -18,9 +19,10 @@ import (
 
 func (a *app) serveCommand() *cobra.Command {
 	var (
-		addr, dsn string
-		isDemo    bool
-		maxBody   int64
+		addr, dsn                      string
+		isDemo                         bool
+		maxBody                        int64
+		metricsToken, metricsTokenFile string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -31,6 +33,16 @@ func (a *app) serveCommand() *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			if metricsTokenFile != "" {
+				b, err := os.ReadFile(metricsTokenFile)
+				if err != nil {
+					return usagef("--metrics-token-file: %v", err)
+				}
+				metricsToken = strings.TrimSpace(string(b))
+			}
+			if metricsToken != "" && len(metricsToken) < 16 {
+				return usagef("--metrics-token: use at least 16 characters")
+			}
 			if isDemo && !cmd.Flags().Changed("db") && os.Getenv("RHYTHM_DB") == "" {
 				dir, err := os.MkdirTemp("", "rhythm-demo-")
 				if err != nil {
@@ -57,7 +69,7 @@ func (a *app) serveCommand() *cobra.Command {
 				demoLogin = &web.DemoLogin{Email: email, Password: password}
 				a.log.Info("demo data ready", "team", t.Name, "members", len(t.Members))
 			}
-			srv, err := web.New(web.Config{DB: db, Logger: a.log, MaxBody: maxBody, Demo: demoLogin})
+			srv, err := web.New(web.Config{DB: db, Logger: a.log, MaxBody: maxBody, Demo: demoLogin, MetricsToken: metricsToken})
 			if err != nil {
 				return err
 			}
@@ -76,6 +88,8 @@ func (a *app) serveCommand() *cobra.Command {
 	dbFlag(cmd, &dsn)
 	cmd.Flags().BoolVar(&isDemo, "demo", false, "seed a demo team; without --db, in a temporary database")
 	cmd.Flags().Int64Var(&maxBody, "max-body", web.DefaultMaxBody, "largest accepted request body in bytes (uploads have their own limit)")
+	cmd.Flags().StringVar(&metricsToken, "metrics-token", "", "bearer token that /metrics asks for; without one, /metrics answers only this machine (env RHYTHM_METRICS_TOKEN)")
+	cmd.Flags().StringVar(&metricsTokenFile, "metrics-token-file", "", "file holding the metrics token (env RHYTHM_METRICS_TOKEN_FILE)")
 	return cmd
 }
 
