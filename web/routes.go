@@ -78,6 +78,8 @@ func (s *Server) routes() {
 	s.handle("POST /api/v1/experiments/{id}/assign", signedIn, s.apiAssignExperiment)
 	s.handle("GET /api/v1/experiments/{id}/report", signedIn, s.apiExperimentReport)
 	s.handle("POST /api/v1/users", adminOnly, s.apiCreateUser)
+	s.handle("POST /api/v1/decide", public, s.apiDecide)
+	s.handle("POST /api/v1/teams/{team}/decide", teamMember, s.apiTeamDecide)
 	s.handle("/api/", public, s.apiNotFound)
 
 	// Pages.
@@ -96,6 +98,7 @@ func (s *Server) routes() {
 	s.handle("POST /admin/users", adminOnly, s.uiCreateUser)
 	s.handle("POST /admin/users/{id}", adminOnly, s.uiUpdateUser)
 	s.handle("POST /admin/users/{id}/delete", adminOnly, s.uiDeleteUser)
+	s.handle("GET /decide", signedIn, s.uiDecide)
 	s.handle("GET /teams", signedIn, s.uiTeams)
 	s.handle("GET /teams/new", adminOnly, s.uiNewTeam)
 	s.handle("POST /teams", adminOnly, s.uiCreateTeam)
