@@ -125,7 +125,11 @@ func (s *Server) parseTemplates() error {
 		"lower": strings.ToLower,
 		"roles": func() []string { return []string{"admin", "lead", "member"} },
 		"has":   slices.Contains[[]int64],
-		"pct":   func(f float64) float64 { return 100 * f },
+		"add":   func(a, b int) int { return a + b },
+		"levels": func(cur string) map[string]any {
+			return map[string]any{"Cur": cur, "Levels": []string{"low", "medium", "high"}}
+		},
+		"pct": func(f float64) float64 { return 100 * f },
 	}) {
 		funcs[k] = f
 	}

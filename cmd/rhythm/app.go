@@ -80,6 +80,7 @@ flags win over the environment, which wins over the file.`,
 		a.serveCommand(),
 		a.teamCommand(),
 		a.userCommand(),
+		a.decideCommand(),
 		a.storeCommand(),
 		a.backupCommand(),
 		a.restoreCommand(),
@@ -89,6 +90,7 @@ flags win over the environment, which wins over the file.`,
 		a.importCommand(),
 		a.genCommand(),
 		a.auditCommand(),
+		a.scheduleCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)
