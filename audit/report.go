@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rhythm-team/rhythm/decide"
 	"github.com/rhythm-team/rhythm/team"
 )
 
@@ -157,19 +158,9 @@ type Finding struct {
 }
 
 // TeamFigures are the team's measured figures in the form the decision
-// engine takes them (decide.TeamFigures); Measured is false when the team
-// is too small to show figures.
-type TeamFigures struct {
-	Measured                   bool    `json:"measured"`
-	Weeks                      int     `json:"weeks,omitempty"`
-	MedianResponseWorkingHours float64 `json:"median_response_working_hours,omitempty"`
-	MedianResponseHours        float64 `json:"median_response_hours,omitempty"`
-	WithinWindowShare          float64 `json:"within_window_share,omitempty"`
-	OverlapHours               float64 `json:"overlap_hours,omitempty"`
-	SyncAsyncRatio             float64 `json:"sync_async_ratio,omitempty"`
-	MeetingHoursPerWeek        float64 `json:"meeting_hours_per_week,omitempty"`
-	AfterHoursShare            float64 `json:"after_hours_share,omitempty"`
-}
+// engine personalises with; Measured is false when the team is too small
+// to show figures.
+type TeamFigures = decide.TeamFigures
 
 // PersonReport is one member's own figures. Only that member may see it.
 type PersonReport struct {

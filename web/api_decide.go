@@ -38,6 +38,12 @@ func (s *Server) apiTeamDecide(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if req.TeamFigures == nil { // the team's measured figures, from its latest audit
+		if req.TeamFigures, err = s.auditFigures(r.Context(), t.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	s.answerDecide(w, r, &req, &t)
 }
 

@@ -156,6 +156,14 @@ func TestAuditPages(t *testing.T) {
 		}
 	})
 
+	t.Run("decide uses the team's measured figures", func(t *testing.T) {
+		w := f.request(t, "member", "POST", fmt.Sprintf("/api/v1/teams/%d/decide", f.teamA.ID), strings.NewReader(`{"purpose":"status"}`),
+			map[string]string{"Content-Type": "application/json"})
+		if w.Code != 200 || !strings.Contains(w.Body.String(), `"team_figures":{"measured":true`) {
+			t.Errorf("team decide = %d %.400s", w.Code, w.Body)
+		}
+	})
+
 	t.Run("api", func(t *testing.T) {
 		w := f.request(t, "member", "GET", fmt.Sprintf("/api/v1/teams/%d/audit", f.teamA.ID), nil, nil)
 		if w.Code != 200 || !strings.Contains(w.Body.String(), `"meeting_hours"`) || strings.Contains(w.Body.String(), "@example.com") {

@@ -9,6 +9,7 @@ import (
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/account"
 	"github.com/rhythm-team/rhythm/audit"
+	"github.com/rhythm-team/rhythm/decide"
 	"github.com/rhythm-team/rhythm/ingest"
 	"github.com/rhythm-team/rhythm/report"
 	"github.com/rhythm-team/rhythm/store"
@@ -156,6 +157,22 @@ func (s *Server) apiGetAudit(w http.ResponseWriter, r *http.Request) {
 		store.AuditInfo
 		Report audit.Report `json:"report"`
 	}{info, rep})
+}
+
+// auditFigures returns the measured figures of the team's latest saved
+// audit for the decision engine, or nil when there are none to use.
+func (s *Server) auditFigures(ctx context.Context, teamID int64) (*decide.TeamFigures, error) {
+	_, rep, err := s.db.LatestAudit(ctx, teamID)
+	switch {
+	case rhythm.ErrorCode(err) == rhythm.ENOTFOUND:
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case !rep.TeamFigures.Measured:
+		return nil, nil
+	}
+	tf := rep.TeamFigures
+	return &tf, nil
 }
 
 // myWeek is one team's part of the "my week" page.

@@ -110,6 +110,9 @@ func (s *Server) decideForm(r *http.Request, p *decide.Policy, u account.User, q
 			return decide.Decision{}, err
 		}
 		t = &tm
+		if req.TeamFigures, err = s.auditFigures(r.Context(), tm.ID); err != nil {
+			return decide.Decision{}, err
+		}
 	}
 	return p.DecideRequest(&req, t, s.now())
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -30,7 +31,7 @@ type auditFlags struct {
 	calendars, slacks, mboxes, csvs       []string
 	from, to, compareFrom, compareTo      string
 	minGroup                              int
-	format, out                           string
+	format, out, figures                  string
 	chatMinutes, emailMinutes, readMinute float64
 	save                                  bool
 }
@@ -82,6 +83,7 @@ member sees their own numbers and the team's group figures.`,
 	fl.Float64Var(&f.chatMinutes, "chat-minutes", d.Chat.Minutes(), "assumed minutes to write a chat message")
 	fl.Float64Var(&f.emailMinutes, "email-minutes", d.Email.Minutes(), "assumed minutes to write an email")
 	fl.Float64Var(&f.readMinute, "read-minutes", d.Read.Minutes(), "assumed minutes to read a message addressed to the person")
+	fl.StringVar(&f.figures, "figures", "", "also write the team's measured figures to this file, for rhythm decide --figures")
 	fl.BoolVar(&f.save, "save", false, "store the result in --db for the team's audit pages (the team must be stored)")
 	return cmd
 }
@@ -216,6 +218,15 @@ func (a *app) runAudit(ctx context.Context, cmd *cobra.Command, f *auditFlags) e
 			return err
 		}
 		fmt.Fprintf(a.stderr, "saved audit %d of team %q\n", id, t.Name)
+	}
+	if f.figures != "" {
+		b, err := json.MarshalIndent(rep.TeamFigures, "", "  ")
+		if err == nil {
+			err = os.WriteFile(f.figures, append(b, '\n'), 0o644)
+		}
+		if err != nil {
+			return usagef("--figures: %v", unwrapPathErr(err))
+		}
 	}
 	var w io.Writer = a.stdout
 	var file *os.File

@@ -48,6 +48,18 @@ func TestAuditGenerated(t *testing.T) {
 		t.Errorf("CSV has no team messages row")
 	}
 
+	// The team's figures feed rhythm decide.
+	figures := filepath.Join(dir, "figures.json")
+	if code, _, errs := runCLI(t, "", "audit", "--roster", roster, "--slack", slackZip, "--mbox", mbox, "--from", "2026-02-02", "--to", "2026-02-15",
+		"--format", "json", "--out", filepath.Join(dir, "again.json"), "--figures", figures); code != 0 {
+		t.Fatalf("audit --figures exit %d: %s", code, errs)
+	}
+	code, decision, errs := runCLI(t, "", "decide", "--stakeholders", "4", "--zones", "3", "--ambiguity", "low", "--urgency", "days",
+		"--relationship", "low", "--figures", figures, "--json")
+	if code != 0 || !strings.Contains(decision, `"team_figures":{"measured":true`) {
+		t.Errorf("decide --figures exit %d: %.300s %s", code, decision, errs)
+	}
+
 	// HTML with a baseline period.
 	code, html, errs := runCLI(t, "", "audit", "--roster", roster, "--slack", slackZip, "--from", "2026-02-09", "--to", "2026-02-15",
 		"--compare-from", "2026-02-02", "--compare-to", "2026-02-08")
