@@ -122,7 +122,7 @@ func findings(r *Report) []Finding {
 				verb = "rose"
 			}
 			add("change_"+d.Metric, lvl, d.ChangePct, "pct", "",
-				"%s %s from %s to %s (%s) since %s.", d.Label, verb, value(d.Baseline, d.Unit), value(d.Current, d.Unit), change, r.Compare)
+				"%s %s from %s to %s (%s), compared with %s to %s.", d.Label, verb, value(d.Baseline, d.Unit), value(d.Current, d.Unit), change, r.Compare.From, r.Compare.To)
 		}
 	}
 	rank := map[string]int{LevelAct: 0, LevelWatch: 1, LevelOK: 2}

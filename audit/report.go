@@ -613,8 +613,8 @@ var deltaMetrics = []struct {
 	key, label, unit, better string
 	get                      func(*Figures) float64
 }{
-	{"meeting_hours", "Meeting hours per person-week", "h", "down", func(f *Figures) float64 { return f.MeetingHours }},
-	{"focus_hours", "Focus hours (2 h+ blocks) per person-week", "h", "up", func(f *Figures) float64 { return f.FocusHours }},
+	{"meeting_hours_median", "Median meeting hours per person-week", "h", "down", func(f *Figures) float64 { return f.MeetingHoursMedian }},
+	{"focus_hours_median", "Median focus hours (2 h+ blocks) per person-week", "h", "up", func(f *Figures) float64 { return f.FocusHoursMedian }},
 	{"fragmented_hours", "Fragmented hours per person-week", "h", "down", func(f *Figures) float64 { return f.FragmentedHours }},
 	{"after_hours_meeting_hours", "After-hours meeting hours per person-week", "h", "down", func(f *Figures) float64 { return f.AfterHoursMeetingHours }},
 	{"after_hours_message_share", "Messages sent after hours", "share", "down", func(f *Figures) float64 { return f.AfterHoursMessageShare }},

@@ -154,8 +154,8 @@ func NewAuditView(r *audit.Report) *AuditView {
 		}
 		v.Tiles = append(v.Tiles, tl)
 	}
-	tile("meeting_hours", "Meeting hours", num(t.MeetingHoursMedian)+" h", fmt.Sprintf("median per person-week (mean %s h)", num(t.MeetingHours)))
-	tile("focus_hours", "Focus time", num(t.FocusHoursMedian)+" h", "median per person-week in 2 h+ blocks")
+	tile("meeting_hours_median", "Meeting hours", num(t.MeetingHoursMedian)+" h", fmt.Sprintf("median per person-week (mean %s h)", num(t.MeetingHours)))
+	tile("focus_hours_median", "Focus time", num(t.FocusHoursMedian)+" h", "median per person-week in 2 h+ blocks")
 	tile("after_hours_meeting_hours", "After-hours meetings", num(t.AfterHoursMeetingHours)+" h", "per person-week, in each person's own zone")
 	tile("after_hours_message_share", "Messages after hours", pct(t.AfterHoursMessageShare), "of messages sent")
 	if t.Replies > 0 {
