@@ -56,6 +56,8 @@ func (s *Server) routes() {
 	s.handle("PUT /api/v1/teams/{team}/members/{member}", teamLead, s.apiUpdateMember)
 	s.handle("DELETE /api/v1/teams/{team}/members/{member}", teamLead, s.apiDeleteMember)
 	s.handle("POST /api/v1/schedule", signedIn, s.apiSchedule)
+	s.handle("POST /api/v1/teams/{team}/imports", teamLead, s.apiImport)
+	s.handle("GET /api/v1/teams/{team}/imports", teamMember, s.apiListImports)
 	s.handle("GET /api/v1/tokens", signedIn, s.apiListTokens)
 	s.handle("POST /api/v1/tokens", signedIn, s.apiCreateToken)
 	s.handle("DELETE /api/v1/tokens/{id}", signedIn, s.apiRevokeToken)
@@ -119,6 +121,8 @@ func (s *Server) routes() {
 	s.handle("POST /experiments/{id}/assign", signedIn, s.uiAssignExperiment)
 	s.handle("GET /experiments/{id}/report", signedIn, s.uiExperimentReport)
 	s.handle("GET /insights/correlations", adminOnly, s.uiCorrelations)
+	s.handle("GET /teams/{team}/imports", teamMember, s.uiImports)
+	s.handle("POST /teams/{team}/imports", teamLead, s.uiImport)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

@@ -46,6 +46,8 @@ type Config struct {
 	// MetricsToken, when set, is the bearer token that /metrics asks for;
 	// when empty /metrics answers only requests from this machine.
 	MetricsToken string
+	// MaxImport limits import uploads; 0 means DefaultMaxImport.
+	MaxImport int64
 }
 
 // DemoLogin is the demo admin that `serve --demo` creates.
@@ -61,7 +63,9 @@ type Server struct {
 	now     func() time.Time
 	demo    *DemoLogin
 	pages   map[string]*template.Template
-	handler http.Handler
+	// maxImport limits import uploads.
+	maxImport int64
+	handler   http.Handler
 	// routeList is every route with its access, in registration order.
 	routeList []route
 	mux       *http.ServeMux
@@ -79,6 +83,10 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
+	}
+	s.maxImport = cfg.MaxImport
+	if s.maxImport <= 0 {
+		s.maxImport = DefaultMaxImport
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -88,6 +88,8 @@ flags win over the environment, which wins over the file.`,
 		a.experimentCommand(),
 		a.icalCommand(),
 		a.scheduleCommand(),
+		a.importCommand(),
+		a.genCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)
