@@ -104,11 +104,22 @@ func (db *DB) ImportInteractions(ctx context.Context, teamID int64, meta ImportM
 		w := newBatchWriter(ctx, tx)
 		b := w.take()
 		var buf []byte
+		// Values that repeat from row to row are boxed once.
+		var team, id any = teamID, imp.ID
+		enums := map[string]any{}
+		enum := func(s string) any {
+			v, ok := enums[s]
+			if !ok {
+				v = s
+				enums[s] = v
+			}
+			return v
+		}
 		st, err := read(ctx, func(in ingest.Interaction) error {
 			buf = appendParticipants(buf[:0], in.Participants)
-			b.add(teamID, imp.ID, string(in.Source), in.ID, string(in.Mode), string(in.Kind),
+			b.add(team, id, enum(string(in.Source)), in.ID, enum(string(in.Mode)), enum(string(in.Kind)),
 				in.Start.UnixMicro(), in.End.UnixMicro(), flag(in.AllDay), in.Organizer, string(buf), in.Attendees(), in.Resources,
-				in.ThreadID, in.InReplyTo, in.Channel, string(in.ChannelKind), flag(in.Recurring))
+				in.ThreadID, in.InReplyTo, in.Channel, enum(string(in.ChannelKind)), flag(in.Recurring))
 			imp.Stored++
 			if b.full() {
 				if b = w.write(b); b == nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/rhythm-team/rhythm/account"
 	"github.com/rhythm-team/rhythm/ingest"
 	"github.com/rhythm-team/rhythm/ingest/detect"
+	"github.com/rhythm-team/rhythm/internal/metrics"
 	"github.com/rhythm-team/rhythm/store"
 	"github.com/rhythm-team/rhythm/team"
 )
@@ -147,7 +148,13 @@ func (s *Server) importUpload(ctx context.Context, teamID int64, res *ingest.Res
 		return store.Import{}, err
 	}
 	meta := store.ImportMeta{Name: u.name, Format: string(format), Hash: hash}
-	return s.db.ImportInteractions(ctx, teamID, meta, src.Import)
+	imp, err := s.db.ImportInteractions(ctx, teamID, meta, src.Import)
+	rows := imp.Stored
+	if imp.Duplicate {
+		rows = 0
+	}
+	metrics.Import(string(format), rows, err)
+	return imp, err
 }
 
 func (s *Server) apiListImports(w http.ResponseWriter, r *http.Request) {

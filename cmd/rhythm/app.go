@@ -91,6 +91,8 @@ flags win over the environment, which wins over the file.`,
 		a.genCommand(),
 		a.auditCommand(),
 		a.scheduleCommand(),
+		a.importCommand(),
+		a.genCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)

@@ -92,8 +92,9 @@ func TestImportBadInput(t *testing.T) {
 		want string
 	}{
 		{"csv missing a column", write("m.csv", "start,end,organizer,kind\n"), `m.csv:1: missing column "participants"`},
-		{"mbox without separators", write("x.mbox", "Hello\nFrom: a@b.example\n"), "cannot tell what this is"},
-		{"mbox that is not one past the BOM", write("y.txt", "\xEF\xBB\xBFFrom: a@b.example\n\nhi\n"), "cannot tell what this is"},
+		{"mbox without separators", write("x.mbox", "From: a@b.example\nTo: c@d.example\n\nhi\n"), `x.mbox: offset 0: not an mbox file: it does not start with a "From " line`},
+		{"mail after a BOM", write("y.txt", "\xEF\xBB\xBFReturn-Path: <a@b.example>\n\nhi\n"), "y.txt: offset 0: not an mbox file"},
+		{"text", write("z.txt", "Hello\nFrom: a@b.example\n"), "cannot tell what this is"},
 		{"truncated zip", write("cut.zip", string(good[:len(good)/2])), "cut.zip: not a readable zip archive"},
 		{"malformed day file", zipOf("bad.zip", map[string]string{"channels.json": `[{"id":"C1","name":"general"}]`, "general/2026-02-02.json": "[\n{\"ts\": }\n]"}), "bad.zip: general/2026-02-02.json:2: malformed JSON"},
 		{"zip with traversal", zipOf("evil.zip", map[string]string{"users.json": "[]", "../../etc/x": "x"}), "evil.zip: refused"},

@@ -75,7 +75,9 @@ func sniff(path, name string, head []byte, lim ingest.Limits) (Format, error) {
 		return Slack, nil
 	}
 	text := bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF"))
-	if bytes.HasPrefix(text, []byte("From ")) {
+	if bytes.HasPrefix(text, []byte("From ")) || mailHeader(text) {
+		// A mail without the mbox "From " line goes to the mbox reader
+		// too, which says what is missing and where.
 		return Mbox, nil
 	}
 	if t := bytes.TrimLeft(text, " \t\r\n"); len(t) >= 15 && bytes.EqualFold(t[:15], []byte("BEGIN:VCALENDAR")) {
@@ -95,4 +97,19 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// mailHeader reports whether text starts with a header field that mail
+// starts with (a single message saved as a file, or an mbox whose
+// separators were lost).
+func mailHeader(text []byte) bool {
+	name, _, ok := bytes.Cut(text, []byte(":"))
+	if !ok || len(name) > 30 {
+		return false
+	}
+	switch strings.ToLower(string(name)) {
+	case "from", "return-path", "received", "delivered-to", "message-id", "x-gm-thrid", "x-mozilla-status", "mime-version":
+		return true
+	}
+	return false
 }

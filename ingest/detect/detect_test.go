@@ -56,6 +56,7 @@ func TestDetect(t *testing.T) {
 		{"csv", func(t *testing.T) string { return filepath.Join("..", "csvevents", "testdata", "events.csv") }, detect.CSV, ""},
 		{"ics", func(t *testing.T) string { return write(t, "cal.txt", "\r\nBEGIN:VCALENDAR\r\nVERSION:2.0\r\n") }, detect.ICS, ""},
 		{"ics with a BOM", func(t *testing.T) string { return write(t, "cal.ics", "\xEF\xBB\xBFbegin:vcalendar\r\n") }, detect.ICS, ""},
+		{"a mail without the mbox line", func(t *testing.T) string { return write(t, "one.eml", "Received: from x\nFrom: a@b.example\n\nhi\n") }, detect.Mbox, ""},
 		{"text", func(t *testing.T) string { return write(t, "notes.txt", "hello\n") }, "", "cannot tell what this is"},
 		{"roster csv", func(t *testing.T) string { return write(t, "r.csv", "name,email\n") }, "", "cannot tell what this is"},
 		{"zip that is not an export", func(t *testing.T) string { return zipOf(t, map[string]string{"a.txt": "x"}) }, "", "a zip archive that is not a Slack export"},
