@@ -121,7 +121,7 @@ func figures(people int, pws []*personWeek, replies []*firstReply, costs Costs) 
 		wall := make([]float64, len(replies))
 		var within, withinWall int
 		for k, r := range replies {
-			work[k], wall[k] = hours(r.work), hours(r.wall)
+			work[k], wall[k] = r.workH, r.wallH
 			if r.within {
 				within++
 			}
@@ -130,10 +130,8 @@ func figures(people int, pws []*personWeek, replies []*firstReply, costs Costs) 
 			}
 		}
 		f.Replies = len(replies)
-		f.ResponseMedianWorkingHours = quantile(work, 0.5)
-		f.ResponseP90WorkingHours = quantile(work, 0.9)
-		f.ResponseMedianHours = quantile(wall, 0.5)
-		f.ResponseP90Hours = quantile(wall, 0.9)
+		f.ResponseMedianWorkingHours, f.ResponseP90WorkingHours = quantiles(work, 0.5, 0.9)
+		f.ResponseMedianHours, f.ResponseP90Hours = quantiles(wall, 0.5, 0.9)
 		f.WithinWindowShare = float64(within) / float64(len(replies))
 		f.WithinWindowWallShare = float64(withinWall) / float64(len(replies))
 	}
@@ -217,6 +215,39 @@ func quantile(vs []float64, q float64) float64 {
 	}
 	b := slices.Min(vs[lo+1:]) // selectNth left the larger values above lo
 	return a + (b-a)*(pos-float64(lo))
+}
+
+// quantiles returns the q1- and q2-quantiles of vs, q1 ≤ q2, as quantile
+// does, selecting the second among the values above the first only.
+func quantiles(vs []float64, q1, q2 float64) (float64, float64) {
+	if len(vs) == 0 {
+		return 0, 0
+	}
+	if q2 < q1 {
+		b, a := quantiles(vs, q2, q1)
+		return a, b
+	}
+	pos1, pos2 := q1*float64(len(vs)-1), q2*float64(len(vs)-1)
+	lo1, lo2 := int(math.Floor(pos1)), int(math.Floor(pos2))
+	a1 := selectNth(vs, lo1)
+	if lo1+1 >= len(vs) {
+		return a1, a1
+	}
+	// vs[lo1+1:] holds the values at or above a1.
+	upper := vs[lo1+1:]
+	var a2 float64
+	if lo2 == lo1 {
+		a2 = a1
+	} else {
+		a2 = selectNth(upper, lo2-lo1-1)
+	}
+	b1 := slices.Min(upper)
+	v1 := a1 + (b1-a1)*(pos1-float64(lo1))
+	if lo2+1 >= len(vs) {
+		return v1, a2
+	}
+	b2 := slices.Min(vs[lo2+1:])
+	return v1, a2 + (b2-a2)*(pos2-float64(lo2))
 }
 
 // selectNth reorders vs so that vs[k] holds the value it would have if vs

@@ -46,6 +46,10 @@ func TestQuantile(t *testing.T) {
 				if got := quantile(slices.Clone(vs), q); round(got, 9) != round(want, 9) {
 					t.Fatalf("quantile(%v, %v) = %v, want %v", vs, q, got, want)
 				}
+				med := quantile(slices.Clone(vs), 0.5)
+				if a, b := quantiles(slices.Clone(vs), q, 0.5); round(a, 9) != round(want, 9) || round(b, 9) != round(med, 9) {
+					t.Fatalf("quantiles(%v, %v, 0.5) = %v, %v; want %v, %v", vs, q, a, b, want, med)
+				}
 			}
 		}
 	})

@@ -409,8 +409,8 @@ func (a *Auditor) summary(w *window, responses []response, people bool) (Summary
 	s.ResponseDistribution = Histogram{Unit: "hours to first reply (working hours of the responder; wall-clock in wall)", Labels: responseLabels,
 		Counts: make([]int, len(responseLabels)), Wall: make([]int, len(responseLabels))}
 	for _, r := range allReplies {
-		s.ResponseDistribution.Counts[responseBucket(hours(r.work))]++
-		s.ResponseDistribution.Wall[responseBucket(hours(r.wall))]++
+		s.ResponseDistribution.Counts[responseBucket(r.workH)]++
+		s.ResponseDistribution.Wall[responseBucket(r.wallH)]++
 	}
 	return s, reports
 }

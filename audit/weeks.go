@@ -32,7 +32,8 @@ func (pw *personWeek) active() bool { return pw.work > 0 }
 // firstReply is one measured first reply.
 type firstReply struct {
 	p, wk              int32
-	work, wall         int64 // seconds
+	work, wall         int64   // seconds
+	workH, wallH       float64 // the same in hours
 	within, withinWall bool
 }
 
@@ -48,6 +49,7 @@ func (a *Auditor) weeks(w *window, responses []response) (pws [][]personWeek, he
 	if window <= 0 {
 		window = int64(24 * time.Hour / time.Second)
 	}
+	replies = make([]firstReply, 0, len(responses))
 	for _, r := range responses {
 		if fr, ok := a.firstReply(w, r, window); ok {
 			replies = append(replies, fr)
@@ -65,6 +67,7 @@ func (a *Auditor) firstReply(w *window, r response, window int64) (firstReply, b
 	p := &a.ppl[r.by]
 	fr := firstReply{p: r.by, wk: int32(d / 7), wall: r.reply - r.msg}
 	fr.work = p.worked(r.reply) - p.worked(r.msg)
+	fr.workH, fr.wallH = hours(fr.work), hours(fr.wall)
 	deadline := r.msg + window
 	fr.withinWall = r.reply <= deadline
 	fr.within = fr.withinWall
