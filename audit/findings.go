@@ -158,6 +158,9 @@ func value(v float64, unit string) string {
 	case "share":
 		return pct(v)
 	case "h":
+		if math.Abs(v) < 1 && v != 0 {
+			return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", v), "0"), ".") + " h"
+		}
 		return num(v) + " h"
 	}
 	return num(v)

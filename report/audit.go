@@ -286,6 +286,14 @@ func plural(n int, one, many string) string {
 
 func num(v float64) string { return strings.TrimSuffix(fmt.Sprintf("%.1f", v), ".0") }
 
+// hoursNum formats hours with one decimal, two below one hour.
+func hoursNum(v float64) string {
+	if math.Abs(v) < 1 && v != 0 {
+		return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", v), "0"), ".")
+	}
+	return num(v)
+}
+
 func ratioText(v float64) string {
 	if v >= 10 {
 		return fmt.Sprintf("%.0f", v)
@@ -304,7 +312,8 @@ func hoursText(h float64) string {
 // difference for ratios, the relative change otherwise.
 func DeltaChange(d audit.Delta) string {
 	switch {
-	case d.Unit == "share" && math.Abs(d.Change) < 0.005, d.Unit != "share" && math.Abs(d.ChangePct) < 0.5 && math.Abs(d.Change) < 0.005:
+	case d.Unit == "share" && math.Abs(d.Change) < 0.005,
+		d.Unit != "share" && (d.Baseline != 0 && math.Abs(d.ChangePct) < 0.5 || d.Baseline == 0 && math.Abs(d.Change) < 0.005):
 		return "no change"
 	case d.Unit == "share":
 		return fmt.Sprintf("%+.0f pts", d.Change*100)
@@ -321,7 +330,7 @@ func value2(v float64, unit string) string {
 	case "share":
 		return pct(v)
 	case "h":
-		return num(v) + " h"
+		return hoursNum(v) + " h"
 	case "ratio":
 		return ratioText(v)
 	}

@@ -242,8 +242,8 @@ func (a *app) runAudit(ctx context.Context, cmd *cobra.Command, f *auditFlags) e
 			err = cerr
 		}
 		if err == nil {
-			fmt.Fprintf(a.stderr, "wrote %s: %s to %s, %d people, %d interactions counted of %d read\n",
-				f.out, cfg.Window.From, cfg.Window.To, rep.Current.Team.People, rep.Input.Counted, rep.Input.Read)
+			fmt.Fprintf(a.stderr, "wrote %s: %s to %s, %d people, %d interactions in the period of %d read\n",
+				f.out, cfg.Window.From, cfg.Window.To, rep.Current.Team.People, rep.Current.Interactions, rep.Input.Read)
 		}
 	}
 	return err
