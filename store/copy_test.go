@@ -3,13 +3,19 @@ package store_test
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/gen"
+	"github.com/rhythm-team/rhythm/ingest"
+	"github.com/rhythm-team/rhythm/ingest/detect"
 	"github.com/rhythm-team/rhythm/store"
 	"github.com/rhythm-team/rhythm/store/storetest"
+	"github.com/rhythm-team/rhythm/team"
 )
 
 func checksums(t *testing.T, db *store.DB) []store.TableSum {
@@ -21,12 +27,75 @@ func checksums(t *testing.T, db *store.DB) []store.TableSum {
 	return sums
 }
 
-// TestCopySQLiteToPostgresAndBack copies realistic data SQLite → PostgreSQL
-// → SQLite and checks that every table's checksum survives both trips.
+// seedGenerated stores a team made by rhythm gen and imports its Slack
+// export, mailbox and calendar. It returns the team.
+func seedGenerated(t *testing.T, db *store.DB) team.Team {
+	t.Helper()
+	ctx := context.Background()
+	d, err := gen.New(gen.Config{People: 15, Weeks: 3, Seed: 9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := d.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	tm, err := db.CreateTeam(ctx, *d.Team())
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := db.PseudonymKey(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ingest.NewResolver(&tm, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{gen.SlackFile, gen.MboxFile, gen.CalendarFile} {
+		path := filepath.Join(dir, f)
+		src, format, err := detect.Open(path, res, detect.Options{Limits: ingest.DefaultLimits()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hash, err := detect.Hash(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		imp, err := db.ImportInteractions(ctx, tm.ID, store.ImportMeta{Name: f, Format: string(format), Hash: hash}, src.Import)
+		src.Close()
+		if err != nil {
+			t.Fatalf("import %s: %v", f, err)
+		}
+		if imp.Stored == 0 {
+			t.Fatalf("import %s stored nothing", f)
+		}
+	}
+	return tm
+}
+
+// interactions returns every stored interaction of a team.
+func interactions(t *testing.T, db *store.DB, teamID int64) []ingest.Interaction {
+	t.Helper()
+	var out []ingest.Interaction
+	if err := db.Interactions(context.Background(), teamID, time.Time{}, time.Time{}, func(in ingest.Interaction) error {
+		out = append(out, in)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestCopySQLiteToPostgresAndBack copies realistic data — accounts, teams,
+// and a generated team's imported Slack export, mailbox and calendar —
+// SQLite → PostgreSQL → SQLite and checks that every table's checksum
+// survives both trips.
 func TestCopySQLiteToPostgresAndBack(t *testing.T) {
 	ctx := context.Background()
 	a := storetest.SQLite(t)
 	storetest.Seed(t, a, 300)
+	generated := seedGenerated(t, a)
 	pg := storetest.Postgres(t)
 	b := storetest.SQLite(t)
 
@@ -34,6 +103,14 @@ func TestCopySQLiteToPostgresAndBack(t *testing.T) {
 	if len(want) < 8 {
 		t.Fatalf("only %d tables found: %v", len(want), want)
 	}
+	rows := map[string]int64{}
+	for _, s := range want {
+		rows[s.Table] = s.Rows
+	}
+	if rows["imports"] < 3 || rows["interactions"] < 1000 {
+		t.Fatalf("the source holds %d imports and %d interactions, want the generated team's 3 and many", rows["imports"], rows["interactions"])
+	}
+	wantInteractions := interactions(t, a, generated.ID)
 	got, err := store.Copy(ctx, a, pg, store.CopyOptions{})
 	if err != nil {
 		t.Fatalf("copy to PostgreSQL: %v", err)
@@ -67,6 +144,17 @@ func TestCopySQLiteToPostgresAndBack(t *testing.T) {
 				if diff := cmp.Diff(orig, copied); diff != "" {
 					t.Errorf("team %s differs (-source +copy):\n%s", ref, diff)
 				}
+			}
+			if diff := cmp.Diff(wantInteractions, interactions(t, tt.db, generated.ID)); diff != "" {
+				t.Errorf("the imported interactions differ (-source +copy):\n%s", diff)
+			}
+			imps, err := tt.db.Imports(ctx, generated.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantImps, _ := a.Imports(ctx, generated.ID)
+			if diff := cmp.Diff(wantImps, imps); diff != "" {
+				t.Errorf("the import records differ (-source +copy):\n%s", diff)
 			}
 			// New rows get ids past the copied ones.
 			tm, err := tt.db.CreateTeam(ctx, roster(t, "After the copy", "after@example.com"))

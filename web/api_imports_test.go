@@ -14,6 +14,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+
+	"github.com/rhythm-team/rhythm/internal/metrics"
 	"github.com/rhythm-team/rhythm/store"
 )
 
@@ -80,10 +84,26 @@ func (f *fixture) counts(t *testing.T) (int, int) {
 	return imports, rows
 }
 
+// importMetrics reads the import counters of a source kind.
+func importMetrics(t *testing.T, source string) (ok, failed, rows float64) {
+	t.Helper()
+	value := func(c prometheus.Counter) float64 {
+		var m dto.Metric
+		if err := c.Write(&m); err != nil {
+			t.Fatal(err)
+		}
+		return m.GetCounter().GetValue()
+	}
+	return value(metrics.Imports.WithLabelValues(source, "ok")), value(metrics.Imports.WithLabelValues(source, "failed")),
+		value(metrics.ImportRows.WithLabelValues(source))
+}
+
 func TestImportUpload(t *testing.T) {
 	f := newSQLiteFixture(t)
 	target := fmt.Sprintf("/api/v1/teams/%d/imports", f.teamA.ID)
 	export := string(slackZip(t, nil))
+	slackOK, slackFailed, slackRows := importMetrics(t, "slack")
+	mboxOK, _, mboxRows := importMetrics(t, "mbox")
 	mboxData, _ := os.ReadFile(filepath.Join("..", "ingest", "mbox", "testdata", "sample.mbox"))
 	resp := f.uploadFiles(t, "lead", target, [2]string{"export.zip", export}, [2]string{"mail.mbox", string(mboxData)})
 	if resp.StatusCode != http.StatusCreated {
@@ -102,6 +122,24 @@ func TestImportUpload(t *testing.T) {
 	}
 	if i, r := f.counts(t); i != 2 || r != rows {
 		t.Errorf("re-upload changed the database: %d imports, %d rows", i, r)
+	}
+	// A failing import stores nothing and counts as failed.
+	f.uploadFiles(t, "lead", target, [2]string{"bad.zip", string(slackZip(t, map[string]string{"general/2026-03-09.json": "[\n{]"}))})
+	okN, failedN, rowsN := importMetrics(t, "slack")
+	mboxOKN, _, mboxRowsN := importMetrics(t, "mbox")
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"slack imports ok", okN - slackOK, 2}, // the duplicate counts, with no rows
+		{"slack imports failed", failedN - slackFailed, 1},
+		{"slack rows", rowsN - slackRows, float64(got.Imports[0].Stored)},
+		{"mbox imports ok", mboxOKN - mboxOK, 1},
+		{"mbox rows", mboxRowsN - mboxRows, float64(got.Imports[1].Stored)},
+	} {
+		if c.got != c.want {
+			t.Errorf("metrics: %s went up by %v, want %v", c.name, c.got, c.want)
+		}
 	}
 	list := f.request(t, "member", "GET", target, nil, nil)
 	if list.Code != http.StatusOK || !strings.Contains(list.Body.String(), `"name":"export.zip"`) {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/rhythm-team/rhythm/ingest"
 	"github.com/rhythm-team/rhythm/ingest/detect"
+	"github.com/rhythm-team/rhythm/internal/metrics"
 	"github.com/rhythm-team/rhythm/store"
 )
 
@@ -104,12 +105,18 @@ func (a *app) importFile(ctx context.Context, db *store.DB, teamID int64, res *i
 	bar := a.progress(filepath.Base(path))
 	defer bar.Finish()
 	meta := store.ImportMeta{Name: filepath.Base(path), Format: string(format), Hash: hash}
-	return db.ImportInteractions(ctx, teamID, meta, func(ctx context.Context, emit func(ingest.Interaction) error) (ingest.Stats, error) {
+	imp, err := db.ImportInteractions(ctx, teamID, meta, func(ctx context.Context, emit func(ingest.Interaction) error) (ingest.Stats, error) {
 		return src.Import(ctx, func(in ingest.Interaction) error {
 			bar.Add(1)
 			return emit(in)
 		})
 	})
+	rows := imp.Stored
+	if imp.Duplicate {
+		rows = 0
+	}
+	metrics.Import(string(format), rows, err)
+	return imp, err
 }
 
 // progress returns a counter shown on stderr when it is a terminal, and a

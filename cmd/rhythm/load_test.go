@@ -11,12 +11,15 @@ package main
 //	RHYTHM_TEST_PG_FAULTS=1 go test -tags load -run PostgresRestart -v ./cmd/rhythm/   # as root; stops PostgreSQL for seconds
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"mime/multipart"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"slices"
@@ -29,12 +32,14 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/rhythm-team/rhythm/gen"
 	"github.com/rhythm-team/rhythm/store"
 	"github.com/rhythm-team/rhythm/store/storetest"
 )
 
 const (
 	loadTeams          = 10
+	loadImports        = 5       // Slack exports imported during the run, spread over it
 	maxRequestsPerUser = 200_000 // a bound on count besides the one on time
 )
 
@@ -83,6 +88,13 @@ type teamState struct {
 	members int
 }
 
+// importState is an import a server acknowledged.
+type importState struct {
+	team   string
+	id     int64
+	stored int
+}
+
 // loadRun collects what the clients saw.
 type loadRun struct {
 	mu        sync.Mutex
@@ -91,6 +103,7 @@ type loadRun struct {
 	netErrors map[string]int
 	members   []*memberState
 	teams     []teamState
+	imports   []importState
 	requests  atomic.Int64
 	// byPhase counts answers per status class while a fault test's phase
 	// (before, down, after) was current.
@@ -183,19 +196,19 @@ func (c *client) step() {
 	teamPath := "/api/v1/teams/" + strings.ReplaceAll(teamName, " ", "%20")
 	live := slices.DeleteFunc(slices.Clone(c.mine), func(m *memberState) bool { return m.gone || m.maybeGo })
 	switch p := c.rng.IntN(100); {
-	case p < 25:
+	case p < 22:
 		c.do("GET /api/v1/teams", "GET", "/api/v1/teams", nil)
-	case p < 45:
+	case p < 40:
 		c.do("GET /api/v1/teams/{team}", "GET", teamPath, nil)
-	case p < 50:
+	case p < 45:
 		c.do("GET /teams/{team} (page)", "GET", "/teams/"+strings.ReplaceAll(teamName, " ", "%20"), nil)
-	case p < 60 && len(live) > 0:
+	case p < 53 && len(live) > 0:
 		m := live[c.rng.IntN(len(live))]
 		c.do("GET /api/v1/teams/{team}/members/{member}", "GET", fmt.Sprintf("%s/members/%d", teamPath, m.id), nil)
-	case p < 78 && len(live) >= 5:
+	case p < 70 && len(live) >= 5:
 		// Rosters stay team-sized: a client with five members removes one.
 		c.remove(teamPath, live[c.rng.IntN(len(live))])
-	case p < 78:
+	case p < 70:
 		c.seq++
 		body := memberBody{Name: fmt.Sprintf("Client %d #%d", c.id, c.seq), Email: fmt.Sprintf("c%d-%d@load.example", c.id, c.seq), Zone: "Asia/Kathmandu"}
 		status, b, err := c.do("POST /api/v1/teams/{team}/members", "POST", teamPath+"/members", body)
@@ -209,7 +222,7 @@ func (c *client) step() {
 				c.run.mu.Unlock()
 			}
 		}
-	case p < 92 && len(live) > 0:
+	case p < 82 && len(live) > 0:
 		m := live[c.rng.IntN(len(live))]
 		c.seq++
 		name := fmt.Sprintf("Client %d renamed #%d", c.id, c.seq)
@@ -222,9 +235,9 @@ func (c *client) step() {
 			m.maybe = append(m.maybe, name)
 		}
 		c.run.mu.Unlock()
-	case p < 97 && len(live) > 0:
+	case p < 86 && len(live) > 0:
 		c.remove(teamPath, live[c.rng.IntN(len(live))])
-	case p < 98:
+	case p < 87:
 		c.seq++
 		name := fmt.Sprintf("New c%d-%d", c.id, c.seq)
 		roster := map[string]any{"team": name, "members": []memberBody{
@@ -235,8 +248,74 @@ func (c *client) step() {
 			c.run.teams = append(c.run.teams, teamState{name: name, members: 3})
 			c.run.mu.Unlock()
 		}
+	case p < 92:
+		stakeholders := 2 + c.rng.IntN(30)
+		c.do("POST /api/v1/decide", "POST", "/api/v1/decide", map[string]any{
+			"purpose": "status update", "stakeholders": stakeholders, "zones": 1 + c.rng.IntN(min(6, stakeholders)),
+			"ambiguity": "low", "urgency": "days", "relationship": "low"})
+	case p < 96:
+		c.do("POST /api/v1/schedule", "POST", "/api/v1/schedule", map[string]any{
+			"team": teamName, "with": []string{"seed0@load.example", "seed1@load.example", fmt.Sprintf("seed%d@load.example", 2+c.rng.IntN(8))},
+			"duration": "30m", "between": []string{"2026-03-02", "2026-03-06"}, "top": 3})
 	default:
 		c.do("GET /api/v1/teams/{team}/members", "GET", teamPath+"/members", nil)
+	}
+}
+
+// loadExports makes n small Slack exports with rhythm gen, each of other
+// people and times.
+func loadExports(t *testing.T, n int) [][]byte {
+	t.Helper()
+	var out [][]byte
+	for i := range n {
+		d, err := gen.New(gen.Config{People: 8, Weeks: 1, Seed: uint64(100 + i), Start: time.Date(2026, 3, 2+7*i, 0, 0, 0, 0, time.UTC)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := d.WriteSlack(&b); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b.Bytes())
+	}
+	return out
+}
+
+// upload imports a Slack export into a team through the API and remembers
+// it when the server acknowledges it.
+func (r *loadRun) upload(hc *http.Client, base string, server int, token, teamName, name string, export []byte) {
+	const route = "POST /api/v1/teams/{team}/imports (Slack)"
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", name)
+	fw.Write(export)
+	mw.Close()
+	req, err := http.NewRequest("POST", base+"/api/v1/teams/"+url.PathEscape(teamName)+"/imports", &body)
+	if err != nil {
+		r.record(route, server, 0, 0, err)
+		return
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	start := time.Now()
+	res, err := hc.Do(req)
+	if err != nil {
+		r.record(route, server, 0, 0, err)
+		return
+	}
+	b, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	r.record(route, server, res.StatusCode, time.Since(start), err)
+	var got struct {
+		Imports []struct {
+			ID     int64 `json:"id"`
+			Stored int   `json:"stored"`
+		} `json:"imports"`
+	}
+	if err == nil && res.StatusCode == http.StatusCreated && json.Unmarshal(b, &got) == nil && len(got.Imports) == 1 {
+		r.mu.Lock()
+		r.imports = append(r.imports, importState{team: teamName, id: got.Imports[0].ID, stored: got.Imports[0].Stored})
+		r.mu.Unlock()
 	}
 }
 
@@ -282,8 +361,9 @@ func loadSetup(t *testing.T, servers int) (dsn string, bases []string, token str
 	return dsn, bases, token
 }
 
-// drive runs the clients until the duration is over.
-func drive(t *testing.T, run *loadRun, bases []string, token string, clients int, duration time.Duration) time.Duration {
+// drive runs the clients until the duration is over, and uploads the
+// Slack exports one by one, spread over the run.
+func drive(t *testing.T, run *loadRun, bases []string, token string, clients int, duration time.Duration, exports [][]byte) time.Duration {
 	t.Helper()
 	transport := &http.Transport{MaxIdleConns: clients * 2, MaxIdleConnsPerHost: clients, IdleConnTimeout: time.Minute}
 	defer transport.CloseIdleConnections()
@@ -292,6 +372,17 @@ func drive(t *testing.T, run *loadRun, bases []string, token string, clients int
 	defer cancel()
 	start := time.Now()
 	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i, export := range exports {
+			at := start.Add(duration * time.Duration(i+1) / time.Duration(len(exports)+1))
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(time.Until(at)):
+			}
+			run.upload(hc, bases[i%len(bases)], i%len(bases), token, fmt.Sprintf("Load %02d", i%loadTeams), fmt.Sprintf("slack-%d.zip", i), export)
+		}
+	})
 	for i := range clients {
 		wg.Add(1)
 		go func() {
@@ -353,12 +444,14 @@ func verify(t *testing.T, run *loadRun, dsn string) {
 	defer db.Close()
 	type stored struct{ name string }
 	byTeam := map[string]map[int64]stored{}
+	teamIDs := map[string]int64{}
 	for i := range loadTeams {
 		name := fmt.Sprintf("Load %02d", i)
 		tm, err := db.Team(ctx, name)
 		if err != nil {
 			t.Fatalf("read %s: %v", name, err)
 		}
+		teamIDs[name] = tm.ID
 		byTeam[name] = map[int64]stored{}
 		for _, m := range tm.Members {
 			byTeam[name][m.ID] = stored{m.Name}
@@ -396,7 +489,24 @@ func verify(t *testing.T, run *loadRun, dsn string) {
 			t.Errorf("team %s, acknowledged, reads back as %d members (%v)", ts.name, len(tm.Members), err)
 		}
 	}
-	t.Logf("read back %d acknowledged writes (%d members made, %d teams made): %d lost", checked, len(run.members), len(run.teams), lost)
+	for _, imp := range run.imports {
+		checked++
+		imps, err := db.Imports(ctx, teamIDs[imp.team])
+		if err != nil {
+			t.Fatalf("read the imports of %s: %v", imp.team, err)
+		}
+		i := slices.IndexFunc(imps, func(s store.Import) bool { return s.ID == imp.id })
+		var rows int
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			return tx.QueryRow(ctx, "SELECT COUNT(*) FROM interactions WHERE import_id = ?", imp.id).Scan(&rows)
+		})
+		if i < 0 || imps[i].Stored != imp.stored || rows != imp.stored || err != nil {
+			lost++
+			t.Errorf("import %d of %s, acknowledged with %d interactions, reads back as %d rows (record found: %v; %v)", imp.id, imp.team, imp.stored, rows, i >= 0, err)
+		}
+	}
+	t.Logf("read back %d acknowledged writes (%d members made, %d teams made, %d imports): %d lost",
+		checked, len(run.members), len(run.teams), len(run.imports), lost)
 }
 
 // TestLoad runs 100 clients against three servers over one PostgreSQL
@@ -408,10 +518,14 @@ func TestLoad(t *testing.T) {
 	clients := envInt(t, "RHYTHM_LOAD_CLIENTS", 100, 300)
 	const servers = 3
 	dsn, bases, token := loadSetup(t, servers)
+	exports := loadExports(t, loadImports)
 	run := newLoadRun()
-	took := drive(t, run, bases, token, clients, duration)
+	took := drive(t, run, bases, token, clients, duration, exports)
 	if n := reportLoad(t, run, took, servers, clients); n > 0 {
 		t.Errorf("%d requests failed with 5xx", n)
+	}
+	if len(run.imports) != len(exports) {
+		t.Errorf("%d of %d Slack imports acknowledged", len(run.imports), len(exports))
 	}
 	for route, n := range run.netErrors {
 		t.Errorf("%s: %d requests got no answer", route, n)
@@ -463,7 +577,7 @@ func TestLoadPostgresRestart(t *testing.T) {
 
 	run := newLoadRun()
 	done := make(chan time.Duration)
-	go func() { done <- drive(t, run, bases, token, clients, 25*time.Second) }()
+	go func() { done <- drive(t, run, bases, token, clients, 25*time.Second, nil) }()
 
 	time.Sleep(6 * time.Second)
 	run.phase.Store(1)
