@@ -28,6 +28,9 @@ func TestStore(t *testing.T) {
 			t.Run("two handles see each other's writes", func(t *testing.T) { testTwoHandles(t, d) })
 			t.Run("settings are set once", func(t *testing.T) { testSettings(t, d) })
 			t.Run("migrations are idempotent", func(t *testing.T) { testReopen(t, d) })
+			t.Run("threads", func(t *testing.T) { testThreads(t, d) })
+			t.Run("concurrent responses", func(t *testing.T) { testConcurrentResponses(t, d) })
+			t.Run("decisions", func(t *testing.T) { testDecisions(t, d) })
 		})
 	}
 }
