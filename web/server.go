@@ -106,6 +106,16 @@ func (s *Server) parseTemplates() error {
 		"lower": strings.ToLower,
 		"roles": func() []string { return []string{"admin", "lead", "member"} },
 		"has":   slices.Contains[[]int64],
+		// csvHas reports whether the comma-separated list holds v (any case).
+		"csvHas": func(csv, v string) bool {
+			for _, x := range strings.Split(csv, ",") {
+				if strings.EqualFold(strings.TrimSpace(x), v) {
+					return true
+				}
+			}
+			return false
+		},
+		"utc": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
