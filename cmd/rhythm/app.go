@@ -78,6 +78,8 @@ flags win over the environment, which wins over the file.`,
 		a.serveCommand(),
 		a.teamCommand(),
 		a.userCommand(),
+		a.threadCommand(),
+		a.decisionCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)
