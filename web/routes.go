@@ -56,6 +56,8 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/teams/{team}/decisions", teamMember, s.apiListDecisions)
 	s.handle("POST /api/v1/teams/{team}/decisions", teamMember, s.apiCreateDecision)
 	s.handle("GET /api/v1/teams/{team}/decisions/{id}", teamMember, s.apiGetDecision)
+	s.handle("GET /api/v1/teams/{team}/reminders", teamLead, s.apiListReminders)
+	s.handle("POST /api/v1/teams/{team}/reminders/{id}/retry", teamLead, s.apiRetryReminder)
 	s.handle("GET /api/v1/tokens", signedIn, s.apiListTokens)
 	s.handle("POST /api/v1/tokens", signedIn, s.apiCreateToken)
 	s.handle("DELETE /api/v1/tokens/{id}", signedIn, s.apiRevokeToken)
@@ -92,6 +94,8 @@ func (s *Server) routes() {
 	s.handle("POST /teams/{team}/threads/{id}/close", teamMember, s.uiCloseThread)
 	s.handle("GET /teams/{team}/decisions", teamMember, s.uiDecisions)
 	s.handle("POST /teams/{team}/decisions", teamMember, s.uiCreateDecision)
+	s.handle("GET /teams/{team}/reminders", teamLead, s.uiReminders)
+	s.handle("POST /teams/{team}/reminders/{id}/retry", teamLead, s.uiRetryReminder)
 	s.handle("GET /waiting", signedIn, s.uiWaiting)
 }
 

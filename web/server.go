@@ -43,6 +43,9 @@ type Config struct {
 	Now func() time.Time
 	// Demo, when set, offers one-click sign-in as this demo admin.
 	Demo *DemoLogin
+	// ReminderChannels names the channels reminders go out on, for the
+	// reminders page; none means reminders are off.
+	ReminderChannels []string
 }
 
 // DemoLogin is the demo admin that `serve --demo` creates.
@@ -57,8 +60,10 @@ type Server struct {
 	maxBody int64
 	now     func() time.Time
 	demo    *DemoLogin
-	pages   map[string]*template.Template
-	handler http.Handler
+	// channels are the reminder channels of this server.
+	channels []string
+	pages    map[string]*template.Template
+	handler  http.Handler
 	// routeList is every route with its access, in registration order.
 	routeList []route
 	mux       *http.ServeMux
@@ -66,7 +71,7 @@ type Server struct {
 
 // New returns a server with its templates parsed and routes registered.
 func New(cfg Config) (*Server, error) {
-	s := &Server{db: cfg.DB, log: cfg.Logger, maxBody: cfg.MaxBody, now: cfg.Now, demo: cfg.Demo}
+	s := &Server{db: cfg.DB, log: cfg.Logger, maxBody: cfg.MaxBody, now: cfg.Now, demo: cfg.Demo, channels: cfg.ReminderChannels}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -115,7 +120,8 @@ func (s *Server) parseTemplates() error {
 			}
 			return false
 		},
-		"utc": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"list": func(v ...string) []string { return v },
+		"utc":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rhythm-team/rhythm/demo"
+	"github.com/rhythm-team/rhythm/remind"
 	"github.com/rhythm-team/rhythm/web"
 )
 
@@ -21,6 +22,7 @@ func (a *app) serveCommand() *cobra.Command {
 		addr, dsn string
 		isDemo    bool
 		maxBody   int64
+		rf        reminderFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -31,6 +33,10 @@ func (a *app) serveCommand() *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			senders, err := rf.senders()
+			if err != nil {
+				return err
+			}
 			if isDemo && !cmd.Flags().Changed("db") && os.Getenv("RHYTHM_DB") == "" {
 				dir, err := os.MkdirTemp("", "rhythm-demo-")
 				if err != nil {
@@ -57,7 +63,8 @@ func (a *app) serveCommand() *cobra.Command {
 				demoLogin = &web.DemoLogin{Email: email, Password: password}
 				a.log.Info("demo data ready", "team", t.Name, "members", len(t.Members))
 			}
-			srv, err := web.New(web.Config{DB: db, Logger: a.log, MaxBody: maxBody, Demo: demoLogin})
+			worker := &remind.Worker{Store: db, Senders: senders, Before: rf.before, Interval: rf.interval, BaseURL: rf.publicURL, Log: a.log}
+			srv, err := web.New(web.Config{DB: db, Logger: a.log, MaxBody: maxBody, Demo: demoLogin, ReminderChannels: worker.Channels()})
 			if err != nil {
 				return err
 			}
@@ -69,13 +76,26 @@ func (a *app) serveCommand() *cobra.Command {
 			if demoLogin != nil {
 				fmt.Fprintf(a.stdout, "demo admin: %s / %s (or click \"Sign in as the demo admin\")\n", demoLogin.Email, demoLogin.Password)
 			}
-			return serveUntilDone(ctx, ln, srv, a)
+			// The reminder worker runs beside the server and stops with it.
+			wctx, stopWorker := context.WithCancel(ctx)
+			workerDone := make(chan struct{})
+			if len(senders) > 0 {
+				go func() { defer close(workerDone); worker.Run(wctx) }()
+			} else {
+				close(workerDone)
+				a.log.Info("reminders: no channel configured (--remind-slack-url, --remind-webhook-url, --smtp-addr); none are sent")
+			}
+			err = serveUntilDone(ctx, ln, srv, a)
+			stopWorker()
+			<-workerDone
+			return err
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", ":8080", "address to listen on (env RHYTHM_ADDR)")
 	dbFlag(cmd, &dsn)
 	cmd.Flags().BoolVar(&isDemo, "demo", false, "seed a demo team; without --db, in a temporary database")
 	cmd.Flags().Int64Var(&maxBody, "max-body", web.DefaultMaxBody, "largest accepted request body in bytes (uploads have their own limit)")
+	rf.register(cmd)
 	return cmd
 }
 
