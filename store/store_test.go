@@ -31,6 +31,7 @@ func TestStore(t *testing.T) {
 			t.Run("threads", func(t *testing.T) { testThreads(t, d) })
 			t.Run("concurrent responses", func(t *testing.T) { testConcurrentResponses(t, d) })
 			t.Run("decisions", func(t *testing.T) { testDecisions(t, d) })
+			t.Run("team playbooks", func(t *testing.T) { testTeamPlaybooks(t, d) })
 		})
 	}
 }

@@ -245,3 +245,28 @@ func testDecisions(t *testing.T, d storetest.Dialect) {
 		t.Errorf("decision through another team: %v, want not found", err)
 	}
 }
+
+func testTeamPlaybooks(t *testing.T, d storetest.Dialect) {
+	db := storetest.OpenDSN(t, d.DSN(t))
+	ctx := context.Background()
+	tm, err := db.CreateTeam(ctx, roster(t, "P", "a@x.org"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SaveTeamPlaybook(ctx, tm.ID, store.TeamPlaybook{Name: "retro", YAML: "v1", UpdatedBy: "a@x.org"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SaveTeamPlaybook(ctx, tm.ID, store.TeamPlaybook{Name: "retro", YAML: "v2", UpdatedBy: "a@x.org"}); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := db.TeamPlaybooks(ctx, tm.ID)
+	if err != nil || len(ps) != 1 || ps[0].YAML != "v2" {
+		t.Errorf("team playbooks = %+v, %v; want the replaced one", ps, err)
+	}
+	if err := db.DeleteTeamPlaybook(ctx, tm.ID, "retro"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.DeleteTeamPlaybook(ctx, tm.ID, "retro"); rhythm.ErrorCode(err) != rhythm.ENOTFOUND {
+		t.Errorf("second delete: %v", err)
+	}
+}

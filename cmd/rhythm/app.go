@@ -80,6 +80,7 @@ flags win over the environment, which wins over the file.`,
 		a.userCommand(),
 		a.threadCommand(),
 		a.decisionCommand(),
+		a.playbookCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)
