@@ -267,8 +267,8 @@ func (a *app) playbookCommand() *cobra.Command {
 
 	var (
 		runDSN, runTeam, rosterFile, date, topic, tz string
-		roles                                               []string
-		rjs, create                                         bool
+		roles                                        []string
+		rjs, create                                  bool
 	)
 	runCmd := &cobra.Command{
 		Use:   "run NAME",
