@@ -41,6 +41,9 @@ func (a *app) exit(err error) int {
 	if err == nil {
 		return 0
 	}
+	if errors.Is(err, errFindings) {
+		return 1
+	}
 	msg := err.Error()
 	if code := rhythm.ErrorCode(err); code != rhythm.EINTERNAL {
 		msg = rhythm.ErrorMessage(err)
@@ -81,6 +84,7 @@ flags win over the environment, which wins over the file.`,
 		a.threadCommand(),
 		a.decisionCommand(),
 		a.playbookCommand(),
+		a.lintCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)
