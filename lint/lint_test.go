@@ -57,10 +57,15 @@ func TestRules(t *testing.T) {
 		wantInMsg string
 	}{
 		{"no-purpose", func(m *Meeting) { m.Description = "" }, func(m *Meeting) { m.Description = ""; m.Purpose = "Decide the Q2 goal" }, nil, "no description"},
-		{"no-purpose", func(m *Meeting) { m.Description = "Join Zoom Meeting\nhttps://zoom.us/j/123\nMeeting ID: 123 456\nPasscode: 42" },
+		{"no-purpose", func(m *Meeting) {
+			m.Description = "Join Zoom Meeting\nhttps://zoom.us/j/123\nMeeting ID: 123 456\nPasscode: 42"
+		},
 			func(m *Meeting) { m.Description = "Agenda: 1. risks 2. dates\nhttps://zoom.us/j/1" }, nil, "only links"},
 		{"no-pre-read", func(m *Meeting) { m.Description = "Purpose: choose between growth and margin. Decision owner: Ana" },
-			func(m *Meeting) { m.Description = "Purpose: choose between growth and margin."; m.PreRead = "https://docs.example.com/x" }, nil, "no pre-read"},
+			func(m *Meeting) {
+				m.Description = "Purpose: choose between growth and margin."
+				m.PreRead = "https://docs.example.com/x"
+			}, nil, "no pre-read"},
 		{"no-pre-read", func(m *Meeting) { m.PreReadAt = m.Start.Add(-2 * time.Hour) }, func(m *Meeting) { m.PreReadAt = m.Start.Add(-25 * time.Hour) }, nil, "only 2h ahead"},
 		{"no-pre-read", func(m *Meeting) { m.PreReadAt = m.Start.Add(time.Hour) }, func(m *Meeting) {
 			m.Attendees = []string{"rui@example.com"}
