@@ -186,3 +186,10 @@ func TestAPIThreadBadInput(t *testing.T) {
 	f.call(t, "lead of another team", "GET", fmt.Sprintf("%s/threads/%d", base, th.ID), "", http.StatusForbidden, nil)
 	f.call(t, "member", "GET", fmt.Sprintf("/api/v1/teams/%d/threads/%d", f.teamB.ID, th.ID), "", http.StatusForbidden, nil)
 }
+
+func mustJSON(t *testing.T, b []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("decode %s: %v", b, err)
+	}
+}

@@ -20,6 +20,8 @@ import (
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/account"
+	"github.com/rhythm-team/rhythm/lint"
+	"github.com/rhythm-team/rhythm/playbook"
 	"github.com/rhythm-team/rhythm/store"
 )
 
@@ -46,6 +48,11 @@ type Config struct {
 	// ReminderChannels names the channels reminders go out on, for the
 	// reminders page; none means reminders are off.
 	ReminderChannels []string
+	// Scheduler places the live sessions of playbook runs; nil means runs
+	// are refused.
+	Scheduler playbook.Scheduler
+	// Advisor, when set, lets lint say which meetings could be async.
+	Advisor lint.Advisor
 }
 
 // DemoLogin is the demo admin that `serve --demo` creates.
@@ -62,8 +69,11 @@ type Server struct {
 	demo    *DemoLogin
 	// channels are the reminder channels of this server.
 	channels []string
-	pages    map[string]*template.Template
-	handler  http.Handler
+	// scheduler places the live sessions of playbook runs.
+	scheduler playbook.Scheduler
+	advisor   lint.Advisor
+	pages     map[string]*template.Template
+	handler   http.Handler
 	// routeList is every route with its access, in registration order.
 	routeList []route
 	mux       *http.ServeMux
@@ -71,7 +81,7 @@ type Server struct {
 
 // New returns a server with its templates parsed and routes registered.
 func New(cfg Config) (*Server, error) {
-	s := &Server{db: cfg.DB, log: cfg.Logger, maxBody: cfg.MaxBody, now: cfg.Now, demo: cfg.Demo, channels: cfg.ReminderChannels}
+	s := &Server{db: cfg.DB, log: cfg.Logger, maxBody: cfg.MaxBody, now: cfg.Now, demo: cfg.Demo, channels: cfg.ReminderChannels, scheduler: cfg.Scheduler, advisor: cfg.Advisor}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

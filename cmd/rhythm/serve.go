@@ -64,7 +64,7 @@ func (a *app) serveCommand() *cobra.Command {
 				a.log.Info("demo data ready", "team", t.Name, "members", len(t.Members))
 			}
 			worker := &remind.Worker{Store: db, Senders: senders, Before: rf.before, Interval: rf.interval, BaseURL: rf.publicURL, Log: a.log}
-			srv, err := web.New(web.Config{DB: db, Logger: a.log, MaxBody: maxBody, Demo: demoLogin, ReminderChannels: worker.Channels()})
+			srv, err := web.New(web.Config{DB: db, Logger: a.log, MaxBody: maxBody, Demo: demoLogin, ReminderChannels: worker.Channels(), Scheduler: sessionScheduler(), Advisor: meetingAdvisor()})
 			if err != nil {
 				return err
 			}
