@@ -35,3 +35,21 @@ func TestSeed(t *testing.T) {
 		t.Errorf("after seeding twice: %d teams, want 1", len(teams))
 	}
 }
+
+func TestSeedPulse(t *testing.T) {
+	db := storetest.SQLite(t)
+	ctx := context.Background()
+	for range 2 {
+		if _, err := demo.Seed(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rounds, err := db.ListRounds(ctx, demo.TeamName)
+	if err != nil || len(rounds) != 2 {
+		t.Fatalf("rounds = %+v, %v; want one open and one closed", rounds, err)
+	}
+	res, _, err := db.RoundResults(ctx, rounds[1].ID, db.Now())
+	if err != nil || res.Suppressed || res.ENPS == nil || res.Responses != 12 {
+		t.Errorf("closed demo round: %+v, %v; want 12 responses with results", res, err)
+	}
+}

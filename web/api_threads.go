@@ -45,15 +45,6 @@ func (s *Server) pathTeam(r *http.Request) (team.Team, error) {
 	return s.db.Team(r.Context(), strconv.FormatInt(ta.TeamID, 10))
 }
 
-// pathID reads the {id} of the path; what names it in the error.
-func pathID(r *http.Request, what string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, rhythm.Errorf(rhythm.ENOTFOUND, "%s %q not found", what, r.PathValue("id"))
-	}
-	return id, nil
-}
-
 // threadFilter reads ?state= and ?member= of a thread list.
 func threadFilter(r *http.Request) (store.ThreadFilter, error) {
 	var f store.ThreadFilter

@@ -33,6 +33,7 @@ func (s *Server) handle(pattern string, a access, h http.HandlerFunc) {
 func (s *Server) routes() {
 	static, _ := fs.Sub(staticFS, "static")
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	s.mux.HandleFunc("GET /static/report.css", serveReportCSS)
 	s.handle("GET /healthz", public, s.healthz)
 
 	// JSON API.
@@ -69,6 +70,22 @@ func (s *Server) routes() {
 	s.handle("POST /api/v1/tokens", signedIn, s.apiCreateToken)
 	s.handle("DELETE /api/v1/tokens/{id}", signedIn, s.apiRevokeToken)
 	s.handle("GET /api/v1/users", adminOnly, s.apiListUsers)
+	s.handle("GET /api/v1/pulse/surveys", signedIn, s.apiListSurveys)
+	s.handle("POST /api/v1/pulse/surveys", adminOnly, s.apiCreateSurvey)
+	s.handle("GET /api/v1/teams/{team}/pulse/rounds", teamMember, s.apiListRounds)
+	s.handle("POST /api/v1/teams/{team}/pulse/rounds", teamLead, s.apiCreateRound)
+	s.handle("POST /api/v1/teams/{team}/pulse/rounds/{id}/answers", teamMember, s.apiSubmitResponse)
+	s.handle("GET /api/v1/teams/{team}/pulse/rounds/{id}/results", teamLead, s.apiRoundResults)
+	s.handle("GET /api/v1/teams/{team}/pulse/rounds/{id}/responses", teamLead, s.apiExportResponses)
+	s.handle("POST /api/v1/teams/{team}/pulse/rounds/{id}/responses", adminOnly, s.apiImportResponses)
+	s.handle("GET /api/v1/teams/{team}/churn", teamLead, s.apiChurn)
+	s.handle("POST /api/v1/metrics", adminOnly, s.apiImportMetrics)
+	s.handle("GET /api/v1/correlations", adminOnly, s.apiCorrelations)
+	s.handle("GET /api/v1/experiments", signedIn, s.apiListExperiments)
+	s.handle("POST /api/v1/experiments", signedIn, s.apiCreateExperiment)
+	s.handle("GET /api/v1/experiments/{id}", signedIn, s.apiGetExperiment)
+	s.handle("POST /api/v1/experiments/{id}/assign", signedIn, s.apiAssignExperiment)
+	s.handle("GET /api/v1/experiments/{id}/report", signedIn, s.apiExperimentReport)
 	s.handle("POST /api/v1/users", adminOnly, s.apiCreateUser)
 	s.handle("/api/", public, s.apiNotFound)
 
@@ -104,6 +121,17 @@ func (s *Server) routes() {
 	s.handle("GET /teams/{team}/reminders", teamLead, s.uiReminders)
 	s.handle("POST /teams/{team}/reminders/{id}/retry", teamLead, s.uiRetryReminder)
 	s.handle("GET /waiting", signedIn, s.uiWaiting)
+	s.handle("GET /teams/{team}/pulse", teamMember, s.uiPulse)
+	s.handle("POST /teams/{team}/pulse", teamLead, s.uiCreateRound)
+	s.handle("GET /teams/{team}/pulse/{id}", teamMember, s.uiRound)
+	s.handle("POST /teams/{team}/pulse/{id}", teamMember, s.uiSubmitAnswers)
+	s.handle("GET /experiments", signedIn, s.uiExperiments)
+	s.handle("GET /experiments/new", signedIn, s.uiNewExperiment)
+	s.handle("POST /experiments", signedIn, s.uiCreateExperiment)
+	s.handle("GET /experiments/{id}", signedIn, s.uiExperiment)
+	s.handle("POST /experiments/{id}/assign", signedIn, s.uiAssignExperiment)
+	s.handle("GET /experiments/{id}/report", signedIn, s.uiExperimentReport)
+	s.handle("GET /insights/correlations", adminOnly, s.uiCorrelations)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

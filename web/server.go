@@ -132,6 +132,7 @@ func (s *Server) parseTemplates() error {
 		},
 		"list": func(v ...string) []string { return v },
 		"utc":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"pct":  func(f float64) float64 { return 100 * f },
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {

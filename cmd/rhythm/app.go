@@ -85,6 +85,8 @@ flags win over the environment, which wins over the file.`,
 		a.decisionCommand(),
 		a.playbookCommand(),
 		a.lintCommand(),
+		a.pulseCommand(),
+		a.experimentCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)

@@ -1,0 +1,524 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/goccy/go-yaml"
+	"github.com/spf13/cobra"
+
+	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/metric"
+	"github.com/rhythm-team/rhythm/pulse"
+	"github.com/rhythm-team/rhythm/report"
+	"github.com/rhythm-team/rhythm/stats"
+	"github.com/rhythm-team/rhythm/store"
+	"github.com/rhythm-team/rhythm/team"
+)
+
+// parseInstant reads a flag's time: RFC 3339, or a date (UTC midnight; with
+// endOfDay, the midnight that ends it).
+func parseInstant(flag, s string, endOfDay bool) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), nil
+	}
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, usagef("--%s: %q is not a date (2026-04-01) or a time (2026-04-01T09:00:00Z)", flag, s)
+	}
+	if endOfDay {
+		d = d.AddDate(0, 0, 1)
+	}
+	return d, nil
+}
+
+func parseDateFlag(flag, s string) (team.Date, error) {
+	d, err := team.ParseDate(s)
+	if err != nil {
+		return d, usagef("--%s: %v", flag, err)
+	}
+	return d, nil
+}
+
+func parseID(what, s string) (int64, error) {
+	id, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, usagef("%s: %q is not an id (a positive number)", what, s)
+	}
+	return id, nil
+}
+
+// output writes to --out, or standard output for "" and "-".
+func (a *app) output(path string, write func(io.Writer) error) error {
+	if path == "" || path == "-" {
+		return write(a.stdout)
+	}
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stderr, "wrote %s\n", path)
+	return nil
+}
+
+func checkFormat(format string) error {
+	switch format {
+	case "text", "json", "html":
+		return nil
+	}
+	return usagef("--format: %q is not text, json or html", format)
+}
+
+// readSampleFiles reads metric samples from CSV or JSON files.
+func readSampleFiles(paths []string) ([]metric.Sample, error) {
+	var out []metric.Sample
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, usagef("%v", err)
+		}
+		s, err := metric.Read(p, data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s...)
+	}
+	return out, nil
+}
+
+func (a *app) pulseCommand() *cobra.Command {
+	var dsn string
+	cmd := groupCommand("pulse", "Pulse surveys (eNPS, Likert), churn, and correlations with the audit metrics")
+	cmd.PersistentFlags().StringVar(&dsn, "db", "rhythm.db", "database: a SQLite file path or a postgres:// URL (env RHYTHM_DB)")
+	withDB := func(cmd *cobra.Command, fn func(db *store.DB) error) error {
+		db, err := openDB(cmd.Context(), dsn)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		return fn(db)
+	}
+
+	// Surveys.
+	survey := groupCommand("survey", "List and create surveys")
+	var surveysJSON bool
+	surveyList := &cobra.Command{
+		Use:   "list",
+		Short: "List surveys with their items",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withDB(cmd, func(db *store.DB) error {
+				list, err := db.ListSurveys(cmd.Context())
+				if err != nil {
+					return err
+				}
+				if surveysJSON {
+					return writeNDJSON(a.stdout, list)
+				}
+				for _, s := range list {
+					fmt.Fprintf(a.stdout, "%d  %s\n", s.ID, s.Title)
+					for _, it := range s.Items {
+						lo, hi := it.Kind.Range()
+						fmt.Fprintf(a.stdout, "    %-22s %s %d–%d  %s\n", it.Key, it.Kind, lo, hi, it.Text)
+					}
+				}
+				return nil
+			})
+		},
+	}
+	surveyList.Flags().BoolVar(&surveysJSON, "json", false, "one JSON object per line")
+	surveyCreate := &cobra.Command{
+		Use:   "create FILE",
+		Short: "Store a survey from a YAML or JSON file (title, items with key, kind enps|likert, text)",
+		Example: `  cat > survey.yaml <<'YAML'
+  title: Focus pulse
+  items:
+    - {key: enps, kind: enps, text: "How likely are you to recommend this team as a place to work?"}
+    - {key: focus, kind: likert, text: "I have enough uninterrupted time."}
+  YAML
+  rhythm pulse survey create survey.yaml`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			data, err := os.ReadFile(args[0])
+			if err != nil {
+				return usagef("%v", err)
+			}
+			var s pulse.Survey
+			if err := yaml.UnmarshalWithOptions(data, &s, yaml.Strict(), yaml.UseJSONUnmarshaler()); err != nil {
+				return usagef("%s: %s", args[0], strings.ReplaceAll(yaml.FormatError(err, false, false), "\n", " "))
+			}
+			if err := s.Validate(); err != nil {
+				return rhythm.Errorf(rhythm.EINVALID, "%s: %s", args[0], rhythm.ErrorMessage(err))
+			}
+			return withDB(cmd, func(db *store.DB) error {
+				s, err := db.CreateSurvey(cmd.Context(), s)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "created survey %q (id %d) with %d items\n", s.Title, s.ID, len(s.Items))
+				return nil
+			})
+		},
+	}
+	survey.AddCommand(surveyList, surveyCreate)
+
+	// Rounds.
+	round := groupCommand("round", "Schedule and list survey rounds")
+	var (
+		teamRef, opens, closes string
+		surveyID               int64
+		roundsJSON             bool
+	)
+	roundCreate := &cobra.Command{
+		Use:   "create --team TEAM --opens WHEN --closes WHEN",
+		Short: "Schedule a round of a survey for a team",
+		Long: `Schedule a round of a survey for a team. --opens and --closes take a date (a date
+for --closes means the end of that day, UTC) or an RFC 3339 time. Answers are anonymous;
+results appear once the round has closed with at least the team's min_group_size responses.`,
+		Example: "  rhythm pulse round create --team Platform --opens 2026-04-01 --closes 2026-04-14",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if teamRef == "" {
+				return usagef("--team is required")
+			}
+			o, err := parseInstant("opens", opens, false)
+			if err != nil {
+				return err
+			}
+			c, err := parseInstant("closes", closes, true)
+			if err != nil {
+				return err
+			}
+			return withDB(cmd, func(db *store.DB) error {
+				r, err := db.CreateRound(cmd.Context(), teamRef, pulse.Round{SurveyID: surveyID, Opens: o, Closes: c})
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "scheduled round %d for team %q: opens %s, closes %s\n", r.ID, r.Team,
+					r.Opens.Format(time.RFC3339), r.Closes.Format(time.RFC3339))
+				return nil
+			})
+		},
+	}
+	roundCreate.Flags().StringVar(&teamRef, "team", "", "team name or id")
+	roundCreate.Flags().StringVar(&opens, "opens", "", "when the round opens")
+	roundCreate.Flags().StringVar(&closes, "closes", "", "when the round closes")
+	roundCreate.Flags().Int64Var(&surveyID, "survey", 0, "survey id (default: the built-in Team pulse)")
+	roundList := &cobra.Command{
+		Use:   "list --team TEAM",
+		Short: "List a team's rounds with their status and response counts",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if teamRef == "" {
+				return usagef("--team is required")
+			}
+			return withDB(cmd, func(db *store.DB) error {
+				list, err := db.ListRounds(cmd.Context(), teamRef)
+				if err != nil {
+					return err
+				}
+				if roundsJSON {
+					return writeNDJSON(a.stdout, list)
+				}
+				now := db.Now()
+				tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "ROUND\tSURVEY\tOPENS\tCLOSES\tSTATUS\tRESPONSES")
+				for _, r := range list {
+					fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%d\n", r.ID, r.SurveyID, r.Opens.Format("2006-01-02 15:04"), r.Closes.Format("2006-01-02 15:04"), r.Status(now), r.Responses)
+				}
+				return tw.Flush()
+			})
+		},
+	}
+	roundList.Flags().StringVar(&teamRef, "team", "", "team name or id")
+	roundList.Flags().BoolVar(&roundsJSON, "json", false, "one JSON object per line")
+	round.AddCommand(roundCreate, roundList)
+
+	// Results, import, export.
+	var resultsJSON bool
+	results := &cobra.Command{
+		Use:   "results ROUND",
+		Short: "Show a closed round's results (eNPS with its interval, each item's distribution)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("ROUND", args[0])
+			if err != nil {
+				return err
+			}
+			return withDB(cmd, func(db *store.DB) error {
+				res, _, err := db.RoundResults(cmd.Context(), id, db.Now())
+				if err != nil {
+					return err
+				}
+				if resultsJSON {
+					return json.NewEncoder(a.stdout).Encode(res)
+				}
+				return writeResultsText(a.stdout, res)
+			})
+		},
+	}
+	results.Flags().BoolVar(&resultsJSON, "json", false, "print the results as JSON")
+
+	importCmd := &cobra.Command{
+		Use:   "import ROUND FILE.csv",
+		Short: "Add responses exported from another survey tool to a round",
+		Long: `Add responses exported from another survey tool to a round: one row per response, one
+column per item, headed by the item's key or its exact text; empty cells are unanswered.
+Columns that identify people or times (email, name, timestamp, …) are refused: remove them
+first. Importing the same file into the same round again changes nothing.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("ROUND", args[0])
+			if err != nil {
+				return err
+			}
+			data, err := os.ReadFile(args[1])
+			if err != nil {
+				return usagef("%v", err)
+			}
+			return withDB(cmd, func(db *store.DB) error {
+				r, err := db.Round(cmd.Context(), id)
+				if err != nil {
+					return err
+				}
+				s, err := db.Survey(cmd.Context(), r.SurveyID)
+				if err != nil {
+					return err
+				}
+				rs, err := pulse.ReadResponsesCSV(args[1], bytes.NewReader(data), s)
+				if err != nil {
+					return err
+				}
+				sum := sha256.Sum256(data)
+				n, err := db.ImportResponses(cmd.Context(), id, hex.EncodeToString(sum[:]), rs)
+				if err != nil {
+					return err
+				}
+				if n == 0 {
+					fmt.Fprintf(a.stdout, "%s was imported into round %d before; nothing changed\n", args[1], id)
+					return nil
+				}
+				fmt.Fprintf(a.stdout, "imported %d responses into round %d\n", n, id)
+				return nil
+			})
+		},
+	}
+	var exportOut string
+	exportCmd := &cobra.Command{
+		Use:   "export ROUND",
+		Short: "Write a closed round's responses as CSV (only when its results may be shown)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("ROUND", args[0])
+			if err != nil {
+				return err
+			}
+			return withDB(cmd, func(db *store.DB) error {
+				res, rs, err := db.RoundResults(cmd.Context(), id, db.Now())
+				if err != nil {
+					return err
+				}
+				if res.Suppressed {
+					return rhythm.Errorf(rhythm.EFORBIDDEN, "round %d: %s", id, res.Reason)
+				}
+				return a.output(exportOut, func(w io.Writer) error { return pulse.WriteResponsesCSV(w, res.Survey, rs) })
+			})
+		},
+	}
+	exportCmd.Flags().StringVarP(&exportOut, "out", "o", "", "write to this file instead of standard output")
+
+	// Churn.
+	var churnFrom, churnTo string
+	var churnJSON bool
+	churn := &cobra.Command{
+		Use:     "churn --team TEAM --from DATE --to DATE",
+		Short:   "Churn per quarter from the roster's start and leave dates, with the counts behind it",
+		Example: "  rhythm pulse churn --team Platform --from 2025-01-01 --to 2026-03-31",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if teamRef == "" {
+				return usagef("--team is required")
+			}
+			from, err := parseDateFlag("from", churnFrom)
+			if err != nil {
+				return err
+			}
+			to, err := parseDateFlag("to", churnTo)
+			if err != nil {
+				return err
+			}
+			return withDB(cmd, func(db *store.DB) error {
+				rows, err := db.Churn(cmd.Context(), teamRef, from, to)
+				if err != nil {
+					return err
+				}
+				if churnJSON {
+					return writeNDJSON(a.stdout, rows)
+				}
+				tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "PERIOD\tSTART\tEND\tJOINERS\tLEAVERS\tAVG HEADCOUNT\tCHURN")
+				for _, r := range rows {
+					if r.Suppressed {
+						fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\tbelow min group size\n", r.Period)
+						continue
+					}
+					partial := ""
+					if r.Partial {
+						partial = " (part)"
+					}
+					fmt.Fprintf(tw, "%s%s\t%d\t%d\t%d\t%d\t%.1f\t%.1f%%\n", r.Period, partial, r.StartHeadcount, r.EndHeadcount, r.Joiners, r.Leavers, r.AverageHeadcount, 100*r.Rate)
+				}
+				if err := tw.Flush(); err != nil {
+					return err
+				}
+				fmt.Fprintln(a.stdout, "churn = leavers / average daily headcount; leavers count only while they stay on the roster with a leave date")
+				return nil
+			})
+		},
+	}
+	churn.Flags().StringVar(&teamRef, "team", "", "team name or id")
+	churn.Flags().StringVar(&churnFrom, "from", "", "first day (YYYY-MM-DD)")
+	churn.Flags().StringVar(&churnTo, "to", "", "last day (YYYY-MM-DD)")
+	churn.Flags().BoolVar(&churnJSON, "json", false, "one JSON object per line")
+
+	// Metric samples.
+	metrics := groupCommand("metrics", "Store metric samples (per team or person and period) from CSV or JSON files")
+	metricsImport := &cobra.Command{
+		Use:   "import FILE...",
+		Short: "Store metric samples; values of the same unit, period and metric are replaced",
+		Long: `Store metric samples from CSV or JSON files until the audit feeds them directly.
+CSV: a unit column (unit, team, person or email), a period column (2026-Q1, 2026-03,
+2026-W14, 2026-01-05/2026-02-01) or start and end columns, and one column per metric.
+JSON: [{"unit": "Platform", "period": "2026-Q1", "values": {"sync_async_ratio": 0.8}}].`,
+		Example: "  rhythm pulse metrics import audit-2026-q1.csv",
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			samples, err := readSampleFiles(args)
+			if err != nil {
+				return err
+			}
+			return withDB(cmd, func(db *store.DB) error {
+				n, err := db.SaveSamples(cmd.Context(), strings.Join(args, ","), samples)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "stored %d values from %d samples\n", n, len(samples))
+				return nil
+			})
+		},
+	}
+	metrics.AddCommand(metricsImport)
+
+	// Correlations.
+	var (
+		corrFiles, corrX, corrY []string
+		corrFormat, corrOut     string
+		corrSeed                uint64
+		corrResamples           int
+	)
+	correlate := &cobra.Command{
+		Use:   "correlate",
+		Short: "Correlate audit metrics with eNPS, Likert scores and churn across team-quarters",
+		Long: `Correlate audit metrics (sync:async ratio, meeting hours, after-hours, response times)
+with eNPS, Likert scores and churn across team-quarters, from the stored samples, closed
+survey rounds and rosters, plus any --metrics files. Reports Spearman and Kendall with 95%
+bootstrap intervals (resampling whole teams) and permutation p-values, with n always shown.
+These are associations, not causes.`,
+		Example: `  rhythm pulse correlate --metrics audit.csv --format html --out correlations.html
+  rhythm pulse correlate --x sync_async_ratio --y enps --y churn`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkFormat(corrFormat); err != nil {
+				return err
+			}
+			extra, err := readSampleFiles(corrFiles)
+			if err != nil {
+				return err
+			}
+			return withDB(cmd, func(db *store.DB) error {
+				now := db.Now()
+				samples, err := db.OutcomeSamples(cmd.Context(), now, extra)
+				if err != nil {
+					return err
+				}
+				rep, err := pulse.Correlate(pulse.CorrelationRequest{Samples: samples, X: corrX, Y: corrY,
+					Options: stats.Options{Seed: corrSeed, Resamples: corrResamples, Permutations: corrResamples}})
+				if err != nil {
+					return err
+				}
+				return a.output(corrOut, func(w io.Writer) error {
+					switch corrFormat {
+					case "json":
+						return json.NewEncoder(w).Encode(rep)
+					case "html":
+						body, err := report.CorrelationHTML(rep)
+						if err != nil {
+							return err
+						}
+						return report.Page(w, "Communication and outcomes: correlations", body, now)
+					}
+					return report.CorrelationText(w, rep)
+				})
+			})
+		},
+	}
+	correlate.Flags().StringArrayVar(&corrFiles, "metrics", nil, "CSV or JSON file of metric samples (repeatable)")
+	correlate.Flags().StringArrayVar(&corrX, "x", nil, "exposure metric (repeatable; default: every audit metric present)")
+	correlate.Flags().StringArrayVar(&corrY, "y", nil, "outcome metric (repeatable; default: every other metric present)")
+	correlate.Flags().StringVar(&corrFormat, "format", "text", "text, json or html")
+	correlate.Flags().StringVarP(&corrOut, "out", "o", "", "write to this file instead of standard output")
+	correlate.Flags().Uint64Var(&corrSeed, "seed", 1, "seed of the bootstrap and permutations")
+	correlate.Flags().IntVar(&corrResamples, "resamples", stats.DefaultResamples, "bootstrap resamples and permutations")
+
+	cmd.AddCommand(survey, round, results, importCmd, exportCmd, churn, metrics, correlate)
+	return cmd
+}
+
+func writeNDJSON[T any](w io.Writer, list []T) error {
+	enc := json.NewEncoder(w)
+	for _, v := range list {
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeResultsText(w io.Writer, res pulse.Results) error {
+	fmt.Fprintf(w, "round %d of team %q (%s): %s, %d responses\n", res.Round.ID, res.Round.Team, res.Survey.Title, res.Status, res.Responses)
+	if res.Suppressed {
+		_, err := fmt.Fprintln(w, res.Reason)
+		return err
+	}
+	if e := res.ENPS; e != nil {
+		fmt.Fprintf(w, "eNPS %+.0f (95%% CI %s) from %d answers: %d promoters, %d passives, %d detractors\n",
+			e.Score, e.CI.Format("%+.0f"), e.N, e.Promoters, e.Passives, e.Detractors)
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ITEM\tN\tMEAN\t95% CI\tFAVOURABLE\tCOUNTS (low→high)")
+	for _, it := range res.Items {
+		if it.Suppressed {
+			fmt.Fprintf(tw, "%s\t%d\t-\t-\t-\tfewer answers than the min group size\n", it.Key, it.N)
+			continue
+		}
+		counts := make([]string, len(it.Counts))
+		for i, c := range it.Counts {
+			counts[i] = strconv.Itoa(c)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%.2f\t%s\t%.0f%%\t%s\n", it.Key, it.N, it.Mean, it.CI.Format("%.2f"), it.Favourable, strings.Join(counts, " "))
+	}
+	return tw.Flush()
+}

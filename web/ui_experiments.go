@@ -1,0 +1,179 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/account"
+	"github.com/rhythm-team/rhythm/experiment"
+	"github.com/rhythm-team/rhythm/report"
+	"github.com/rhythm-team/rhythm/store"
+	"github.com/rhythm-team/rhythm/team"
+)
+
+func (s *Server) uiExperiments(w http.ResponseWriter, r *http.Request) {
+	list, err := s.visibleExperiments(r)
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	u, _ := currentUser(r)
+	s.render(w, r, http.StatusOK, "experiments", "Experiments", map[string]any{
+		"Experiments": list, "CanCreate": u.Role == account.Admin || len(u.LeadOf) > 0,
+	})
+}
+
+// ledTeams are the teams the user may put in an experiment.
+func (s *Server) ledTeams(r *http.Request) ([]store.TeamSummary, error) {
+	all, err := s.db.ListTeams(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	u, _ := currentUser(r)
+	out := []store.TeamSummary{}
+	for _, t := range all {
+		if leads(u, t.ID) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// experimentForm holds what was typed into the new-experiment form.
+type experimentForm struct {
+	formView
+	Teams    []store.TeamSummary
+	Selected map[string]bool
+}
+
+func (s *Server) uiNewExperiment(w http.ResponseWriter, r *http.Request) {
+	var arms []string
+	for _, a := range defaultArms {
+		arms = append(arms, a.Name+": "+a.Description)
+	}
+	s.renderExperimentForm(w, r, http.StatusOK, experimentForm{
+		formView: formView{Fields: map[string]string{"arms": strings.Join(arms, "\n"), "outcomes": "meeting_hours, enps", "units": "team", "stratify": "size"}},
+	})
+}
+
+func (s *Server) renderExperimentForm(w http.ResponseWriter, r *http.Request, status int, f experimentForm) {
+	teams, err := s.ledTeams(r)
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	f.Teams = teams
+	s.render(w, r, status, "experiment_new", "New experiment", f)
+}
+
+// splitList splits on commas and new lines, dropping empty parts.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '\n' }) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (s *Server) uiCreateExperiment(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
+	r.ParseForm()
+	f := experimentForm{formView: formView{Fields: map[string]string{}}, Selected: map[string]bool{}}
+	for _, k := range []string{"name", "hypothesis", "units", "arms", "baseline_start", "baseline_end", "treatment_start", "treatment_end", "outcomes", "seed", "stratify"} {
+		f.Fields[k] = r.PostFormValue(k)
+	}
+	req := experimentRequest{
+		Name: f.Fields["name"], Hypothesis: f.Fields["hypothesis"], Units: f.Fields["units"], Stratify: f.Fields["stratify"],
+		Teams:     r.PostForm["team"],
+		Baseline:  f.Fields["baseline_start"] + "/" + f.Fields["baseline_end"],
+		Treatment: f.Fields["treatment_start"] + "/" + f.Fields["treatment_end"],
+		Outcomes:  splitList(f.Fields["outcomes"]),
+	}
+	for _, t := range req.Teams {
+		f.Selected[t] = true
+	}
+	for line := range strings.SplitSeq(f.Fields["arms"], "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		name, desc, _ := strings.Cut(line, ":")
+		req.Arms = append(req.Arms, experiment.Arm{Name: strings.TrimSpace(name), Description: strings.TrimSpace(desc)})
+	}
+	var err error
+	if v := strings.TrimSpace(f.Fields["seed"]); v != "" {
+		seed, perr := strconv.ParseUint(v, 10, 64)
+		if perr != nil {
+			err = rhythm.Errorf(rhythm.EINVALID, "seed: %q is not a whole number", v)
+		}
+		req.Seed = &seed
+	}
+	var e experiment.Experiment
+	if err == nil {
+		var ids []int64
+		e, ids, err = s.buildExperiment(r, req)
+		if err == nil {
+			u, _ := currentUser(r)
+			e, err = s.db.CreateExperiment(r.Context(), e, u.ID, ids)
+		}
+	}
+	if err != nil {
+		if rhythm.ErrorCode(err) == rhythm.EINTERNAL {
+			s.uiFail(w, r, err)
+			return
+		}
+		f.Error = rhythm.ErrorMessage(err)
+		s.renderExperimentForm(w, r, ErrorStatus(rhythm.ErrorCode(err)), f)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/experiments/%d", e.ID), http.StatusSeeOther)
+}
+
+func (s *Server) uiExperiment(w http.ResponseWriter, r *http.Request) {
+	e, manage, err := s.loadExperiment(r)
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "experiment", e.Name, map[string]any{
+		"E": e, "Manage": manage, "Status": e.Status(team.DateOf(s.now().UTC())), "Power": experiment.Power(e, nil),
+	})
+}
+
+func (s *Server) uiAssignExperiment(w http.ResponseWriter, r *http.Request) {
+	e, manage, err := s.loadExperiment(r)
+	if err == nil && !manage {
+		err = rhythm.Errorf(rhythm.EFORBIDDEN, "only admins and leads of every team in experiment %d may assign it", e.ID)
+	}
+	if err == nil {
+		_, err = s.db.AssignExperiment(r.Context(), e.ID)
+	}
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/experiments/%d", e.ID), http.StatusSeeOther)
+}
+
+func (s *Server) uiExperimentReport(w http.ResponseWriter, r *http.Request) {
+	e, _, err := s.loadExperiment(r)
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	var body template.HTML
+	rep, err := s.experimentReport(r, e)
+	if err == nil {
+		body, err = report.ExperimentHTML(rep)
+	}
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "experiment_report", "Report · "+e.Name, map[string]any{"E": e, "Body": body})
+}
