@@ -414,5 +414,9 @@ func (c *checker) couldBeAsync(m *Meeting) (string, bool) {
 	if err != nil || a.Mode != "async" {
 		return "", false
 	}
-	return "the decision engine recommends async: " + a.Reason, true
+	reason := strings.TrimSpace(a.Reason)
+	if r, ok := strings.CutPrefix(reason, "async:"); ok {
+		reason = strings.TrimSpace(r)
+	}
+	return "the decision engine recommends async: " + reason, true
 }

@@ -20,7 +20,9 @@ members:
   - {name: Maya Cohen, email: maya@example.com, zone: America/New_York, hours: "08:00-16:00"}
 `
 
-func loadTeam(t testing.TB) *team.Team {
+func loadTeam(t testing.TB) *team.Team { t.Helper(); return loadTeamFrom(t, roster) }
+
+func loadTeamFrom(t testing.TB, roster string) *team.Team {
 	t.Helper()
 	tm, err := team.ParseRoster("team.yaml", []byte(roster))
 	if err != nil {

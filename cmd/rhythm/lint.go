@@ -81,9 +81,14 @@ array) or from the flags --title, --start, --duration and the rest.`,
 			case len(args) == 1 && planned:
 				return usagef("give a calendar file or a planned meeting, not both")
 			case len(args) == 1:
-				if meetings, err = calendarMeetings(args[0], &tm, from, to); err != nil {
+				ms, warns, err := calendarMeetings(args[0], &tm, from, to)
+				if err != nil {
 					return err
 				}
+				for _, w := range warns {
+					fmt.Fprintf(a.stderr, "rhythm: warning: %s\n", w)
+				}
+				meetings = ms
 			case meetingFile != "":
 				var data []byte
 				if meetingFile == "-" {
