@@ -35,6 +35,9 @@ func (db *DB) CreateUser(ctx context.Context, u account.User, passwordHash strin
 // that two first-run setups racing each other make one admin.
 func (db *DB) CreateFirstAdmin(ctx context.Context, u account.User, passwordHash string) (account.User, error) {
 	err := db.InTx(ctx, func(tx *Tx) error {
+		if err := lockUsers(ctx, tx); err != nil {
+			return err
+		}
 		var n int
 		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM users").Scan(&n); err != nil {
 			return err
@@ -160,6 +163,9 @@ func (db *DB) ListUsers(ctx context.Context) ([]account.User, error) {
 // UpdateUser changes a user's name, role and the teams they lead.
 func (db *DB) UpdateUser(ctx context.Context, u account.User) error {
 	return db.InTx(ctx, func(tx *Tx) error {
+		if err := lockUsers(ctx, tx); err != nil {
+			return err
+		}
 		res, err := tx.Exec(ctx, "UPDATE users SET name = ?, role = ?, updated_at = ? WHERE id = ?", u.Name, string(u.Role), db.Now().Unix(), u.ID)
 		if err != nil {
 			return err
@@ -174,6 +180,18 @@ func (db *DB) UpdateUser(ctx context.Context, u account.User) error {
 		}
 		return setLeadTeams(ctx, tx, u.ID, u.LeadOf)
 	})
+}
+
+// lockUsers makes the transactions that count users or admins before they
+// write take turns on PostgreSQL, even across servers, so that two first-run
+// setups make one admin and two admins demoting each other leave one.
+// Readers are not held up. SQLite write transactions take turns already.
+func lockUsers(ctx context.Context, tx *Tx) error {
+	if tx.Dialect() != Postgres {
+		return nil
+	}
+	_, err := tx.Exec(ctx, "LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE")
+	return err
 }
 
 func keepAnAdmin(ctx context.Context, tx *Tx) error {
@@ -225,6 +243,9 @@ func (db *DB) SetPassword(ctx context.Context, userID int64, passwordHash string
 // cannot be removed.
 func (db *DB) DeleteUser(ctx context.Context, id int64) error {
 	return db.InTx(ctx, func(tx *Tx) error {
+		if err := lockUsers(ctx, tx); err != nil {
+			return err
+		}
 		res, err := tx.Exec(ctx, "DELETE FROM users WHERE id = ?", id)
 		if err != nil {
 			return err

@@ -32,6 +32,8 @@ const (
 type DB struct {
 	sql     *sql.DB
 	dialect string
+	// version is the newest migration this binary knows.
+	version int64
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 }
@@ -77,6 +79,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
+	for _, s := range p.ListSources() {
+		db.version = max(db.version, s.Version)
+	}
 	if _, err := p.Up(ctx); err != nil {
 		sdb.Close()
 		return nil, fmt.Errorf("migrate database: %w", err)
@@ -94,7 +99,53 @@ func (db *DB) Dialect() string { return db.dialect }
 func (db *DB) SQL() *sql.DB { return db.sql }
 
 // Ping checks that the database answers.
-func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
+func (db *DB) Ping(ctx context.Context) error { return db.unavailable(db.sql.PingContext(ctx)) }
+
+// SchemaVersion returns the newest migration this binary knows, which Open
+// applied.
+func (db *DB) SchemaVersion() int64 { return db.version }
+
+// Ready checks that the database answers and that its schema is at the
+// version this binary expects; an error has code EUNAVAILABLE.
+func (db *DB) Ready(ctx context.Context) error {
+	var v int64
+	err := db.sql.QueryRowContext(ctx, "SELECT COALESCE(MAX(version_id), 0) FROM "+versionTable+" WHERE is_applied").Scan(&v)
+	if err != nil {
+		if err := db.unavailable(err); rhythm.ErrorCode(err) == rhythm.EUNAVAILABLE {
+			return err
+		}
+		return fmt.Errorf("%w: %w", rhythm.Errorf(rhythm.EUNAVAILABLE, "cannot read the schema version"), err)
+	}
+	if v != db.version {
+		return rhythm.Errorf(rhythm.EUNAVAILABLE, "the database schema is at version %d, this server expects %d", v, db.version)
+	}
+	return nil
+}
+
+// versionTable is where goose records applied migrations.
+const versionTable = "goose_db_version"
+
+// errUnavailable is what users see when the database cannot be reached.
+var errUnavailable = rhythm.Errorf(rhythm.EUNAVAILABLE, "the database is unavailable right now; try again shortly")
+
+// unavailable returns err as an EUNAVAILABLE error, keeping the cause for
+// the log, when it means the database cannot be reached; otherwise err.
+func (db *DB) unavailable(err error) error {
+	if err == nil || rhythm.ErrorCode(err) != rhythm.EINTERNAL ||
+		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var down bool
+	if db.dialect == Postgres {
+		down = postgres.IsUnavailable(err)
+	} else {
+		down = sqlite.IsUnavailable(err)
+	}
+	if down {
+		return fmt.Errorf("%w: %w", errUnavailable, err)
+	}
+	return err
+}
 
 // Tx is a transaction with the dialect's placeholder rewriting.
 type Tx struct {
@@ -103,17 +154,18 @@ type Tx struct {
 }
 
 // InTx runs fn in one transaction, committing when fn returns nil and
-// rolling back otherwise.
+// rolling back otherwise. When the database cannot be reached the error
+// has code EUNAVAILABLE.
 func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return db.unavailable(err)
 	}
 	defer tx.Rollback()
 	if err := fn(&Tx{tx: tx, db: db}); err != nil {
-		return err
+		return db.unavailable(err)
 	}
-	return tx.Commit()
+	return db.unavailable(tx.Commit())
 }
 
 // Exec runs a statement written with ? placeholders.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -193,6 +194,9 @@ func (db *DB) insertMember(ctx context.Context, tx *Tx, teamID int64, pos int, m
 func (db *DB) SaveRoster(ctx context.Context, t team.Team) (team.Team, bool, error) {
 	created := false
 	err := db.InTx(ctx, func(tx *Tx) error {
+		if err := lockTeam(ctx, tx, t.Name); err != nil {
+			return err
+		}
 		old, err := getTeam(ctx, tx, t.Name)
 		if rhythm.ErrorCode(err) == rhythm.ENOTFOUND {
 			created = true
@@ -211,6 +215,9 @@ func (db *DB) SaveRoster(ctx context.Context, t team.Team) (team.Team, bool, err
 // ReplaceTeam replaces the name, norms and members of the team with ref.
 func (db *DB) ReplaceTeam(ctx context.Context, ref string, t team.Team) (team.Team, error) {
 	err := db.InTx(ctx, func(tx *Tx) error {
+		if err := lockTeam(ctx, tx, ref); err != nil {
+			return err
+		}
 		old, err := getTeam(ctx, tx, ref)
 		if err != nil {
 			return err
@@ -272,6 +279,9 @@ func (db *DB) replaceTeam(ctx context.Context, tx *Tx, old, t team.Team) (team.T
 // DeleteTeam removes a team and everything that belongs to it.
 func (db *DB) DeleteTeam(ctx context.Context, ref string) error {
 	return db.InTx(ctx, func(tx *Tx) error {
+		if err := lockTeam(ctx, tx, ref); err != nil {
+			return err
+		}
 		t, err := getTeam(ctx, tx, ref)
 		if err != nil {
 			return err
@@ -298,6 +308,9 @@ func (db *DB) Member(ctx context.Context, teamRef string, id int64) (team.Member
 // AddMember adds a validated member to the end of a team's roster.
 func (db *DB) AddMember(ctx context.Context, teamRef string, m team.Member) (team.Member, error) {
 	err := db.InTx(ctx, func(tx *Tx) error {
+		if err := lockTeam(ctx, tx, teamRef); err != nil {
+			return err
+		}
 		t, err := getTeam(ctx, tx, teamRef)
 		if err != nil {
 			return err
@@ -318,6 +331,9 @@ func (db *DB) AddMember(ctx context.Context, teamRef string, m team.Member) (tea
 // UpdateMember replaces a member's fields; the id stays.
 func (db *DB) UpdateMember(ctx context.Context, teamRef string, id int64, m team.Member) (team.Member, error) {
 	err := db.InTx(ctx, func(tx *Tx) error {
+		if err := lockTeam(ctx, tx, teamRef); err != nil {
+			return err
+		}
 		t, err := getTeam(ctx, tx, teamRef)
 		if err != nil {
 			return err
@@ -342,6 +358,9 @@ func (db *DB) UpdateMember(ctx context.Context, teamRef string, id int64, m team
 // DeleteMember removes a member from a team.
 func (db *DB) DeleteMember(ctx context.Context, teamRef string, id int64) error {
 	return db.InTx(ctx, func(tx *Tx) error {
+		if err := lockTeam(ctx, tx, teamRef); err != nil {
+			return err
+		}
 		t, err := getTeam(ctx, tx, teamRef)
 		if err != nil {
 			return err
@@ -355,6 +374,30 @@ func (db *DB) DeleteMember(ctx context.Context, teamRef string, id int64) error 
 		}
 		return touch(ctx, tx, t.ID)
 	})
+}
+
+// lockTeam makes writers of one team take turns on PostgreSQL, so that
+// each reads the roster the one before it wrote, even on another server.
+// SQLite write transactions take turns already. The lock (FOR NO KEY
+// UPDATE) does not hold up rows elsewhere that merely refer to the team,
+// such as an import's. An unknown team is left for getTeam to report.
+func lockTeam(ctx context.Context, tx *Tx, ref string) error {
+	if tx.Dialect() != Postgres {
+		return nil
+	}
+	var (
+		id  int64
+		err error
+	)
+	if n, perr := strconv.ParseInt(ref, 10, 64); perr == nil {
+		err = tx.QueryRow(ctx, "SELECT id FROM teams WHERE id = ? FOR NO KEY UPDATE", n).Scan(&id)
+	} else {
+		err = tx.QueryRow(ctx, "SELECT id FROM teams WHERE name_key = ? FOR NO KEY UPDATE", nameKey(ref)).Scan(&id)
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	return err
 }
 
 func touch(ctx context.Context, tx *Tx, teamID int64) error {

@@ -14,6 +14,10 @@ const (
 	teamMember               // a member of the {team} in the path, its leads, admins
 	teamLead                 // a lead of the {team} in the path, admins
 	adminOnly                // admins
+	// unguarded is anyone, without even looking at credentials: health checks
+	// and metrics, which answer while the database is away and check
+	// their own token where they need one.
+	unguarded
 )
 
 // route is a registered route, kept so tests can check every one.
@@ -34,7 +38,9 @@ func (s *Server) routes() {
 	static, _ := fs.Sub(staticFS, "static")
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	s.mux.HandleFunc("GET /static/report.css", serveReportCSS)
-	s.handle("GET /healthz", public, s.healthz)
+	s.handle("GET /healthz", unguarded, s.healthz)
+	s.handle("GET /readyz", unguarded, s.readyz)
+	s.handle("GET /metrics", unguarded, s.metricsHandler()) // its own token, or this machine only
 
 	// JSON API.
 	s.handle("GET /api/v1/teams", signedIn, s.apiListTeams)

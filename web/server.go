@@ -53,6 +53,9 @@ type Config struct {
 	Scheduler playbook.Scheduler
 	// Advisor, when set, lets lint say which meetings could be async.
 	Advisor lint.Advisor
+	// MetricsToken, when set, is the bearer token that /metrics asks for;
+	// when empty /metrics answers only requests from this machine.
+	MetricsToken string
 }
 
 // DemoLogin is the demo admin that `serve --demo` creates.
@@ -77,11 +80,15 @@ type Server struct {
 	// routeList is every route with its access, in registration order.
 	routeList []route
 	mux       *http.ServeMux
+	// obs holds this server's request and database pool metrics.
+	obs          *observer
+	metricsToken string
 }
 
 // New returns a server with its templates parsed and routes registered.
 func New(cfg Config) (*Server, error) {
-	s := &Server{db: cfg.DB, log: cfg.Logger, maxBody: cfg.MaxBody, now: cfg.Now, demo: cfg.Demo, channels: cfg.ReminderChannels, scheduler: cfg.Scheduler, advisor: cfg.Advisor}
+	s := &Server{db: cfg.DB, log: cfg.Logger, maxBody: cfg.MaxBody, now: cfg.Now, demo: cfg.Demo, metricsToken: cfg.MetricsToken,
+		channels: cfg.ReminderChannels, scheduler: cfg.Scheduler, advisor: cfg.Advisor}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -94,6 +101,7 @@ func New(cfg Config) (*Server, error) {
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}
+	s.obs = newObserver(s)
 	s.mux = http.NewServeMux()
 	s.routes()
 	// Forged cross-origin form posts are refused; API clients that send no
@@ -106,14 +114,15 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// ServeHTTP implements http.Handler.
+// ServeHTTP implements http.Handler: security headers, a request ID, an
+// access log line and request metrics around the routes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
-	s.handler.ServeHTTP(w, r)
+	s.observe(w, r, s.handler)
 }
 
 func (s *Server) parseTemplates() error {
@@ -231,12 +240,22 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		if errors.Is(err, context.Canceled) {
 			return
 		}
-		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.log.Error("request failed", "request_id", requestID(r), "method", r.Method, "path", r.URL.Path, "err", err)
 	}
+	s.unavailable(w, r, err)
 	var body apiError
 	body.Error.Code = code
 	body.Error.Message = rhythm.ErrorMessage(err)
 	s.json(w, ErrorStatus(code), body)
+}
+
+// unavailable logs why the database could not be reached and asks the
+// client to retry, when err says so.
+func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, err error) {
+	if rhythm.ErrorCode(err) == rhythm.EUNAVAILABLE {
+		s.log.Warn("database unavailable", "request_id", requestID(r), "method", r.Method, "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", "5")
+	}
 }
 
 // json writes v as a JSON response.

@@ -16,8 +16,9 @@ import (
 func (s *Server) uiFail(w http.ResponseWriter, r *http.Request, err error) {
 	code := rhythm.ErrorCode(err)
 	if code == rhythm.EINTERNAL {
-		s.log.Error("page failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.log.Error("page failed", "request_id", requestID(r), "method", r.Method, "path", r.URL.Path, "err", err)
 	}
+	s.unavailable(w, r, err)
 	s.render(w, r, ErrorStatus(code), "error", "Error", rhythm.ErrorMessage(err))
 }
 

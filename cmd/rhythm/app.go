@@ -22,6 +22,7 @@ type app struct {
 	log            *slog.Logger
 	configFile     string
 	logLevel       string
+	logFormat      string
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *app {
@@ -77,6 +78,7 @@ flags win over the environment, which wins over the file.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.PersistentFlags().StringVar(&a.configFile, "config", "", "YAML config file with one key per flag name (env RHYTHM_CONFIG)")
 	root.PersistentFlags().StringVar(&a.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	root.PersistentFlags().StringVar(&a.logFormat, "log-format", "text", "log format: text (key=value) or json (one object per line)")
 	root.AddCommand(
 		a.serveCommand(),
 		a.teamCommand(),
@@ -85,6 +87,9 @@ flags win over the environment, which wins over the file.`,
 		a.decisionCommand(),
 		a.playbookCommand(),
 		a.lintCommand(),
+		a.storeCommand(),
+		a.backupCommand(),
+		a.restoreCommand(),
 		a.pulseCommand(),
 		a.experimentCommand(),
 	)
@@ -167,6 +172,14 @@ func (a *app) configure(cmd *cobra.Command, _ []string) error {
 	if err := level.UnmarshalText([]byte(a.logLevel)); err != nil {
 		return usagef("--log-level: %q is not one of debug, info, warn, error", a.logLevel)
 	}
-	a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}))
+	opts := &slog.HandlerOptions{Level: level}
+	switch a.logFormat {
+	case "text":
+		a.log = slog.New(slog.NewTextHandler(a.stderr, opts))
+	case "json":
+		a.log = slog.New(slog.NewJSONHandler(a.stderr, opts))
+	default:
+		return usagef("--log-format: %q is not one of text, json", a.logFormat)
+	}
 	return nil
 }

@@ -50,6 +50,13 @@ func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
 // base URL; the server stops, and must exit 0, when the test ends.
 func startServer(t *testing.T, args ...string) string {
 	t.Helper()
+	base, _ := startServerLogs(t, args...)
+	return base
+}
+
+// startServerLogs is startServer that also returns the server's stderr.
+func startServerLogs(t *testing.T, args ...string) (string, *syncBuffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}
 	done := make(chan int, 1)
@@ -72,7 +79,7 @@ func startServer(t *testing.T, args ...string) string {
 		sc := bufio.NewScanner(strings.NewReader(stdout.String()))
 		for sc.Scan() {
 			if url, ok := strings.CutPrefix(sc.Text(), "rhythm is listening on "); ok {
-				return strings.TrimSuffix(url, "/")
+				return strings.TrimSuffix(url, "/"), stderr
 			}
 		}
 		select {
@@ -82,7 +89,7 @@ func startServer(t *testing.T, args ...string) string {
 		}
 	}
 	t.Fatalf("serve did not start; stderr:\n%s", stderr)
-	return ""
+	return "", nil
 }
 
 type response struct {

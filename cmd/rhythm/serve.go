@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -19,10 +20,11 @@ import (
 
 func (a *app) serveCommand() *cobra.Command {
 	var (
-		addr, dsn string
-		isDemo    bool
-		maxBody   int64
-		rf        reminderFlags
+		addr, dsn                      string
+		isDemo                         bool
+		maxBody                        int64
+		metricsToken, metricsTokenFile string
+		rf                             reminderFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -36,6 +38,16 @@ func (a *app) serveCommand() *cobra.Command {
 			senders, err := rf.senders()
 			if err != nil {
 				return err
+			}
+			if metricsTokenFile != "" {
+				b, err := os.ReadFile(metricsTokenFile)
+				if err != nil {
+					return usagef("--metrics-token-file: %v", err)
+				}
+				metricsToken = strings.TrimSpace(string(b))
+			}
+			if metricsToken != "" && len(metricsToken) < 16 {
+				return usagef("--metrics-token: use at least 16 characters")
 			}
 			if isDemo && !cmd.Flags().Changed("db") && os.Getenv("RHYTHM_DB") == "" {
 				dir, err := os.MkdirTemp("", "rhythm-demo-")
@@ -64,7 +76,8 @@ func (a *app) serveCommand() *cobra.Command {
 				a.log.Info("demo data ready", "team", t.Name, "members", len(t.Members))
 			}
 			worker := &remind.Worker{Store: db, Senders: senders, Before: rf.before, Interval: rf.interval, BaseURL: rf.publicURL, Log: a.log}
-			srv, err := web.New(web.Config{DB: db, Logger: a.log, MaxBody: maxBody, Demo: demoLogin, ReminderChannels: worker.Channels(), Scheduler: sessionScheduler(), Advisor: meetingAdvisor()})
+			srv, err := web.New(web.Config{DB: db, Logger: a.log, MaxBody: maxBody, Demo: demoLogin, MetricsToken: metricsToken,
+				ReminderChannels: worker.Channels(), Scheduler: sessionScheduler(), Advisor: meetingAdvisor()})
 			if err != nil {
 				return err
 			}
@@ -96,6 +109,8 @@ func (a *app) serveCommand() *cobra.Command {
 	cmd.Flags().BoolVar(&isDemo, "demo", false, "seed a demo team; without --db, in a temporary database")
 	cmd.Flags().Int64Var(&maxBody, "max-body", web.DefaultMaxBody, "largest accepted request body in bytes (uploads have their own limit)")
 	rf.register(cmd)
+	cmd.Flags().StringVar(&metricsToken, "metrics-token", "", "bearer token that /metrics asks for; without one, /metrics answers only this machine (env RHYTHM_METRICS_TOKEN)")
+	cmd.Flags().StringVar(&metricsTokenFile, "metrics-token-file", "", "file holding the metrics token (env RHYTHM_METRICS_TOKEN_FILE)")
 	return cmd
 }
 

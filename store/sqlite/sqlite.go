@@ -67,3 +67,18 @@ func IsUniqueViolation(err error) bool {
 	}
 	return false
 }
+
+// IsUnavailable reports whether err means the database file cannot be used
+// right now (busy past the timeout, locked, unreadable, disk full), as
+// opposed to a problem with the statement.
+func IsUnavailable(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL:
+		return true
+	}
+	return false
+}
