@@ -125,6 +125,7 @@ func (s *Server) uiCreateThread(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := threadsView{teamView: s.teamView(r, t)}
+	r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
 	if err := r.ParseForm(); err != nil {
 		s.uiFail(w, r, rhythm.Errorf(rhythm.EINVALID, "reading the form: %v", err))
 		return
@@ -214,6 +215,7 @@ func (s *Server) threadFormFail(w http.ResponseWriter, r *http.Request, err erro
 }
 
 func (s *Server) uiRespond(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
 	th, t, err := s.respond(r, r.PostFormValue("kind"), r.PostFormValue("note"))
 	if err != nil {
 		s.threadFormFail(w, r, err, map[string]string{"note": r.PostFormValue("note")})
@@ -271,6 +273,7 @@ func (s *Server) uiDecisions(w http.ResponseWriter, r *http.Request) {
 // uiCreateDecision records a decision from the log page or a thread page
 // (which sends thread_id) and shows the log.
 func (s *Server) uiCreateDecision(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
 	fields := map[string]string{"what": r.PostFormValue("what"), "why": r.PostFormValue("why"), "owner": r.PostFormValue("owner"),
 		"date": r.PostFormValue("date"), "meeting": r.PostFormValue("meeting"), "link": r.PostFormValue("link")}
 	n := thread.NewDecision{What: fields["what"], Why: fields["why"], Owner: fields["owner"], Date: fields["date"],
