@@ -151,3 +151,22 @@ func TestAPILint(t *testing.T) {
 		t.Errorf("error = %q", e.Error.Message)
 	}
 }
+
+func TestPlaybooksPage(t *testing.T) {
+	f := newSQLiteFixture(t)
+	f.srv.scheduler = startOf{}
+	page := fmt.Sprintf("/teams/%d/playbooks", f.teamA.ID)
+	if w := f.request(t, "member", "GET", page, nil, nil); w.Code != 200 || !strings.Contains(w.Body.String(), "20-min huddle") {
+		t.Fatalf("playbooks page = %d", w.Code)
+	}
+	date := time.Now().AddDate(0, 0, 7).Format(time.DateOnly)
+	w := f.form(t, "member", page+"/one-on-one/runs", map[string][]string{"date": {date}, "topic": {"March"}, "role.employee": {"member@example.com"},
+		"role.manager": {"lead@example.com"}, "create": {"1"}}, nil)
+	if w.Code != 200 || !strings.Contains(w.Body.String(), "Created 1 thread(s)") || !strings.Contains(w.Body.String(), "1:1 talk: March") {
+		t.Errorf("run from the page = %d:\n%s", w.Code, w.Body)
+	}
+	w = f.form(t, "member", page+"/one-on-one/runs", map[string][]string{"date": {"2020-01-06"}, "role.employee": {"member@example.com"}, "role.manager": {"lead@example.com"}}, nil)
+	if w.Code != 400 || !strings.Contains(w.Body.String(), "date: 2020-01-06 puts the first due-by") {
+		t.Errorf("past date from the page = %d", w.Code)
+	}
+}

@@ -126,6 +126,8 @@ func (s *Server) routes() {
 	s.handle("POST /teams/{team}/decisions", teamMember, s.uiCreateDecision)
 	s.handle("GET /teams/{team}/reminders", teamLead, s.uiReminders)
 	s.handle("POST /teams/{team}/reminders/{id}/retry", teamLead, s.uiRetryReminder)
+	s.handle("GET /teams/{team}/playbooks", teamMember, s.uiPlaybooks)
+	s.handle("POST /teams/{team}/playbooks/{name}/runs", teamMember, s.uiRunPlaybook)
 	s.handle("GET /waiting", signedIn, s.uiWaiting)
 	s.handle("GET /teams/{team}/pulse", teamMember, s.uiPulse)
 	s.handle("POST /teams/{team}/pulse", teamLead, s.uiCreateRound)
