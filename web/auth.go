@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rhythm-team/rhythm"
@@ -190,7 +191,7 @@ func (s *Server) signIn(ctx context.Context, r *http.Request, email, password st
 	}
 	if err != nil || !account.CheckPassword(hash, password) {
 		if err != nil {
-			account.CheckPassword(dummyHash, password) // the same time whether or not the account exists
+			account.CheckPassword(dummyHash(), password) // the same time whether or not the account exists
 		}
 		if _, ferr := s.db.RecordLoginFailure(ctx, since, keys...); ferr != nil {
 			return u, ferr
@@ -201,4 +202,10 @@ func (s *Server) signIn(ctx context.Context, r *http.Request, email, password st
 	return u, nil
 }
 
-var dummyHash, _ = account.HashPassword("a password nobody has")
+// dummyHash is hashed once, by New, rather than when the package loads:
+// every command of the binary loads it, and hashing costs tens of
+// milliseconds and megabytes.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := account.HashPassword("a password nobody has")
+	return h
+})

@@ -75,6 +75,7 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/tokens", signedIn, s.apiListTokens)
 	s.handle("POST /api/v1/tokens", signedIn, s.apiCreateToken)
 	s.handle("DELETE /api/v1/tokens/{id}", signedIn, s.apiRevokeToken)
+	s.handle("POST /api/v1/ical/expand", signedIn, s.apiExpandCalendar)
 	s.handle("GET /api/v1/users", adminOnly, s.apiListUsers)
 	s.handle("GET /api/v1/pulse/surveys", signedIn, s.apiListSurveys)
 	s.handle("POST /api/v1/pulse/surveys", adminOnly, s.apiCreateSurvey)

@@ -92,6 +92,7 @@ flags win over the environment, which wins over the file.`,
 		a.restoreCommand(),
 		a.pulseCommand(),
 		a.experimentCommand(),
+		a.icalCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)

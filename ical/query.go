@@ -1,0 +1,218 @@
+package ical
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Row is one instance as `rhythm ical expand --json` and the API print it:
+// instants in UTC RFC 3339, all-day instances as YYYY-MM-DD dates (end
+// exclusive). RecurrenceID is the instance's original start in the same
+// form.
+type Row struct {
+	UID          string `json:"uid"`
+	RecurrenceID string `json:"recurrence_id"`
+	Start        string `json:"start"`
+	End          string `json:"end"`
+	Summary      string `json:"summary"`
+}
+
+// RowOf returns the Row of an instance.
+func RowOf(in *Instance) Row {
+	f := func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+	if in.AllDay {
+		f = func(t time.Time) string { return t.Format(time.DateOnly) }
+	}
+	return Row{UID: in.UID, RecurrenceID: f(in.RecurrenceID), Start: f(in.Start), End: f(in.End), Summary: in.Summary}
+}
+
+// WriteRows writes instances as NDJSON rows, one JSON object per line,
+// byte for byte as encoding/json (without HTML escaping) writes a Row.
+func WriteRows(w io.Writer, ins []Instance) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var b []byte
+	for i := range ins {
+		b = AppendRow(b[:0], &ins[i])
+		if _, err := bw.Write(b); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+// AppendRow appends the NDJSON row of in (with its newline) to b.
+func AppendRow(b []byte, in *Instance) []byte {
+	layout := time.RFC3339
+	if in.AllDay {
+		layout = time.DateOnly
+	}
+	t := func(b []byte, v time.Time) []byte {
+		if !in.AllDay {
+			v = v.UTC()
+		}
+		b = append(b, '"')
+		b = v.AppendFormat(b, layout)
+		return append(b, '"')
+	}
+	b = append(b, `{"uid":`...)
+	b = appendJSONString(b, in.UID)
+	b = append(b, `,"recurrence_id":`...)
+	b = t(b, in.RecurrenceID)
+	b = append(b, `,"start":`...)
+	b = t(b, in.Start)
+	b = append(b, `,"end":`...)
+	b = t(b, in.End)
+	b = append(b, `,"summary":`...)
+	b = appendJSONString(b, in.Summary)
+	return append(b, "}\n"...)
+}
+
+// appendJSONString appends s as a JSON string the way encoding/json does
+// without HTML escaping: invalid UTF-8 becomes U+FFFD, U+2028 and U+2029
+// are escaped.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// Query asks for the instances of a calendar between two dates, as the
+// command line and the API take it.
+type Query struct {
+	Name string // the input's name in messages, e.g. "cal.ics"
+	From string // first date of the window, YYYY-MM-DD
+	To   string // date the window ends at (exclusive), YYYY-MM-DD
+	// Zone is the IANA zone the dates are read in; it also reads floating
+	// times when the calendar names no zone. Empty means the calendar's
+	// X-WR-TIMEZONE, else UTC.
+	Zone string
+}
+
+// Zone sources reported in QueryResult.ZoneSource.
+const (
+	ZoneRequested = "requested"
+	ZoneCalendar  = "the calendar's X-WR-TIMEZONE"
+	ZoneDefault   = "default"
+)
+
+// QueryResult is the outcome of RunQuery.
+type QueryResult struct {
+	Instances  []Instance
+	Warnings   []Warning
+	Zone       *time.Location // the zone the dates were read in
+	ZoneSource string         // ZoneRequested, ZoneCalendar or ZoneDefault (UTC)
+	From, To   time.Time
+}
+
+// QueryError is an error in a Query's dates or zone.
+type QueryError struct {
+	Field string // "from", "to" or "zone"
+	Msg   string
+}
+
+func (e *QueryError) Error() string { return e.Field + ": " + e.Msg }
+
+// RunQuery reads a calendar from r and expands it over the query's window.
+// Errors name the input and line (a calendar error) or the query field.
+func RunQuery(r io.Reader, q Query) (*QueryResult, error) {
+	from, err := parseDate("from", q.From)
+	if err != nil {
+		return nil, err
+	}
+	to, err := parseDate("to", q.To)
+	if err != nil {
+		return nil, err
+	}
+	if to <= from {
+		return nil, &QueryError{"to", fmt.Sprintf("the window is empty: %s is not after %s", q.To, q.From)}
+	}
+	res := &QueryResult{Zone: time.UTC, ZoneSource: ZoneDefault}
+	opts := Options{Name: q.Name}
+	if q.Zone != "" {
+		loc := loadIANA(strings.TrimSpace(q.Zone))
+		if loc == nil {
+			return nil, &QueryError{"zone", fmt.Sprintf("unknown time zone %q (want an IANA name such as Europe/Berlin)", q.Zone)}
+		}
+		res.Zone, res.ZoneSource, opts.DefaultZone = loc, ZoneRequested, loc
+	}
+	cal, warns, err := Parse(r, opts)
+	res.Warnings = warns
+	if err != nil {
+		return res, err
+	}
+	if q.Zone == "" && cal.ZoneFromCalendar {
+		res.Zone, res.ZoneSource = cal.Zone, ZoneCalendar
+	}
+	tab := tableFor(res.Zone, nil)
+	res.From = time.Unix(tab.toUTC(from), 0).In(res.Zone)
+	res.To = time.Unix(tab.toUTC(to), 0).In(res.Zone)
+	ins, err := cal.Expand(res.From, res.To)
+	if err != nil {
+		return res, err
+	}
+	res.Instances = ins
+	return res, nil
+}
+
+// parseDate reads YYYY-MM-DD as wall seconds of its midnight.
+func parseDate(field, s string) (int64, error) {
+	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
+	if err != nil {
+		if s == "" {
+			return 0, &QueryError{field, "a date is required (YYYY-MM-DD)"}
+		}
+		return 0, &QueryError{field, fmt.Sprintf("%q is not a date (want YYYY-MM-DD)", s)}
+	}
+	return t.Unix(), nil
+}
