@@ -92,3 +92,47 @@ func TestCLILintBadInput(t *testing.T) {
 		})
 	}
 }
+
+func TestCLILintCalendar(t *testing.T) {
+	roster := writeFile(t, "team.yaml", strings.Replace(lintRoster, "members:\n", "members:\n  - {name: Maya Cohen, email: maya@example.com, zone: America/New_York, hours: \"08:00-16:00\"}\n  - {name: Kenji Sato, email: kenji@example.com, zone: Asia/Tokyo, hours: \"10:00-18:00\"}\n", 1))
+	cal := "../../lint/testdata/rules.ics"
+	code, out, errs := runCLI(t, "", "lint", cal, "--roster", roster, "--from", "2026-03-09", "--to", "2026-04-06", "--json")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (error-level findings); stderr %s", code, errs)
+	}
+	fired := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var f struct {
+			Event, Rule string
+			Line        int
+		}
+		if err := json.Unmarshal([]byte(line), &f); err != nil || f.Line == 0 {
+			t.Fatalf("finding %q: %v", line, err)
+		}
+		fired[f.Event+" "+f.Rule] = true
+	}
+	for _, want := range []string{"fires-no-purpose no-purpose", "fires-too-long too-long", "fires-no-meeting-day no-meeting-day", "fires-recurring-no-end recurring-no-end"} {
+		if !fired[want] {
+			t.Errorf("no finding %q", want)
+		}
+	}
+	if fired["passes-too-long too-long"] {
+		t.Error("passes-too-long fired")
+	}
+	// Only warnings: exit 0.
+	if code, _, _ := runCLI(t, "", "lint", cal, "--roster", roster, "--from", "2026-03-09", "--disable", "no-purpose,too-long,outside-hours,no-meeting-day"); code != 0 {
+		t.Errorf("warnings only: exit %d, want 0", code)
+	}
+	bad := writeFile(t, "bad.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:2026031\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+	code, _, errs = runCLI(t, "", "lint", bad, "--roster", roster)
+	if code != 0 || !strings.Contains(errs, bad+`:5: event "x": DTSTART: invalid date-time`) {
+		t.Errorf("malformed event: exit %d %q, want it skipped with a warning naming file and line", code, errs)
+	}
+	notCal := writeFile(t, "notes.txt", "hello\n")
+	if code, _, errs := runCLI(t, "", "lint", notCal, "--roster", roster); code != 2 || !strings.Contains(errs, "notes.txt") {
+		t.Errorf("not a calendar: exit %d %q, want 2 naming the file", code, errs)
+	}
+	if code, _, errs := runCLI(t, "", "lint", cal, "--roster", roster, "--from", "soon"); code != 2 || !strings.Contains(errs, "--from:") {
+		t.Errorf("bad --from: exit %d %q", code, errs)
+	}
+}

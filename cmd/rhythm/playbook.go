@@ -266,16 +266,16 @@ func (a *app) playbookCommand() *cobra.Command {
 	addCmd.Flags().StringVar(&addTeam, "team", "", "the team, by name or id")
 
 	var (
-		runDSN, runTeam, rosterFile, date, topic, tz string
-		roles                                        []string
-		rjs, create                                  bool
+		runDSN, runTeam, rosterFile, date, topic, tz, icsOut string
+		roles                                                []string
+		rjs, create                                          bool
 	)
 	runCmd := &cobra.Command{
 		Use:   "run NAME",
 		Short: "Plan one run of a playbook: threads with owners and due-by times, the live session, the decision record",
 		Example: `  rhythm playbook run async-prep-huddle --roster team.yaml --date 2026-03-09 --role owner=ana@example.com --topic "Q2 goal"
   rhythm playbook run one-on-one --team Platform --date 2026-03-10 --role employee=kenji --role manager=ana --create
-  rhythm playbook run onboarding --team Platform --date 2026-04-01 --role manager=ana --role new_hire=zoe --role buddy=kenji`,
+  rhythm playbook run onboarding --team Platform --date 2026-04-01 --role manager=ana --role new_hire=zoe --role buddy=kenji --ics onboarding.ics`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -354,6 +354,14 @@ func (a *app) playbookCommand() *cobra.Command {
 					return err
 				}
 			}
+			if icsOut == "-" {
+				return plan.WriteICS(a.stdout, &tm, time.Now())
+			}
+			if icsOut != "" {
+				if err := writePlanICS(plan, &tm, icsOut); err != nil {
+					return err
+				}
+			}
 			if rjs {
 				return json.NewEncoder(a.stdout).Encode(plan)
 			}
@@ -367,6 +375,7 @@ func (a *app) playbookCommand() *cobra.Command {
 	runCmd.Flags().StringVar(&topic, "topic", "", "what the run is about, used in titles")
 	runCmd.Flags().StringArrayVar(&roles, "role", nil, "ROLE=PEOPLE, e.g. owner=ana@example.com or participants=kenji,sujan (repeatable)")
 	runCmd.Flags().StringVar(&tz, "tz", "", "show times in this IANA zone (default UTC)")
+	runCmd.Flags().StringVar(&icsOut, "ics", "", "also write the plan as an iCalendar file (- for standard output)")
 	runCmd.Flags().BoolVar(&rjs, "json", false, "print the plan as JSON")
 	runCmd.Flags().BoolVar(&create, "create", false, "store the plan's threads in the database (with --team)")
 
@@ -395,4 +404,22 @@ func createPlanThreads(ctx context.Context, db *store.DB, t *team.Team, plan *pl
 	}
 	_, err := db.CreateThreads(ctx, ths)
 	return err
+}
+
+// writePlanICS writes the plan's calendar to a file, replacing it only
+// when the whole calendar was written.
+func writePlanICS(plan *playbook.Plan, t *team.Team, path string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".rhythm-*.ics")
+	if err != nil {
+		return usagef("--ics: %v", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := plan.WriteICS(tmp, t, time.Now()); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }

@@ -160,3 +160,21 @@ func writeTemplate(t *testing.T, src string) string {
 	}
 	return f
 }
+
+func TestCLIPlaybookICS(t *testing.T) {
+	_, rosterFile := importRoster(t, fiveInFourRoster)
+	out := filepath.Join(t.TempDir(), "plan.ics")
+	code, _, errs := runCLI(t, "", "playbook", "run", "one-on-one", "--roster", rosterFile, "--date", nextMonday(), "--role", "employee=kenji@example.com",
+		"--role", "manager=ana@example.com", "--ics", out)
+	if code != 0 {
+		t.Fatalf("run --ics: exit %d %s", code, errs)
+	}
+	code, expanded, errs := runCLI(t, "", "ical", "expand", out, "--from", time.Now().Format(time.DateOnly), "--to", time.Now().AddDate(0, 1, 0).Format(time.DateOnly), "--json")
+	if code != 0 {
+		t.Fatalf("ical expand of the plan: exit %d %s", code, errs)
+	}
+	// 1 post + 1 reply + 1 talk + 1 commitments record.
+	if n := strings.Count(strings.TrimSpace(expanded), "\n") + 1; n != 4 || !strings.Contains(expanded, "1:1 talk") {
+		t.Errorf("expanded plan has %d instances, want 4:\n%s", n, expanded)
+	}
+}
