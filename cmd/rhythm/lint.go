@@ -123,7 +123,11 @@ array) or from the flags --title, --start, --duration and the rest.`,
 				return usagef("give a calendar file (CAL.ics) or a planned meeting (--meeting FILE or --title, --start, --duration)")
 			}
 			fs := lint.Check(meetings, opts)
-			if err := writeFindings(a.stdout, fs, len(meetings), js); err != nil {
+			file := ""
+			if len(args) == 1 {
+				file = args[0]
+			}
+			if err := writeFindings(a.stdout, file, fs, len(meetings), js); err != nil {
 				return err
 			}
 			if lint.HasErrors(fs) {
@@ -165,8 +169,9 @@ func knownRule(id string) bool {
 	return false
 }
 
-// writeFindings prints findings as text grouped by meeting, or as NDJSON.
-func writeFindings(w io.Writer, fs []lint.Finding, meetings int, js bool) error {
+// writeFindings prints findings as text grouped by meeting, each meeting
+// headed by file:line when it comes from a file, or as NDJSON.
+func writeFindings(w io.Writer, file string, fs []lint.Finding, meetings int, js bool) error {
 	if js {
 		enc := json.NewEncoder(w)
 		for _, f := range fs {
@@ -183,11 +188,10 @@ func writeFindings(w io.Writer, fs []lint.Finding, meetings int, js bool) error 
 		key := fmt.Sprintf("%s\x00%d", f.Event, f.Line)
 		if key != last {
 			last = key
-			where := ""
-			if f.Line > 0 {
-				where = fmt.Sprintf("line %d, ", f.Line)
+			if file != "" && f.Line > 0 {
+				fmt.Fprintf(&b, "%s:%d: ", file, f.Line)
 			}
-			fmt.Fprintf(&b, "%q (%s%s, %s)\n", f.Title, where, f.Event, f.Start.UTC().Format("2006-01-02 15:04 UTC"))
+			fmt.Fprintf(&b, "%q (%s, %s)\n", f.Title, f.Event, f.Start.UTC().Format("2006-01-02 15:04 UTC"))
 		}
 		if f.Severity == lint.Error {
 			errs++
