@@ -32,6 +32,7 @@ func TestStore(t *testing.T) {
 			t.Run("concurrent responses", func(t *testing.T) { testConcurrentResponses(t, d) })
 			t.Run("decisions", func(t *testing.T) { testDecisions(t, d) })
 			t.Run("team playbooks", func(t *testing.T) { testTeamPlaybooks(t, d) })
+			t.Run("migrations of an earlier range arriving late are applied", func(t *testing.T) { testLateMigrations(t, d) })
 			t.Run("first-run setup on several servers makes one admin", func(t *testing.T) { testFirstAdminRace(t, d) })
 			t.Run("admins demoting each other leave an admin", func(t *testing.T) { testLastAdminRace(t, d) })
 			t.Run("servers adding members at once keep the roster order", func(t *testing.T) { testRosterWritersTakeTurns(t, d) })

@@ -270,3 +270,25 @@ func testTeamPlaybooks(t *testing.T, d storetest.Dialect) {
 		t.Errorf("second delete: %v", err)
 	}
 }
+
+// testLateMigrations opens a database whose later migrations ran before
+// this feature's (00030–00039) existed, as when features land out of
+// number order, and checks that the missing ones are applied.
+func testLateMigrations(t *testing.T, d storetest.Dialect) {
+	dsn := d.DSN(t)
+	db := storetest.OpenDSN(t, dsn)
+	ctx := context.Background()
+	for _, q := range []string{"DROP TABLE team_playbooks", "DROP TABLE reminders", "DROP TABLE decisions", "DROP TABLE thread_responses",
+		"DROP TABLE thread_participants", "DROP TABLE threads", "DELETE FROM goose_db_version WHERE version_id BETWEEN 30 AND 39"} {
+		if _, err := db.SQL().ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+	db = storetest.OpenDSN(t, dsn)
+	tm, err := db.CreateTeam(ctx, roster(t, "Late", "a@x.org", "b@x.org", "c@x.org"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	newThread(t, db, tm, "After the late migrations", time.Hour)
+}
