@@ -11,7 +11,7 @@ import (
 	"github.com/rhythm-team/rhythm/team"
 )
 
-func testTeam(t *testing.T) *team.Team {
+func testTeam(t testing.TB) *team.Team {
 	t.Helper()
 	tm, err := team.ParseRoster("team.yaml", []byte(`team: Platform
 norms: {response_window: 24h}
