@@ -6,7 +6,9 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -89,6 +91,13 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if _, err := p.Up(ctx); err != nil {
 		sdb.Close()
 		return nil, fmt.Errorf("migrate database: %w", err)
+	}
+	// The pseudonym key is made with the database and never changes.
+	var key [32]byte
+	rand.Read(key[:])
+	if _, err := db.EnsureSetting(ctx, PseudonymKeySetting, hex.EncodeToString(key[:])); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("pseudonym key: %w", err)
 	}
 	return db, nil
 }

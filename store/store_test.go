@@ -36,6 +36,9 @@ func TestStore(t *testing.T) {
 			t.Run("first-run setup on several servers makes one admin", func(t *testing.T) { testFirstAdminRace(t, d) })
 			t.Run("admins demoting each other leave an admin", func(t *testing.T) { testLastAdminRace(t, d) })
 			t.Run("servers adding members at once keep the roster order", func(t *testing.T) { testRosterWritersTakeTurns(t, d) })
+			t.Run("interaction imports are atomic and idempotent", func(t *testing.T) { testImportInteractions(t, d) })
+			t.Run("no message content is stored", func(t *testing.T) { testNoContentStored(t, d) })
+			t.Run("pseudonym key is made once", func(t *testing.T) { testPseudonymKey(t, d) })
 		})
 	}
 }

@@ -31,15 +31,46 @@ func (m *Member) WorksOn(d Date) bool {
 }
 
 // shift returns the working interval that starts on local date d.
-// Local times that do not exist (a DST gap) move forward by the gap.
 func (m *Member) shift(d Date, loc *time.Location) Interval {
-	start := time.Date(d.Year, d.Month, d.Day, 0, m.Hours.Start, 0, 0, loc)
-	endDay := d.Day
+	start := LocalTime(d, m.Hours.Start, loc)
+	end := d
 	if m.Hours.Overnight() {
-		endDay++
+		end = DateOf(d.In(time.UTC).AddDate(0, 0, 1))
 	}
-	end := time.Date(d.Year, d.Month, endDay, 0, m.Hours.End, 0, 0, loc)
-	return Interval{start, end}
+	return Interval{start, LocalTime(end, m.Hours.End, loc)}
+}
+
+// LocalTime returns the instant of a wall-clock time (minutes after
+// midnight, up to 24:00) on date d in loc, resolved as RFC 5545 §3.3.5
+// says: a time in a DST gap moves forward by the length of the gap, and an
+// ambiguous time takes its first occurrence. (time.Date leaves both
+// unspecified.)
+func LocalTime(d Date, minutes int, loc *time.Location) time.Time {
+	wall := time.Date(d.Year, d.Month, d.Day, 0, minutes, 0, 0, time.UTC)
+	guess := time.Date(d.Year, d.Month, d.Day, 0, minutes, 0, 0, loc)
+	_, before := guess.Add(-24 * time.Hour).Zone()
+	_, after := guess.Add(24 * time.Hour).Zone()
+	if before == after {
+		return guess
+	}
+	first := wall.Add(-time.Duration(before) * time.Second)
+	second := wall.Add(-time.Duration(after) * time.Second)
+	if first.After(second) {
+		first, second = second, first
+	}
+	for _, t := range []time.Time{first, second} {
+		if sameWall(t.In(loc), wall) {
+			return t.In(loc)
+		}
+	}
+	// In the gap: the offset before the change carries the time forward.
+	return wall.Add(-time.Duration(before) * time.Second).In(loc)
+}
+
+func sameWall(t, wall time.Time) bool {
+	y, m, d := t.Date()
+	wy, wm, wd := wall.Date()
+	return y == wy && m == wm && d == wd && t.Hour() == wall.Hour() && t.Minute() == wall.Minute()
 }
 
 // WorkingIntervals returns the member's working time that overlaps

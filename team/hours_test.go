@@ -93,3 +93,32 @@ func TestWorksOnRespectsDatesAndHolidays(t *testing.T) {
 		}
 	}
 }
+
+func TestLocalTimeGapsAndOverlaps(t *testing.T) {
+	tests := []struct {
+		name, zone, date string
+		minutes          int
+		want             string // UTC
+	}{
+		{"ordinary", "America/New_York", "2026-01-05", 9 * 60, "2026-01-05T14:00:00Z"},
+		{"US gap moves forward", "America/New_York", "2026-03-08", 2*60 + 30, "2026-03-08T07:30:00Z"}, // 03:30 EDT
+		{"EU gap moves forward", "Europe/Berlin", "2026-03-29", 2*60 + 30, "2026-03-29T01:30:00Z"},    // 03:30 CEST
+		{"US overlap takes the first", "America/New_York", "2026-11-01", 60 + 30, "2026-11-01T05:30:00Z"},
+		{"EU overlap takes the first", "Europe/Berlin", "2026-10-25", 2*60 + 30, "2026-10-25T00:30:00Z"},
+		{"Lord Howe half-hour gap", "Australia/Lord_Howe", "2026-10-04", 2*60 + 15, "2026-10-03T15:45:00Z"}, // 02:45 +11
+		{"Lord Howe half-hour overlap takes the first", "Australia/Lord_Howe", "2026-04-05", 60 + 45, "2026-04-04T14:45:00Z"},
+		{"24:00 is next midnight", "Asia/Kathmandu", "2026-01-05", 24 * 60, "2026-01-05T18:15:00Z"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			loc, err := team.LoadZone(tt.zone)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, _ := team.ParseDate(tt.date)
+			if got := team.LocalTime(d, tt.minutes, loc).UTC(); !got.Equal(utc(tt.want)) {
+				t.Errorf("LocalTime = %s, want %s", got.Format(time.RFC3339), tt.want)
+			}
+		})
+	}
+}

@@ -216,7 +216,14 @@ func RosterOf(t Team) Roster {
 // ParseRoster reads a roster from YAML (JSON is YAML too). name is the file
 // name used in errors, e.g. "team.yaml:12: members[3].zone: unknown time
 // zone \"Europe/Pariss\"".
-func ParseRoster(name string, data []byte) (Team, error) {
+func ParseRoster(name string, data []byte) (t Team, err error) {
+	// The YAML decoder can panic on some malformed documents (e.g. a tagged
+	// scalar where a list belongs); that is bad input, not a crash.
+	defer func() {
+		if p := recover(); p != nil {
+			t, err = Team{}, &FieldError{File: name, Msg: fmt.Sprintf("malformed YAML: %v", p)}
+		}
+	}()
 	if len(bytes.TrimSpace(data)) == 0 {
 		return Team{}, &FieldError{File: name, Line: 1, Msg: "the roster is empty; it needs a team name and members"}
 	}
@@ -224,7 +231,7 @@ func ParseRoster(name string, data []byte) (Team, error) {
 	if err := yaml.UnmarshalWithOptions(data, &r, yaml.DisallowUnknownField(), yaml.Strict()); err != nil {
 		return Team{}, yamlError(name, err)
 	}
-	t, err := r.Validate()
+	t, err = r.Validate()
 	var fe *FieldError
 	if errors.As(err, &fe) {
 		fe.File = name

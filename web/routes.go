@@ -51,6 +51,7 @@ func (s *Server) routes() {
 	s.handle("DELETE /api/v1/teams/{team}", adminOnly, s.apiDeleteTeam)
 	s.handle("GET /api/v1/teams/{team}/members", teamMember, s.apiListMembers)
 	s.handle("POST /api/v1/teams/{team}/members", teamLead, s.apiAddMember)
+	s.handle("GET /api/v1/teams/{team}/overlap", teamMember, s.apiOverlap)
 	s.handle("GET /api/v1/teams/{team}/members/{member}", teamMember, s.apiGetMember)
 	s.handle("PUT /api/v1/teams/{team}/members/{member}", teamLead, s.apiUpdateMember)
 	s.handle("DELETE /api/v1/teams/{team}/members/{member}", teamLead, s.apiDeleteMember)
@@ -72,6 +73,9 @@ func (s *Server) routes() {
 	s.handle("DELETE /api/v1/teams/{team}/playbooks/{name}", teamLead, s.apiDeletePlaybook)
 	s.handle("POST /api/v1/teams/{team}/playbooks/{name}/runs", teamMember, s.apiRunPlaybook)
 	s.handle("POST /api/v1/teams/{team}/lint", teamMember, s.apiLint)
+	s.handle("POST /api/v1/schedule", signedIn, s.apiSchedule)
+	s.handle("POST /api/v1/teams/{team}/imports", teamLead, s.apiImport)
+	s.handle("GET /api/v1/teams/{team}/imports", teamMember, s.apiListImports)
 	s.handle("GET /api/v1/tokens", signedIn, s.apiListTokens)
 	s.handle("POST /api/v1/tokens", signedIn, s.apiCreateToken)
 	s.handle("DELETE /api/v1/tokens/{id}", signedIn, s.apiRevokeToken)
@@ -94,6 +98,8 @@ func (s *Server) routes() {
 	s.handle("POST /api/v1/experiments/{id}/assign", signedIn, s.apiAssignExperiment)
 	s.handle("GET /api/v1/experiments/{id}/report", signedIn, s.apiExperimentReport)
 	s.handle("POST /api/v1/users", adminOnly, s.apiCreateUser)
+	s.handle("POST /api/v1/decide", public, s.apiDecide)
+	s.handle("POST /api/v1/teams/{team}/decide", teamMember, s.apiTeamDecide)
 	s.handle("/api/", public, s.apiNotFound)
 
 	// Pages.
@@ -112,10 +118,14 @@ func (s *Server) routes() {
 	s.handle("POST /admin/users", adminOnly, s.uiCreateUser)
 	s.handle("POST /admin/users/{id}", adminOnly, s.uiUpdateUser)
 	s.handle("POST /admin/users/{id}/delete", adminOnly, s.uiDeleteUser)
+	s.handle("GET /decide", signedIn, s.uiDecide)
 	s.handle("GET /teams", signedIn, s.uiTeams)
 	s.handle("GET /teams/new", adminOnly, s.uiNewTeam)
 	s.handle("POST /teams", adminOnly, s.uiCreateTeam)
 	s.handle("GET /teams/{team}", teamMember, s.uiTeam)
+	s.handle("GET /teams/{team}/overlap", teamMember, s.uiOverlap)
+	s.handle("GET /teams/{team}/schedule", teamMember, s.uiSchedule)
+	s.handle("GET /teams/{team}/schedule.ics", teamMember, s.uiScheduleICS)
 	s.handle("GET /teams/{team}/roster", teamLead, s.uiRoster)
 	s.handle("POST /teams/{team}/roster", teamLead, s.uiSaveRoster)
 	s.handle("GET /teams/{team}/threads", teamMember, s.uiThreads)
@@ -141,6 +151,8 @@ func (s *Server) routes() {
 	s.handle("POST /experiments/{id}/assign", signedIn, s.uiAssignExperiment)
 	s.handle("GET /experiments/{id}/report", signedIn, s.uiExperimentReport)
 	s.handle("GET /insights/correlations", adminOnly, s.uiCorrelations)
+	s.handle("GET /teams/{team}/imports", teamMember, s.uiImports)
+	s.handle("POST /teams/{team}/imports", teamLead, s.uiImport)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

@@ -56,6 +56,8 @@ type Config struct {
 	// MetricsToken, when set, is the bearer token that /metrics asks for;
 	// when empty /metrics answers only requests from this machine.
 	MetricsToken string
+	// MaxImport limits import uploads; 0 means DefaultMaxImport.
+	MaxImport int64
 }
 
 // DemoLogin is the demo admin that `serve --demo` creates.
@@ -76,6 +78,8 @@ type Server struct {
 	scheduler playbook.Scheduler
 	advisor   lint.Advisor
 	pages     map[string]*template.Template
+	// maxImport limits import uploads.
+	maxImport int64
 	handler   http.Handler
 	// routeList is every route with its access, in registration order.
 	routeList []route
@@ -95,6 +99,10 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
+	}
+	s.maxImport = cfg.MaxImport
+	if s.maxImport <= 0 {
+		s.maxImport = DefaultMaxImport
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -142,7 +150,11 @@ func (s *Server) parseTemplates() error {
 		},
 		"list": func(v ...string) []string { return v },
 		"utc":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-		"pct":  func(f float64) float64 { return 100 * f },
+		"add":  func(a, b int) int { return a + b },
+		"levels": func(cur string) map[string]any {
+			return map[string]any{"Cur": cur, "Levels": []string{"low", "medium", "high"}}
+		},
+		"pct": func(f float64) float64 { return 100 * f },
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {

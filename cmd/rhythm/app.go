@@ -87,12 +87,16 @@ flags win over the environment, which wins over the file.`,
 		a.decisionCommand(),
 		a.playbookCommand(),
 		a.lintCommand(),
+		a.decideCommand(),
 		a.storeCommand(),
 		a.backupCommand(),
 		a.restoreCommand(),
 		a.pulseCommand(),
 		a.experimentCommand(),
 		a.icalCommand(),
+		a.scheduleCommand(),
+		a.importCommand(),
+		a.genCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/rhythm-team/rhythm/ingest"
+	"github.com/rhythm-team/rhythm/ingest/detect"
+	"github.com/rhythm-team/rhythm/store"
+)
+
+func (a *app) importCommand() *cobra.Command {
+	var dsn, teamRef string
+	cmd := &cobra.Command{
+		Use:   "import --team NAME FILE...",
+		Short: "Import calendar, chat and mail metadata: Slack exports (zip or folder), mbox, iCalendar, CSV",
+		Long: `Import reads each FILE, tells its kind from its content, and stores the metadata of every
+meeting, call, message and mail for the team: who, when, how long, which thread or
+channel. Message text, subjects and descriptions are never stored. People who are not
+on the team's roster are stored under a keyed pseudonym.
+
+Each file is one import, in one transaction: a file that fails leaves nothing behind.
+A file imported before (same content) changes nothing.`,
+		Example: `  rhythm import --team Platform slack-export.zip mail.mbox calendar.ics
+  rhythm import --team Platform --db postgres://rhythm@db/rhythm meetings.csv`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, files []string) error {
+			if teamRef == "" {
+				return usagef("--team is required: the name or id of the team the data belongs to")
+			}
+			ctx := cmd.Context()
+			// Imports stream: a soft memory limit keeps the heap close to
+			// what is live, so a large export runs in little memory.
+			if os.Getenv("GOMEMLIMIT") == "" {
+				debug.SetMemoryLimit(importMemoryLimit)
+			}
+			db, err := openDB(ctx, dsn)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			t, err := db.Team(ctx, teamRef)
+			if err != nil {
+				return err
+			}
+			key, err := db.PseudonymKey(ctx)
+			if err != nil {
+				return err
+			}
+			res, err := ingest.NewResolver(&t, key)
+			if err != nil {
+				return err
+			}
+			for _, f := range files {
+				imp, err := a.importFile(ctx, db, t.ID, res, f)
+				if err != nil {
+					return err
+				}
+				if imp.Duplicate {
+					fmt.Fprintf(a.stdout, "%s: already imported (import %d): nothing changed\n", f, imp.ID)
+					continue
+				}
+				st := ingest.Stats{Read: imp.Read, Emitted: imp.Stored, Skipped: imp.SkippedReasons}
+				fmt.Fprintf(a.stdout, "%s: %s, %s\n", f, imp.Format, st)
+				const shown = 5
+				for i, n := range imp.Notes {
+					if i == shown {
+						fmt.Fprintf(a.stdout, "  … %d more noted in the import record\n", len(imp.Notes)-shown)
+						break
+					}
+					fmt.Fprintf(a.stdout, "  skipped %s: %s\n", n.Where, n.Reason)
+				}
+			}
+			return nil
+		},
+	}
+	dbFlag(cmd, &dsn)
+	cmd.Flags().StringVar(&teamRef, "team", "", "name or id of the team (required)")
+	return cmd
+}
+
+// importMemoryLimit is the soft memory limit of rhythm import.
+const importMemoryLimit = 160 << 20
+
+// importFile stores one file as one import.
+func (a *app) importFile(ctx context.Context, db *store.DB, teamID int64, res *ingest.Resolver, path string) (store.Import, error) {
+	src, format, err := detect.Open(path, res, detect.Options{Limits: ingest.DefaultLimits()})
+	if err != nil {
+		return store.Import{}, err
+	}
+	defer src.Close()
+	hash, err := detect.Hash(path)
+	if err != nil {
+		return store.Import{}, err
+	}
+	bar := a.progress(filepath.Base(path))
+	defer bar.Finish()
+	meta := store.ImportMeta{Name: filepath.Base(path), Format: string(format), Hash: hash}
+	return db.ImportInteractions(ctx, teamID, meta, func(ctx context.Context, emit func(ingest.Interaction) error) (ingest.Stats, error) {
+		return src.Import(ctx, func(in ingest.Interaction) error {
+			bar.Add(1)
+			return emit(in)
+		})
+	})
+}
+
+// progress returns a counter shown on stderr when it is a terminal, and a
+// silent one otherwise.
+func (a *app) progress(desc string) *progressbar.ProgressBar {
+	w := io.Discard
+	if f, ok := a.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		w = f
+	}
+	return progressbar.NewOptions64(-1,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription(desc),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetItsString("interactions"),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSpinnerType(14),
+		progressbar.OptionThrottle(100_000_000),
+		progressbar.OptionClearOnFinish(),
+	)
+}

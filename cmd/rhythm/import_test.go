@@ -1,0 +1,129 @@
+package main
+
+import (
+	"archive/zip"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rhythm-team/rhythm/store"
+)
+
+// genTeam generates a small team into a temp folder and stores its roster.
+func genTeam(t *testing.T) (dir, db string) {
+	t.Helper()
+	dir = t.TempDir()
+	db = filepath.Join(dir, "cli.db")
+	if code, _, errs := runCLI(t, "", "gen", "--people", "12", "--weeks", "2", "--seed", "5", "--out", dir); code != 0 {
+		t.Fatalf("gen exit %d: %s", code, errs)
+	}
+	if code, _, errs := runCLI(t, "", "team", "import", filepath.Join(dir, "team.yaml"), "--db", db); code != 0 {
+		t.Fatalf("team import exit %d: %s", code, errs)
+	}
+	return dir, db
+}
+
+func storedCounts(t *testing.T, dsn string) (imports, interactions int) {
+	t.Helper()
+	db, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SQL().QueryRow("SELECT COUNT(*) FROM imports").Scan(&imports)
+	db.SQL().QueryRow("SELECT COUNT(*) FROM interactions").Scan(&interactions)
+	return imports, interactions
+}
+
+func TestImportGenerated(t *testing.T) {
+	dir, db := genTeam(t)
+	slackZip, mbox, ics := filepath.Join(dir, "slack-export.zip"), filepath.Join(dir, "mail.mbox"), filepath.Join(dir, "calendar.ics")
+	code, out, errs := runCLI(t, "", "import", "--team", "Acme Engineering", "--db", db, slackZip, mbox, ics)
+	if code != 0 {
+		t.Fatalf("import exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "slack-export.zip: slack, ") || !strings.Contains(out, "mail.mbox: mbox, ") || !strings.Contains(out, "calendar.ics: ics, ") || !strings.Contains(out, "bot_message: ") {
+		t.Errorf("import said %q", out)
+	}
+	if errs != "" {
+		t.Errorf("import wrote to stderr (not a terminal): %q", errs)
+	}
+	imports, rows := storedCounts(t, db)
+	if imports != 3 || rows == 0 {
+		t.Fatalf("%d imports, %d interactions stored", imports, rows)
+	}
+	// Again: nothing changes.
+	code, out, _ = runCLI(t, "", "import", "--team", "Acme Engineering", "--db", db, slackZip)
+	if code != 0 || !strings.Contains(out, "already imported") {
+		t.Errorf("re-import exit %d: %q", code, out)
+	}
+	if i, r := storedCounts(t, db); i != imports || r != rows {
+		t.Errorf("re-import changed the database: %d/%d → %d/%d", imports, rows, i, r)
+	}
+}
+
+func TestImportBadInput(t *testing.T) {
+	dir, db := genTeam(t)
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	zipOf := func(name string, files map[string]string) string {
+		p := filepath.Join(dir, name)
+		f, _ := os.Create(p)
+		zw := zip.NewWriter(f)
+		for n, b := range files {
+			w, _ := zw.Create(n)
+			w.Write([]byte(b))
+		}
+		zw.Close()
+		f.Close()
+		return p
+	}
+	good, _ := os.ReadFile(filepath.Join(dir, "slack-export.zip"))
+	tests := []struct {
+		name string
+		file string
+		want string
+	}{
+		{"csv missing a column", write("m.csv", "start,end,organizer,kind\n"), `m.csv:1: missing column "participants"`},
+		{"mbox without separators", write("x.mbox", "From: a@b.example\nTo: c@d.example\n\nhi\n"), `x.mbox: offset 0: not an mbox file: it does not start with a "From " line`},
+		{"mail after a BOM", write("y.txt", "\xEF\xBB\xBFReturn-Path: <a@b.example>\n\nhi\n"), "y.txt: offset 0: not an mbox file"},
+		{"text", write("z.txt", "Hello\nFrom: a@b.example\n"), "cannot tell what this is"},
+		{"truncated zip", write("cut.zip", string(good[:len(good)/2])), "cut.zip: not a readable zip archive"},
+		{"malformed day file", zipOf("bad.zip", map[string]string{"channels.json": `[{"id":"C1","name":"general"}]`, "general/2026-02-02.json": "[\n{\"ts\": }\n]"}), "bad.zip: general/2026-02-02.json:2: malformed JSON"},
+		{"zip with traversal", zipOf("evil.zip", map[string]string{"users.json": "[]", "../../etc/x": "x"}), "evil.zip: refused"},
+		{"missing file", filepath.Join(dir, "nope.zip"), "nope.zip: no such file"},
+	}
+	before, _ := storedCounts(t, db)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errs := runCLI(t, "", "import", "--team", "Acme Engineering", "--db", db, tt.file)
+			if code != 2 || !strings.Contains(errs, tt.want) || strings.Count(errs, "\n") != 1 {
+				t.Errorf("exit %d, stderr %q; want 2 and one line with %q", code, errs, tt.want)
+			}
+			if i, r := storedCounts(t, db); i != before || r != 0 {
+				t.Errorf("the database changed: %d imports, %d interactions", i, r)
+			}
+		})
+	}
+	if code, _, errs := runCLI(t, "", "import", "--db", db, filepath.Join(dir, "mail.mbox")); code != 2 || !strings.Contains(errs, "--team is required") {
+		t.Errorf("without --team: exit %d, %q", code, errs)
+	}
+	if code, _, errs := runCLI(t, "", "import", "--team", "Nobody", "--db", db, filepath.Join(dir, "mail.mbox")); code == 0 || !strings.Contains(errs, "not found") {
+		t.Errorf("unknown team: exit %d, %q", code, errs)
+	}
+}
+
+func TestGenBadUsage(t *testing.T) {
+	for _, args := range [][]string{{"gen", "--people", "1", "--out", t.TempDir()}, {"gen", "--people", "5"}, {"gen", "--start", "monday", "--out", t.TempDir()}} {
+		if code, _, errs := runCLI(t, "", args...); code != 2 || errs == "" {
+			t.Errorf("%v: exit %d, %q; want 2 and a message", args, code, errs)
+		}
+	}
+}
