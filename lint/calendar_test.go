@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/rhythm-team/rhythm/ical"
-	"github.com/rhythm-team/rhythm/team"
 )
 
 const calendarRoster = `team: Platform
@@ -54,7 +53,7 @@ func TestCalendarRules(t *testing.T) {
 	}
 	tm := loadTeamFrom(t, calendarRoster)
 	from := time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)
-	ms, fs := lintFile(t, data, Options{Team: tm, Advisor: statusAdvisor{}}, from, from.AddDate(0, 0, 28))
+	ms, fs := lintFile(t, data, Options{Team: tm, Advisor: &DecideAdvisor{}}, from, from.AddDate(0, 0, 28))
 	byEvent := map[string][]string{}
 	for _, m := range ms {
 		if strings.HasPrefix(m.UID, "skip-") {
@@ -106,13 +105,26 @@ func TestCalendarRules(t *testing.T) {
 	}
 }
 
-// statusAdvisor stands in for the decision engine: status updates for
-// more than four people go async.
-type statusAdvisor struct{}
-
-func (statusAdvisor) Advise(m *Meeting, _ *team.Team) (Advice, error) {
-	if strings.Contains(strings.ToLower(m.Title), "status") && people(m) > 4 {
-		return Advice{Mode: "async", Reason: "a status update for many people reads better in writing"}, nil
+func TestPurposeOf(t *testing.T) {
+	a := &DecideAdvisor{}
+	ta, err := a.forTeam(nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return Advice{Mode: "sync"}, nil
+	tests := []struct{ title, purpose, want string }{
+		{"Sprint planning", "", "sprint planning"},
+		{"Backend standup", "", "standup"},
+		{"1:1 Ana / Kenji", "", "1:1"},
+		{"Pick the Q2 goal", "We decide between growth and margin", "decide"},
+		{"Pick the Q2 goal", "incident", "incident"},
+		{"Coffee and cake", "", "coffee"},
+		{"Pick the Q2 goal", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.title+"/"+tt.purpose, func(t *testing.T) {
+			if got := purposeOf(ta.policy, &Meeting{Title: tt.title, Purpose: tt.purpose}); got != tt.want {
+				t.Errorf("purposeOf = %q, want %q", got, tt.want)
+			}
+		})
+	}
 }

@@ -83,5 +83,5 @@ func calendarMeetings(file string, t *team.Team, from, to string) ([]lint.Meetin
 	return ms, warns, nil
 }
 
-// meetingAdvisor returns the decision engine's view on meetings, or nil.
-func meetingAdvisor() lint.Advisor { return nil }
+// meetingAdvisor returns the decision engine's view on meetings.
+func meetingAdvisor() lint.Advisor { return &lint.DecideAdvisor{} }

@@ -27,7 +27,7 @@ func writeFile(t *testing.T, name, content string) string {
 
 func TestCLILintPlanned(t *testing.T) {
 	roster := writeFile(t, "team.yaml", lintRoster)
-	good := []string{"lint", "--roster", roster, "--title", "Pick the Q2 goal", "--start", "2026-03-10T11:00:00Z", "--duration", "30m",
+	good := []string{"lint", "--roster", roster, "--title", "Decide the Q2 goal", "--start", "2026-03-10T11:00:00Z", "--duration", "30m",
 		"--organizer", "Ana Silva", "--attendees", "rui@example.com,sujan@example.com", "--purpose", "Choose between growth and margin",
 		"--pre-read", "https://docs.example.com/q2", "--pre-read-at", "2026-03-08T09:00:00Z", "--decision-owner", "ana@example.com"}
 	code, out, errs := runCLI(t, "", good...)
@@ -41,7 +41,7 @@ func TestCLILintPlanned(t *testing.T) {
 	var rules []string
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		var f struct{ Rule, Severity, Event, Fix string }
-		if err := json.Unmarshal([]byte(line), &f); err != nil || f.Fix == "" || f.Event != "Pick the Q2 goal" {
+		if err := json.Unmarshal([]byte(line), &f); err != nil || f.Fix == "" || f.Event != "Decide the Q2 goal" {
 			t.Fatalf("finding %q: %v", line, err)
 		}
 		rules = append(rules, f.Severity+" "+f.Rule)
