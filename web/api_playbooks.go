@@ -127,7 +127,10 @@ type runBody struct {
 // asked, stores its threads.
 func (s *Server) runPlaybook(r *http.Request, b runBody) (*playbook.Plan, []thread.Thread, error) {
 	tp, err := s.findTemplate(r)
-	if err != nil {
+	if rhythm.ErrorCode(err) == rhythm.ENOTFOUND {
+		// The run names a playbook that does not exist: bad input.
+		return nil, nil, rhythm.Errorf(rhythm.EINVALID, "playbook: %s", rhythm.ErrorMessage(err))
+	} else if err != nil {
 		return nil, nil, err
 	}
 	date, err := team.ParseDate(b.Date)

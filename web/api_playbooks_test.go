@@ -111,7 +111,7 @@ func TestAPIPlaybooks(t *testing.T) {
 		name, path, body, prefix string
 		want                     int
 	}{
-		{"unknown playbook", "/retro/runs", `{"date":"` + date + `"}`, `unknown playbook "retro"; known: async-prep-huddle`, 404},
+		{"unknown playbook", "/retro/runs", `{"date":"` + date + `"}`, `playbook: unknown playbook "retro"; known: async-prep-huddle`, 400},
 		{"date in the past", "/one-on-one/runs", `{"date":"2020-03-02","roles":{"employee":["ana@example.com"],"manager":["lead@example.com"]}}`, "date: 2020-03-02 puts", 400},
 		{"bad date", "/one-on-one/runs", `{"date":"soon"}`, "date:", 400},
 		{"missing role", "/one-on-one/runs", `{"date":"` + date + `","roles":{"employee":["ana@example.com"]}}`, "roles.manager:", 400},
