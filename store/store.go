@@ -76,6 +76,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, err
 	}
 	db := &DB{sql: sdb, dialect: dialect, Now: time.Now}
+	// Features number their migrations in ranges of their own (00030–39,
+	// 00040–49…) and land in any order, so a database may have a later
+	// range before an earlier one arrives: apply what is missing.
+	opts = append(opts, goose.WithAllowOutofOrder(true))
 	p, err := goose.NewProvider(gd, sdb, fsys, opts...)
 	if err != nil {
 		sdb.Close()

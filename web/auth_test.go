@@ -56,7 +56,7 @@ func TestAuthorizationTable(t *testing.T) {
 				method, path = "GET", rt.pattern
 			}
 			path = strings.NewReplacer("{team}", fmt.Sprint(f.teamA.ID), "{member}", fmt.Sprint(f.teamA.Members[0].ID),
-				"{id}", "999999", "{$}", "").Replace(path)
+				"{id}", "999999", "{name}", "no-such-playbook", "{$}", "").Replace(path)
 			if strings.HasSuffix(path, "/") && path != "/" {
 				path += "anything"
 			}

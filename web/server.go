@@ -20,6 +20,8 @@ import (
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/account"
+	"github.com/rhythm-team/rhythm/lint"
+	"github.com/rhythm-team/rhythm/playbook"
 	"github.com/rhythm-team/rhythm/report"
 	"github.com/rhythm-team/rhythm/store"
 )
@@ -44,6 +46,14 @@ type Config struct {
 	Now func() time.Time
 	// Demo, when set, offers one-click sign-in as this demo admin.
 	Demo *DemoLogin
+	// ReminderChannels names the channels reminders go out on, for the
+	// reminders page; none means reminders are off.
+	ReminderChannels []string
+	// Scheduler places the live sessions of playbook runs; nil means runs
+	// are refused.
+	Scheduler playbook.Scheduler
+	// Advisor, when set, lets lint say which meetings could be async.
+	Advisor lint.Advisor
 	// MetricsToken, when set, is the bearer token that /metrics asks for;
 	// when empty /metrics answers only requests from this machine.
 	MetricsToken string
@@ -63,7 +73,12 @@ type Server struct {
 	maxBody int64
 	now     func() time.Time
 	demo    *DemoLogin
-	pages   map[string]*template.Template
+	// channels are the reminder channels of this server.
+	channels []string
+	// scheduler places the live sessions of playbook runs.
+	scheduler playbook.Scheduler
+	advisor   lint.Advisor
+	pages     map[string]*template.Template
 	// maxImport limits import uploads.
 	maxImport int64
 	handler   http.Handler
@@ -77,7 +92,8 @@ type Server struct {
 
 // New returns a server with its templates parsed and routes registered.
 func New(cfg Config) (*Server, error) {
-	s := &Server{db: cfg.DB, log: cfg.Logger, maxBody: cfg.MaxBody, now: cfg.Now, demo: cfg.Demo, metricsToken: cfg.MetricsToken}
+	s := &Server{db: cfg.DB, log: cfg.Logger, maxBody: cfg.MaxBody, now: cfg.Now, demo: cfg.Demo, metricsToken: cfg.MetricsToken,
+		channels: cfg.ReminderChannels, scheduler: cfg.Scheduler, advisor: cfg.Advisor}
 	dummyHash() // ready before the first sign-in, so failures take the same time
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -125,7 +141,18 @@ func (s *Server) parseTemplates() error {
 		"lower": strings.ToLower,
 		"roles": func() []string { return []string{"admin", "lead", "member"} },
 		"has":   slices.Contains[[]int64],
-		"add":   func(a, b int) int { return a + b },
+		// csvHas reports whether the comma-separated list holds v (any case).
+		"csvHas": func(csv, v string) bool {
+			for _, x := range strings.Split(csv, ",") {
+				if strings.EqualFold(strings.TrimSpace(x), v) {
+					return true
+				}
+			}
+			return false
+		},
+		"list": func(v ...string) []string { return v },
+		"utc":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"add":  func(a, b int) int { return a + b },
 		"levels": func(cur string) map[string]any {
 			return map[string]any{"Cur": cur, "Levels": []string{"low", "medium", "high"}}
 		},

@@ -42,6 +42,9 @@ func (a *app) exit(err error) int {
 	if err == nil {
 		return 0
 	}
+	if errors.Is(err, errFindings) {
+		return 1
+	}
 	msg := err.Error()
 	if code := rhythm.ErrorCode(err); code != rhythm.EINTERNAL {
 		msg = rhythm.ErrorMessage(err)
@@ -80,6 +83,10 @@ flags win over the environment, which wins over the file.`,
 		a.serveCommand(),
 		a.teamCommand(),
 		a.userCommand(),
+		a.threadCommand(),
+		a.decisionCommand(),
+		a.playbookCommand(),
+		a.lintCommand(),
 		a.decideCommand(),
 		a.storeCommand(),
 		a.backupCommand(),

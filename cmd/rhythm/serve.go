@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rhythm-team/rhythm/demo"
+	"github.com/rhythm-team/rhythm/remind"
 	"github.com/rhythm-team/rhythm/web"
 )
 
@@ -23,6 +24,7 @@ func (a *app) serveCommand() *cobra.Command {
 		isDemo                         bool
 		maxBody                        int64
 		metricsToken, metricsTokenFile string
+		rf                             reminderFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -33,6 +35,10 @@ func (a *app) serveCommand() *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			senders, err := rf.senders()
+			if err != nil {
+				return err
+			}
 			if metricsTokenFile != "" {
 				b, err := os.ReadFile(metricsTokenFile)
 				if err != nil {
@@ -69,7 +75,9 @@ func (a *app) serveCommand() *cobra.Command {
 				demoLogin = &web.DemoLogin{Email: email, Password: password}
 				a.log.Info("demo data ready", "team", t.Name, "members", len(t.Members))
 			}
-			srv, err := web.New(web.Config{DB: db, Logger: a.log, MaxBody: maxBody, Demo: demoLogin, MetricsToken: metricsToken})
+			worker := &remind.Worker{Store: db, Senders: senders, Before: rf.before, Interval: rf.interval, BaseURL: rf.publicURL, Log: a.log}
+			srv, err := web.New(web.Config{DB: db, Logger: a.log, MaxBody: maxBody, Demo: demoLogin, MetricsToken: metricsToken,
+				ReminderChannels: worker.Channels(), Scheduler: sessionScheduler(), Advisor: meetingAdvisor()})
 			if err != nil {
 				return err
 			}
@@ -81,13 +89,26 @@ func (a *app) serveCommand() *cobra.Command {
 			if demoLogin != nil {
 				fmt.Fprintf(a.stdout, "demo admin: %s / %s (or click \"Sign in as the demo admin\")\n", demoLogin.Email, demoLogin.Password)
 			}
-			return serveUntilDone(ctx, ln, srv, a)
+			// The reminder worker runs beside the server and stops with it.
+			wctx, stopWorker := context.WithCancel(ctx)
+			workerDone := make(chan struct{})
+			if len(senders) > 0 {
+				go func() { defer close(workerDone); worker.Run(wctx) }()
+			} else {
+				close(workerDone)
+				a.log.Info("reminders: no channel configured (--remind-slack-url, --remind-webhook-url, --smtp-addr); none are sent")
+			}
+			err = serveUntilDone(ctx, ln, srv, a)
+			stopWorker()
+			<-workerDone
+			return err
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", ":8080", "address to listen on (env RHYTHM_ADDR)")
 	dbFlag(cmd, &dsn)
 	cmd.Flags().BoolVar(&isDemo, "demo", false, "seed a demo team; without --db, in a temporary database")
 	cmd.Flags().Int64Var(&maxBody, "max-body", web.DefaultMaxBody, "largest accepted request body in bytes (uploads have their own limit)")
+	rf.register(cmd)
 	cmd.Flags().StringVar(&metricsToken, "metrics-token", "", "bearer token that /metrics asks for; without one, /metrics answers only this machine (env RHYTHM_METRICS_TOKEN)")
 	cmd.Flags().StringVar(&metricsTokenFile, "metrics-token-file", "", "file holding the metrics token (env RHYTHM_METRICS_TOKEN_FILE)")
 	return cmd

@@ -1,0 +1,425 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/playbook"
+	"github.com/rhythm-team/rhythm/store"
+	"github.com/rhythm-team/rhythm/team"
+	"github.com/rhythm-team/rhythm/thread"
+)
+
+// loadTemplates reads every *.yaml and *.yml file of dir as a team
+// template.
+func loadTemplates(dir string) ([]playbook.Template, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	var files []string
+	for _, pat := range []string{"*.yaml", "*.yml"} {
+		m, err := filepath.Glob(filepath.Join(dir, pat))
+		if err != nil {
+			return nil, usagef("--templates: %v", err)
+		}
+		files = append(files, m...)
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, usagef("--templates: %s is not a folder", dir)
+	}
+	sort.Strings(files)
+	var out []playbook.Template
+	for _, f := range files {
+		t, err := readTemplate(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, checkNames(out)
+}
+
+func readTemplate(file string) (playbook.Template, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return playbook.Template{}, usagef("%v", err)
+	}
+	return playbook.Parse(file, b)
+}
+
+// checkNames refuses team templates that reuse a name.
+func checkNames(ts []playbook.Template) error {
+	seen := map[string]bool{}
+	for _, b := range playbook.Builtins() {
+		seen[b.Name] = true
+	}
+	for _, t := range ts {
+		if seen[t.Name] {
+			return usagef("playbook %q is defined twice (a built-in or another template has that name)", t.Name)
+		}
+		seen[t.Name] = true
+	}
+	return nil
+}
+
+// storedTemplates parses a team's stored templates.
+func storedTemplates(ctx context.Context, db *store.DB, teamID int64) ([]playbook.Template, error) {
+	ps, err := db.TeamPlaybooks(ctx, teamID)
+	if err != nil {
+		return nil, err
+	}
+	var out []playbook.Template
+	for _, p := range ps {
+		t, err := playbook.Parse(p.Name+".yaml", []byte(p.YAML))
+		if err != nil {
+			return nil, fmt.Errorf("stored playbook %s: %w", p.Name, err)
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+func (a *app) playbookCommand() *cobra.Command {
+	var dsn, teamRef, templates string
+	cmd := groupCommand("playbook", "Hybrid playbooks: list, show, check, add and run them for a team")
+	cmd.PersistentFlags().StringVar(&templates, "templates", "", "a folder of the team's own templates (*.yaml)")
+
+	// extra returns the templates of --templates and, with --team and a
+	// database, the team's stored ones.
+	extra := func(ctx context.Context, withDB bool) ([]playbook.Template, error) {
+		ts, err := loadTemplates(templates)
+		if err != nil || !withDB || teamRef == "" {
+			return ts, err
+		}
+		db, t, err := teamDB(ctx, dsn, teamRef)
+		if err != nil {
+			return nil, err
+		}
+		defer db.Close()
+		stored, err := storedTemplates(ctx, db, t.ID)
+		if err != nil {
+			return nil, err
+		}
+		all := append(ts, stored...)
+		return all, checkNames(all)
+	}
+
+	var ljs bool
+	listCmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the playbooks: built-in, from --templates, and the team's stored ones (with --team)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ts, err := extra(cmd.Context(), true)
+			if err != nil {
+				return err
+			}
+			all := append(playbook.Builtins(), ts...)
+			if ljs {
+				enc := json.NewEncoder(a.stdout)
+				for _, t := range all {
+					if err := enc.Encode(map[string]any{"name": t.Name, "title": t.Title, "summary": t.Summary, "builtin": t.Builtin, "steps": len(t.Steps)}); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "NAME\tSTEPS\tTITLE")
+			for _, t := range all {
+				name := t.Name
+				if !t.Builtin {
+					name += " (team)"
+				}
+				fmt.Fprintf(tw, "%s\t%d\t%s\n", name, len(t.Steps), t.Title)
+			}
+			return tw.Flush()
+		},
+	}
+	listCmd.Flags().BoolVar(&ljs, "json", false, "one JSON object per line")
+	listCmd.Flags().StringVar(&dsn, "db", "rhythm.db", "database with the team's stored playbooks (env RHYTHM_DB)")
+	listCmd.Flags().StringVar(&teamRef, "team", "", "also list this team's stored playbooks")
+
+	var asYAML bool
+	showCmd := &cobra.Command{
+		Use:     "show NAME",
+		Short:   "Show a playbook's roles and steps (or, with --yaml, its template to copy and adapt)",
+		Example: "  rhythm playbook show async-prep-huddle --yaml > design-review.yaml",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ts, err := extra(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			t, err := playbook.Find(args[0], ts)
+			if err != nil {
+				return usageError{err}
+			}
+			if asYAML {
+				b, err := playbook.Marshal(t)
+				if err != nil {
+					return err
+				}
+				_, err = a.stdout.Write(b)
+				return err
+			}
+			fmt.Fprintf(a.stdout, "%s (%s)\n%s\n\nroles:\n", t.Title, t.Name, t.Summary)
+			for _, r := range t.Roles {
+				n := "one or more"
+				if r.One {
+					n = "one person"
+				}
+				fmt.Fprintf(a.stdout, "  %-14s %s; %s\n", r.Name, n, r.Doc)
+			}
+			fmt.Fprintln(a.stdout, "\nsteps:")
+			for i, s := range t.Steps {
+				fmt.Fprintf(a.stdout, "  %d. [%s] %s — owner %s", i+1, s.Kind, s.Title, s.Owner)
+				if len(s.With) > 0 {
+					fmt.Fprintf(a.stdout, ", with %s", strings.Join(s.With, ", "))
+				}
+				if s.Day != 0 {
+					fmt.Fprintf(a.stdout, ", day %+d", s.Day)
+				}
+				if len(s.After) > 0 {
+					fmt.Fprintf(a.stdout, ", after %s", strings.Join(s.After, ", "))
+				}
+				for _, d := range []struct {
+					n string
+					v team.Duration
+				}{{"prepare", s.Prepare}, {"respond", s.Respond}, {"timebox", s.Timebox}, {"window", s.Window}} {
+					if d.v != 0 {
+						fmt.Fprintf(a.stdout, ", %s %s", d.n, d.v)
+					}
+				}
+				fmt.Fprintf(a.stdout, "\n     output: %s\n", s.Output)
+			}
+			return nil
+		},
+	}
+	showCmd.Flags().BoolVar(&asYAML, "yaml", false, "print the template as YAML")
+
+	checkCmd := &cobra.Command{
+		Use:     "check FILE...",
+		Short:   "Validate team templates; errors name the file, line and field",
+		Example: "  rhythm playbook check playbooks/*.yaml",
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var ts []playbook.Template
+			for _, f := range args {
+				t, err := readTemplate(f)
+				if err != nil {
+					return err
+				}
+				ts = append(ts, t)
+			}
+			if err := checkNames(ts); err != nil {
+				return err
+			}
+			for i, t := range ts {
+				fmt.Fprintf(a.stdout, "%s: playbook %q ok (%d roles, %d steps)\n", args[i], t.Name, len(t.Roles), len(t.Steps))
+			}
+			return nil
+		},
+	}
+
+	var addDSN, addTeam string
+	addCmd := &cobra.Command{
+		Use:     "add FILE",
+		Short:   "Store a team template so the team can run it from the web and the API",
+		Example: "  rhythm playbook add design-review.yaml --team Platform",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			b, err := os.ReadFile(args[0])
+			if err != nil {
+				return usagef("%v", err)
+			}
+			t, err := playbook.Parse(args[0], b)
+			if err != nil {
+				return err
+			}
+			if _, ok := playbook.Builtin(t.Name); ok {
+				return usagef("%s: name: %q is a built-in playbook; choose another name", args[0], t.Name)
+			}
+			db, tm, err := teamDB(cmd.Context(), addDSN, addTeam)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if _, err := db.SaveTeamPlaybook(cmd.Context(), tm.ID, store.TeamPlaybook{Name: t.Name, YAML: string(b), UpdatedBy: "cli"}); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "stored playbook %q for team %s\n", t.Name, tm.Name)
+			return nil
+		},
+	}
+	addCmd.Flags().StringVar(&addDSN, "db", "rhythm.db", "database: a SQLite file path or a postgres:// URL (env RHYTHM_DB)")
+	addCmd.Flags().StringVar(&addTeam, "team", "", "the team, by name or id")
+
+	var (
+		runDSN, runTeam, rosterFile, date, topic, tz, icsOut string
+		roles                                                []string
+		rjs, create                                          bool
+	)
+	runCmd := &cobra.Command{
+		Use:   "run NAME",
+		Short: "Plan one run of a playbook: threads with owners and due-by times, the live session, the decision record",
+		Example: `  rhythm playbook run async-prep-huddle --roster team.yaml --date 2026-03-09 --role owner=ana@example.com --topic "Q2 goal"
+  rhythm playbook run one-on-one --team Platform --date 2026-03-10 --role employee=kenji --role manager=ana --create
+  rhythm playbook run onboarding --team Platform --date 2026-04-01 --role manager=ana --role new_hire=zoe --role buddy=kenji --ics onboarding.ics`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if date == "" {
+				return usagef("--date is required (YYYY-MM-DD)")
+			}
+			d, err := team.ParseDate(date)
+			if err != nil {
+				return usagef("--date: %v", err)
+			}
+			zone := time.UTC
+			if tz != "" {
+				if zone, err = team.LoadZone(tz); err != nil {
+					return usagef("--tz: %s", rhythm.ErrorMessage(err))
+				}
+			}
+			req := playbook.Request{Date: d, Topic: topic, Roles: map[string][]string{}, Now: time.Now(), Scheduler: sessionScheduler()}
+			for _, r := range roles {
+				name, who, ok := strings.Cut(r, "=")
+				if !ok || strings.TrimSpace(name) == "" {
+					return usagef("--role: %q is not ROLE=PEOPLE, e.g. owner=ana@example.com", r)
+				}
+				name = strings.TrimSpace(name)
+				req.Roles[name] = append(req.Roles[name], who)
+			}
+			ts, err := loadTemplates(templates)
+			if err != nil {
+				return err
+			}
+			var (
+				db *store.DB
+				tm team.Team
+			)
+			switch {
+			case rosterFile != "" && runTeam != "":
+				return usagef("give --roster or --team, not both")
+			case rosterFile != "":
+				if create {
+					return usagef("--create stores threads in the database: use --team, not --roster")
+				}
+				b, err := os.ReadFile(rosterFile)
+				if err != nil {
+					return usagef("--roster: %v", err)
+				}
+				if tm, err = team.ParseRoster(rosterFile, b); err != nil {
+					return err
+				}
+			default:
+				if db, tm, err = teamDB(ctx, runDSN, runTeam); err != nil {
+					return usageFor(err, "give --team (with --db) or --roster")
+				}
+				defer db.Close()
+				stored, err := storedTemplates(ctx, db, tm.ID)
+				if err != nil {
+					return err
+				}
+				ts = append(ts, stored...)
+				if err := checkNames(ts); err != nil {
+					return err
+				}
+			}
+			req.Team = &tm
+			t, err := playbook.Find(args[0], ts)
+			if err != nil {
+				return usageError{err}
+			}
+			plan, err := playbook.Instantiate(t, req)
+			if err != nil {
+				if rest, ok := strings.CutPrefix(rhythm.ErrorMessage(err), "roles."); ok && rhythm.ErrorCode(err) == rhythm.EINVALID {
+					return usagef("--role %s", rest)
+				}
+				return fieldFlags(err, map[string]string{"date": "date", "topic": "topic", "roles": "role"})
+			}
+			if create {
+				if err := createPlanThreads(ctx, db, &tm, plan); err != nil {
+					return err
+				}
+			}
+			if icsOut == "-" {
+				return plan.WriteICS(a.stdout, &tm, time.Now())
+			}
+			if icsOut != "" {
+				if err := writePlanICS(plan, &tm, icsOut); err != nil {
+					return err
+				}
+			}
+			if rjs {
+				return json.NewEncoder(a.stdout).Encode(plan)
+			}
+			return plan.WriteText(a.stdout, zone)
+		},
+	}
+	runCmd.Flags().StringVar(&runDSN, "db", "rhythm.db", "database the team is read from (env RHYTHM_DB)")
+	runCmd.Flags().StringVar(&runTeam, "team", "", "the team in the database, by name or id")
+	runCmd.Flags().StringVar(&rosterFile, "roster", "", "read the team from a roster file instead of the database")
+	runCmd.Flags().StringVar(&date, "date", "", "the day the run starts, YYYY-MM-DD (onboarding: the first day)")
+	runCmd.Flags().StringVar(&topic, "topic", "", "what the run is about, used in titles")
+	runCmd.Flags().StringArrayVar(&roles, "role", nil, "ROLE=PEOPLE, e.g. owner=ana@example.com or participants=kenji,sujan (repeatable)")
+	runCmd.Flags().StringVar(&tz, "tz", "", "show times in this IANA zone (default UTC)")
+	runCmd.Flags().StringVar(&icsOut, "ics", "", "also write the plan as an iCalendar file (- for standard output)")
+	runCmd.Flags().BoolVar(&rjs, "json", false, "print the plan as JSON")
+	runCmd.Flags().BoolVar(&create, "create", false, "store the plan's threads in the database (with --team)")
+
+	cmd.AddCommand(listCmd, showCmd, checkCmd, addCmd, runCmd)
+	return cmd
+}
+
+// usageFor turns a missing --team into a usage error with a hint.
+func usageFor(err error, hint string) error {
+	if err != nil && strings.Contains(err.Error(), "--team is required") {
+		return usagef("%s", hint)
+	}
+	return err
+}
+
+// createPlanThreads stores the plan's threads, all or none.
+func createPlanThreads(ctx context.Context, db *store.DB, t *team.Team, plan *playbook.Plan) error {
+	now := time.Now()
+	ths := make([]thread.Thread, 0, len(plan.Threads))
+	for _, n := range plan.NewThreads() {
+		th, err := n.Validate(t, "playbook "+plan.Playbook, now)
+		if err != nil {
+			return err
+		}
+		ths = append(ths, th)
+	}
+	_, err := db.CreateThreads(ctx, ths)
+	return err
+}
+
+// writePlanICS writes the plan's calendar to a file, replacing it only
+// when the whole calendar was written.
+func writePlanICS(plan *playbook.Plan, t *team.Team, path string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".rhythm-*.ics")
+	if err != nil {
+		return usagef("--ics: %v", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := plan.WriteICS(tmp, t, time.Now()); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

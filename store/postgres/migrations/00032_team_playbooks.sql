@@ -1,0 +1,12 @@
+-- +goose Up
+CREATE TABLE team_playbooks (
+    team_id    BIGINT NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,
+    yaml       TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (team_id, name)
+);
+
+-- +goose Down
+DROP TABLE team_playbooks;

@@ -1,0 +1,341 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/account"
+	"github.com/rhythm-team/rhythm/team"
+	"github.com/rhythm-team/rhythm/thread"
+)
+
+// teamView is what every page about one team shows around its content.
+type teamView struct {
+	formView
+	Team  team.Team
+	Names map[string]string // email (lower case) → name
+	// Me is the signed-in user's roster entry; nil when not on the roster.
+	Me *team.Member
+	// Zone is where times on the page are read: the user's, else UTC.
+	Zone    string
+	CanLead bool
+}
+
+func (s *Server) teamView(r *http.Request, t team.Team) teamView {
+	v := teamView{Team: t, Names: map[string]string{}, Zone: "UTC"}
+	for _, m := range t.Members {
+		v.Names[strings.ToLower(m.Email)] = m.Name
+	}
+	u, _ := currentUser(r)
+	if m, ok := t.Member(u.Email); ok {
+		v.Me = m
+		v.Zone = m.Zone
+	}
+	ta, _ := teamAccess(r)
+	v.CanLead = u.Role == account.Admin || ta.IsLead
+	return v
+}
+
+func (v teamView) loc() *time.Location {
+	if v.Me != nil {
+		return v.Me.Location()
+	}
+	return time.UTC
+}
+
+// Name returns the roster name of an email, or the email.
+func (v teamView) Name(email string) string {
+	if n, ok := v.Names[strings.ToLower(email)]; ok {
+		return n
+	}
+	return email
+}
+
+// Local formats an instant on the page's clock.
+func (v teamView) Local(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(v.loc()).Format("Mon 2 Jan 15:04")
+}
+
+// threadsView is the team's thread list and the form that opens one.
+type threadsView struct {
+	teamView
+	State   string
+	Threads []threadView
+}
+
+func (s *Server) threadsPage(w http.ResponseWriter, r *http.Request, status int, v threadsView) {
+	f, err := threadFilter(r)
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	v.State = string(f.State)
+	if v.State == "" {
+		v.State = "all"
+	}
+	ths, err := s.db.Threads(r.Context(), v.Team.ID, f)
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	now := s.now()
+	for _, th := range ths {
+		v.Threads = append(v.Threads, viewThread(th, &v.Team, now))
+	}
+	s.render(w, r, status, "threads", "Threads · "+v.Team.Name, v)
+}
+
+func (s *Server) uiThreads(w http.ResponseWriter, r *http.Request) {
+	t, err := s.pathTeam(r)
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	v := threadsView{teamView: s.teamView(r, t)}
+	v.Fields = map[string]string{}
+	if v.Me != nil {
+		v.Fields["owner"] = v.Me.Email
+	}
+	s.threadsPage(w, r, http.StatusOK, v)
+}
+
+// formDue reads a datetime-local field in loc; empty is "".
+func formDue(field, value string, loc *time.Location) (string, error) {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return "", nil
+	}
+	t, err := time.ParseInLocation("2006-01-02T15:04", value, loc)
+	if err != nil {
+		return "", rhythm.Errorf(rhythm.EINVALID, "%s: %q is not a date and time such as 2026-03-10T17:00", field, value)
+	}
+	return t.UTC().Format(time.RFC3339), nil
+}
+
+func (s *Server) uiCreateThread(w http.ResponseWriter, r *http.Request) {
+	t, err := s.pathTeam(r)
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	v := threadsView{teamView: s.teamView(r, t)}
+	r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
+	if err := r.ParseForm(); err != nil {
+		s.uiFail(w, r, rhythm.Errorf(rhythm.EINVALID, "reading the form: %v", err))
+		return
+	}
+	v.Fields = map[string]string{"title": r.PostFormValue("title"), "link": r.PostFormValue("link"), "owner": r.PostFormValue("owner"),
+		"due_by": r.PostFormValue("due_by"), "participants": strings.Join(r.PostForm["participants"], ",")}
+	u, _ := currentUser(r)
+	n := thread.NewThread{Title: r.PostFormValue("title"), Link: r.PostFormValue("link"), Owner: r.PostFormValue("owner"), Participants: r.PostForm["participants"]}
+	n.DueBy, err = formDue("due_by", r.PostFormValue("due_by"), v.loc())
+	var th thread.Thread
+	if err == nil {
+		th, err = n.Validate(&t, u.Email, s.now())
+	}
+	if err == nil {
+		th, err = s.db.CreateThread(r.Context(), th)
+	}
+	if err != nil {
+		if rhythm.ErrorCode(err) == rhythm.EINTERNAL {
+			s.uiFail(w, r, err)
+			return
+		}
+		v.Error = rhythm.ErrorMessage(err)
+		s.threadsPage(w, r, ErrorStatus(rhythm.ErrorCode(err)), v)
+		return
+	}
+	http.Redirect(w, r, threadURL(t.ID, th.ID), http.StatusSeeOther)
+}
+
+func threadURL(teamID, id int64) string {
+	return "/teams/" + strconv.FormatInt(teamID, 10) + "/threads/" + strconv.FormatInt(id, 10)
+}
+
+// threadPage is one thread: its responses, the answer form, closing and
+// recording its decision.
+type threadPage struct {
+	teamView
+	Thread     threadView
+	Decisions  []thread.Decision
+	CanRespond bool
+	CanClose   bool
+	Responded  bool
+}
+
+func (s *Server) showThread(w http.ResponseWriter, r *http.Request, status int, fv formView) {
+	id, err := pathID(r, "thread")
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	t, err := s.pathTeam(r)
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	th, err := s.db.Thread(r.Context(), t.ID, id)
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	ds, err := s.db.Decisions(r.Context(), t.ID, thread.Query{ThreadID: th.ID})
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	v := threadPage{teamView: s.teamView(r, t), Thread: viewThread(th, &t, s.now()), Decisions: ds}
+	v.formView = fv
+	if v.Fields == nil {
+		v.Fields = map[string]string{"owner": th.Owner}
+	}
+	v.CanRespond = v.Me != nil && th.State == thread.Open
+	v.Responded = v.Me != nil && th.Responded(v.Me.Email)
+	v.CanClose = th.State == thread.Open && mayClose(r)(&th) == nil
+	s.render(w, r, status, "thread", th.Title+" · "+t.Name, v)
+}
+
+func (s *Server) uiThread(w http.ResponseWriter, r *http.Request) {
+	s.showThread(w, r, http.StatusOK, formView{})
+}
+
+// formFail shows a thread again with the error of a form on it.
+func (s *Server) threadFormFail(w http.ResponseWriter, r *http.Request, err error, fields map[string]string) {
+	if rhythm.ErrorCode(err) == rhythm.EINTERNAL || rhythm.ErrorCode(err) == rhythm.ENOTFOUND {
+		s.uiFail(w, r, err)
+		return
+	}
+	s.showThread(w, r, ErrorStatus(rhythm.ErrorCode(err)), formView{Error: rhythm.ErrorMessage(err), Fields: fields})
+}
+
+func (s *Server) uiRespond(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
+	th, t, err := s.respond(r, r.PostFormValue("kind"), r.PostFormValue("note"))
+	if err != nil {
+		s.threadFormFail(w, r, err, map[string]string{"note": r.PostFormValue("note")})
+		return
+	}
+	http.Redirect(w, r, threadURL(t.ID, th.ID), http.StatusSeeOther)
+}
+
+func (s *Server) uiCloseThread(w http.ResponseWriter, r *http.Request) {
+	th, t, err := s.closeThread(r)
+	if err != nil {
+		s.threadFormFail(w, r, err, nil)
+		return
+	}
+	http.Redirect(w, r, threadURL(t.ID, th.ID), http.StatusSeeOther)
+}
+
+// decisionsView is the decision log with its search and the form that
+// records one.
+type decisionsView struct {
+	teamView
+	Query     string
+	Decisions []thread.Decision
+}
+
+func (s *Server) decisionsPage(w http.ResponseWriter, r *http.Request, status int, v decisionsView) {
+	q, err := decisionQuery(r)
+	if err != nil {
+		v.Error = rhythm.ErrorMessage(err)
+		status = ErrorStatus(rhythm.ErrorCode(err))
+		q = thread.Query{}
+	}
+	v.Query = q.Text
+	if v.Decisions, err = s.db.Decisions(r.Context(), v.Team.ID, q); err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	s.render(w, r, status, "decisions", "Decision log · "+v.Team.Name, v)
+}
+
+func (s *Server) uiDecisions(w http.ResponseWriter, r *http.Request) {
+	t, err := s.pathTeam(r)
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	v := decisionsView{teamView: s.teamView(r, t)}
+	v.Fields = map[string]string{}
+	if v.Me != nil {
+		v.Fields["owner"] = v.Me.Email
+	}
+	s.decisionsPage(w, r, http.StatusOK, v)
+}
+
+// uiCreateDecision records a decision from the log page or a thread page
+// (which sends thread_id) and shows the log.
+func (s *Server) uiCreateDecision(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
+	fields := map[string]string{"what": r.PostFormValue("what"), "why": r.PostFormValue("why"), "owner": r.PostFormValue("owner"),
+		"date": r.PostFormValue("date"), "meeting": r.PostFormValue("meeting"), "link": r.PostFormValue("link")}
+	n := thread.NewDecision{What: fields["what"], Why: fields["why"], Owner: fields["owner"], Date: fields["date"],
+		Meeting: fields["meeting"], Link: fields["link"], Close: r.PostFormValue("close") != ""}
+	var err error
+	if tid := r.PostFormValue("thread_id"); tid != "" {
+		if n.ThreadID, err = strconv.ParseInt(tid, 10, 64); err != nil {
+			err = rhythm.Errorf(rhythm.EINVALID, "thread_id: %q is not a thread id", tid)
+		}
+	}
+	var d thread.Decision
+	if err == nil {
+		d, err = s.recordDecision(r, n)
+	}
+	if err != nil {
+		if rhythm.ErrorCode(err) == rhythm.EINTERNAL {
+			s.uiFail(w, r, err)
+			return
+		}
+		t, terr := s.pathTeam(r)
+		if terr != nil {
+			s.uiFail(w, r, terr)
+			return
+		}
+		v := decisionsView{teamView: s.teamView(r, t)}
+		v.Error, v.Fields = rhythm.ErrorMessage(err), fields
+		s.decisionsPage(w, r, ErrorStatus(rhythm.ErrorCode(err)), v)
+		return
+	}
+	http.Redirect(w, r, "/teams/"+strconv.FormatInt(d.TeamID, 10)+"/decisions#decision-"+strconv.FormatInt(d.ID, 10), http.StatusSeeOther)
+}
+
+// waitingTeam is what the user owes in one team.
+type waitingTeam struct {
+	teamView
+	Items []waitingItem
+}
+
+// uiWaiting lists, for every team whose roster has the user, what they owe.
+func (s *Server) uiWaiting(w http.ResponseWriter, r *http.Request) {
+	u, _ := currentUser(r)
+	teams, err := s.db.TeamsOf(r.Context(), u)
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	var out []waitingTeam
+	for _, ts := range teams {
+		t, err := s.db.Team(r.Context(), strconv.FormatInt(ts.ID, 10))
+		if err != nil {
+			s.uiFail(w, r, err)
+			return
+		}
+		if _, ok := t.Member(u.Email); !ok {
+			continue
+		}
+		items, err := s.waitingOn(r, &t, u.Email)
+		if err != nil {
+			s.uiFail(w, r, err)
+			return
+		}
+		out = append(out, waitingTeam{teamView: s.teamView(r, t), Items: items})
+	}
+	s.render(w, r, http.StatusOK, "waiting", "Waiting on me", out)
+}
