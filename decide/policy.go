@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/parser"
 
 	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/internal/yamlpos"
 	"github.com/rhythm-team/rhythm/team"
 )
 
@@ -340,73 +340,24 @@ type Policy struct {
 // errors, which carry the line: "policy.yaml:42: rules[3].when.zones: ...".
 func ParsePolicy(name string, data []byte) (*Policy, error) {
 	var f policyFile
-	if err := unmarshalYAML(data, &f); err != nil {
-		return nil, yamlError(name, err)
+	if err := yamlpos.Decode(data, &f); err != nil {
+		line, msg := yamlpos.Error(err)
+		return nil, &PolicyError{File: name, Line: max(line, 1), Msg: msg}
 	}
 	p, err := compile(name, data, f)
 	if err != nil {
 		var pe *PolicyError
 		if errors.As(err, &pe) && pe.Line == 0 {
-			pe.Line = lineOf(data, pe.Field)
+			pe.Line = yamlpos.LineOf(data, pe.Field)
 		}
 		return nil, err
 	}
 	return p, nil
 }
 
-// unmarshalYAML decodes strictly. go-yaml v1.19.2 panics on some
-// malformed input (e.g. "params: !0 "); that becomes an error here.
-func unmarshalYAML(data []byte, v any) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = errors.New("malformed YAML that the parser cannot read")
-		}
-	}()
-	return yaml.UnmarshalWithOptions(data, v, yaml.Strict(), yaml.DisallowUnknownField())
-}
-
-func yamlError(name string, err error) error {
-	var ye yaml.Error
-	if errors.As(err, &ye) {
-		line := 0
-		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
-			line = tk.Position.Line
-		}
-		return &PolicyError{File: name, Line: line, Msg: strings.TrimSpace(ye.GetMessage())}
-	}
-	return &PolicyError{File: name, Line: 1, Msg: firstLine(err.Error())}
-}
-
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
 	return s
-}
-
-// lineOf finds the line of a path such as rules[3].when.zones, or of the
-// nearest enclosing node; 1 when none is found.
-func lineOf(data []byte, field string) (line int) {
-	defer func() {
-		if recover() != nil {
-			line = 1
-		}
-	}()
-	f, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		return 1
-	}
-	for path := field; path != ""; {
-		if p, err := yaml.PathString("$." + path); err == nil {
-			if n, err := p.FilterFile(f); err == nil && n != nil && n.GetToken() != nil && n.GetToken().Position != nil {
-				return n.GetToken().Position.Line
-			}
-		}
-		i := strings.LastIndexAny(path, ".[")
-		if i < 0 {
-			break
-		}
-		path = path[:i]
-	}
-	return 1
 }
 
 func compile(name string, src []byte, f policyFile) (*Policy, error) {

@@ -23,10 +23,10 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/lexer"
-	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 
 	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/internal/yamlpos"
 	"github.com/rhythm-team/rhythm/team"
 )
 
@@ -179,8 +179,9 @@ func Parse(name string, data []byte) (Template, error) {
 		return Template{}, &team.FieldError{File: name, Line: line, Msg: "anchors and aliases (&name, *name) are not allowed in templates"}
 	}
 	var f fileTemplate
-	if err := yaml.UnmarshalWithOptions(data, &f, yaml.DisallowUnknownField(), yaml.Strict()); err != nil {
-		return Template{}, yamlError(name, err)
+	if err := yamlpos.Decode(data, &f); err != nil {
+		line, msg := yamlpos.Error(err)
+		return Template{}, &team.FieldError{File: name, Line: line, Msg: msg}
 	}
 	t, err := f.template()
 	if err == nil {
@@ -190,7 +191,7 @@ func Parse(name string, data []byte) (Template, error) {
 		var fe *team.FieldError
 		if errors.As(err, &fe) {
 			fe.File = name
-			fe.Line = lineOf(data, fe.Field)
+			fe.Line = yamlpos.LineOf(data, fe.Field)
 		}
 		return Template{}, err
 	}
@@ -392,18 +393,6 @@ func roleNames(rs []Role) string {
 	return strings.Join(names, ", ")
 }
 
-func yamlError(name string, err error) error {
-	var ye yaml.Error
-	if errors.As(err, &ye) {
-		line := 0
-		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
-			line = tk.Position.Line
-		}
-		return &team.FieldError{File: name, Line: line, Msg: strings.ReplaceAll(strings.TrimSpace(ye.GetMessage()), "\n", " ")}
-	}
-	return &team.FieldError{File: name, Msg: strings.ReplaceAll(err.Error(), "\n", " ")}
-}
-
 // aliasLine returns the line of the first YAML anchor or alias in data,
 // or 0: templates come from users, and aliases can multiply a small file
 // into a huge document.
@@ -417,30 +406,6 @@ func aliasLine(data []byte) int {
 		}
 	}
 	return 0
-}
-
-// lineOf finds the line of a field path such as steps[2].owner in YAML
-// data, or of the nearest enclosing node that exists; 1 if none.
-func lineOf(data []byte, field string) int {
-	f, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		return 0
-	}
-	path := field
-	for path != "" {
-		p, err := yaml.PathString("$." + path)
-		if err == nil {
-			if n, err := p.FilterFile(f); err == nil && n != nil && n.GetToken() != nil && n.GetToken().Position != nil {
-				return n.GetToken().Position.Line
-			}
-		}
-		i := strings.LastIndexAny(path, ".[")
-		if i < 0 {
-			break
-		}
-		path = path[:i]
-	}
-	return 1
 }
 
 // Marshal writes the template as YAML, the form Parse reads.

@@ -9,9 +9,9 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/parser"
 
 	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/internal/yamlpos"
 )
 
 // Roster is the file form of a team (team.yaml), and the body of roster
@@ -216,26 +216,20 @@ func RosterOf(t Team) Roster {
 // ParseRoster reads a roster from YAML (JSON is YAML too). name is the file
 // name used in errors, e.g. "team.yaml:12: members[3].zone: unknown time
 // zone \"Europe/Pariss\"".
-func ParseRoster(name string, data []byte) (t Team, err error) {
-	// The YAML decoder can panic on some malformed documents (e.g. a tagged
-	// scalar where a list belongs); that is bad input, not a crash.
-	defer func() {
-		if p := recover(); p != nil {
-			t, err = Team{}, &FieldError{File: name, Msg: fmt.Sprintf("malformed YAML: %v", p)}
-		}
-	}()
+func ParseRoster(name string, data []byte) (Team, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return Team{}, &FieldError{File: name, Line: 1, Msg: "the roster is empty; it needs a team name and members"}
 	}
 	var r Roster
-	if err := yaml.UnmarshalWithOptions(data, &r, yaml.DisallowUnknownField(), yaml.Strict()); err != nil {
-		return Team{}, yamlError(name, err)
+	if err := yamlpos.Decode(data, &r); err != nil {
+		line, msg := yamlpos.Error(err)
+		return Team{}, &FieldError{File: name, Line: line, Msg: msg}
 	}
-	t, err = r.Validate()
+	t, err := r.Validate()
 	var fe *FieldError
 	if errors.As(err, &fe) {
 		fe.File = name
-		fe.Line = lineOf(data, fe.Field)
+		fe.Line = yamlpos.LineOf(data, fe.Field)
 	}
 	return t, err
 }
@@ -274,40 +268,4 @@ func MarshalRoster(t Team) ([]byte, error) {
 		b.WriteByte('\n')
 	}
 	return b.Bytes(), nil
-}
-
-func yamlError(name string, err error) error {
-	var ye yaml.Error
-	if errors.As(err, &ye) {
-		line := 0
-		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
-			line = tk.Position.Line
-		}
-		return &FieldError{File: name, Line: line, Msg: strings.TrimSpace(ye.GetMessage())}
-	}
-	return &FieldError{File: name, Msg: err.Error()}
-}
-
-// lineOf finds the line of a field path such as members[2].zone in YAML
-// data, or of the nearest enclosing node that exists; 0 if none.
-func lineOf(data []byte, field string) int {
-	f, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		return 0
-	}
-	path := field
-	for path != "" {
-		p, err := yaml.PathString("$." + path)
-		if err == nil {
-			if n, err := p.FilterFile(f); err == nil && n != nil && n.GetToken() != nil && n.GetToken().Position != nil {
-				return n.GetToken().Position.Line
-			}
-		}
-		i := strings.LastIndexAny(path, ".[")
-		if i < 0 {
-			break
-		}
-		path = path[:i]
-	}
-	return 1
 }
