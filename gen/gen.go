@@ -41,6 +41,12 @@ type Config struct {
 	// Team, when set, is the roster to make data for, instead of made-up
 	// people; People is then its size.
 	Team *team.Team
+	// Teams, when 2 or more, splits the people into that many teams of
+	// whole squads, each with its own roster, and picks half of them at
+	// random (from the seed) as the treatment arm of an experiment.
+	Teams int
+	// Effect, when set, is a known treatment effect on the treated teams.
+	Effect Effect
 }
 
 // Files are the names Write gives the generated files.
@@ -59,6 +65,7 @@ type person struct {
 	handle      string
 	loc         *time.Location
 	squad       int
+	team        int // index into Dataset.teams; 0 with one team
 	lead        bool
 	// chatty scales how much the person writes; slow scales how long
 	// they take to answer.
@@ -71,6 +78,10 @@ type Dataset struct {
 	people []*person
 	squads [][]int // indexes into people; the first is the lead
 	team   team.Team
+	// teams are the rosters of Config.Teams teams; treated are the
+	// indexes of those in the treatment arm.
+	teams   []team.Team
+	treated []int
 }
 
 // New generates the team described by cfg.
@@ -96,6 +107,12 @@ func New(cfg Config) (*Dataset, error) {
 	}
 	if cfg.Domain == "" {
 		cfg.Domain = "acme.example"
+	}
+	if cfg.Teams < 0 || cfg.Teams > 1 && cfg.People < 3*cfg.Teams {
+		return nil, rhythm.Errorf(rhythm.EINVALID, "--teams: %d teams need at least %d people (3 a team), got %d", cfg.Teams, 3*cfg.Teams, cfg.People)
+	}
+	if err := checkEffect(&cfg); err != nil {
+		return nil, err
 	}
 	d := &Dataset{cfg: cfg}
 	rng := d.rng(1)
@@ -160,19 +177,31 @@ func New(cfg Config) (*Dataset, error) {
 	}
 	// Squads of 5 to 9, led by their first member. People of a squad share
 	// a home region more often than not.
+	// With several teams, each is dealt people in turn and makes its own
+	// squads.
 	order := rng.Perm(len(d.people))
-	for len(order) > 0 {
-		n := min(len(order), 5+rng.IntN(5))
-		if len(order)-n < 3 {
-			n = len(order)
+	groups := [][]int{order}
+	if cfg.Teams > 1 {
+		groups = make([][]int, cfg.Teams)
+		for k, i := range order {
+			groups[k%cfg.Teams] = append(groups[k%cfg.Teams], i)
 		}
-		sq := order[:n]
-		order = order[n:]
-		for _, i := range sq {
-			d.people[i].squad = len(d.squads)
+	}
+	for k, order := range groups {
+		for len(order) > 0 {
+			n := min(len(order), 5+rng.IntN(5))
+			if len(order)-n < 3 {
+				n = len(order)
+			}
+			sq := order[:n]
+			order = order[n:]
+			for _, i := range sq {
+				d.people[i].squad = len(d.squads)
+				d.people[i].team = k
+			}
+			d.people[sq[0]].lead = true
+			d.squads = append(d.squads, sq)
 		}
-		d.people[sq[0]].lead = true
-		d.squads = append(d.squads, sq)
 	}
 	d.team = team.Team{Name: "Acme Engineering", Norms: team.DefaultNorms()}
 	d.team.Norms.NoMeetingDay = team.Weekday(time.Wednesday)
@@ -182,6 +211,18 @@ func New(cfg Config) (*Dataset, error) {
 	}
 	for _, p := range d.people {
 		d.team.Members = append(d.team.Members, p.Member)
+	}
+	if cfg.Teams > 1 {
+		for k := range cfg.Teams {
+			t := d.team
+			t.Name, t.Members = teamName(d.team.Name, k), nil
+			d.teams = append(d.teams, t)
+		}
+		for _, p := range d.people {
+			d.teams[p.team].Members = append(d.teams[p.team].Members, p.Member)
+		}
+		d.treated = d.rng(8).Perm(cfg.Teams)[:cfg.Teams/2]
+		slices.Sort(d.treated)
 	}
 	return d, nil
 }
@@ -299,6 +340,25 @@ func (d *Dataset) Write(dir string) error {
 		{CalendarFile, func(f *os.File) error { return d.WriteICS(f) }},
 		{SlackFile, func(f *os.File) error { return d.WriteSlack(f) }},
 		{MboxFile, func(f *os.File) error { return d.WriteMbox(f) }},
+	}
+	if len(d.teams) > 0 {
+		parts = append(parts, struct {
+			name  string
+			write func(*os.File) error
+		}{AssignmentFile, func(f *os.File) error { return d.WriteAssignment(f) }})
+	}
+	for k := range d.teams {
+		parts = append(parts, struct {
+			name  string
+			write func(*os.File) error
+		}{TeamFile(k), func(f *os.File) error {
+			b, err := team.MarshalRoster(d.teams[k])
+			if err != nil {
+				return err
+			}
+			_, err = f.Write(b)
+			return err
+		}})
 	}
 	// Each part has its own random stream, so they can be made at once.
 	errs := make([]error, len(parts))

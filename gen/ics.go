@@ -215,6 +215,12 @@ func (d *Dataset) WriteICS(out io.Writer) error {
 			evs = append(evs, ev)
 		}
 	}
+	// The effect's meetings come from a stream of their own, so the rest
+	// of the calendar is the same with and without them.
+	erng := d.rng(9)
+	evs = append(evs, d.effectEvents(func(kind string) string {
+		return fmt.Sprintf("%s-%016x@%s", kind, erng.Uint64(), d.cfg.Domain)
+	})...)
 	bw := bufio.NewWriterSize(out, 1<<16)
 	iw := &icsWriter{w: bw}
 	iw.line("BEGIN:VCALENDAR")
