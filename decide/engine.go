@@ -290,7 +290,6 @@ func (p *Policy) Decide(in Input) (Decision, error) {
 	// Rules.
 	floor, ceil := Async, Sync
 	floorRule, capRule, pb := -1, -1, -1
-	strongest := [2]int{-1, -1} // most negative and most positive lean
 	for i := range p.rules {
 		if fired[i/64]&(1<<uint(i%64)) == 0 {
 			continue
@@ -305,12 +304,6 @@ func (p *Policy) Decide(in Input) (Decision, error) {
 		}
 		if pb < 0 && r.playbook >= 0 {
 			pb = r.playbook
-		}
-		if r.lean < 0 && (strongest[0] < 0 || r.lean < p.rules[strongest[0]].lean) {
-			strongest[0] = i
-		}
-		if r.lean > 0 && (strongest[1] < 0 || r.lean > p.rules[strongest[1]].lean) {
-			strongest[1] = i
 		}
 		p.step(a, &d, r, pu, &f)
 	}
@@ -336,22 +329,10 @@ func (p *Policy) Decide(in Input) (Decision, error) {
 		d.Playbook = &b
 	}
 
-	// The rule that explains the answer best.
-	why := -1
-	switch {
-	case mode != leanMode && mode == floor:
-		why = floorRule
-	case mode != leanMode && mode == ceil:
-		why = capRule
-	case mode == Hybrid && floor == Hybrid:
-		why = floorRule
-	case mode == Hybrid && ceil == Hybrid:
-		why = capRule
-	case mode == Async:
-		why = strongest[0]
-	case mode == Sync:
-		why = strongest[1]
-	}
+	// The summary names the mode and quotes the rule that explains it best;
+	// a rule qualifies only if its reason suits the mode and, for a hybrid
+	// answer, it names no other playbook.
+	why, generic := p.explain(&fired, mode, leanMode, floor, ceil, floorRule, capRule, pb)
 	m := a.mark()
 	a.s(mode.String())
 	if d.Playbook != nil {
@@ -361,7 +342,7 @@ func (p *Policy) Decide(in Input) (Decision, error) {
 	if why >= 0 {
 		p.says(a, &p.rules[why], pu, &f)
 	} else {
-		a.s("the matrix and the rules together favour ").s(leanMode.String()).s(".")
+		a.s(generic)
 	}
 	a.end(m, &d.Summary)
 
@@ -371,6 +352,59 @@ func (p *Policy) Decide(in Input) (Decision, error) {
 	d.Advice = p.advice(&in, &d, pu, urgency, window)
 	a.finish() // before d is copied out
 	return d, nil
+}
+
+// explain picks the fired rule whose reason best explains mode, or returns
+// -1 and a plain sentence that names only mode. A floor or cap that set the
+// mode explains it first; otherwise the fired rule that pushed hardest
+// toward the mode (for hybrid, a hybrid floor or cap) does.
+func (p *Policy) explain(fired *[maxRules / 64]uint64, mode, leanMode, floor, ceil Mode, floorRule, capRule, pb int) (int, string) {
+	ok := func(i int) bool {
+		if i < 0 || fired[i/64]&(1<<uint(i%64)) == 0 {
+			return false
+		}
+		r := &p.rules[i]
+		if r.suits&(1<<uint(mode)) == 0 {
+			return false
+		}
+		return mode != Hybrid || r.playbook < 0 || r.playbook == pb
+	}
+	switch {
+	case floorRule >= 0 && mode == floor && floor > min(ceil, leanMode):
+		if ok(floorRule) {
+			return floorRule, ""
+		}
+		return -1, "the rules require at least " + mode.String() + "."
+	case capRule >= 0 && mode == ceil && ceil < leanMode:
+		if ok(capRule) {
+			return capRule, ""
+		}
+		return -1, "the rules allow at most " + mode.String() + "."
+	}
+	generic := "the matrix and the rules together favour " + mode.String() + "."
+	if mode == Hybrid {
+		if floor == Hybrid && ok(floorRule) {
+			return floorRule, ""
+		}
+		if ceil == Hybrid && ok(capRule) {
+			return capRule, ""
+		}
+		return -1, generic
+	}
+	best := -1
+	for i := range p.rules {
+		if !ok(i) {
+			continue
+		}
+		l := p.rules[i].lean
+		if mode == Async {
+			l = -l
+		}
+		if l > 0 && (best < 0 || l > math.Abs(p.rules[best].lean)) {
+			best = i
+		}
+	}
+	return best, generic
 }
 
 func (r *rule) fires(f *[nFacts]float64) bool {

@@ -150,6 +150,7 @@ type ruleSpec struct {
 	Floor    string        `yaml:"floor"`
 	Cap      string        `yaml:"cap"`
 	Playbook string        `yaml:"playbook"`
+	Suits    []string      `yaml:"suits"`
 }
 
 // maxRules is the most rules a policy may have.
@@ -290,7 +291,8 @@ type rule struct {
 	cap      Mode
 	hasFloor bool
 	hasCap   bool
-	playbook int // index into playbooks, -1 for none
+	playbook int   // index into playbooks, -1 for none
+	suits    uint8 // bit per Mode whose answer the says text may explain
 }
 
 type purpose struct {
@@ -611,6 +613,25 @@ func compile(name string, src []byte, f policyFile) (*Policy, error) {
 		}
 		if r.hasFloor && r.hasCap && r.floor > r.cap {
 			return nil, bad(field, "floor %s is above cap %s", r.floor, r.cap)
+		}
+		if len(rs.Suits) == 0 {
+			lo, hi := Async, Sync
+			if r.hasFloor {
+				lo = r.floor
+			}
+			if r.hasCap {
+				hi = r.cap
+			}
+			for m := lo; m <= hi; m++ {
+				r.suits |= 1 << uint(m)
+			}
+		}
+		for j, v := range rs.Suits {
+			m, err := ParseMode(v)
+			if err != nil {
+				return nil, bad(fmt.Sprintf("%s.suits[%d]", field, j), "%v", err)
+			}
+			r.suits |= 1 << uint(m)
 		}
 		if rs.Playbook != "" {
 			r.playbook = slices.IndexFunc(p.playbooks, func(b Playbook) bool { return b.ID == rs.Playbook })

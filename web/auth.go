@@ -69,6 +69,12 @@ func (s *Server) authenticate(r *http.Request) (account.User, bool, error) {
 	return u, err == nil, err
 }
 
+// badBearerPage reports whether err is authenticate refusing the
+// Authorization header of a page (not API) request.
+func badBearerPage(r *http.Request, err error) bool {
+	return !isAPI(r) && r.Header.Get("Authorization") != "" && rhythm.ErrorCode(err) == rhythm.EUNAUTHORIZED
+}
+
 // guard wraps h with authentication and the access check of its route.
 func (s *Server) guard(a access, h http.HandlerFunc) http.Handler {
 	if a == unguarded {
@@ -76,6 +82,16 @@ func (s *Server) guard(a access, h http.HandlerFunc) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, ok, err := s.authenticate(r)
+		if err != nil && badBearerPage(r, err) {
+			// The browser sends the same header again to /login, so a
+			// redirect there would loop: public pages treat the request
+			// as anonymous, others answer 401 with an error page.
+			if a != public {
+				s.uiFail(w, r, err)
+				return
+			}
+			u, ok, err = account.User{}, false, nil
+		}
 		if err != nil {
 			s.deny(w, r, err)
 			return
@@ -120,7 +136,8 @@ func (s *Server) guard(a access, h http.HandlerFunc) http.Handler {
 }
 
 // deny answers an authentication or authorization failure: JSON for the
-// API; for pages, a redirect to sign in or an error page.
+// API; for pages, a redirect to sign in or an error page. (guard answers a
+// bad Authorization header on a page itself: see badBearerPage.)
 func (s *Server) deny(w http.ResponseWriter, r *http.Request, err error) {
 	if isAPI(r) {
 		s.fail(w, r, err)
