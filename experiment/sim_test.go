@@ -2,7 +2,6 @@ package experiment
 
 import (
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/rhythm-team/rhythm/metric"
@@ -135,31 +134,3 @@ func TestValidityFalsePositives(t *testing.T) {
 	}
 }
 
-// TestValidityLong measures the false-positive rate over 2000 null
-// experiments per arm size, to tell calibration from the luck of 200
-// seeds. It runs with RHYTHM_TEST_LONG=1 (about 10 seconds).
-func TestValidityLong(t *testing.T) {
-	if os.Getenv("RHYTHM_TEST_LONG") != "1" {
-		t.Skip("set RHYTHM_TEST_LONG=1 to measure calibration over 2000 datasets per size")
-	}
-	for _, perArm := range []int{3, 4, 6, 8, 12} {
-		const datasets = 2000
-		byCI, byMW := 0, 0
-		for d := range datasets {
-			e, samples := simulate(t, uint64(900_000+1000*perArm+d), perArm, 0)
-			rep, err := Analyze(e, samples, simToday, stats.Options{Resamples: 1000, Seed: uint64(d)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			c := rep.Outcomes[0].Comparisons[0]
-			if c.Significant {
-				byCI++
-			}
-			if c.MannWhitney.P < 0.05 {
-				byMW++
-			}
-		}
-		t.Logf("%2d per arm: interval excludes 0 in %.1f%%, Mann-Whitney p < 0.05 in %.1f%% of %d null experiments",
-			perArm, 100*float64(byCI)/datasets, 100*float64(byMW)/datasets, datasets)
-	}
-}
