@@ -133,4 +133,3 @@ func TestValidityFalsePositives(t *testing.T) {
 		})
 	}
 }
-
