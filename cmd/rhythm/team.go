@@ -64,13 +64,7 @@ func (a *app) teamCommand() *cobra.Command {
 				return err
 			}
 			if listJSON {
-				enc := json.NewEncoder(a.stdout)
-				for _, t := range teams {
-					if err := enc.Encode(t); err != nil {
-						return err
-					}
-				}
-				return nil
+				return writeNDJSON(a.stdout, teams)
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tTEAM\tMEMBERS")

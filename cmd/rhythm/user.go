@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -91,13 +90,7 @@ func (a *app) userCommand() *cobra.Command {
 				return err
 			}
 			if listJSON {
-				enc := json.NewEncoder(a.stdout)
-				for _, u := range users {
-					if err := enc.Encode(u); err != nil {
-						return err
-					}
-				}
-				return nil
+				return writeNDJSON(a.stdout, users)
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tROLE")
