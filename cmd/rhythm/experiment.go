@@ -98,15 +98,7 @@ func (f experimentFlags) build(cmd *cobra.Command, db *store.DB) (experiment.Exp
 func (a *app) experimentCommand() *cobra.Command {
 	var dsn string
 	cmd := groupCommand("experiment", "A/B experiments of communication rhythms: create, assign, show, analyze")
-	cmd.PersistentFlags().StringVar(&dsn, "db", "rhythm.db", "database: a SQLite file path or a postgres:// URL (env RHYTHM_DB)")
-	withDB := func(cmd *cobra.Command, fn func(db *store.DB) error) error {
-		db, err := openDB(cmd.Context(), dsn)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		return fn(db)
-	}
+	persistentDBFlag(cmd, &dsn)
 
 	var f experimentFlags
 	create := &cobra.Command{
@@ -123,7 +115,7 @@ stored. The power check warns when the experiment is too small to detect a reali
     --outcome meeting_hours --outcome enps`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withDB(cmd, func(db *store.DB) error {
+			return withDB(cmd, dsn, func(db *store.DB) error {
 				e, ids, err := f.build(cmd, db)
 				if err != nil {
 					return err
@@ -160,7 +152,7 @@ stored. The power check warns when the experiment is too small to detect a reali
 		Short: "List experiments",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withDB(cmd, func(db *store.DB) error {
+			return withDB(cmd, dsn, func(db *store.DB) error {
 				l, err := db.ListExperiments(cmd.Context())
 				if err != nil {
 					return err
@@ -188,7 +180,7 @@ stored. The power check warns when the experiment is too small to detect a reali
 			if err != nil {
 				return err
 			}
-			return withDB(cmd, func(db *store.DB) error {
+			return withDB(cmd, dsn, func(db *store.DB) error {
 				e, err := db.AssignExperiment(cmd.Context(), id)
 				if err != nil {
 					return err
@@ -208,7 +200,7 @@ stored. The power check warns when the experiment is too small to detect a reali
 			if err != nil {
 				return err
 			}
-			return withDB(cmd, func(db *store.DB) error {
+			return withDB(cmd, dsn, func(db *store.DB) error {
 				e, err := db.Experiment(cmd.Context(), id)
 				if err != nil {
 					return err
@@ -271,7 +263,7 @@ rosters (churn) and any --metrics files.`,
 			if err != nil {
 				return err
 			}
-			return withDB(cmd, func(db *store.DB) error {
+			return withDB(cmd, dsn, func(db *store.DB) error {
 				e, err := db.Experiment(cmd.Context(), id)
 				if err != nil {
 					return err

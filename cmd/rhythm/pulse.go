@@ -102,15 +102,7 @@ func readSampleFiles(paths []string) ([]metric.Sample, error) {
 func (a *app) pulseCommand() *cobra.Command {
 	var dsn string
 	cmd := groupCommand("pulse", "Pulse surveys (eNPS, Likert), churn, and correlations with the audit metrics")
-	cmd.PersistentFlags().StringVar(&dsn, "db", "rhythm.db", "database: a SQLite file path or a postgres:// URL (env RHYTHM_DB)")
-	withDB := func(cmd *cobra.Command, fn func(db *store.DB) error) error {
-		db, err := openDB(cmd.Context(), dsn)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		return fn(db)
-	}
+	persistentDBFlag(cmd, &dsn)
 
 	// Surveys.
 	survey := groupCommand("survey", "List and create surveys")
@@ -120,7 +112,7 @@ func (a *app) pulseCommand() *cobra.Command {
 		Short: "List surveys with their items",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withDB(cmd, func(db *store.DB) error {
+			return withDB(cmd, dsn, func(db *store.DB) error {
 				list, err := db.ListSurveys(cmd.Context())
 				if err != nil {
 					return err
@@ -163,7 +155,7 @@ func (a *app) pulseCommand() *cobra.Command {
 			if err := s.Validate(); err != nil {
 				return rhythm.Errorf(rhythm.EINVALID, "%s: %s", args[0], rhythm.ErrorMessage(err))
 			}
-			return withDB(cmd, func(db *store.DB) error {
+			return withDB(cmd, dsn, func(db *store.DB) error {
 				s, err := db.CreateSurvey(cmd.Context(), s)
 				if err != nil {
 					return err
@@ -202,7 +194,7 @@ results appear once the round has closed with at least the team's min_group_size
 			if err != nil {
 				return err
 			}
-			return withDB(cmd, func(db *store.DB) error {
+			return withDB(cmd, dsn, func(db *store.DB) error {
 				r, err := db.CreateRound(cmd.Context(), teamRef, pulse.Round{SurveyID: surveyID, Opens: o, Closes: c})
 				if err != nil {
 					return err
@@ -225,7 +217,7 @@ results appear once the round has closed with at least the team's min_group_size
 			if teamRef == "" {
 				return usagef("--team is required")
 			}
-			return withDB(cmd, func(db *store.DB) error {
+			return withDB(cmd, dsn, func(db *store.DB) error {
 				list, err := db.ListRounds(cmd.Context(), teamRef)
 				if err != nil {
 					return err
@@ -258,7 +250,7 @@ results appear once the round has closed with at least the team's min_group_size
 			if err != nil {
 				return err
 			}
-			return withDB(cmd, func(db *store.DB) error {
+			return withDB(cmd, dsn, func(db *store.DB) error {
 				res, _, err := db.RoundResults(cmd.Context(), id, db.Now())
 				if err != nil {
 					return err
@@ -289,7 +281,7 @@ first. Importing the same file into the same round again changes nothing.`,
 			if err != nil {
 				return usagef("%v", err)
 			}
-			return withDB(cmd, func(db *store.DB) error {
+			return withDB(cmd, dsn, func(db *store.DB) error {
 				r, err := db.Round(cmd.Context(), id)
 				if err != nil {
 					return err
@@ -326,7 +318,7 @@ first. Importing the same file into the same round again changes nothing.`,
 			if err != nil {
 				return err
 			}
-			return withDB(cmd, func(db *store.DB) error {
+			return withDB(cmd, dsn, func(db *store.DB) error {
 				res, rs, err := db.RoundResults(cmd.Context(), id, db.Now())
 				if err != nil {
 					return err
@@ -360,7 +352,7 @@ first. Importing the same file into the same round again changes nothing.`,
 			if err != nil {
 				return err
 			}
-			return withDB(cmd, func(db *store.DB) error {
+			return withDB(cmd, dsn, func(db *store.DB) error {
 				rows, err := db.Churn(cmd.Context(), teamRef, from, to)
 				if err != nil {
 					return err
@@ -410,7 +402,7 @@ JSON: [{"unit": "Platform", "period": "2026-Q1", "values": {"sync_async_ratio": 
 			if err != nil {
 				return err
 			}
-			return withDB(cmd, func(db *store.DB) error {
+			return withDB(cmd, dsn, func(db *store.DB) error {
 				n, err := db.SaveSamples(cmd.Context(), strings.Join(args, ","), samples)
 				if err != nil {
 					return err
@@ -448,7 +440,7 @@ These are associations, not causes.`,
 			if err != nil {
 				return err
 			}
-			return withDB(cmd, func(db *store.DB) error {
+			return withDB(cmd, dsn, func(db *store.DB) error {
 				now := db.Now()
 				samples, err := db.OutcomeSamples(cmd.Context(), now, extra)
 				if err != nil {

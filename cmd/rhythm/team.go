@@ -14,7 +14,7 @@ import (
 func (a *app) teamCommand() *cobra.Command {
 	var dsn string
 	cmd := groupCommand("team", "Import, list, show and export team rosters")
-	cmd.PersistentFlags().StringVar(&dsn, "db", "rhythm.db", "database: a SQLite file path or a postgres:// URL (env RHYTHM_DB)")
+	persistentDBFlag(cmd, &dsn)
 
 	importCmd := &cobra.Command{
 		Use:     "import FILE",

@@ -63,7 +63,7 @@ func threadIDArg(s string) (int64, error) {
 func (a *app) threadCommand() *cobra.Command {
 	var dsn, teamRef string
 	cmd := groupCommand("thread", "Async threads: one owner, who owes a response, and by when")
-	cmd.PersistentFlags().StringVar(&dsn, "db", "rhythm.db", "database: a SQLite file path or a postgres:// URL (env RHYTHM_DB)")
+	persistentDBFlag(cmd, &dsn)
 	cmd.PersistentFlags().StringVar(&teamRef, "team", "", "the team, by name or id (env RHYTHM_TEAM)")
 
 	var (
@@ -386,7 +386,7 @@ func threadJSON(th thread.Thread, t *team.Team, now time.Time) map[string]any {
 func (a *app) decisionCommand() *cobra.Command {
 	var dsn, teamRef string
 	cmd := groupCommand("decision", "The team's decision log: what, why, owner, date, thread or meeting")
-	cmd.PersistentFlags().StringVar(&dsn, "db", "rhythm.db", "database: a SQLite file path or a postgres:// URL (env RHYTHM_DB)")
+	persistentDBFlag(cmd, &dsn)
 	cmd.PersistentFlags().StringVar(&teamRef, "team", "", "the team, by name or id (env RHYTHM_TEAM)")
 
 	var (

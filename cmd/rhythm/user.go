@@ -17,7 +17,7 @@ import (
 func (a *app) userCommand() *cobra.Command {
 	var dsn string
 	cmd := groupCommand("user", "Manage the people who sign in to the web app and API")
-	cmd.PersistentFlags().StringVar(&dsn, "db", "rhythm.db", "database: a SQLite file path or a postgres:// URL (env RHYTHM_DB)")
+	persistentDBFlag(cmd, &dsn)
 
 	var (
 		isAdmin      bool
