@@ -13,7 +13,7 @@ import (
 
 func (a *app) teamCommand() *cobra.Command {
 	var dsn string
-	cmd := groupCommand("team", "Import, list, show and export team rosters")
+	cmd := groupCommand("team", "Import, list, show and export team rosters", "  rhythm team import team.yaml")
 	persistentDBFlag(cmd, &dsn)
 
 	importCmd := &cobra.Command{
@@ -50,9 +50,10 @@ func (a *app) teamCommand() *cobra.Command {
 
 	var listJSON bool
 	listCmd := &cobra.Command{
-		Use:   "list",
-		Short: "List teams",
-		Args:  cobra.NoArgs,
+		Use:     "list",
+		Short:   "List teams",
+		Example: "  rhythm team list",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			db, err := openDB(cmd.Context(), dsn)
 			if err != nil {
@@ -78,9 +79,10 @@ func (a *app) teamCommand() *cobra.Command {
 
 	var showJSON bool
 	showCmd := &cobra.Command{
-		Use:   "show NAME|ID",
-		Short: "Show a team's norms and members",
-		Args:  cobra.ExactArgs(1),
+		Use:     "show NAME|ID",
+		Short:   "Show a team's norms and members",
+		Example: "  rhythm team show Platform --json",
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			db, err := openDB(cmd.Context(), dsn)
 			if err != nil {

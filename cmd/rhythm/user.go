@@ -16,7 +16,7 @@ import (
 
 func (a *app) userCommand() *cobra.Command {
 	var dsn string
-	cmd := groupCommand("user", "Manage the people who sign in to the web app and API")
+	cmd := groupCommand("user", "Manage the people who sign in to the web app and API", "  rhythm user list")
 	persistentDBFlag(cmd, &dsn)
 
 	var (
@@ -76,9 +76,10 @@ func (a *app) userCommand() *cobra.Command {
 
 	var listJSON bool
 	list := &cobra.Command{
-		Use:   "list",
-		Short: "List users",
-		Args:  cobra.NoArgs,
+		Use:     "list",
+		Short:   "List users",
+		Example: "  rhythm user list --json",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			db, err := openDB(cmd.Context(), dsn)
 			if err != nil {
@@ -104,10 +105,11 @@ func (a *app) userCommand() *cobra.Command {
 
 	var tokenName string
 	token := &cobra.Command{
-		Use:     "token EMAIL",
-		Short:   "Make an API token for a user and print it (shown only once)",
-		Example: `  curl -H "Authorization: Bearer $(rhythm user token ana@example.com --name ci)" localhost:8080/api/v1/teams`,
-		Args:    cobra.ExactArgs(1),
+		Use:   "token EMAIL",
+		Short: "Make an API token for a user and print it (shown only once)",
+		Example: `  rhythm user token ana@example.com --name ci
+  curl -H "Authorization: Bearer $(rhythm user token ana@example.com --name ci)" localhost:8080/api/v1/teams`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if strings.TrimSpace(tokenName) == "" {
 				return usagef("--name: give the token a name")
