@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"github.com/rhythm-team/rhythm/app"
 	"net/http"
 	"strings"
 	"testing"
@@ -88,8 +89,8 @@ func TestAPIPlaybooks(t *testing.T) {
 
 	date := time.Now().AddDate(0, 0, 7).Format(time.DateOnly)
 	var run struct {
-		Plan    playbook.Plan `json:"plan"`
-		Threads []threadView  `json:"threads"`
+		Plan    playbook.Plan    `json:"plan"`
+		Threads []app.ThreadView `json:"threads"`
 	}
 	f.call(t, "member", "POST", base+"/design-review/runs", fmt.Sprintf(`{"date":%q,"topic":"Sharding","roles":{"author":["ana@example.com"]},"create":true}`, date),
 		http.StatusCreated, &run)

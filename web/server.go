@@ -20,6 +20,7 @@ import (
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/account"
+	"github.com/rhythm-team/rhythm/app"
 	"github.com/rhythm-team/rhythm/lint"
 	"github.com/rhythm-team/rhythm/playbook"
 	"github.com/rhythm-team/rhythm/report"
@@ -69,6 +70,7 @@ type DemoLogin struct {
 // Server is rhythm's HTTP server.
 type Server struct {
 	db      *store.DB
+	app     *app.App
 	log     *slog.Logger
 	maxBody int64
 	now     func() time.Time
@@ -94,6 +96,7 @@ type Server struct {
 func New(cfg Config) (*Server, error) {
 	s := &Server{db: cfg.DB, log: cfg.Logger, maxBody: cfg.MaxBody, now: cfg.Now, demo: cfg.Demo, metricsToken: cfg.MetricsToken,
 		channels: cfg.ReminderChannels, scheduler: cfg.Scheduler, advisor: cfg.Advisor}
+	s.app = app.New(s.db, func() time.Time { return s.now() }) // tests set s.now after New
 	dummyHash() // ready before the first sign-in, so failures take the same time
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -200,17 +203,26 @@ type page struct {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
 	t, ok := s.pages[name]
 	if !ok {
-		s.fail(w, r, fmt.Errorf("no page template %q", name))
+		s.renderFailed(w, r, fmt.Errorf("no page template %q", name))
 		return
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", s.pageData(r, name, title, data)); err != nil {
-		s.fail(w, r, fmt.Errorf("render %s: %w", name, err))
+		s.renderFailed(w, r, fmt.Errorf("render %s: %w", name, err))
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// renderFailed answers a page whose template failed: a plain HTML error
+// page that needs no template, never JSON.
+func (s *Server) renderFailed(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("page failed", "request_id", requestID(r), "method", r.Method, "path", r.URL.Path, "err", err)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusInternalServerError)
+	io.WriteString(w, "<!doctype html>\n<title>Error · rhythm</title>\n<h1>Something went wrong</h1>\n<p>internal error; the server log has the details.</p>\n")
 }
 
 func (s *Server) pageData(r *http.Request, name, title string, data any) page {

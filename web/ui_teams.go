@@ -22,6 +22,17 @@ func (s *Server) uiFail(w http.ResponseWriter, r *http.Request, err error) {
 	s.render(w, r, ErrorStatus(code), "error", "Error", rhythm.ErrorMessage(err))
 }
 
+// formFail answers a form post that failed with err: errors the person can
+// fix (bad input, a conflict, a refusal) show the form's page again through
+// again, with the status and message; others show the error page.
+func (s *Server) formFail(w http.ResponseWriter, r *http.Request, err error, again func(status int, msg string)) {
+	if rhythm.ErrorCode(err) == rhythm.EINTERNAL {
+		s.uiFail(w, r, err)
+		return
+	}
+	again(ErrorStatus(rhythm.ErrorCode(err)), rhythm.ErrorMessage(err))
+}
+
 func (s *Server) uiTeams(w http.ResponseWriter, r *http.Request) {
 	u, _ := currentUser(r)
 	teams, err := s.db.TeamsOf(r.Context(), u)
