@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"github.com/rhythm-team/rhythm/app"
 	"net"
 	"net/http"
 	"net/url"
@@ -21,7 +22,6 @@ const (
 	loginWindow         = 15 * time.Minute
 	maxFailuresAccount  = 8
 	maxFailuresAddress  = 30
-	tokenPrefix         = "rhy_"
 	sessionSecretPrefix = "rs_"
 )
 
@@ -52,7 +52,7 @@ func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/")
 func (s *Server) authenticate(r *http.Request) (account.User, bool, error) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		token, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok || !strings.HasPrefix(token, tokenPrefix) {
+		if !ok || !strings.HasPrefix(token, app.TokenPrefix) {
 			return account.User{}, false, rhythm.Errorf(rhythm.EUNAUTHORIZED, "Authorization must be \"Bearer rhy_…\" with an API token")
 		}
 		u, err := s.db.TokenUser(r.Context(), account.HashSecret(token))

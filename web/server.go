@@ -97,7 +97,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{db: cfg.DB, log: cfg.Logger, maxBody: cfg.MaxBody, now: cfg.Now, demo: cfg.Demo, metricsToken: cfg.MetricsToken,
 		channels: cfg.ReminderChannels, scheduler: cfg.Scheduler, advisor: cfg.Advisor}
 	s.app = app.New(s.db, func() time.Time { return s.now() }) // tests set s.now after New
-	dummyHash() // ready before the first sign-in, so failures take the same time
+	dummyHash()                                                // ready before the first sign-in, so failures take the same time
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
