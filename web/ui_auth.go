@@ -84,6 +84,7 @@ func (s *Server) uiLoginPost(w http.ResponseWriter, r *http.Request) {
 			s.uiFail(w, r, err)
 			return
 		}
+		retryAfter(w, err)
 		s.render(w, r, ErrorStatus(code), "login", "Sign in", formView{Error: rhythm.ErrorMessage(err), Fields: map[string]string{"email": email, "next": next}})
 		return
 	}
