@@ -385,7 +385,9 @@ type ruleIter struct {
 	setpos     []int
 	wkst       int
 
-	times   []int32 // seconds of day, for Yearly..Daily
+	times   []int32 // seconds of day, for Yearly..Daily, once listed
+	ntimes  int     // how many times of day, for Yearly..Daily
+	hours   []int   // for Yearly..Daily
 	minutes []int   // for Hourly
 	seconds []int   // for Hourly and Minutely
 
@@ -485,14 +487,10 @@ func (it *ruleIter) init(r *Recur, dtstart, lo, hi int64, work *int64) {
 	hours = sortedUnique(hours, h, 23)
 	switch {
 	case it.freq <= Daily:
-		*it.work -= int64(len(hours) * len(minutes) * len(seconds))
-		for _, hh := range hours {
-			for _, mm := range minutes {
-				for _, ss := range seconds {
-					it.times = append(it.times, int32(hh*3600+mm*60+ss))
-				}
-			}
-		}
+		// The times of a day are listed when first needed (BYSETPOS
+		// computes the ones it picks).
+		it.hours, it.minutes, it.seconds = hours, minutes, seconds
+		it.ntimes = len(hours) * len(minutes) * len(seconds)
 	case it.freq == Hourly:
 		it.minutes, it.seconds = minutes, seconds
 	case it.freq == Minutely:
@@ -652,11 +650,17 @@ func (it *ruleIter) fill() error {
 	return it.listDays()
 }
 
+// timeAt returns the i-th time of day (seconds) of a Yearly..Daily rule.
+func (it *ruleIter) timeAt(i int) int64 {
+	ns, nm := len(it.seconds), len(it.minutes)
+	return int64(it.hours[i/(ns*nm)]*3600 + it.minutes[i/ns%nm]*60 + it.seconds[i%ns])
+}
+
 // listDays turns the matching days of a period into occurrences. With
 // BYSETPOS the chosen ones are picked by position (the n-th candidate is
 // day n/len(times) at time n%len(times)) without listing the others.
 func (it *ruleIter) listDays() error {
-	nt := len(it.times)
+	nt := it.ntimes
 	n := len(it.days) * nt
 	if len(it.setpos) > 0 {
 		var keep [8]int
@@ -673,7 +677,7 @@ func (it *ruleIter) listDays() error {
 		slices.Sort(idx)
 		idx = slices.Compact(idx)
 		for _, i := range idx {
-			it.buf = append(it.buf, it.days[i/nt]*secondsPerDay+int64(it.times[i%nt]))
+			it.buf = append(it.buf, it.days[i/nt]*secondsPerDay+it.timeAt(i%nt))
 		}
 		*it.work -= int64(len(idx))
 		return nil
@@ -683,6 +687,16 @@ func (it *ruleIter) listDays() error {
 	}
 	if *it.work -= int64(n); *it.work < 0 {
 		return errTooExpensive
+	}
+	if len(it.times) == 0 && n > 0 {
+		*it.work -= int64(nt)
+		for _, hh := range it.hours {
+			for _, mm := range it.minutes {
+				for _, ss := range it.seconds {
+					it.times = append(it.times, int32(hh*3600+mm*60+ss))
+				}
+			}
+		}
 	}
 	for _, day := range it.days {
 		base := day * secondsPerDay
