@@ -171,9 +171,9 @@ func (a *App) Waiting(ctx context.Context, who Actor, teamRef, member string) (s
 	}
 	email := who.Email
 	if m := strings.TrimSpace(member); m != "" {
-		mb, ok := t.Member(m)
-		if !ok {
-			return "", nil, rhythm.Errorf(rhythm.EINVALID, "member: %q is not on team %s", m, t.Name)
+		mb, err := t.Resolve(m)
+		if err != nil {
+			return "", nil, rhythm.Errorf(rhythm.EINVALID, "member: %s", rhythm.ErrorMessage(err))
 		}
 		email = mb.Email
 	}

@@ -1,23 +1,26 @@
 package web
 
 import (
+	"github.com/rhythm-team/rhythm/app"
 	"io/fs"
 	"net/http"
 )
 
-// access is who may use a route. Every route declares one.
-type access int
+// access is who may use a route. Every route declares one: the first
+// gate. The application layer (app.Authorize) is what enforces it, for
+// this gate and again inside every use case.
+type access = app.Access
 
 const (
-	public     access = iota // anyone, signed in or not
-	signedIn                 // any signed-in user or API token
-	teamMember               // a member of the {team} in the path, its leads, admins
-	teamLead                 // a lead of the {team} in the path, admins
-	adminOnly                // admins
+	public     = app.Public     // anyone, signed in or not
+	signedIn   = app.SignedIn   // any signed-in user or API token
+	teamMember = app.TeamMember // a member of the {team} in the path, its leads, admins
+	teamLead   = app.TeamLead   // a lead of the {team} in the path, admins
+	adminOnly  = app.AdminOnly  // admins
 	// unguarded is anyone, without even looking at credentials: health checks
 	// and metrics, which answer while the database is away and check
 	// their own token where they need one.
-	unguarded
+	unguarded access = -1
 )
 
 // route is a registered route, kept so tests can check every one.
