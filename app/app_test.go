@@ -8,6 +8,7 @@ import (
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/account"
 	"github.com/rhythm-team/rhythm/app"
+	"github.com/rhythm-team/rhythm/audit"
 	"github.com/rhythm-team/rhythm/store"
 	"github.com/rhythm-team/rhythm/store/storetest"
 	"github.com/rhythm-team/rhythm/team"
@@ -152,6 +153,26 @@ func useCases() []useCase {
 			_, err := f.app.RecordDecision(ctx, who, a(f), thread.NewDecision{What: "Status goes async", Owner: "ana@example.com"})
 			return err
 		}},
+		{"AuditStored", app.TeamLead, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, _, err := f.app.AuditStored(ctx, who, a(f), auditConfig(), nil)
+			return err // allowed: EINVALID, as nothing is imported
+		}},
+		{"RunStoredAudit", app.TeamLead, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.RunStoredAudit(ctx, who, a(f), auditConfig())
+			return err
+		}},
+		{"SaveAudit", app.TeamLead, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.SaveAudit(ctx, who, a(f), &audit.Result{})
+			return err
+		}},
+		{"LatestAudit", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, _, err := f.app.LatestAudit(ctx, who, a(f))
+			return err
+		}},
+		{"AuditFigures", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.AuditFigures(ctx, who, a(f))
+			return err
+		}},
 		{"CreateUser", app.AdminOnly, func(ctx context.Context, f *fixture, who app.Actor) error {
 			_, err := f.app.CreateUser(ctx, who, app.NewUser{Email: "new@example.com", Role: "member", Password: "a long enough password"})
 			return err
@@ -189,6 +210,10 @@ func useCases() []useCase {
 			return err
 		}},
 	}
+}
+
+func auditConfig() audit.Config {
+	return audit.Config{Window: audit.Window{From: team.Date{Year: 2026, Month: 3, Day: 2}, To: team.Date{Year: 2026, Month: 3, Day: 29}}}
 }
 
 // TestUseCaseAuthorization calls every use case of the application layer
