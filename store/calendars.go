@@ -11,43 +11,12 @@ import (
 	"github.com/rhythm-team/rhythm/ingest"
 )
 
-// CalendarConnection is a stored live calendar. Its credentials stay
-// sealed here; Host and Hint are what people are shown.
-type CalendarConnection struct {
-	ID     int64         `json:"id"`
-	TeamID int64         `json:"team_id"`
-	Member string        `json:"member,omitempty"` // "" for a team calendar
-	Kind   calendar.Kind `json:"kind"`
-	Host   string        `json:"host"`
-	Hint   string        `json:"hint"` // the last 4 characters of the link or password
-
-	URLSealed      string `json:"-"`
-	Username       string `json:"username,omitempty"`
-	PasswordSealed string `json:"-"`
-
-	Calendar     string `json:"calendar,omitempty"` // CalDAV calendar path
-	CalendarName string `json:"calendar_name,omitempty"`
-	ImportID     int64  `json:"-"`
-
-	ETag         string `json:"-"`
-	LastModified string `json:"-"`
-	SyncToken    string `json:"-"`
-
-	Events      int       `json:"events"`
-	LastSuccess time.Time `json:"last_success,omitzero"`
-	LastAttempt time.Time `json:"last_attempt,omitzero"`
-	LastError   string    `json:"last_error,omitempty"`
-	Failures    int       `json:"failures"`
-	NextSync    time.Time `json:"next_sync,omitzero"`
-	CreatedAt   time.Time `json:"created_at"`
-}
-
 const calendarColumns = `id, team_id, member, kind, host, hint, url_sealed, username, password_sealed, calendar, calendar_name,
 	import_id, etag, last_modified, sync_token, events, last_success_at, last_attempt_at, last_error, failures, next_sync_at, created_at`
 
-func scanCalendar(s scanner) (CalendarConnection, error) {
+func scanCalendar(s scanner) (calendar.Record, error) {
 	var (
-		c                                   CalendarConnection
+		c                                   calendar.Record
 		kind                                string
 		success, attempt, next, createdUnix int64
 	)
@@ -62,7 +31,7 @@ func scanCalendar(s scanner) (CalendarConnection, error) {
 // CreateCalendarConnection stores a new connection, due for its first sync
 // now. Its interactions hang on an import row of their own, so that the
 // imports list shows the calendar and removing it removes them.
-func (db *DB) CreateCalendarConnection(ctx context.Context, c CalendarConnection) (CalendarConnection, error) {
+func (db *DB) CreateCalendarConnection(ctx context.Context, c calendar.Record) (calendar.Record, error) {
 	now := db.Now()
 	c.CreatedAt, c.NextSync = fromUnix(now.Unix()), fromUnix(now.Unix())
 	var tag [8]byte
@@ -89,8 +58,8 @@ func (db *DB) CreateCalendarConnection(ctx context.Context, c CalendarConnection
 
 // CalendarConnections lists a team's connections (every team's when teamID
 // is 0), in the order they were made.
-func (db *DB) CalendarConnections(ctx context.Context, teamID int64) ([]CalendarConnection, error) {
-	var out []CalendarConnection
+func (db *DB) CalendarConnections(ctx context.Context, teamID int64) ([]calendar.Record, error) {
+	var out []calendar.Record
 	err := db.InTx(ctx, func(tx *Tx) error {
 		var err error
 		if teamID == 0 {
@@ -104,8 +73,8 @@ func (db *DB) CalendarConnections(ctx context.Context, teamID int64) ([]Calendar
 }
 
 // CalendarConnection returns one connection.
-func (db *DB) CalendarConnection(ctx context.Context, id int64) (CalendarConnection, error) {
-	var c CalendarConnection
+func (db *DB) CalendarConnection(ctx context.Context, id int64) (calendar.Record, error) {
+	var c calendar.Record
 	err := db.InTx(ctx, func(tx *Tx) error {
 		var err error
 		c, err = scanCalendar(tx.QueryRow(ctx, `SELECT `+calendarColumns+` FROM calendar_connections WHERE id = ?`, id))
@@ -164,32 +133,32 @@ func (db *DB) CalendarObjects(ctx context.Context, id int64) (map[string]string,
 // synced by worker until until, and returns them. A connection is synced
 // by one server at a time: a claim is taken only when none is held, or the
 // last one ran out (its server stopped).
-func (db *DB) ClaimCalendarSyncs(ctx context.Context, worker string, now, until time.Time, limit int) ([]CalendarConnection, error) {
+func (db *DB) ClaimCalendarSyncs(ctx context.Context, worker string, now, until time.Time, limit int) ([]calendar.Record, error) {
 	return db.claimCalendars(ctx, worker, now, until, "next_sync_at <= ?", unix(now), limit)
 }
 
 // ClaimCalendarSync claims one connection now, due or not (a sync on
 // demand). It returns ECONFLICT while another server syncs it.
-func (db *DB) ClaimCalendarSync(ctx context.Context, worker string, id int64, now, until time.Time) (CalendarConnection, error) {
+func (db *DB) ClaimCalendarSync(ctx context.Context, worker string, id int64, now, until time.Time) (calendar.Record, error) {
 	got, err := db.claimCalendars(ctx, worker, now, until, "id = ?", id, 1)
 	if err != nil {
-		return CalendarConnection{}, err
+		return calendar.Record{}, err
 	}
 	if len(got) == 0 {
 		if _, err := db.CalendarConnection(ctx, id); err != nil {
-			return CalendarConnection{}, err
+			return calendar.Record{}, err
 		}
-		return CalendarConnection{}, rhythm.Errorf(rhythm.ECONFLICT, "calendar %d is being synced right now", id)
+		return calendar.Record{}, rhythm.Errorf(rhythm.ECONFLICT, "calendar %d is being synced right now", id)
 	}
 	return got[0], nil
 }
 
-func (db *DB) claimCalendars(ctx context.Context, worker string, now, until time.Time, cond string, arg any, limit int) ([]CalendarConnection, error) {
+func (db *DB) claimCalendars(ctx context.Context, worker string, now, until time.Time, cond string, arg any, limit int) ([]calendar.Record, error) {
 	lock := ""
 	if db.dialect == Postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
-	var out []CalendarConnection
+	var out []calendar.Record
 	err := db.InTx(ctx, func(tx *Tx) error {
 		var err error
 		out, err = queryAll(ctx, tx, scanCalendar, `WITH c AS MATERIALIZED (SELECT id FROM calendar_connections
@@ -203,20 +172,12 @@ func (db *DB) claimCalendars(ctx context.Context, worker string, now, until time
 	return out, err
 }
 
-// SyncOutcome is how one sync of a connection ended.
-type SyncOutcome struct {
-	Result *calendar.Result // nil when the sync failed
-	Error  string           // what went wrong, in plain words
-	At     time.Time
-	Next   time.Time // when to sync again
-}
-
 // FinishCalendarSync records a sync by worker: on success it applies the
 // result in one transaction (changed resources replace their interactions,
 // deleted ones lose them) and resets the failure count; on failure it
 // keeps what is stored and notes the error. It changes nothing when
 // worker no longer holds the claim.
-func (db *DB) FinishCalendarSync(ctx context.Context, id int64, worker string, o SyncOutcome) error {
+func (db *DB) FinishCalendarSync(ctx context.Context, id int64, worker string, o calendar.Outcome) error {
 	return db.InTx(ctx, func(tx *Tx) error {
 		var (
 			teamID, importID int64

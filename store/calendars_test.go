@@ -35,7 +35,7 @@ func testCalendarConnections(t *testing.T, d storetest.Dialect) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := db.CreateCalendarConnection(ctx, store.CalendarConnection{TeamID: tm.ID, Member: "a@example.com", Kind: calendar.CalDAV,
+	c, err := db.CreateCalendarConnection(ctx, calendar.Record{TeamID: tm.ID, Member: "a@example.com", Kind: calendar.CalDAV,
 		Host: "dav.example.com", Hint: "x7Qz", URLSealed: "v1:sealed-url", Username: "a", PasswordSealed: "v1:sealed-pw", Calendar: "/a/work/", CalendarName: "Work"})
 	if err != nil {
 		t.Fatal(err)
@@ -58,10 +58,10 @@ func testCalendarConnections(t *testing.T, d storetest.Dialect) {
 		{Key: "/a/work/2.ics", ETag: `"e2"`, Interactions: []ingest.Interaction{meeting("m2/1", t0.Add(time.Hour))}},
 	}}
 	// A server whose claim ran out changes nothing.
-	if err := db.FinishCalendarSync(ctx, c.ID, "server-2", store.SyncOutcome{Result: first, At: now, Next: now}); rhythm.ErrorCode(err) != rhythm.ECONFLICT {
+	if err := db.FinishCalendarSync(ctx, c.ID, "server-2", calendar.Outcome{Result: first, At: now, Next: now}); rhythm.ErrorCode(err) != rhythm.ECONFLICT {
 		t.Fatalf("finish by a server without the claim: %v", err)
 	}
-	if err := db.FinishCalendarSync(ctx, c.ID, "server-1", store.SyncOutcome{Result: first, At: now, Next: now.Add(15 * time.Minute)}); err != nil {
+	if err := db.FinishCalendarSync(ctx, c.ID, "server-1", calendar.Outcome{Result: first, At: now, Next: now.Add(15 * time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := db.CalendarConnection(ctx, c.ID)
@@ -87,7 +87,7 @@ func testCalendarConnections(t *testing.T, d storetest.Dialect) {
 	second := &calendar.Result{SyncToken: "tok-2", Delete: []string{"/a/work/2.ics"}, Replace: []calendar.Object{
 		{Key: "/a/work/1.ics", ETag: `"e1b"`, Interactions: []ingest.Interaction{meeting("m1/1", t0.Add(2*time.Hour))}},
 	}}
-	if err := db.FinishCalendarSync(ctx, c.ID, "server-2", store.SyncOutcome{Result: second, At: later, Next: later.Add(time.Hour)}); err != nil {
+	if err := db.FinishCalendarSync(ctx, c.ID, "server-2", calendar.Outcome{Result: second, At: later, Next: later.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	if n := countInteractions(t, db, tm.ID); n != 1 {
@@ -99,7 +99,7 @@ func testCalendarConnections(t *testing.T, d storetest.Dialect) {
 	if _, err := db.ClaimCalendarSync(ctx, "server-1", c.ID, later, later.Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.FinishCalendarSync(ctx, c.ID, "server-1", store.SyncOutcome{Error: "401 from dav.example.com: the user name or app password was refused", At: later, Next: later.Add(time.Minute)}); err != nil {
+	if err := db.FinishCalendarSync(ctx, c.ID, "server-1", calendar.Outcome{Error: "401 from dav.example.com: the user name or app password was refused", At: later, Next: later.Add(time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
 	got, _ = db.CalendarConnection(ctx, c.ID)
@@ -132,7 +132,7 @@ func testCalendarClaimsAcrossServers(t *testing.T, d storetest.Dialect) {
 		t.Fatal(err)
 	}
 	for i := range 50 {
-		if _, err := db1.CreateCalendarConnection(ctx, store.CalendarConnection{TeamID: tm.ID, Kind: calendar.ICS, Host: fmt.Sprintf("h%d.example.com", i), URLSealed: "v1:x"}); err != nil {
+		if _, err := db1.CreateCalendarConnection(ctx, calendar.Record{TeamID: tm.ID, Kind: calendar.ICS, Host: fmt.Sprintf("h%d.example.com", i), URLSealed: "v1:x"}); err != nil {
 			t.Fatal(err)
 		}
 	}
