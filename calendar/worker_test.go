@@ -207,4 +207,3 @@ func TestTwoServersSyncEachConnectionOnce(t *testing.T) {
 		})
 	}
 }
-

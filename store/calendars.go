@@ -3,12 +3,14 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"time"
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/calendar"
 	"github.com/rhythm-team/rhythm/ingest"
+	"github.com/rhythm-team/rhythm/team"
 )
 
 const calendarColumns = `id, team_id, member, kind, host, hint, url_sealed, username, password_sealed, calendar, calendar_name,
@@ -275,4 +277,43 @@ func insertSynced(ctx context.Context, tx *Tx, teamID, importID int64, key strin
 		flag(in.AllDay), in.Organizer, string(parts), in.Attendees(), in.Resources, in.ThreadID, in.InReplyTo, in.Channel,
 		string(in.ChannelKind), flag(in.Recurring), key)
 	return err
+}
+
+// CalendarBusy returns, for each member with a connected calendar, the
+// meetings in [from, to) that the member did not decline: their busy time.
+// connected lists those members, so that a slot finder can say who had no
+// calendar to check.
+func (db *DB) CalendarBusy(ctx context.Context, teamID int64, from, to time.Time) (busy map[string][]team.Interval, connected map[string]bool, err error) {
+	busy, connected = map[string][]team.Interval{}, map[string]bool{}
+	err = db.InTx(ctx, func(tx *Tx) error {
+		rows, err := tx.Query(ctx, `SELECT c.member, i.mode, i.start_us, i.end_us, i.participants
+			FROM calendar_connections c LEFT JOIN interactions i
+				ON i.import_id = c.import_id AND i.start_us < ? AND i.end_us > ?
+			WHERE c.team_id = ? AND c.member <> ''`, to.UnixMicro(), from.UnixMicro(), teamID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				member      string
+				mode, parts sql.NullString
+				start, end  sql.NullInt64
+			)
+			if err := rows.Scan(&member, &mode, &start, &end, &parts); err != nil {
+				return err
+			}
+			connected[member] = true
+			if !mode.Valid {
+				continue // a calendar with nothing in the window
+			}
+			in := ingest.Interaction{Mode: ingest.Mode(mode.String), Start: time.UnixMicro(start.Int64).UTC(), End: time.UnixMicro(end.Int64).UTC()}
+			if in.Participants, err = parseParticipants(parts.String); err != nil {
+				return err
+			}
+			busy[member] = append(busy[member], calendar.FromInteractions(member, []ingest.Interaction{in})...)
+		}
+		return rows.Err()
+	})
+	return busy, connected, err
 }

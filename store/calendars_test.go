@@ -71,6 +71,10 @@ func testCalendarConnections(t *testing.T, d storetest.Dialect) {
 	if n := countInteractions(t, db, tm.ID); n != 3 {
 		t.Fatalf("%d interactions stored, want 3", n)
 	}
+	busy, connected, err := db.CalendarBusy(ctx, tm.ID, t0.Add(-time.Hour), t0.AddDate(0, 0, 6))
+	if err != nil || !connected["a@example.com"] || connected["b@example.com"] || len(busy["a@example.com"]) != 2 {
+		t.Fatalf("busy = %v, connected %v, %v; want a's 2 meetings in the window, and only a connected", busy, connected, err)
+	}
 	objs, _ := db.CalendarObjects(ctx, c.ID)
 	if len(objs) != 2 || objs["/a/work/1.ics"] != `"e1"` {
 		t.Fatalf("objects = %v", objs)
