@@ -29,6 +29,19 @@ members:
 `
 )
 
+const rosterC = `team: Charlie
+members:
+  - {name: Carl New, email: carl@example.com, zone: Europe/Oslo}
+`
+
+func roster(yaml string) team.Team {
+	t, err := team.ParseRoster("roster.yaml", []byte(yaml))
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
 // roles are the identities every use case is called as, in the order of
 // the web authorization table, and the command line.
 var roles = []string{"anonymous", "member", "lead of another team", "lead", "admin", "command line"}
@@ -172,6 +185,36 @@ func useCases() []useCase {
 		{"AuditFigures", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
 			_, err := f.app.AuditFigures(ctx, who, a(f))
 			return err
+		}},
+		{"CreateTeam", app.AdminOnly, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.CreateTeam(ctx, who, roster(rosterC))
+			return err
+		}},
+		{"SaveRoster", app.AdminOnly, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, _, err := f.app.SaveRoster(ctx, who, roster(rosterC))
+			return err
+		}},
+		{"ReplaceTeam", app.TeamLead, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.ReplaceTeam(ctx, who, a(f), roster(rosterA))
+			return err
+		}},
+		{"Member", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.Member(ctx, who, a(f), missing)
+			return err
+		}},
+		{"AddMember", app.TeamLead, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.AddMember(ctx, who, a(f), roster(rosterC).Members[0])
+			return err
+		}},
+		{"UpdateMember", app.TeamLead, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.UpdateMember(ctx, who, a(f), missing, roster(rosterC).Members[0])
+			return err
+		}},
+		{"DeleteMember", app.TeamLead, func(ctx context.Context, f *fixture, who app.Actor) error {
+			return f.app.DeleteMember(ctx, who, a(f), missing)
+		}},
+		{"DeleteTeam", app.AdminOnly, func(ctx context.Context, f *fixture, who app.Actor) error {
+			return f.app.DeleteTeam(ctx, who, fmt.Sprint(f.teamB.ID))
 		}},
 		{"CreateUser", app.AdminOnly, func(ctx context.Context, f *fixture, who app.Actor) error {
 			_, err := f.app.CreateUser(ctx, who, app.NewUser{Email: "new@example.com", Role: "member", Password: "a long enough password"})

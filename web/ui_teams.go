@@ -34,8 +34,7 @@ func (s *Server) formFail(w http.ResponseWriter, r *http.Request, err error, aga
 }
 
 func (s *Server) uiTeams(w http.ResponseWriter, r *http.Request) {
-	u, _ := currentUser(r)
-	teams, err := s.db.TeamsOf(r.Context(), u)
+	teams, err := s.app.Teams(r.Context(), s.actor(r))
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
@@ -52,7 +51,7 @@ type memberRow struct {
 }
 
 func (s *Server) uiTeam(w http.ResponseWriter, r *http.Request) {
-	t, err := s.db.Team(r.Context(), r.PathValue("team"))
+	t, err := s.pathTeam(r)
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
@@ -126,7 +125,7 @@ func (s *Server) readRosterForm(w http.ResponseWriter, r *http.Request) (string,
 }
 
 func (s *Server) uiRoster(w http.ResponseWriter, r *http.Request) {
-	t, err := s.db.Team(r.Context(), r.PathValue("team"))
+	t, err := s.pathTeam(r)
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
@@ -168,7 +167,7 @@ func (s *Server) uiSaveRoster(w http.ResponseWriter, r *http.Request) {
 	}
 	t, err := team.ParseRoster(name, data)
 	if err == nil {
-		t, err = s.db.ReplaceTeam(r.Context(), v.TeamRef, t)
+		t, err = s.app.ReplaceTeam(r.Context(), s.actor(r), v.TeamRef, t)
 	}
 	if err != nil {
 		s.rosterError(w, r, v, err)
@@ -197,7 +196,7 @@ func (s *Server) uiCreateTeam(w http.ResponseWriter, r *http.Request) {
 	}
 	t, err := team.ParseRoster(name, data)
 	if err == nil {
-		t, err = s.db.CreateTeam(r.Context(), t)
+		t, err = s.app.CreateTeam(r.Context(), s.actor(r), t)
 	}
 	if err != nil {
 		s.rosterError(w, r, v, err)

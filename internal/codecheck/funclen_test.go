@@ -34,7 +34,6 @@ var tooLong = map[string]int{
 	"cmd/rhythm/ops.go app.storeCommand":             96,
 	"cmd/rhythm/schedule.go app.scheduleCommand":     117,
 	"cmd/rhythm/serve.go app.serveCommand":           109,
-	"cmd/rhythm/team.go app.teamCommand":             118,
 	"cmd/rhythm/user.go app.userCommand":             94,
 	"decide/advice.go Policy.advice":                 85,
 	"decide/engine.go Policy.Decide":                 267,
