@@ -14,13 +14,15 @@ import (
 	"time"
 
 	"github.com/rhythm-team/rhythm/account"
+	"github.com/rhythm-team/rhythm/playbook"
 	"github.com/rhythm-team/rhythm/store"
 )
 
 // App runs the use cases over one database.
 type App struct {
-	db  *store.DB
-	now func() time.Time
+	db        *store.DB
+	now       func() time.Time
+	scheduler playbook.Scheduler
 }
 
 // New returns the use cases over db; now is the clock (time.Now when nil).

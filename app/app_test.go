@@ -216,6 +216,25 @@ func useCases() []useCase {
 		{"DeleteTeam", app.AdminOnly, func(ctx context.Context, f *fixture, who app.Actor) error {
 			return f.app.DeleteTeam(ctx, who, fmt.Sprint(f.teamB.ID))
 		}},
+		{"Playbooks", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.Playbooks(ctx, who, a(f))
+			return err
+		}},
+		{"Playbook", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.Playbook(ctx, who, a(f), "no-such-playbook")
+			return err
+		}},
+		{"RunPlaybook", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, _, err := f.app.RunPlaybook(ctx, who, a(f), "no-such-playbook", app.PlaybookRun{Date: "2026-03-09"})
+			return err
+		}},
+		{"SavePlaybook", app.TeamLead, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.SavePlaybook(ctx, who, a(f), "x", []byte("not: [yaml"))
+			return err
+		}},
+		{"DeletePlaybook", app.TeamLead, func(ctx context.Context, f *fixture, who app.Actor) error {
+			return f.app.DeletePlaybook(ctx, who, a(f), "no-such-playbook")
+		}},
 		{"CreateUser", app.AdminOnly, func(ctx context.Context, f *fixture, who app.Actor) error {
 			_, err := f.app.CreateUser(ctx, who, app.NewUser{Email: "new@example.com", Role: "member", Password: "a long enough password"})
 			return err

@@ -46,7 +46,7 @@ steps:
 
 func TestAPIPlaybooks(t *testing.T) {
 	f := newSQLiteFixture(t)
-	f.srv.scheduler = startOf{}
+	f.srv.app.WithScheduler(startOf{})
 	base := fmt.Sprintf("/api/v1/teams/%d/playbooks", f.teamA.ID)
 	var list struct {
 		Playbooks []playbook.Template `json:"playbooks"`
@@ -155,7 +155,7 @@ func TestAPILint(t *testing.T) {
 
 func TestPlaybooksPage(t *testing.T) {
 	f := newSQLiteFixture(t)
-	f.srv.scheduler = startOf{}
+	f.srv.app.WithScheduler(startOf{})
 	page := fmt.Sprintf("/teams/%d/playbooks", f.teamA.ID)
 	if w := f.request(t, "member", "GET", page, nil, nil); w.Code != 200 || !strings.Contains(w.Body.String(), "20-min huddle") {
 		t.Fatalf("playbooks page = %d", w.Code)

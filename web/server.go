@@ -81,10 +81,8 @@ type Server struct {
 	demo    *DemoLogin
 	// channels are the reminder channels of this server.
 	channels []string
-	// scheduler places the live sessions of playbook runs.
-	scheduler playbook.Scheduler
-	advisor   lint.Advisor
-	pages     map[string]*template.Template
+	advisor  lint.Advisor
+	pages    map[string]*template.Template
 	// maxImport limits import uploads.
 	maxImport int64
 	handler   http.Handler
@@ -100,9 +98,9 @@ type Server struct {
 // New returns a server with its templates parsed and routes registered.
 func New(cfg Config) (*Server, error) {
 	s := &Server{db: cfg.DB, log: cfg.Logger, maxBody: cfg.MaxBody, now: cfg.Now, demo: cfg.Demo, metricsToken: cfg.MetricsToken,
-		channels: cfg.ReminderChannels, scheduler: cfg.Scheduler, advisor: cfg.Advisor, trustedProxies: cfg.TrustedProxies}
-	s.app = app.New(s.db, func() time.Time { return s.now() }) // tests set s.now after New
-	dummyHash()                                                // ready before the first sign-in, so failures take the same time
+		channels: cfg.ReminderChannels, advisor: cfg.Advisor, trustedProxies: cfg.TrustedProxies}
+	s.app = app.New(s.db, func() time.Time { return s.now() }).WithScheduler(cfg.Scheduler) // tests set s.now after New
+	dummyHash()                                                                             // ready before the first sign-in, so failures take the same time
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
