@@ -23,11 +23,14 @@ type Row struct {
 
 // RowOf returns the Row of an instance.
 func RowOf(in *Instance) Row {
-	f := func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-	if in.AllDay {
-		f = func(t time.Time) string { return t.Format(time.DateOnly) }
+	f := func(t time.Time, date bool) string {
+		if date {
+			return t.Format(time.DateOnly)
+		}
+		return t.UTC().Format(time.RFC3339)
 	}
-	return Row{UID: in.UID, RecurrenceID: f(in.RecurrenceID), Start: f(in.Start), End: f(in.End), Summary: in.Summary}
+	return Row{UID: in.UID, RecurrenceID: f(in.RecurrenceID, in.RecurrenceIDAllDay), Start: f(in.Start, in.AllDay),
+		End: f(in.End, in.AllDay), Summary: in.Summary}
 }
 
 // WriteRows writes instances as NDJSON rows, one JSON object per line,
@@ -46,26 +49,23 @@ func WriteRows(w io.Writer, ins []Instance) error {
 
 // AppendRow appends the NDJSON row of in (with its newline) to b.
 func AppendRow(b []byte, in *Instance) []byte {
-	layout := time.RFC3339
-	if in.AllDay {
-		layout = time.DateOnly
-	}
-	t := func(b []byte, v time.Time) []byte {
-		if !in.AllDay {
-			v = v.UTC()
-		}
+	t := func(b []byte, v time.Time, date bool) []byte {
 		b = append(b, '"')
-		b = v.AppendFormat(b, layout)
+		if date {
+			b = v.AppendFormat(b, time.DateOnly)
+		} else {
+			b = v.UTC().AppendFormat(b, time.RFC3339)
+		}
 		return append(b, '"')
 	}
 	b = append(b, `{"uid":`...)
 	b = appendJSONString(b, in.UID)
 	b = append(b, `,"recurrence_id":`...)
-	b = t(b, in.RecurrenceID)
+	b = t(b, in.RecurrenceID, in.RecurrenceIDAllDay)
 	b = append(b, `,"start":`...)
-	b = t(b, in.Start)
+	b = t(b, in.Start, in.AllDay)
 	b = append(b, `,"end":`...)
-	b = t(b, in.End)
+	b = t(b, in.End, in.AllDay)
 	b = append(b, `,"summary":`...)
 	b = appendJSONString(b, in.Summary)
 	return append(b, "}\n"...)
