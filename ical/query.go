@@ -52,9 +52,10 @@ func AppendRow(b []byte, in *Instance) []byte {
 	t := func(b []byte, v time.Time, date bool) []byte {
 		b = append(b, '"')
 		if date {
-			b = v.AppendFormat(b, time.DateOnly)
+			y, m, d := v.Date()
+			b = appendDate(b, y, int(m), d)
 		} else {
-			b = v.UTC().AppendFormat(b, time.RFC3339)
+			b = appendUTC(b, v.Unix())
 		}
 		return append(b, '"')
 	}
@@ -69,6 +70,28 @@ func AppendRow(b []byte, in *Instance) []byte {
 	b = append(b, `,"summary":`...)
 	b = appendJSONString(b, in.Summary)
 	return append(b, "}\n"...)
+}
+
+// appendDate appends y-m-d as YYYY-MM-DD (time.DateOnly) for years 0-9999.
+func appendDate(b []byte, y, m, d int) []byte {
+	if y < 0 || y > 9999 {
+		return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).AppendFormat(b, time.DateOnly)
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d/10), byte('0'+d%10))
+}
+
+// appendUTC appends the instant of unix seconds as time.RFC3339 in UTC.
+func appendUTC(b []byte, unix int64) []byte {
+	days, sec := floorDiv(unix, secondsPerDay), floorMod(unix, secondsPerDay)
+	y, m, d := civilFromDays(days)
+	if y < 0 || y > 9999 {
+		return time.Unix(unix, 0).UTC().AppendFormat(b, time.RFC3339)
+	}
+	h, mi, s := int(sec/3600), int(sec/60%60), int(sec%60)
+	b = appendDate(b, y, m, d)
+	return append(b, 'T', byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':',
+		byte('0'+s/10), byte('0'+s%10), 'Z')
 }
 
 // appendJSONString appends s as a JSON string the way encoding/json does
