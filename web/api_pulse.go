@@ -125,6 +125,9 @@ type roundRequest struct {
 	SurveyID int64  `json:"survey_id"`
 	Opens    string `json:"opens"`
 	Closes   string `json:"closes"`
+	// Imported makes a round that holds one file of answers from another
+	// tool instead of collecting answers.
+	Imported bool `json:"imported"`
 }
 
 // parseWhen reads a date or an RFC 3339 time for the named field.
@@ -155,7 +158,7 @@ func (req roundRequest) round() (pulse.Round, error) {
 	if err != nil {
 		return pulse.Round{}, err
 	}
-	return pulse.Round{SurveyID: req.SurveyID, Opens: o, Closes: c}, nil
+	return pulse.Round{SurveyID: req.SurveyID, Opens: o, Closes: c, Imported: req.Imported}, nil
 }
 
 func (s *Server) apiCreateRound(w http.ResponseWriter, r *http.Request) {
