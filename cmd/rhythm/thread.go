@@ -89,9 +89,9 @@ func (a *app) threadCommand() *cobra.Command {
 				}
 			}
 			if member != "" {
-				m, ok := t.Member(member)
-				if !ok {
-					return usagef("--member: %q is not on team %s", member, t.Name)
+				m, err := t.Resolve(member)
+				if err != nil {
+					return usagef("--member: %s", rhythm.ErrorMessage(err))
 				}
 				f.Member = m.Email
 			}
@@ -253,11 +253,12 @@ func (a *app) threadCommand() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			if _, ok := t.Member(ras); !ok {
-				return usagef("--as: %q is not on team %s", ras, t.Name)
+			who, err := t.Resolve(ras)
+			if err != nil {
+				return usagef("--as: %s", rhythm.ErrorMessage(err))
 			}
 			th, err := db.AddResponse(cmd.Context(), t.ID, id, func(th *thread.Thread) (thread.Response, error) {
-				return thread.NewResponse(th, &t, ras, kind, note, time.Now())
+				return thread.NewResponse(th, &t, who.Email, kind, note, time.Now())
 			})
 			if err != nil {
 				return fieldFlags(err, map[string]string{"note": "note"})
@@ -305,9 +306,9 @@ func (a *app) threadCommand() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			m, ok := t.Member(args[0])
-			if !ok {
-				return usagef("%q is not on team %s", args[0], t.Name)
+			m, err := t.Resolve(args[0])
+			if err != nil {
+				return usagef("%s", rhythm.ErrorMessage(err))
 			}
 			ths, err := db.Threads(cmd.Context(), t.ID, store.ThreadFilter{State: thread.Open, Member: m.Email})
 			if err != nil {
