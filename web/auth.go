@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -130,13 +131,23 @@ func (s *Server) guard(a access, h http.HandlerFunc) http.Handler {
 				if a == teamLead {
 					what = "a lead"
 				}
-				s.deny(w, r, rhythm.Errorf(rhythm.EFORBIDDEN, "only %s of team %q may do this", what, ta.TeamName))
+				s.deny(w, r, rhythm.Errorf(rhythm.EFORBIDDEN, "only %s of %s may do this", what, teamLabel(ta)))
 				return
 			}
 			ctx = context.WithValue(ctx, accessKey, ta)
 		}
 		h(w, r.WithContext(ctx))
 	})
+}
+
+// teamLabel names the team of a refusal: by name to the people on it, and
+// as "this team" to others, so that asking for ids does not tell the names
+// of other teams.
+func teamLabel(ta store.TeamAccess) string {
+	if ta.IsMember || ta.IsLead {
+		return fmt.Sprintf("team %q", ta.TeamName)
+	}
+	return "this team"
 }
 
 // deny answers an authentication or authorization failure: JSON for the
