@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/account"
 	"github.com/rhythm-team/rhythm/metric"
 	"github.com/rhythm-team/rhythm/pulse"
 	"github.com/rhythm-team/rhythm/stats"
@@ -55,7 +56,10 @@ func (s *Server) teamRound(r *http.Request) (pulse.Round, error) {
 // roundView is a round as a member sees it in lists.
 type roundView struct {
 	pulse.Round
-	Status pulse.Status `json:"status"`
+	// Responses is the round's response count, for leads and admins only:
+	// watching it rise as colleagues answer would tell members who did.
+	Responses *int         `json:"responses,omitempty"`
+	Status    pulse.Status `json:"status"`
 	// Answered tells whether the requesting user has answered.
 	Answered bool `json:"answered"`
 	// OnRoster tells whether the requesting user may answer.
@@ -74,9 +78,13 @@ func (s *Server) roundViews(r *http.Request) ([]roundView, error) {
 		return nil, err
 	}
 	now := s.now()
+	lead := u.Role == account.Admin || ta.IsLead
 	out := make([]roundView, len(rounds))
 	for i, rd := range rounds {
 		out[i] = roundView{Round: rd, Status: rd.Status(now), OnRoster: memberID != 0}
+		if lead {
+			out[i].Responses = &rounds[i].Responses
+		}
 		if memberID != 0 {
 			if out[i].Answered, err = s.db.HasAnswered(r.Context(), rd.ID, memberID); err != nil {
 				return nil, err
