@@ -200,6 +200,14 @@ func isTLS(r *http.Request) bool {
 	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }
 
+// overTLS reports whether the client reached us over TLS: directly, or
+// through a trusted proxy that says so. (isTLS, for the cookie's Secure
+// flag, believes any proxy: a needless Secure flag does no harm, a
+// needless HSTS header can lock a plain-HTTP site out of browsers.)
+func (s *Server) overTLS(r *http.Request) bool {
+	return r.TLS != nil || (account.IsTrustedPeer(r.RemoteAddr, s.trustedProxies) && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https"))
+}
+
 // clientIP is the address sign-in limits count against: the peer, or the
 // client a trusted proxy forwarded the request for.
 func (s *Server) clientIP(r *http.Request) string {

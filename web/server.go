@@ -145,6 +145,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+	if !strings.HasPrefix(r.URL.Path, "/static/") {
+		// Pages and API answers hold someone's data: never cached.
+		h.Set("Cache-Control", "no-store")
+	}
+	if s.overTLS(r) {
+		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
 	s.limitBodyTime(w, r)
 	s.observe(w, r, s.handler)
 }
