@@ -28,6 +28,7 @@ func (a *app) serveCommand() *cobra.Command {
 		trustedProxies                 string
 		bodyTimeout, uploadTimeout     time.Duration
 		rf                             reminderFlags
+		cf                             calendarFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -97,8 +98,13 @@ func (a *app) serveCommand() *cobra.Command {
 			if demoLogin != nil {
 				fmt.Fprintf(a.stdout, "demo admin: %s / %s (or click \"Sign in as the demo admin\")\n", demoLogin.Email, demoLogin.Password)
 			}
-			// The reminder worker runs beside the server and stops with it.
+			// The reminder and calendar workers run beside the server and stop with it.
 			wctx, stopWorker := context.WithCancel(ctx)
+			calDone, err := a.startCalendarWorker(wctx, db, dsn, &cf)
+			if err != nil {
+				stopWorker()
+				return err
+			}
 			workerDone := make(chan struct{})
 			if len(senders) > 0 {
 				go func() { defer close(workerDone); worker.Run(wctx) }()
@@ -109,6 +115,7 @@ func (a *app) serveCommand() *cobra.Command {
 			err = serveUntilDone(ctx, ln, srv, a)
 			stopWorker()
 			<-workerDone
+			<-calDone
 			return err
 		},
 	}
@@ -117,6 +124,7 @@ func (a *app) serveCommand() *cobra.Command {
 	cmd.Flags().BoolVar(&isDemo, "demo", false, "seed a demo team; without --db, in a temporary database")
 	cmd.Flags().Int64Var(&maxBody, "max-body", web.DefaultMaxBody, "largest accepted request body in bytes (uploads have their own limit)")
 	rf.register(cmd)
+	cf.register(cmd, true)
 	cmd.Flags().StringVar(&metricsToken, "metrics-token", "", "bearer token that /metrics asks for; without one, /metrics answers only this machine (env RHYTHM_METRICS_TOKEN)")
 	cmd.Flags().DurationVar(&bodyTimeout, "body-timeout", web.DefaultBodyTimeout, "time a client has to send a request body (env RHYTHM_BODY_TIMEOUT)")
 	cmd.Flags().DurationVar(&uploadTimeout, "upload-timeout", web.DefaultUploadTimeout, "time a client has to send an import upload (env RHYTHM_UPLOAD_TIMEOUT)")
