@@ -32,7 +32,9 @@ func TestDifferencing(t *testing.T) {
 }
 
 func TestWindowOverlaps(t *testing.T) {
-	w := func(a, b int) Window { return Window{From: team.Date{Year: 2026, Month: 3, Day: a}, To: team.Date{Year: 2026, Month: 3, Day: b}} }
+	w := func(a, b int) Window {
+		return Window{From: team.Date{Year: 2026, Month: 3, Day: a}, To: team.Date{Year: 2026, Month: 3, Day: b}}
+	}
 	if !w(1, 7).Overlaps(w(7, 14)) || w(1, 7).Overlaps(w(8, 14)) || w(1, 7).Overlaps(Window{}) {
 		t.Error("Overlaps is wrong at the edges")
 	}
