@@ -143,19 +143,6 @@ func newEnv(t *testing.T) *env {
 
 func (e *env) newApp(t *testing.T, db *store.DB) *app {
 	t.Helper()
-	box, err := secret.New(e.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := sso.Config{
-		Issuer: e.prov.srv.URL, ClientID: testClientID, ClientSecret: testClientSecret,
-		RedirectURL: e.url + callbackPath, AllowedDomains: []string{"partner.example"},
-		AdminGroup: adminGroup, ProviderName: "Test ID",
-	}
-	rp, err := sso.New(cfg, box)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
 	tm, err := team.ParseRoster("team.yaml", []byte(`team: Core
 members:
@@ -172,8 +159,31 @@ members:
 	if _, err := db.CreateUser(ctx, account.User{Email: "root@corp.example", Name: "Root", Role: account.Admin}, "hash"); err != nil {
 		t.Fatal(err)
 	}
-	cfg.Validate()
-	return &app{rp: rp, policy: cfg.Policy(), db: db}
+	rp, policy := e.newRP(t)
+	return &app{rp: rp, policy: policy, db: db}
+}
+
+// newRP returns a relying party as one rhythm server makes it; servers made
+// with one env share the secret key, like servers behind a load balancer.
+func (e *env) newRP(t *testing.T, opts ...sso.Option) (*sso.RP, sso.Policy) {
+	t.Helper()
+	box, err := secret.New(e.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := sso.Config{
+		Issuer: e.prov.srv.URL, ClientID: testClientID, ClientSecret: testClientSecret,
+		RedirectURL: e.url + callbackPath, AllowedDomains: []string{"partner.example"},
+		AdminGroup: adminGroup, ProviderName: "Test ID",
+	}
+	rp, err := sso.New(cfg, box, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	return rp, cfg.Policy()
 }
 
 // result is what rhythm's callback answered.
