@@ -46,7 +46,9 @@ func rewrite(key *rsa.PrivateKey, kid string, edit func(map[string]any)) func(ma
 // the control case shows that re-signing alone is accepted.
 func TestRefusedTokens(t *testing.T) {
 	type tokenRewrite = func(map[string]any) (map[string]any, *rsa.PrivateKey, string)
-	published := func(edit func(map[string]any)) tokenRewrite { return rewrite(shared.prov.published, "test-published", edit) }
+	published := func(edit func(map[string]any)) tokenRewrite {
+		return rewrite(shared.prov.published, "test-published", edit)
+	}
 	now := time.Now()
 	tests := []struct {
 		name   string
