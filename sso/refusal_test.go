@@ -6,10 +6,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/sso"
 )
 
 // refused checks that rhythm's callback refused with status and code, for a
@@ -134,6 +136,22 @@ func TestRefusedState(t *testing.T) {
 		ck := b.sealedCookie(t, e.url)
 		ck.Value = ck.Value[:len(ck.Value)-4] + "AAAA"
 		e.refused(t, e.get(t, newBrowser(t).Client, callback, ck), 401, rhythm.EUNAUTHORIZED, "does not open", users, 0)
+	})
+	t.Run("a sign-in cookie older than ten minutes", func(t *testing.T) {
+		e := newEnv(t)
+		var (
+			mu  sync.Mutex
+			now = time.Now()
+		)
+		e.app.rp, _ = e.newRP(t, sso.WithClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now }))
+		users, _ := e.counts(t)
+		b := newBrowser(t)
+		callback := b.signInAtProvider(t, e.url, "ana")
+		ck := b.sealedCookie(t, e.url) // a browser drops it after Max-Age; a replay keeps it
+		mu.Lock()
+		now = now.Add(sso.FlowLifetime + time.Second)
+		mu.Unlock()
+		e.refused(t, e.get(t, newBrowser(t).Client, callback, ck), 401, rhythm.EUNAUTHORIZED, "sign-in cookie expired", users, 0)
 	})
 	t.Run("replayed state", func(t *testing.T) {
 		e := newEnv(t)
