@@ -45,9 +45,9 @@ func (c Config) String() string {
 }
 
 // Validate returns an EINVALID error naming the first setting that is
-// missing or wrong. It also tidies the configuration: domains in lower case,
-// the issuer without a trailing slash is kept as given (issuers compare
-// exactly), the provider name filled in.
+// missing or wrong, and tidies the rest: domains in lower case, the provider
+// name filled in. The issuer is kept exactly as given: the provider's
+// discovery document must name the same string.
 func (c *Config) Validate() error {
 	switch {
 	case c.Issuer == "":

@@ -155,9 +155,8 @@ func clip(s string, n int) string {
 		}
 		return r
 	}, s)
-	for len(s) > n {
-		s = s[:n]
-		s = strings.ToValidUTF8(s, "")
+	if len(s) > n {
+		s = strings.ToValidUTF8(s[:n], "")
 	}
 	return s
 }
