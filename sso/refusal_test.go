@@ -25,7 +25,7 @@ func (e *env) refused(t *testing.T, r result, status int, code, cause string, us
 	if !strings.Contains(r.cause, cause) {
 		t.Errorf("refused for %q, want a reason containing %q", r.cause, cause)
 	}
-	if msg := r.body.Error.Message; msg == "" || msg == "internal error" || strings.Contains(msg, "oidc:") || strings.Contains(msg, "\\n") {
+	if msg := r.body.Error.Message; msg == "" || msg == "internal error" || strings.Contains(msg, "oidc:") || strings.ContainsAny(msg, "\r\n") {
 		t.Errorf("message %q is not a plain sentence", msg)
 	}
 	if u, s := e.counts(t); u != users || s != sessions {
@@ -233,5 +233,20 @@ func TestProviderSaysNo(t *testing.T) {
 	e.refused(t, r, 401, rhythm.EUNAUTHORIZED, "access_denied", users, 0)
 	if !strings.Contains(r.body.Error.Message, "Test ID did not let you sign in") {
 		t.Errorf("message = %q, want it to say the provider did not let you sign in", r.body.Error.Message)
+	}
+
+	// Another error, for example a scope the provider does not know: its
+	// words, without line breaks, and a hint for the admin.
+	resp, err = b.Get(e.url + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	back = url.Values{"error": {"invalid_scope"}, "error_description": {"Scope groups\r\nis unknown"},
+		"state": {mustURL(resp.Header.Get("Location")).Query().Get("state")}}
+	r = e.get(t, b.Client, e.url+callbackPath+"?"+back.Encode())
+	e.refused(t, r, 400, rhythm.EINVALID, "invalid_scope", users, 0)
+	if want := "Test ID refused the sign-in (invalid_scope): Scope groups  is unknown; if this persists, the admin should check"; !strings.HasPrefix(r.body.Error.Message, want) {
+		t.Errorf("message = %q, want it to start %q", r.body.Error.Message, want)
 	}
 }
