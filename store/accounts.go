@@ -14,7 +14,7 @@ import (
 // CountUsers returns how many users exist (0 means first-run setup).
 func (db *DB) CountUsers(ctx context.Context) (int, error) {
 	var n int
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		return tx.QueryRow(ctx, "SELECT COUNT(*) FROM users").Scan(&n)
 	})
 	return n, err
@@ -100,7 +100,7 @@ func loadLeadOf(ctx context.Context, tx *Tx, u *account.User) error {
 // User returns the user with the given id.
 func (db *DB) User(ctx context.Context, id int64) (account.User, error) {
 	var u account.User
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var err error
 		if u, err = scanUser(tx.QueryRow(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id)); err != nil {
 			return notFound(err, "user %d not found", id)
@@ -117,7 +117,7 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (account.User, stri
 		u    account.User
 		hash string
 	)
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var err error
 		if u, err = scanUser(tx.QueryRow(ctx, "SELECT "+userColumns+" FROM users WHERE email_key = ?", nameKey(email))); err != nil {
 			return notFound(err, "no user with email %s", email)
@@ -133,7 +133,7 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (account.User, stri
 // ListUsers returns every user by email.
 func (db *DB) ListUsers(ctx context.Context) ([]account.User, error) {
 	var out []account.User
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, "SELECT "+userColumns+" FROM users ORDER BY email_key")
 		if err != nil {
 			return err
@@ -274,7 +274,7 @@ func (db *DB) CreateSession(ctx context.Context, tokenHash string, userID int64,
 // SessionUser returns the user of a live session.
 func (db *DB) SessionUser(ctx context.Context, tokenHash string) (account.User, error) {
 	var u account.User
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var err error
 		u, err = scanUser(tx.QueryRow(ctx, `SELECT u.id, u.email, u.name, u.role, u.created_at FROM sessions s
 			JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?`, tokenHash, db.Now().Unix()))
@@ -312,7 +312,7 @@ func (db *DB) CreateToken(ctx context.Context, userID int64, name, tokenHash str
 // ListTokens returns a user's API tokens, newest first.
 func (db *DB) ListTokens(ctx context.Context, userID int64) ([]account.Token, error) {
 	out := []account.Token{}
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, "SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id DESC", userID)
 		if err != nil {
 			return err
@@ -408,7 +408,7 @@ func (db *DB) RecordLoginFailure(ctx context.Context, since time.Time, keys ...s
 // LoginFailures returns the failures under each key since the given time.
 func (db *DB) LoginFailures(ctx context.Context, since time.Time, keys ...string) (map[string]int, error) {
 	out := map[string]int{}
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		for _, k := range keys {
 			var n int
 			if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM login_failures WHERE key = ? AND at >= ?", k, since.Unix()).Scan(&n); err != nil {
@@ -433,7 +433,7 @@ type TeamAccess struct {
 // Access returns u's relation to the team with ref.
 func (db *DB) Access(ctx context.Context, ref string, u account.User) (TeamAccess, error) {
 	var a TeamAccess
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var row *sql.Row
 		if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
 			row = tx.QueryRow(ctx, "SELECT id, name FROM teams WHERE id = ?", id)
@@ -464,7 +464,7 @@ func (db *DB) TeamsOf(ctx context.Context, u account.User) ([]TeamSummary, error
 		return all, err
 	}
 	mine := map[int64]bool{}
-	err = db.InTx(ctx, func(tx *Tx) error {
+	err = db.ReadTx(ctx, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, `SELECT team_id FROM team_leads WHERE user_id = ?
 			UNION SELECT team_id FROM members WHERE email_key = ?`, u.ID, nameKey(u.Email))
 		if err != nil {

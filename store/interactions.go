@@ -284,7 +284,7 @@ func findImport(ctx context.Context, tx importTx, teamID int64, hash string) (Im
 // Imports returns the team's imports, newest first.
 func (db *DB) Imports(ctx context.Context, teamID int64) ([]Import, error) {
 	out := []Import{}
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, "SELECT "+importColumns+" FROM imports WHERE team_id = ? ORDER BY id DESC", teamID)
 		if err != nil {
 			return err
@@ -312,7 +312,7 @@ func (db *DB) Interactions(ctx context.Context, teamID int64, from, to time.Time
 	if !to.IsZero() {
 		hi = to.UnixMicro()
 	}
-	return db.InTx(ctx, func(tx *Tx) error {
+	return db.ReadTx(ctx, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, `SELECT source, ext_id, mode, kind, start_us, end_us, all_day, organizer, participants, resources,
 			thread_id, in_reply_to, channel, channel_kind, recurring FROM interactions
 			WHERE team_id = ? AND start_us >= ? AND start_us < ? ORDER BY start_us, id`, teamID, lo, hi)

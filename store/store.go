@@ -32,7 +32,11 @@ const (
 
 // DB is an open rhythm database.
 type DB struct {
-	sql     *sql.DB
+	sql *sql.DB
+	// read serves read-only transactions; on SQLite it is a pool of its
+	// own whose transactions never wait for the writer, on PostgreSQL it
+	// is sql.
+	read    *sql.DB
 	dialect string
 	// version is the newest migration this binary knows.
 	version int64
@@ -75,7 +79,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{sql: sdb, dialect: dialect, Now: time.Now}
+	db := &DB{sql: sdb, read: sdb, dialect: dialect, Now: time.Now}
 	// Features number their migrations in ranges of their own (00030–39,
 	// 00040–49…) and land in any order, so a database may have a later
 	// range before an earlier one arrives: apply what is missing.
@@ -92,18 +96,29 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("migrate database: %w", err)
 	}
+	if dialect == SQLite {
+		if db.read, err = sqlite.OpenReader(ctx, dsn); err != nil {
+			sdb.Close()
+			return nil, err
+		}
+	}
 	// The pseudonym key is made with the database and never changes.
 	var key [32]byte
 	rand.Read(key[:])
 	if _, err := db.EnsureSetting(ctx, PseudonymKeySetting, hex.EncodeToString(key[:])); err != nil {
-		sdb.Close()
+		db.Close()
 		return nil, fmt.Errorf("pseudonym key: %w", err)
 	}
 	return db, nil
 }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	if db.read != db.sql {
+		db.read.Close()
+	}
+	return db.sql.Close()
+}
 
 // Dialect returns SQLite or Postgres.
 func (db *DB) Dialect() string { return db.dialect }
@@ -171,6 +186,20 @@ type Tx struct {
 // has code EUNAVAILABLE.
 func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return db.unavailable(err)
+	}
+	defer tx.Rollback()
+	if err := fn(&Tx{tx: tx, db: db}); err != nil {
+		return db.unavailable(err)
+	}
+	return db.unavailable(tx.Commit())
+}
+
+// ReadTx runs fn in one read-only transaction. On SQLite it reads a
+// snapshot and never waits for a writer, such as a long import.
+func (db *DB) ReadTx(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: db.dialect == Postgres})
 	if err != nil {
 		return db.unavailable(err)
 	}
@@ -249,7 +278,7 @@ func notFound(err error, format string, args ...any) error {
 // Setting returns the value of a server setting, or ENOTFOUND.
 func (db *DB) Setting(ctx context.Context, key string) (string, error) {
 	var v string
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		return tx.QueryRow(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
 	})
 	return v, notFound(err, "setting %q not found", key)

@@ -40,6 +40,7 @@ func TestStore(t *testing.T) {
 			t.Run("no message content is stored", func(t *testing.T) { testNoContentStored(t, d) })
 			t.Run("pseudonym key is made once", func(t *testing.T) { testPseudonymKey(t, d) })
 			t.Run("saved audits", func(t *testing.T) { testSaveAudit(t, d) })
+			t.Run("reads do not wait for a writer", func(t *testing.T) { testReadsDoNotWaitForWriter(t, d) })
 		})
 	}
 }

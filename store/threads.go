@@ -98,7 +98,7 @@ func scanThread(s scanner) (thread.Thread, error) {
 // Thread returns one thread of a team with its participants and responses.
 func (db *DB) Thread(ctx context.Context, teamID, id int64) (thread.Thread, error) {
 	var th thread.Thread
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var err error
 		th, err = getThread(ctx, tx, teamID, id, false)
 		return err
@@ -189,7 +189,7 @@ func (db *DB) Threads(ctx context.Context, teamID int64, f ThreadFilter) ([]thre
 		limit = 1000
 	}
 	out := []thread.Thread{}
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, "SELECT "+prefixed("t.", threadColumns)+" FROM threads t WHERE "+cond+" ORDER BY t.due_by, t.id LIMIT ?",
 			append(args, limit)...)
 		if err != nil {
@@ -316,7 +316,7 @@ func scanDecision(s scanner) (thread.Decision, error) {
 // Decision returns one decision of a team.
 func (db *DB) Decision(ctx context.Context, teamID, id int64) (thread.Decision, error) {
 	var d thread.Decision
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var err error
 		d, err = scanDecision(tx.QueryRow(ctx, "SELECT "+decisionColumns+" FROM decisions WHERE team_id = ? AND id = ?", teamID, id))
 		return notFound(err, "decision %d not found in this team", id)
@@ -359,7 +359,7 @@ func (db *DB) Decisions(ctx context.Context, teamID int64, q thread.Query) ([]th
 		limit = 500
 	}
 	out := []thread.Decision{}
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, "SELECT "+decisionColumns+" FROM decisions WHERE "+cond+" ORDER BY decided_on DESC, id DESC LIMIT ?", append(args, limit)...)
 		if err != nil {
 			return err
@@ -381,7 +381,7 @@ func (db *DB) Decisions(ctx context.Context, teamID int64, q thread.Query) ([]th
 // time, with participants and responses: the reminder worker's input.
 func (db *DB) OpenThreadsDue(ctx context.Context, before time.Time, limit int) ([]thread.Thread, error) {
 	out := []thread.Thread{}
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, "SELECT "+prefixed("t.", threadColumns)+" FROM threads t WHERE t.state = ? AND t.due_by <= ? ORDER BY t.due_by, t.id LIMIT ?",
 			string(thread.Open), unix(before), limit)
 		if err != nil {

@@ -1,0 +1,78 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/rhythm-team/rhythm/ingest"
+	"github.com/rhythm-team/rhythm/store"
+	"github.com/rhythm-team/rhythm/store/storetest"
+)
+
+// testReadsDoNotWaitForWriter holds a write transaction open, as a long
+// import does, and checks that reads of teams, sessions, imports and
+// interactions answer meanwhile instead of queueing behind it.
+func testReadsDoNotWaitForWriter(t *testing.T, d storetest.Dialect) {
+	db := storetest.OpenDSN(t, d.DSN(t))
+	ctx := context.Background()
+	tm, err := db.CreateTeam(ctx, roster(t, "Readers", "ana@example.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inside, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		_, err := db.ImportInteractions(ctx, tm.ID, store.ImportMeta{Name: "big.zip", Format: "slack", Hash: "h1"},
+			func(ctx context.Context, emit func(ingest.Interaction) error) (ingest.Stats, error) {
+				for i := range 5000 {
+					in := chatMessage("C1", i)
+					if err := emit(in); err != nil {
+						return ingest.Stats{}, err
+					}
+				}
+				close(inside)
+				<-release
+				return ingest.Stats{Read: 5000}, nil
+			})
+		done <- err
+	}()
+	<-inside
+	// Well under the busy timeout: a reader queued behind the writer
+	// would miss it.
+	rctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	reads := map[string]func() error{
+		"team":    func() error { _, err := db.Team(rctx, "Readers"); return err },
+		"teams":   func() error { _, err := db.ListTeams(rctx); return err },
+		"imports": func() error { _, err := db.Imports(rctx, tm.ID); return err },
+		"interactions": func() error {
+			return db.Interactions(rctx, tm.ID, time.Time{}, time.Time{}, func(ingest.Interaction) error { return nil })
+		},
+		"setting": func() error { _, err := db.PseudonymKey(rctx); return err },
+	}
+	for name, read := range reads {
+		start := time.Now()
+		err := read()
+		t.Logf("%s read during an open import: %v", name, time.Since(start).Round(time.Millisecond))
+		if err != nil {
+			t.Errorf("%s read during an open import: %v", name, err)
+		}
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// chatMessage is Slack message i of channel ch.
+func chatMessage(ch string, i int) ingest.Interaction {
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute)
+	return ingest.Interaction{
+		Source: ingest.SourceSlack, Mode: ingest.Async, Kind: ingest.Message, ID: ch + "/" + itoaTS(at),
+		Start: at, End: at, Organizer: "ana@example.com", Channel: ch,
+		Participants: []ingest.Participant{{ID: "ana@example.com", Member: true}},
+	}
+}
+
+func itoaTS(at time.Time) string { return at.Format("20060102150405") + ".000100" }
