@@ -157,6 +157,9 @@ func (db *DB) CreateTeam(ctx context.Context, t team.Team) (team.Team, error) {
 
 func (db *DB) insertTeam(ctx context.Context, tx *Tx, t team.Team) (team.Team, error) {
 	t.Members = slices.Clone(t.Members) // ids are set on a copy, not the caller's slice
+	if err := team.CheckName(t.Name); err != nil {
+		return t, rhythm.Errorf(rhythm.EINVALID, "team: %v", err)
+	}
 	norms, err := json.Marshal(t.Norms)
 	if err != nil {
 		return t, err
@@ -229,6 +232,9 @@ func (db *DB) ReplaceTeam(ctx context.Context, ref string, t team.Team) (team.Te
 }
 
 func (db *DB) replaceTeam(ctx context.Context, tx *Tx, old, t team.Team) (team.Team, error) {
+	if err := team.CheckName(t.Name); err != nil {
+		return t, rhythm.Errorf(rhythm.EINVALID, "team: %v", err)
+	}
 	norms, err := json.Marshal(t.Norms)
 	if err != nil {
 		return t, err

@@ -82,11 +82,8 @@ func (r *Roster) Validate() (Team, error) {
 		return Team{}, &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
 	}
 	t := Team{Name: strings.TrimSpace(r.Team), Norms: DefaultNorms()}
-	if t.Name == "" {
-		return bad("team", "a team name is required")
-	}
-	if len(t.Name) > 100 {
-		return bad("team", "a team name has at most 100 characters")
+	if err := CheckName(t.Name); err != nil {
+		return bad("team", "%s", err.Error())
 	}
 	if n := r.Norms; n != nil {
 		var err error

@@ -3,6 +3,7 @@
 package team
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -97,6 +98,21 @@ func (t *Team) Member(id string) (*Member, bool) {
 }
 
 var zones sync.Map // name → *time.Location
+
+// CheckName returns why name cannot be a team's name, or nil. Names are
+// not all digits: API paths take a team's id or its name, and a name like
+// "2" would stand for the team whose id is 2.
+func CheckName(name string) error {
+	switch {
+	case name == "":
+		return errors.New("a team name is required")
+	case len(name) > 100:
+		return errors.New("a team name has at most 100 characters")
+	case strings.Trim(name, "0123456789") == "":
+		return fmt.Errorf("a team name cannot be all digits (%q): API paths read digits as a team id", name)
+	}
+	return nil
+}
 
 // LoadZone returns the IANA time zone with the given name. It rejects empty
 // names, "Local" and unknown zones with an EINVALID error.
