@@ -133,6 +133,11 @@ func (r *Roster) Validate() (Team, error) {
 
 func (rm RosterMember) member() (Member, string, error) {
 	m := Member{Name: strings.TrimSpace(rm.Name), Email: strings.TrimSpace(rm.Email), Zone: strings.TrimSpace(rm.Zone), Hours: DefaultHours, Days: WeekdaysMonFri}
+	for field, v := range map[string]string{"name": rm.Name, "email": rm.Email, "zone": rm.Zone, "aliases": strings.Join(rm.Aliases, ",")} {
+		if err := rhythm.CheckText(field, v); err != nil {
+			return m, field, errors.New("holds a NUL byte")
+		}
+	}
 	if m.Name == "" {
 		return m, "name", errors.New("a name is required")
 	}

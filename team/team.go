@@ -110,6 +110,8 @@ func CheckName(name string) error {
 		return errors.New("a team name has at most 100 characters")
 	case strings.Trim(name, "0123456789") == "":
 		return fmt.Errorf("a team name cannot be all digits (%q): API paths read digits as a team id", name)
+	case rhythm.CheckText("team", name) != nil:
+		return errors.New("a team name cannot hold a NUL byte")
 	}
 	return nil
 }

@@ -120,7 +120,7 @@ func New(cfg Config) (*Server, error) {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.deny(w, r, rhythm.Errorf(rhythm.EFORBIDDEN, "cross-origin request refused"))
 	}))
-	s.handler = cop.Handler(s.mux)
+	s.handler = s.refuseNUL(cop.Handler(s.mux))
 	return s, nil
 }
 
@@ -302,7 +302,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 	} else if err != nil {
 		return nil, rhythm.Errorf(rhythm.EINVALID, "reading request body: %v", err)
 	}
-	return b, nil
+	return b, checkBodyText(b)
 }
 
 // decodeJSON reads a strict JSON body into v.
