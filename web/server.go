@@ -20,6 +20,7 @@ import (
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/account"
+	"github.com/rhythm-team/rhythm/ingest"
 	"github.com/rhythm-team/rhythm/lint"
 	"github.com/rhythm-team/rhythm/playbook"
 	"github.com/rhythm-team/rhythm/report"
@@ -59,6 +60,10 @@ type Config struct {
 	MetricsToken string
 	// MaxImport limits import uploads; 0 means DefaultMaxImport.
 	MaxImport int64
+	// UploadDir is where uploads wait while they are imported, in a
+	// folder per process; what a killed process left there is removed
+	// when the server starts. Empty means os.TempDir()/rhythm-uploads.
+	UploadDir string
 }
 
 // DemoLogin is the demo admin that `serve --demo` creates.
@@ -69,6 +74,7 @@ type DemoLogin struct {
 // Server is rhythm's HTTP server.
 type Server struct {
 	db      *store.DB
+	spool   *ingest.Spool // where uploads wait
 	log     *slog.Logger
 	maxBody int64
 	now     func() time.Time
@@ -109,6 +115,10 @@ func New(cfg Config) (*Server, error) {
 		s.now = time.Now
 	}
 	if err := s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	var err error
+	if s.spool, err = ingest.OpenSpool(cfg.UploadDir); err != nil {
 		return nil, err
 	}
 	s.obs = newObserver(s)
