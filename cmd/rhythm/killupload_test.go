@@ -3,9 +3,9 @@ package main
 import (
 	"io"
 	"io/fs"
-	"os"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -65,4 +65,3 @@ func files(t *testing.T, dir string) []string {
 	})
 	return out
 }
-
