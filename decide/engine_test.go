@@ -81,7 +81,8 @@ func TestRequestInput(t *testing.T) {
 		{"bad urgency", `{"urgency":"soon"}`, `urgency: "soon" is not hours, days or a duration such as 1h or 3d`},
 		{"negative urgency", `{"urgency":"-1h"}`, `urgency: "-1h" is not hours, days`},
 		{"overlap too large", `{"overlap_hours":200}`, "overlap_hours: must be 0..168 hours a week, got 200"},
-		{"unknown member", `{"with":["ana@example.com","bob"]}`, `with: no member "bob" on team Platform; valid: ana@example.com,`},
+		{"unknown member", `{"with":["ana@example.com","bob"]}`, `with: "bob" is not on team Platform (members: Ana Silva <ana@example.com>,`},
+		{"ambiguous name", `{"with":["ana@example.com","p"]}`, `with: "p" could be`},
 		{"bad response window", `{"response_window":"soon"}`, `response_window: "soon" is not a positive duration`},
 		{"bad inline roster", `{"roster":{"team":"X","members":[{"name":"A","email":"a@x.org","zone":"Mars/Base"}]}}`, `roster: members[0].zone: unknown time zone "Mars/Base"`},
 	}

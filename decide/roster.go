@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/team"
 )
 
@@ -85,13 +86,9 @@ func Participants(t *team.Team, names []string) ([]team.Member, error) {
 		if n == "" {
 			continue
 		}
-		m, ok := t.Member(n)
-		if !ok {
-			valid := make([]string, len(t.Members))
-			for i, m := range t.Members {
-				valid[i] = m.Email
-			}
-			return nil, invalid("with", "no member %q on team %s; valid: %s", n, t.Name, strings.Join(valid, ", "))
+		m, err := t.Resolve(n)
+		if err != nil {
+			return nil, invalid("with", "%s", rhythm.ErrorMessage(err))
 		}
 		if !slices.ContainsFunc(out, func(o team.Member) bool { return o.Email == m.Email }) {
 			out = append(out, *m)

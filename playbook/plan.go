@@ -310,9 +310,9 @@ func assignRoles(tp Template, r Request, out map[string][]string) error {
 				if w = strings.TrimSpace(w); w == "" {
 					continue
 				}
-				m, ok := r.Team.Member(w)
-				if !ok {
-					return invalid(field, "%q is not on team %s", w, r.Team.Name)
+				m, err := r.Team.Resolve(w)
+				if err != nil {
+					return invalid(field, "%s", rhythm.ErrorMessage(err))
 				}
 				if !slices.Contains(emails, m.Email) {
 					emails = append(emails, m.Email)

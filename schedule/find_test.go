@@ -201,7 +201,7 @@ func TestFindBadInput(t *testing.T) {
 		{"zero duration", func(r *schedule.Request) { r.Duration = 0 }, "duration must be more than 0 and at most 24h"},
 		{"over a day", func(r *schedule.Request) { r.Duration = 24*time.Hour + time.Minute }, "duration must be more than 0 and at most 24h"},
 		{"seconds", func(r *schedule.Request) { r.Duration = 90 * time.Second }, "duration must be a whole number of minutes"},
-		{"unknown member", func(r *schedule.Request) { r.With = []string{"ana@example.com", "zed"} }, `with: unknown member "zed"`},
+		{"unknown member", func(r *schedule.Request) { r.With = []string{"ana@example.com", "zed"} }, `with: "zed" is not on team Triangle`},
 		{"no team", func(r *schedule.Request) { r.Team = nil }, "team: the team has no members"},
 		{"empty team", func(r *schedule.Request) { r.Team = &team.Team{Name: "Empty"} }, "team: the team has no members"},
 		{"reversed window", func(r *schedule.Request) { r.From, r.To = r.To, r.From }, "between: the end"},

@@ -60,7 +60,7 @@ func TestQueryBadInput(t *testing.T) {
 		{"one bound", schedule.Query{Duration: "30m", Between: []string{"2026-03-06"}}, "between takes a start and an end"},
 		{"bad date", schedule.Query{Duration: "30m", Between: []string{"2026-02-30", "2026-03-02"}}, `between: "2026-02-30" is not a date`},
 		{"bad zone", schedule.Query{Duration: "30m", Zone: "Mars/Olympus"}, `zone: unknown time zone "Mars/Olympus"`},
-		{"unknown member", schedule.Query{Duration: "30m", With: []string{"ana@example.com,zed"}}, `with: unknown member "zed"`},
+		{"unknown member", schedule.Query{Duration: "30m", With: []string{"ana@example.com,zed"}}, `with: "zed" is not on team Triangle`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -158,9 +158,9 @@ func Participants(t *team.Team, with []string) ([]*team.Member, error) {
 		if strings.TrimSpace(id) == "" {
 			continue
 		}
-		m, ok := t.Member(id)
-		if !ok {
-			return nil, invalid("with: unknown member %q", strings.TrimSpace(id))
+		m, err := t.Resolve(id)
+		if err != nil {
+			return nil, invalid("with: %s", rhythm.ErrorMessage(err))
 		}
 		if !seen[m] {
 			seen[m] = true

@@ -272,7 +272,7 @@ func TestRotateBadInput(t *testing.T) {
 		{"too many weeks", func(r *schedule.Request) { r.Weeks = 1000 }, "weekly must be between 1 and 260"},
 		{"rotation too long", func(r *schedule.Request) { r.Rotation = 5 }, "rotation must be between 1 and 4"},
 		{"zero duration", func(r *schedule.Request) { r.Duration = 0 }, "duration must be more than 0"},
-		{"unknown member", func(r *schedule.Request) { r.With = []string{"nobody"} }, `with: unknown member "nobody"`},
+		{"unknown member", func(r *schedule.Request) { r.With = []string{"nobody"} }, `with: "nobody" is not on team Triangle`},
 		{"reversed window", func(r *schedule.Request) { r.From, r.To = r.To, r.From }, "between: the end"},
 	}
 	for _, tt := range tests {

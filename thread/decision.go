@@ -76,9 +76,9 @@ func (n NewDecision) Validate(t *team.Team, createdBy string, now time.Time) (De
 	if strings.TrimSpace(n.Owner) == "" {
 		return d, invalid("owner", "an owner is required: one member who carries the decision out")
 	}
-	m, ok := t.Member(n.Owner)
-	if !ok {
-		return d, invalid("owner", "%q is not on team %s", n.Owner, t.Name)
+	m, err := t.Resolve(n.Owner)
+	if err != nil {
+		return d, invalid("owner", "%s", rhythm.ErrorMessage(err))
 	}
 	d.Owner = m.Email
 	if strings.TrimSpace(n.Date) == "" {

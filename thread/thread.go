@@ -150,9 +150,9 @@ func (n NewThread) Validate(t *team.Team, createdBy string, now time.Time) (Thre
 	if strings.TrimSpace(n.Owner) == "" {
 		return th, invalid("owner", "an owner is required: one member who closes the loop")
 	}
-	owner, ok := t.Member(n.Owner)
-	if !ok {
-		return th, invalid("owner", "%q is not on team %s", n.Owner, t.Name)
+	owner, err := t.Resolve(n.Owner)
+	if err != nil {
+		return th, invalid("owner", "%s", rhythm.ErrorMessage(err))
 	}
 	th.Owner = owner.Email
 	if len(n.Participants) > MaxParticipants {
@@ -162,9 +162,9 @@ func (n NewThread) Validate(t *team.Team, createdBy string, now time.Time) (Thre
 		if strings.TrimSpace(p) == "" {
 			continue
 		}
-		m, ok := t.Member(p)
-		if !ok {
-			return th, invalid(fmt.Sprintf("participants[%d]", i), "%q is not on team %s", p, t.Name)
+		m, err := t.Resolve(p)
+		if err != nil {
+			return th, invalid(fmt.Sprintf("participants[%d]", i), "%s", rhythm.ErrorMessage(err))
 		}
 		if m.Email == th.Owner || slices.Contains(th.Participants, m.Email) {
 			continue

@@ -247,9 +247,9 @@ func (s *Server) apiWaiting(w http.ResponseWriter, r *http.Request) {
 	u, _ := currentUser(r)
 	email := u.Email
 	if m := strings.TrimSpace(r.URL.Query().Get("member")); m != "" {
-		mb, ok := t.Member(m)
-		if !ok {
-			s.fail(w, r, rhythm.Errorf(rhythm.EINVALID, "member: %q is not on team %s", m, t.Name))
+		mb, err := t.Resolve(m)
+		if err != nil {
+			s.fail(w, r, rhythm.Errorf(rhythm.EINVALID, "member: %s", rhythm.ErrorMessage(err)))
 			return
 		}
 		email = mb.Email

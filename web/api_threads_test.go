@@ -193,3 +193,30 @@ func mustJSON(t *testing.T, b []byte, v any) {
 		t.Fatalf("decode %s: %v", b, err)
 	}
 }
+
+// TestAPIThreadShortNames: owner, participants and ?member= take first
+// names and unique prefixes; an unknown one lists the members.
+func TestAPIThreadShortNames(t *testing.T) {
+	f := newSQLiteFixture(t)
+	base := fmt.Sprintf("/api/v1/teams/%d", f.teamA.ID)
+	var th threadView
+	f.call(t, "lead", "POST", base+"/threads", `{"title":"Short names","owner":"leo","participants":["mia","an"]}`, http.StatusCreated, &th)
+	if th.Owner != "lead@example.com" {
+		t.Errorf("owner = %s, want lead@example.com", th.Owner)
+	}
+	if diff := cmp.Diff([]string{"member@example.com", "ana@example.com"}, th.Pending); diff != "" {
+		t.Errorf("pending (-want +got):\n%s", diff)
+	}
+	var waiting struct {
+		Member string `json:"member"`
+	}
+	f.call(t, "member", "GET", base+"/waiting?member=ana", "", http.StatusOK, &waiting)
+	if waiting.Member != "ana@example.com" {
+		t.Errorf("waiting member = %q", waiting.Member)
+	}
+	var e apiError
+	f.call(t, "lead", "POST", base+"/threads", `{"title":"T","owner":"leo","participants":["zed"]}`, http.StatusBadRequest, &e)
+	if !strings.Contains(e.Error.Message, `participants[0]: "zed" is not on team Alpha (members: Ana Silva <ana@example.com>`) {
+		t.Errorf("unknown: %+v", e.Error)
+	}
+}

@@ -62,7 +62,7 @@ func threadIDArg(s string) (int64, error) {
 
 func (a *app) threadCommand() *cobra.Command {
 	var dsn, teamRef string
-	cmd := groupCommand("thread", "Async threads: one owner, who owes a response, and by when")
+	cmd := groupCommand("thread", "Async threads: one owner, who owes a response, and by when", "  rhythm thread list --team Platform")
 	persistentDBFlag(cmd, &dsn)
 	cmd.PersistentFlags().StringVar(&teamRef, "team", "", "the team, by name or id (env RHYTHM_TEAM)")
 
@@ -89,9 +89,9 @@ func (a *app) threadCommand() *cobra.Command {
 				}
 			}
 			if member != "" {
-				m, ok := t.Member(member)
-				if !ok {
-					return usagef("--member: %q is not on team %s", member, t.Name)
+				m, err := t.Resolve(member)
+				if err != nil {
+					return usagef("--member: %s", rhythm.ErrorMessage(err))
 				}
 				f.Member = m.Email
 			}
@@ -188,9 +188,10 @@ func (a *app) threadCommand() *cobra.Command {
 
 	var sjs bool
 	showCmd := &cobra.Command{
-		Use:   "show ID",
-		Short: "Show a thread: responses, who owes what, its due-by on everyone's clock",
-		Args:  cobra.ExactArgs(1),
+		Use:     "show ID",
+		Short:   "Show a thread: responses, who owes what, its due-by on everyone's clock",
+		Example: "  rhythm thread show 12 --team Platform",
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := threadIDArg(args[0])
 			if err != nil {
@@ -252,11 +253,12 @@ func (a *app) threadCommand() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			if _, ok := t.Member(ras); !ok {
-				return usagef("--as: %q is not on team %s", ras, t.Name)
+			who, err := t.Resolve(ras)
+			if err != nil {
+				return usagef("--as: %s", rhythm.ErrorMessage(err))
 			}
 			th, err := db.AddResponse(cmd.Context(), t.ID, id, func(th *thread.Thread) (thread.Response, error) {
-				return thread.NewResponse(th, &t, ras, kind, note, time.Now())
+				return thread.NewResponse(th, &t, who.Email, kind, note, time.Now())
 			})
 			if err != nil {
 				return fieldFlags(err, map[string]string{"note": "note"})
@@ -270,9 +272,10 @@ func (a *app) threadCommand() *cobra.Command {
 	answerCmd.Flags().StringVar(&note, "note", "", "a short note")
 
 	closeCmd := &cobra.Command{
-		Use:   "close ID",
-		Short: "Close a thread",
-		Args:  cobra.ExactArgs(1),
+		Use:     "close ID",
+		Short:   "Close a thread",
+		Example: "  rhythm thread close 12 --team Platform",
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := threadIDArg(args[0])
 			if err != nil {
@@ -303,9 +306,9 @@ func (a *app) threadCommand() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			m, ok := t.Member(args[0])
-			if !ok {
-				return usagef("%q is not on team %s", args[0], t.Name)
+			m, err := t.Resolve(args[0])
+			if err != nil {
+				return usagef("%s", rhythm.ErrorMessage(err))
 			}
 			ths, err := db.Threads(cmd.Context(), t.ID, store.ThreadFilter{State: thread.Open, Member: m.Email})
 			if err != nil {
@@ -385,7 +388,7 @@ func threadJSON(th thread.Thread, t *team.Team, now time.Time) map[string]any {
 
 func (a *app) decisionCommand() *cobra.Command {
 	var dsn, teamRef string
-	cmd := groupCommand("decision", "The team's decision log: what, why, owner, date, thread or meeting")
+	cmd := groupCommand("decision", "The team's decision log: what, why, owner, date, thread or meeting", "  rhythm decision list --team Platform")
 	persistentDBFlag(cmd, &dsn)
 	cmd.PersistentFlags().StringVar(&teamRef, "team", "", "the team, by name or id (env RHYTHM_TEAM)")
 

@@ -1,0 +1,186 @@
+package caldav
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/internal/outbound"
+	"github.com/rhythm-team/rhythm/internal/testenv"
+)
+
+// server is what a test does to a CalDAV server as its owner would, with
+// plain requests: make calendars, put and delete events.
+type server struct {
+	t   testing.TB
+	dav testenv.CalDAV
+}
+
+func (s server) send(method, path, body string, want ...int) {
+	s.t.Helper()
+	req, _ := http.NewRequest(method, s.dav.URL+path, strings.NewReader(body))
+	req.SetBasicAuth(s.dav.Username, s.dav.Password)
+	if body != "" {
+		req.Header.Set("Content-Type", "text/calendar; charset=utf-8")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, w := range want {
+		if resp.StatusCode == w {
+			return
+		}
+	}
+	s.t.Fatalf("%s %s: %s, want %v", method, path, resp.Status, want)
+}
+
+func (s server) mkcalendar(path string) { s.send("MKCALENDAR", path, "", 201) }
+func (s server) put(path, ics string)   { s.send("PUT", path, ics, 201, 204) }
+func (s server) del(path string)        { s.send("DELETE", path, "", 200, 204) }
+
+func event(uid, start string) string {
+	return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//rhythm test//EN\r\nBEGIN:VEVENT\r\nUID:" + uid +
+		"\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:" + start + "\r\nDURATION:PT30M\r\nSUMMARY:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+}
+
+func client(t testing.TB, dav testenv.CalDAV, password string) *Client {
+	t.Helper()
+	c, err := New(outbound.Policy{Allow: []string{"127.0.0.1"}}.Client(), dav.URL, dav.Username, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func keys(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestRadicaleDiscoverAndSync(t *testing.T) {
+	dav := testenv.Radicale(t)
+	srv := server{t, dav}
+	srv.mkcalendar("/ana/work/")
+	for i := 1; i <= 3; i++ {
+		srv.put(fmt.Sprintf("/ana/work/e%d.ics", i), event(fmt.Sprintf("e%d@test", i), fmt.Sprintf("2026010%dT090000Z", i+4)))
+	}
+	ctx := context.Background()
+	c := client(t, dav, dav.Password)
+
+	cals, err := c.Discover(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cals) != 1 || cals[0].Href != "/ana/work/" || cals[0].SyncToken == "" {
+		t.Fatalf("Discover = %+v, want the one calendar /ana/work/ with a sync token", cals)
+	}
+
+	first, err := c.Sync(ctx, cals[0].Href, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"/ana/work/e1.ics", "/ana/work/e2.ics", "/ana/work/e3.ics"}
+	if diff := cmp.Diff(want, keys(first.Changed)); diff != "" || len(first.Deleted) != 0 {
+		t.Fatalf("first sync (-want +got):\n%s deleted %v", diff, first.Deleted)
+	}
+	objs, err := c.Get(ctx, cals[0].Href, keys(first.Changed))
+	if err != nil || len(objs) != 3 {
+		t.Fatalf("Get = %d objects, %v", len(objs), err)
+	}
+	for _, o := range objs {
+		if !strings.Contains(string(o.Data), "BEGIN:VEVENT") || o.ETag == "" || o.ETag != first.Changed[o.Href] {
+			t.Fatalf("object %s: etag %q (sync said %q), data %q", o.Href, o.ETag, first.Changed[o.Href], o.Data)
+		}
+	}
+
+	// One changed, one deleted, one added: the next sync names exactly those.
+	srv.put("/ana/work/e1.ics", event("e1@test", "20260105T100000Z"))
+	srv.del("/ana/work/e2.ics")
+	srv.put("/ana/work/e4.ics", event("e4@test", "20260109T090000Z"))
+	before := c.Requests
+	second, err := c.Sync(ctx, cals[0].Href, first.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"/ana/work/e1.ics", "/ana/work/e4.ics"}, keys(second.Changed)); diff != "" {
+		t.Fatalf("second sync changed (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"/ana/work/e2.ics"}, second.Deleted); diff != "" {
+		t.Fatalf("second sync deleted (-want +got):\n%s", diff)
+	}
+	if c.Requests-before != 1 {
+		t.Fatalf("the second sync sent %d requests, want 1", c.Requests-before)
+	}
+
+	list, err := c.List(ctx, cals[0].Href)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"/ana/work/e1.ics", "/ana/work/e3.ics", "/ana/work/e4.ics"}, keys(list)); diff != "" {
+		t.Fatalf("List (-want +got):\n%s", diff)
+	}
+	ctag, token, err := c.CTag(ctx, cals[0].Href)
+	if err != nil || ctag == "" || token != second.Token {
+		t.Fatalf("CTag = %q, %q, %v; want the token of the last sync %q", ctag, token, err, second.Token)
+	}
+
+	if _, err := c.Sync(ctx, cals[0].Href, "http://radicale.org/ns/sync/not-a-token"); !errors.Is(err, ErrTokenExpired) {
+		t.Fatalf("an unknown token: %v, want ErrTokenExpired", err)
+	}
+}
+
+func TestRadicaleWrongPassword(t *testing.T) {
+	dav := testenv.Radicale(t)
+	c := client(t, dav, "wrong")
+	_, err := c.Discover(context.Background())
+	if rhythm.ErrorCode(err) != rhythm.EUNAUTHORIZED || !strings.Contains(err.Error(), "401 from 127.0.0.1") ||
+		!strings.Contains(err.Error(), "app password was refused") {
+		t.Fatalf("wrong password: %v", err)
+	}
+	if strings.Contains(err.Error(), "wrong") {
+		t.Fatalf("the error shows the password: %v", err)
+	}
+}
+
+func TestServerWithoutSyncCollection(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "no", http.StatusNotImplemented)
+	}))
+	defer srv.Close()
+	c, err := New(outbound.Policy{Allow: []string{"127.0.0.1"}}.Client(), srv.URL, "u", "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Sync(context.Background(), "/cal/", ""); !errors.Is(err, ErrNoSync) {
+		t.Fatalf("Sync on a server without it: %v, want ErrNoSync", err)
+	}
+}
+
+func TestNotACalDAVServer(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, "<html>hello</html>")
+	}))
+	defer srv.Close()
+	c, _ := New(outbound.Policy{Allow: []string{"127.0.0.1"}}.Client(), srv.URL, "u", "p")
+	if _, err := c.Discover(context.Background()); err == nil || !strings.Contains(err.Error(), "200 from 127.0.0.1") {
+		t.Fatalf("Discover on a web site: %v", err)
+	}
+	if _, err := New(nil, "cloud.example.com", "u", "p"); rhythm.ErrorCode(err) != rhythm.EINVALID {
+		t.Fatalf("a server without scheme: %v", err)
+	}
+}

@@ -1,0 +1,97 @@
+package testenv
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// CalDAV is a running CalDAV server for one test.
+type CalDAV struct {
+	URL      string // http://127.0.0.1:PORT
+	Username string
+	Password string
+}
+
+// Radicale starts Debian's radicale on a free loopback port, with htpasswd
+// authentication for one user and storage in a temporary folder, and stops
+// it when the test ends. It skips the test when radicale is not installed.
+func Radicale(t testing.TB) CalDAV {
+	t.Helper()
+	bin, err := exec.LookPath("radicale")
+	if err != nil {
+		Skip(t, "no radicale found; skipping CalDAV test (apt-get install radicale)")
+	}
+	dir := t.TempDir()
+	dav := CalDAV{Username: "ana", Password: "app-pw-7Hq2"}
+	htpasswd := filepath.Join(dir, "htpasswd")
+	if err := os.WriteFile(htpasswd, []byte(dav.Username+":"+dav.Password+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for attempt := 0; ; attempt++ {
+		port := freePort(t)
+		addr := fmt.Sprintf("127.0.0.1:%d", port)
+		cmd := exec.Command(bin, "--config", "",
+			"--server-hosts", addr,
+			"--auth-type", "htpasswd",
+			"--auth-htpasswd-filename", htpasswd,
+			"--auth-htpasswd-encryption", "plain",
+			"--rights-type", "owner_only",
+			"--storage-filesystem-folder", filepath.Join(dir, "collections"),
+			"--logging-level", "warning")
+		var log strings.Builder
+		cmd.Stdout, cmd.Stderr = &log, &log
+		if err := cmd.Start(); err != nil {
+			t.Fatalf("starting radicale: %v", err)
+		}
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		t.Cleanup(func() {
+			cmd.Process.Kill()
+			<-done
+		})
+		dav.URL = "http://" + addr
+		if waitHTTP(dav.URL, done, 15*time.Second) {
+			return dav
+		}
+		if attempt == 2 {
+			t.Fatalf("radicale did not start on %s: %s", addr, log.String())
+		}
+	}
+}
+
+// freePort returns a loopback TCP port that was free a moment ago.
+func freePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// waitHTTP waits until url answers, the process ends, or the time is up.
+func waitHTTP(url string, exited <-chan struct{}, limit time.Duration) bool {
+	deadline := time.Now().Add(limit)
+	c := &http.Client{Timeout: time.Second}
+	for time.Now().Before(deadline) {
+		select {
+		case <-exited:
+			return false
+		default:
+		}
+		if resp, err := c.Get(url); err == nil {
+			resp.Body.Close()
+			return true
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return false
+}
