@@ -76,3 +76,46 @@ func chatMessage(ch string, i int) ingest.Interaction {
 }
 
 func itoaTS(at time.Time) string { return at.Format("20060102150405") + ".000100" }
+
+// testChatStoredOnce imports the same chat messages under three content
+// hashes (three packings of one export) and then an overlapping export:
+// each message is stored once and the overlap adds only what is new.
+func testChatStoredOnce(t *testing.T, d storetest.Dialect) {
+	db := storetest.OpenDSN(t, d.DSN(t))
+	ctx := context.Background()
+	tm, err := db.CreateTeam(ctx, roster(t, "Chat", "ana@example.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	messages := func(from, to int) store.ImportFunc {
+		return func(ctx context.Context, emit func(ingest.Interaction) error) (ingest.Stats, error) {
+			for i := from; i < to; i++ {
+				if err := emit(chatMessage("C1", i)); err != nil {
+					return ingest.Stats{}, err
+				}
+			}
+			return ingest.Stats{Read: to - from}, nil
+		}
+	}
+	for i, hash := range []string{"zip-a", "zip-b", "zip-c"} {
+		imp, err := db.ImportInteractions(ctx, tm.ID, store.ImportMeta{Name: hash, Format: "slack", Hash: hash}, messages(0, 5000))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[bool]int{true: 5000, false: 0}[i == 0]; imp.Stored != want {
+			t.Errorf("%s: stored %d, want %d", hash, imp.Stored, want)
+		}
+	}
+	imp, err := db.ImportInteractions(ctx, tm.ID, store.ImportMeta{Name: "monthly", Format: "slack", Hash: "monthly"}, messages(4000, 6000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if imp.Stored != 1000 || imp.SkippedReasons["stored before"] != 1000 {
+		t.Errorf("overlapping export: stored %d, skipped %v; want 1000 new and 1000 stored before", imp.Stored, imp.SkippedReasons)
+	}
+	n := 0
+	db.Interactions(ctx, tm.ID, time.Time{}, time.Time{}, func(ingest.Interaction) error { n++; return nil })
+	if n != 6000 {
+		t.Errorf("%d interactions stored, want 6000", n)
+	}
+}
