@@ -163,10 +163,14 @@ func (db *DB) unavailable(err error) error {
 		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	var down bool
-	if db.dialect == Postgres {
+	// A handle closed under a request (the server stopping) or a
+	// connection lost mid-transaction is the database being away too.
+	down := errors.Is(err, sql.ErrConnDone) || strings.Contains(err.Error(), "sql: database is closed")
+	switch {
+	case down:
+	case db.dialect == Postgres:
 		down = postgres.IsUnavailable(err)
-	} else {
+	default:
 		down = sqlite.IsUnavailable(err)
 	}
 	if down {
