@@ -178,9 +178,25 @@ func Participants(t *team.Team, with []string) ([]*team.Member, error) {
 	return out, nil
 }
 
-// busy returns the busy intervals of the participants.
+// busy returns the busy intervals of the participants, their days off
+// (holidays, their region's public holidays) among them: a day off is
+// never proposed.
 func (p *prepared) busy() []team.Interval {
 	var out []team.Interval
+	for i, m := range p.members {
+		if len(m.Holidays) == 0 && m.HolidayRegion == "" {
+			continue
+		}
+		loc := p.locs[i]
+		first := team.DateOf(p.req.From.In(loc).AddDate(0, 0, -1))
+		last := team.DateOf(p.req.To.In(loc).AddDate(0, 0, 1))
+		for d := first; !last.Before(d); d = team.DateOf(d.In(time.UTC).AddDate(0, 0, 1)) {
+			if m.IsHoliday(d) {
+				next := team.DateOf(d.In(time.UTC).AddDate(0, 0, 1))
+				out = append(out, team.Interval{Start: d.In(loc), End: next.In(loc)})
+			}
+		}
+	}
 	for k, ivs := range p.req.Busy {
 		m, _ := p.req.Team.Member(k)
 		for _, pm := range p.members {
