@@ -356,29 +356,44 @@ func (db *DB) RevokeToken(ctx context.Context, userID, tokenID int64) error {
 // TokenUser returns the user of a live API token and notes its use (at
 // most once a minute, to spare the database).
 func (db *DB) TokenUser(ctx context.Context, tokenHash string) (account.User, error) {
-	var u account.User
-	err := db.InTx(ctx, func(tx *Tx) error {
-		var (
-			id, used int64
-			err      error
-		)
-		err = tx.QueryRow(ctx, "SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked_at = 0", tokenHash).Scan(&id, &u.ID, &used)
+	var (
+		u        account.User
+		id, used int64
+	)
+	err := db.ReadTx(ctx, func(tx *Tx) error {
+		err := tx.QueryRow(ctx, "SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked_at = 0", tokenHash).Scan(&id, &u.ID, &used)
 		if errors.Is(err, sql.ErrNoRows) {
 			return rhythm.Errorf(rhythm.EUNAUTHORIZED, "the API token is unknown or revoked")
 		} else if err != nil {
 			return err
-		}
-		if now := db.Now().Unix(); now-used >= 60 {
-			if _, err := tx.Exec(ctx, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", now, id); err != nil {
-				return err
-			}
 		}
 		if u, err = scanUser(tx.QueryRow(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", u.ID)); err != nil {
 			return err
 		}
 		return loadLeadOf(ctx, tx, &u)
 	})
+	if now := db.Now().Unix(); err == nil && now-used >= 60 {
+		db.touchToken(id, now)
+	}
 	return u, err
+}
+
+// touchToken notes a token's use in the background, so that a request
+// never waits for the writer (a long import, say) to note it; one note per
+// token is in flight at a time, and a failed one is tried on a later use.
+func (db *DB) touchToken(id, now int64) {
+	if _, busy := db.touching.LoadOrStore(id, true); busy {
+		return
+	}
+	go func() {
+		defer db.touching.Delete(id)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		db.InTx(ctx, func(tx *Tx) error {
+			_, err := tx.Exec(ctx, "UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND last_used_at < ?", now, id, now)
+			return err
+		})
+	}()
 }
 
 // ReserveAttempt counts one password attempt under every key before the

@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -42,6 +43,8 @@ type DB struct {
 	version int64
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
+	// touching holds the ids of API tokens whose use is being noted.
+	touching sync.Map
 }
 
 // IsPostgresDSN reports whether dsn names a PostgreSQL database.
