@@ -27,14 +27,16 @@ func Migrations() fs.FS {
 	return sub
 }
 
-const pragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+const pragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
 
-// Writer settings: transactions take the write lock when they begin, so
-// two writers never deadlock upgrading a read lock.
-const writer = "&_txlock=immediate"
+// Writer settings: WAL, and transactions that take the write lock when
+// they begin, so two writers never deadlock upgrading a read lock.
+const writer = "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 
 // Reader settings: deferred transactions that may not write. In WAL mode
-// they read a snapshot and never wait for the writer.
+// (set by the writer pool, which opens the file first) they read a
+// snapshot and never wait for the writer; a new reader connection sets
+// nothing that needs a lock.
 const reader = "&_txlock=deferred&_pragma=query_only(1)"
 
 // Open opens (creating if needed) the SQLite database file at path with
