@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/store"
@@ -52,7 +53,17 @@ func (a *App) Authorize(ctx context.Context, who Actor, need Access, teamRef str
 		if need == TeamLead {
 			what = "a lead"
 		}
-		return ta, rhythm.Errorf(rhythm.EFORBIDDEN, "only %s of team %q may do this", what, ta.TeamName)
+		return ta, rhythm.Errorf(rhythm.EFORBIDDEN, "only %s of %s may do this", what, teamLabel(ta))
 	}
 	return store.TeamAccess{}, nil
+}
+
+// teamLabel names a team in a refusal: by name to its members and leads,
+// as "this team" to others, so a refusal does not tell an outsider what a
+// team id is called.
+func teamLabel(ta store.TeamAccess) string {
+	if ta.IsMember || ta.IsLead {
+		return fmt.Sprintf("team %q", ta.TeamName)
+	}
+	return "this team"
 }
