@@ -23,6 +23,7 @@ type App struct {
 	db        *store.DB
 	now       func() time.Time
 	scheduler playbook.Scheduler
+	calendars *CalendarConfig // nil: live calendars are off
 }
 
 // New returns the use cases over db; now is the clock (time.Now when nil).

@@ -9,6 +9,7 @@ import (
 	"github.com/rhythm-team/rhythm/account"
 	"github.com/rhythm-team/rhythm/app"
 	"github.com/rhythm-team/rhythm/audit"
+	"github.com/rhythm-team/rhythm/internal/secret"
 	"github.com/rhythm-team/rhythm/store"
 	"github.com/rhythm-team/rhythm/store/storetest"
 	"github.com/rhythm-team/rhythm/team"
@@ -58,7 +59,11 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	db := storetest.SQLite(t)
-	f := &fixture{app: app.New(db, nil), db: db, actors: map[string]app.Actor{"anonymous": app.Anonymous(), "command line": app.System("")}}
+	box, err := secret.New(make([]byte, secret.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{app: app.New(db, nil).WithCalendars(app.CalendarConfig{Box: box}), db: db, actors: map[string]app.Actor{"anonymous": app.Anonymous(), "command line": app.System("")}}
 	for _, r := range []struct {
 		yaml string
 		dst  *team.Team
@@ -118,6 +123,25 @@ const missing = 999999 // an id nothing has: allowed calls answer ENOTFOUND
 func useCases() []useCase {
 	a := func(f *fixture) string { return fmt.Sprint(f.teamA.ID) }
 	return []useCase{
+		{"Calendars", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.Calendars(ctx, who, a(f))
+			return err
+		}},
+		{"ConnectCalendar (a team calendar)", app.TeamLead, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.ConnectCalendar(ctx, who, a(f), app.CalendarInput{Team: true, ICSURL: "https://calendar.example.com/team/basic.ics"})
+			return err
+		}},
+		{"ConnectCalendar (the member's own)", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.ConnectCalendar(ctx, who, a(f), app.CalendarInput{Member: "member@example.com", ICSURL: "https://calendar.example.com/member/basic.ics"})
+			return err
+		}},
+		{"RemoveCalendar", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			return f.app.RemoveCalendar(ctx, who, a(f), missing)
+		}},
+		{"SyncCalendar", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.SyncCalendar(ctx, who, a(f), missing)
+			return err
+		}},
 		{"Team", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
 			_, err := f.app.Team(ctx, who, a(f))
 			return err
