@@ -56,6 +56,8 @@ type Config struct {
 	// Scheduler places the live sessions of playbook runs; nil means runs
 	// are refused.
 	Scheduler playbook.Scheduler
+	// Calendars enables live calendars; nil means they are off.
+	Calendars *app.CalendarConfig
 	// Advisor, when set, lets lint say which meetings could be async.
 	Advisor lint.Advisor
 	// MetricsToken, when set, is the bearer token that /metrics asks for;
@@ -113,7 +115,10 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{db: cfg.DB, log: cfg.Logger, maxBody: cfg.MaxBody, now: cfg.Now, demo: cfg.Demo, metricsToken: cfg.MetricsToken,
 		channels: cfg.ReminderChannels, advisor: cfg.Advisor, trustedProxies: cfg.TrustedProxies}
 	s.app = app.New(s.db, func() time.Time { return s.now() }).WithScheduler(cfg.Scheduler) // tests set s.now after New
-	dummyHash()                                                                             // ready before the first sign-in, so failures take the same time
+	if cfg.Calendars != nil {
+		s.app.WithCalendars(*cfg.Calendars)
+	}
+	dummyHash() // ready before the first sign-in, so failures take the same time
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

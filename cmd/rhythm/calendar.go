@@ -78,8 +78,8 @@ func (f *calendarFlags) policy() (outbound.Policy, error) {
 	return outbound.Policy{Allow: allow}, nil
 }
 
-// useCases returns the use cases with live calendars enabled.
-func (f *calendarFlags) useCases(db *store.DB, dsn string, create bool) (*rhythmapp.App, error) {
+// config returns the live calendar settings for the use cases.
+func (f *calendarFlags) config(dsn string, create bool) (*rhythmapp.CalendarConfig, error) {
 	box, err := f.box(dsn, create)
 	if err != nil {
 		return nil, err
@@ -88,7 +88,16 @@ func (f *calendarFlags) useCases(db *store.DB, dsn string, create bool) (*rhythm
 	if err != nil {
 		return nil, err
 	}
-	return rhythmapp.New(db, nil).WithCalendars(rhythmapp.CalendarConfig{Box: box, Policy: pol, MaxBytes: f.maxMB << 20, Every: f.every}), nil
+	return &rhythmapp.CalendarConfig{Box: box, Policy: pol, MaxBytes: f.maxMB << 20, Every: f.every}, nil
+}
+
+// useCases returns the use cases with live calendars enabled.
+func (f *calendarFlags) useCases(db *store.DB, dsn string, create bool) (*rhythmapp.App, error) {
+	cfg, err := f.config(dsn, create)
+	if err != nil {
+		return nil, err
+	}
+	return rhythmapp.New(db, nil).WithCalendars(*cfg), nil
 }
 
 func (a *app) calendarCommand() *cobra.Command {
@@ -313,21 +322,27 @@ func (a *app) calendarRemove(dsn *string) *cobra.Command {
 	}
 }
 
-// startCalendarWorker starts syncing connected calendars in the background
-// and returns a channel closed when the worker has stopped. Without a key
-// (PostgreSQL and no --secret-key-file) calendars are not synced, and the
-// log says so.
-func (a *app) startCalendarWorker(ctx context.Context, db *store.DB, dsn string, cf *calendarFlags) (<-chan struct{}, error) {
-	done := make(chan struct{})
-	uc, err := cf.useCases(db, dsn, true)
+// serveCalendars returns the live calendar settings of a server, or nil
+// with a log line when it has no key (PostgreSQL without
+// --secret-key-file): then calendars are off.
+func (a *app) serveCalendars(dsn string, cf *calendarFlags) (*rhythmapp.CalendarConfig, error) {
+	cfg, err := cf.config(dsn, true)
 	if err != nil && cf.secretKey == "" && cf.secretKeyFile == "" && store.IsPostgresDSN(dsn) {
-		a.log.Info("calendars: no --secret-key-file or RHYTHM_SECRET_KEY; connected calendars are not synced")
+		a.log.Info("calendars: no --secret-key-file or RHYTHM_SECRET_KEY; live calendars are off")
+		return nil, nil
+	}
+	return cfg, err
+}
+
+// startCalendarWorker syncs connected calendars in the background and
+// returns a channel closed when the worker has stopped.
+func (a *app) startCalendarWorker(ctx context.Context, db *store.DB, cfg *rhythmapp.CalendarConfig) (<-chan struct{}, error) {
+	done := make(chan struct{})
+	if cfg == nil {
 		close(done)
 		return done, nil
-	} else if err != nil {
-		return nil, err
 	}
-	w, err := uc.CalendarWorker()
+	w, err := rhythmapp.New(db, nil).WithCalendars(*cfg).CalendarWorker()
 	if err != nil {
 		return nil, err
 	}
