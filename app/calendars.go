@@ -24,6 +24,9 @@ type CalendarConfig struct {
 	MaxBytes int64         // one calendar download; 0: the outbound default
 	Every    time.Duration // between syncs; 0: calendar.DefaultEvery
 	ID       string        // names this process in sync claims
+	// Back and Ahead bound the instances kept around now (0: the
+	// worker's defaults).
+	Back, Ahead time.Duration
 }
 
 // WithCalendars enables the calendar use cases; it returns a.
@@ -31,6 +34,9 @@ func (a *App) WithCalendars(c CalendarConfig) *App {
 	a.calendars = &c
 	return a
 }
+
+// CalendarsEnabled reports whether live calendars are on.
+func (a *App) CalendarsEnabled() bool { return a.calendars != nil && a.calendars.Box != nil }
 
 func (a *App) calendarConfig() (*CalendarConfig, error) {
 	if a.calendars == nil || a.calendars.Box == nil {
@@ -51,7 +57,7 @@ func (a *App) CalendarWorker() (*calendar.Worker, error) {
 		id = fmt.Sprintf("%s-%d", host, os.Getpid())
 	}
 	return &calendar.Worker{Store: a.db, Box: c.Box, HTTP: c.Policy.Client(), MaxBytes: c.MaxBytes, Resolver: a.db.Resolver,
-		ID: id, Every: c.Every, Now: a.now}, nil
+		ID: id, Every: c.Every, Back: c.Back, Ahead: c.Ahead, Now: a.now}, nil
 }
 
 // CalendarInput is what a person gives to connect a calendar: a link, or a
