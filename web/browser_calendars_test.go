@@ -82,6 +82,18 @@ func TestBrowserConnectCalendar(t *testing.T) {
 		t.Fatalf("state %q (notice %q), want synced, 1 event", state, notice)
 	}
 	browsertest.Screenshot(t, ctx, "calendars-desktop")
+	var overflow bool
+	if err := chromedp.Run(ctx, chromedp.EmulateViewport(390, 844), chromedp.Reload(), chromedp.WaitVisible("#calendars", chromedp.ByID),
+		chromedp.Evaluate(`document.documentElement.scrollWidth > document.documentElement.clientWidth`, &overflow)); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Screenshot(t, ctx, "calendars-phone")
+	if overflow {
+		t.Error("the Calendars page scrolls sideways at 390 px")
+	}
+	if err := chromedp.Run(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatal(err)
+	}
 	if err := chromedp.Run(ctx, find(&after, &notesAfter)); err != nil {
 		t.Fatalf("browser: %v", err)
 	}
