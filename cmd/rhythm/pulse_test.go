@@ -120,13 +120,22 @@ func TestPulseResultsHiddenBelowMinGroupSize(t *testing.T) {
 
 func TestPulseCorrelate(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "corr.db")
-	out := mustRun(t, "pulse", "correlate", "--metrics", "testdata/audit-quarters.csv", "--resamples", "500", "--db", db)
+	// With no database at the default path, the files alone are read.
+	quarters, err := filepath.Abs("testdata/audit-quarters.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	out := mustRun(t, "pulse", "correlate", "--metrics", quarters, "--resamples", "500")
 	for _, want := range []string{"Association, not cause.", "sync_async_ratio and enps  (n = 40 team-quarters, 10 teams, 4 quarters)", "Spearman rho", "Kendall tau-b"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("correlate output lacks %q:\n%s", want, out)
 		}
 	}
-	mustRun(t, "pulse", "metrics", "import", "testdata/audit-quarters.csv", "--db", db)
+	if _, err := os.Stat("rhythm.db"); err == nil {
+		t.Error("correlate with files only created rhythm.db")
+	}
+	mustRun(t, "pulse", "metrics", "import", quarters, "--db", db)
 	js := mustRun(t, "pulse", "correlate", "--x", "sync_async_ratio", "--y", "enps", "--format", "json", "--resamples", "500", "--db", db)
 	var rep pulse.CorrelationReport
 	if err := json.Unmarshal([]byte(js), &rep); err != nil {

@@ -30,7 +30,7 @@ func (a *app) teamCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			db, err := openDB(cmd.Context(), dsn)
+			db, err := createDB(cmd.Context(), dsn)
 			if err != nil {
 				return err
 			}

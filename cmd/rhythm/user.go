@@ -56,7 +56,7 @@ func (a *app) userCommand() *cobra.Command {
 			if name == "" {
 				name = strings.Split(email, "@")[0]
 			}
-			db, err := openDB(cmd.Context(), dsn)
+			db, err := createDB(cmd.Context(), dsn)
 			if err != nil {
 				return err
 			}
