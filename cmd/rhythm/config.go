@@ -109,4 +109,3 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
-
