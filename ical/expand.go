@@ -17,8 +17,22 @@ const DefaultMaxInstances = 50_000
 // ExpandOptions says otherwise.
 const DefaultMaxTotal = 1_000_000
 
+// DefaultMaxWork bounds the work of one expansion, shared by all its
+// recurrence rules, unless ExpandOptions says otherwise: one unit per
+// period a rule steps through, per day it examines and per occurrence it
+// lists (about 5 ns each here).
+const DefaultMaxWork = 5_000_000
+
+// ErrTooExpensive is matched (errors.Is) by the error of an expansion
+// whose recurrence rules need more work than allowed.
+var ErrTooExpensive = errTooExpensive
+
 // ExpandOptions controls Calendar.ExpandWith and Calendar.Each.
 type ExpandOptions struct {
+	// MaxWork bounds the work of all recurrence rules together (see
+	// DefaultMaxWork); more is an error naming the event and rule. 0
+	// means DefaultMaxWork.
+	MaxWork int64
 	// MaxInstances bounds the instances of one event in the window; an
 	// event with more is an error. 0 means DefaultMaxInstances.
 	MaxInstances int
@@ -109,6 +123,11 @@ func newExpander(c *Calendar, from, to time.Time, opt ExpandOptions) *expander {
 	if x.max <= 0 {
 		x.max = DefaultMaxInstances
 	}
+	x.work = opt.MaxWork
+	if x.work <= 0 {
+		x.work = DefaultMaxWork
+	}
+	x.maxWork = x.work
 	x.maxTotal = opt.MaxTotal
 	if x.maxTotal <= 0 {
 		x.maxTotal = DefaultMaxTotal
@@ -245,6 +264,8 @@ type expander struct {
 	count    int // instances of the current series
 	total    int // instances of all series
 	maxTotal int
+	work     int64 // work left for all rules (see DefaultMaxWork)
+	maxWork  int64
 }
 
 // cand is a candidate original start: a wall clock reading in the
@@ -591,12 +612,12 @@ func (x *expander) collect(m *Event, loc *time.Location, tab *tzTable, allDay bo
 	}
 	for _, r := range m.Rules {
 		u := x.untilCheck(r, allDay, tab)
-		x.it.init(r, dtstart, lo, hi)
+		x.it.init(r, dtstart, lo, hi, &x.work)
 		n := 1
 		for {
 			w, ok, err := x.it.next()
 			if err != nil {
-				return &Error{Name: x.cal.input, Line: m.Line, UID: m.UID, Err: err}
+				return x.ruleError(m, r, err)
 			}
 			if !ok {
 				break
@@ -643,12 +664,12 @@ func (x *expander) collect(m *Event, loc *time.Location, tab *tzTable, allDay bo
 	}
 	for _, r := range m.ExRules {
 		u := x.untilCheck(r, allDay, tab)
-		x.it.init(r, dtstart, lo, hi)
+		x.it.init(r, dtstart, lo, hi, &x.work)
 		n := 0
 		for {
 			w, ok, err := x.it.next()
 			if err != nil {
-				return &Error{Name: x.cal.input, Line: m.Line, UID: m.UID, Err: err}
+				return x.ruleError(m, r, err)
 			}
 			if !ok || r.Count > 0 && n >= r.Count || u.passed(w) {
 				break
@@ -669,6 +690,18 @@ func (x *expander) collect(m *Event, loc *time.Location, tab *tzTable, allDay bo
 		slices.Sort(x.exw)
 	}
 	return nil
+}
+
+// ruleError names the event and rule an expansion error comes from.
+func (x *expander) ruleError(m *Event, r *Recur, err error) error {
+	rule := r.String()
+	if len(rule) > 120 {
+		rule = rule[:117] + "..."
+	}
+	if err == errTooExpensive {
+		err = fmt.Errorf("%w (more than %d steps for the rules of this expansion)", err, x.maxWork)
+	}
+	return &Error{Name: x.cal.input, Line: m.Line, UID: m.UID, Err: fmt.Errorf("rule %s: %w", rule, err)}
 }
 
 // until decides whether an occurrence (a wall reading) is past UNTIL.

@@ -353,6 +353,14 @@ var errTooExpensive = errors.New("recurrence rule too expensive to expand")
 // maxPeriods bounds the periods one rule may step through in one expansion.
 const maxPeriods = 2_000_000
 
+// maxPeriodCandidates bounds the candidates one period of a rule may have
+// when they must all be listed (no BYSETPOS): 8 bytes each.
+const maxPeriodCandidates = 1 << 19
+
+// ownWork is the work budget of an iterator that shares none (VTIMEZONE
+// rules).
+const ownWork = 20_000_000
+
 // ruleIter enumerates the occurrences of a rule, as wall clock readings in
 // ascending order, from a starting period onwards. COUNT, UNTIL and DTSTART
 // handling are left to the caller.
@@ -377,15 +385,23 @@ type ruleIter struct {
 	setpos     []int
 	wkst       int
 
-	times   []int32 // seconds of day, for Yearly..Daily
+	times   []int32 // seconds of day, for Yearly..Daily, once listed
+	ntimes  int     // how many times of day, for Yearly..Daily
+	hours   []int   // for Yearly..Daily
 	minutes []int   // for Hourly
 	seconds []int   // for Hourly and Minutely
 
 	period int64 // current period: year, month index, week/day number, or wall second
 	steps  int
 	buf    []int64
+	days   []int64 // days of the current period that match, for Yearly..Daily
 	pos    int
 	done   bool
+
+	// work is the budget left, shared by every rule of one expansion:
+	// one unit per period, day examined and candidate listed.
+	work *int64
+	own  int64
 
 	// week-year cache for BYWEEKNO
 	wyYear         int
@@ -405,8 +421,12 @@ func bitsOf(v []int) (m uint64) {
 // init prepares the iteration of r from dtstart. lo is the earliest wall
 // reading the caller needs (rules with COUNT always start at dtstart); hi
 // the latest.
-func (it *ruleIter) init(r *Recur, dtstart, lo, hi int64) {
-	*it = ruleIter{buf: it.buf[:0], times: it.times[:0]}
+func (it *ruleIter) init(r *Recur, dtstart, lo, hi int64, work *int64) {
+	*it = ruleIter{buf: it.buf[:0], times: it.times[:0], days: it.days[:0], work: work}
+	if it.work == nil {
+		it.own = ownWork
+		it.work = &it.own
+	}
 	it.freq = r.Freq
 	it.interval = int64(max(r.Interval, 1))
 	it.dtstart = dtstart
@@ -467,13 +487,10 @@ func (it *ruleIter) init(r *Recur, dtstart, lo, hi int64) {
 	hours = sortedUnique(hours, h, 23)
 	switch {
 	case it.freq <= Daily:
-		for _, hh := range hours {
-			for _, mm := range minutes {
-				for _, ss := range seconds {
-					it.times = append(it.times, int32(hh*3600+mm*60+ss))
-				}
-			}
-		}
+		// The times of a day are listed when first needed (BYSETPOS
+		// computes the ones it picks).
+		it.hours, it.minutes, it.seconds = hours, minutes, seconds
+		it.ntimes = len(hours) * len(minutes) * len(seconds)
 	case it.freq == Hourly:
 		it.minutes, it.seconds = minutes, seconds
 	case it.freq == Minutely:
@@ -576,8 +593,10 @@ func (it *ruleIter) next() (wall int64, ok bool, err error) {
 func (it *ruleIter) fill() error {
 	it.buf = it.buf[:0]
 	it.pos = 0
+	it.days = it.days[:0]
 	it.steps++
-	if it.steps > maxPeriods {
+	*it.work--
+	if it.steps > maxPeriods || *it.work < 0 {
 		return errTooExpensive
 	}
 	switch it.freq {
@@ -624,8 +643,67 @@ func (it *ruleIter) fill() error {
 		it.period += it.interval
 	default:
 		it.fillSubDaily()
+		it.applySetPos()
+		*it.work -= int64(len(it.buf))
+		return nil
 	}
-	it.applySetPos()
+	return it.listDays()
+}
+
+// timeAt returns the i-th time of day (seconds) of a Yearly..Daily rule.
+func (it *ruleIter) timeAt(i int) int64 {
+	ns, nm := len(it.seconds), len(it.minutes)
+	return int64(it.hours[i/(ns*nm)]*3600 + it.minutes[i/ns%nm]*60 + it.seconds[i%ns])
+}
+
+// listDays turns the matching days of a period into occurrences. With
+// BYSETPOS the chosen ones are picked by position (the n-th candidate is
+// day n/len(times) at time n%len(times)) without listing the others.
+func (it *ruleIter) listDays() error {
+	nt := it.ntimes
+	n := len(it.days) * nt
+	if len(it.setpos) > 0 {
+		var keep [8]int
+		idx := keep[:0]
+		for _, p := range it.setpos {
+			i := p - 1
+			if p < 0 {
+				i = n + p
+			}
+			if i >= 0 && i < n {
+				idx = append(idx, i)
+			}
+		}
+		slices.Sort(idx)
+		idx = slices.Compact(idx)
+		for _, i := range idx {
+			it.buf = append(it.buf, it.days[i/nt]*secondsPerDay+it.timeAt(i%nt))
+		}
+		*it.work -= int64(len(idx))
+		return nil
+	}
+	if n > maxPeriodCandidates {
+		return fmt.Errorf("%w: more than %d occurrences in one %s period", errTooExpensive, maxPeriodCandidates, it.freq)
+	}
+	if *it.work -= int64(n); *it.work < 0 {
+		return errTooExpensive
+	}
+	if len(it.times) == 0 && n > 0 {
+		*it.work -= int64(nt)
+		for _, hh := range it.hours {
+			for _, mm := range it.minutes {
+				for _, ss := range it.seconds {
+					it.times = append(it.times, int32(hh*3600+mm*60+ss))
+				}
+			}
+		}
+	}
+	for _, day := range it.days {
+		base := day * secondsPerDay
+		for _, t := range it.times {
+			it.buf = append(it.buf, base+int64(t))
+		}
+	}
 	return nil
 }
 
@@ -686,19 +764,17 @@ func (it *ruleIter) dayOK(day int64) bool {
 	return it.match(day, y, m, d, yday, weekdayOf(day), daysInYear(y), daysInMonth(y, m))
 }
 
-// addDays appends the occurrences on the n days from day number first.
+// addDays appends the matching days among the n from day number first.
 func (it *ruleIter) addDays(first int64, n int) {
 	y, m, d := civilFromDays(first)
 	ylen, mlen := daysInYear(y), daysInMonth(y, m)
 	yday := int(first-daysFromCivil(y, 1, 1)) + 1
 	wd := weekdayOf(first)
 	day := first
+	*it.work -= int64(n)
 	for i := 0; i < n; i++ {
 		if it.match(day, y, m, d, yday, wd, ylen, mlen) {
-			base := day * secondsPerDay
-			for _, t := range it.times {
-				it.buf = append(it.buf, base+int64(t))
-			}
+			it.days = append(it.days, day)
 		}
 		day++
 		d++

@@ -152,7 +152,7 @@ func (z *vtz) location() (*time.Location, error) {
 		add(o.start)
 		for _, r := range o.rules {
 			var it ruleIter
-			it.init(r, o.start, vtzLo, vtzHi)
+			it.init(r, o.start, vtzLo, vtzHi, nil)
 			n := 1
 			for {
 				w, ok, err := it.next()

@@ -272,7 +272,12 @@ func (w *Worker) deliver(ctx context.Context, r *Reminder, st *Stats) error {
 		return finish(Outcome{State: Failed, Error: oneLine(err)})
 	default:
 		st.Retried++
-		next := w.Now().Add(w.Backoff(r.Attempts))
+		wait := w.Backoff(r.Attempts)
+		var ra *RetryAfterError
+		if errors.As(err, &ra) && ra.Wait > wait {
+			wait = ra.Wait // the server said how long to wait
+		}
+		next := w.Now().Add(wait)
 		w.Log.Warn("reminders: will retry", "reminder", r.ID, "channel", r.Channel, "attempt", r.Attempts, "next", next, "err", err)
 		return finish(Outcome{State: Pending, NextAttempt: next, Error: oneLine(err)})
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/rhythm-team/rhythm"
@@ -379,46 +381,73 @@ func (db *DB) TokenUser(ctx context.Context, tokenHash string) (account.User, er
 	return u, err
 }
 
-// RecordLoginFailure notes a failed sign-in under each key (an account, an
-// address) and returns the largest count of failures since the given time.
-func (db *DB) RecordLoginFailure(ctx context.Context, since time.Time, keys ...string) (int, error) {
-	most := 0
+// ReserveAttempt counts one password attempt under every key before the
+// password is checked, so that parallel guesses cannot all pass the same
+// count, even across servers sharing a PostgreSQL database. When a key is
+// still waiting out its backoff nothing is counted and the error (code
+// ETOOMANY) says how long to wait. A correct password hands the keys to
+// AttemptSucceeded.
+func (db *DB) ReserveAttempt(ctx context.Context, keys []account.AttemptKey) error {
+	keys = slices.SortedFunc(slices.Values(keys), func(a, b account.AttemptKey) int { return strings.Compare(a.Key, b.Key) })
+	var wait time.Duration
 	err := db.InTx(ctx, func(tx *Tx) error {
-		now := db.Now().Unix()
-		if _, err := tx.Exec(ctx, "DELETE FROM login_failures WHERE at < ?", since.Unix()); err != nil {
-			return err
-		}
+		now := db.Now()
+		// Writing first takes SQLite's write lock before anything is read.
 		for _, k := range keys {
-			if _, err := tx.Exec(ctx, "INSERT INTO login_failures (key, at) VALUES (?, ?)", k, now); err != nil {
+			if _, err := tx.Exec(ctx, "INSERT INTO login_throttle (key, failures, last_at) VALUES (?, 0, 0) ON CONFLICT (key) DO NOTHING", k.Key); err != nil {
 				return err
 			}
 		}
-		for _, k := range keys {
-			var n int
-			if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM login_failures WHERE key = ? AND at >= ?", k, since.Unix()).Scan(&n); err != nil {
+		lock := ""
+		if tx.Dialect() == Postgres {
+			lock = " FOR UPDATE" // rows in key order, so two servers never deadlock
+		}
+		failures := make([]int, len(keys))
+		for i, k := range keys {
+			var last int64
+			if err := tx.QueryRow(ctx, "SELECT failures, last_at FROM login_throttle WHERE key = ?"+lock, k.Key).Scan(&failures[i], &last); err != nil {
 				return err
 			}
-			most = max(most, n)
+			lastAt := time.Unix(last, 0)
+			if now.Sub(lastAt) >= account.ForgetFailures {
+				failures[i] = 0
+			}
+			wait = max(wait, lastAt.Add(k.Limit.Delay(failures[i])).Sub(now))
 		}
-		return nil
+		if wait > 0 {
+			return nil
+		}
+		for i, k := range keys {
+			if _, err := tx.Exec(ctx, "UPDATE login_throttle SET failures = ?, last_at = ? WHERE key = ?", failures[i]+1, now.Unix(), k.Key); err != nil {
+				return err
+			}
+		}
+		// Keys nobody tried for a while go as new attempts come.
+		_, err := tx.Exec(ctx, "DELETE FROM login_throttle WHERE last_at < ?", now.Add(-account.ForgetFailures).Unix())
+		return err
 	})
-	return most, err
+	if err == nil && wait > 0 {
+		err = account.TooManyAttempts(wait)
+	}
+	return err
 }
 
-// LoginFailures returns the failures under each key since the given time.
-func (db *DB) LoginFailures(ctx context.Context, since time.Time, keys ...string) (map[string]int, error) {
-	out := map[string]int{}
-	err := db.InTx(ctx, func(tx *Tx) error {
+// AttemptSucceeded undoes what ReserveAttempt counted for a correct
+// password: keys marked Clear start afresh, others get their attempt back.
+func (db *DB) AttemptSucceeded(ctx context.Context, keys []account.AttemptKey) error {
+	keys = slices.SortedFunc(slices.Values(keys), func(a, b account.AttemptKey) int { return strings.Compare(a.Key, b.Key) })
+	return db.InTx(ctx, func(tx *Tx) error {
 		for _, k := range keys {
-			var n int
-			if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM login_failures WHERE key = ? AND at >= ?", k, since.Unix()).Scan(&n); err != nil {
+			q := "UPDATE login_throttle SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END WHERE key = ?"
+			if k.Clear {
+				q = "DELETE FROM login_throttle WHERE key = ?"
+			}
+			if _, err := tx.Exec(ctx, q, k.Key); err != nil {
 				return err
 			}
-			out[k] = n
 		}
 		return nil
 	})
-	return out, err
 }
 
 // TeamAccess tells how a user relates to the team with ref (id or name):

@@ -283,21 +283,11 @@ func findImport(ctx context.Context, tx importTx, teamID int64, hash string) (Im
 
 // Imports returns the team's imports, newest first.
 func (db *DB) Imports(ctx context.Context, teamID int64) ([]Import, error) {
-	out := []Import{}
+	var out []Import
 	err := db.InTx(ctx, func(tx *Tx) error {
-		rows, err := tx.Query(ctx, "SELECT "+importColumns+" FROM imports WHERE team_id = ? ORDER BY id DESC", teamID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			imp, err := scanImport(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, imp)
-		}
-		return rows.Err()
+		var err error
+		out, err = queryAll(ctx, tx, scanImport, "SELECT "+importColumns+" FROM imports WHERE team_id = ? ORDER BY id DESC", teamID)
+		return err
 	})
 	return out, err
 }

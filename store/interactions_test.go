@@ -218,7 +218,7 @@ func testNoContentStored(t *testing.T, d storetest.Dialect) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	cal, err := icsevents.Open(filepath.Join(fixtures, "icsevents", "testdata", "team.ics"), "team.ics", res)
+	cal, err := icsevents.OpenAs(filepath.Join(fixtures, "icsevents", "testdata", "team.ics"), "team.ics", res)
 	if err != nil {
 		t.Fatal(err)
 	}

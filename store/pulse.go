@@ -162,20 +162,7 @@ func (db *DB) ListRounds(ctx context.Context, teamRef string) ([]pulse.Round, er
 }
 
 func queryRounds(ctx context.Context, tx *Tx, where string, args ...any) ([]pulse.Round, error) {
-	rows, err := tx.Query(ctx, "SELECT "+roundColumns+" FROM pulse_rounds r JOIN teams t ON t.id = r.team_id "+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []pulse.Round{}
-	for rows.Next() {
-		r, err := scanRound(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, tx, scanRound, "SELECT "+roundColumns+" FROM pulse_rounds r JOIN teams t ON t.id = r.team_id "+where, args...)
 }
 
 // lockRound takes the round's row lock (PostgreSQL; SQLite transactions

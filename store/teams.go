@@ -81,23 +81,8 @@ func getTeam(ctx context.Context, tx *Tx, ref string) (team.Team, error) {
 const memberColumns = "id, name, email, zone, hours, days, aliases, start_date, leave_date, holidays"
 
 func listMembers(ctx context.Context, tx *Tx, teamID int64) ([]team.Member, error) {
-	rows, err := tx.Query(ctx, "SELECT "+memberColumns+" FROM members WHERE team_id = ? ORDER BY position, id", teamID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []team.Member{}
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, tx, scanMember, "SELECT "+memberColumns+" FROM members WHERE team_id = ? ORDER BY position, id", teamID)
 }
-
-type scanner interface{ Scan(...any) error }
 
 func scanMember(s scanner) (team.Member, error) {
 	var (

@@ -20,20 +20,6 @@ type ThreadFilter struct {
 	Limit int
 }
 
-func unix(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.Unix()
-}
-
-func fromUnix(s int64) time.Time {
-	if s == 0 {
-		return time.Time{}
-	}
-	return time.Unix(s, 0).UTC()
-}
-
 // CreateThread stores a validated thread with its participants and returns
 // it with its id.
 func (db *DB) CreateThread(ctx context.Context, th thread.Thread) (thread.Thread, error) {
@@ -188,32 +174,28 @@ func (db *DB) Threads(ctx context.Context, teamID int64, f ThreadFilter) ([]thre
 	if limit <= 0 {
 		limit = 1000
 	}
-	out := []thread.Thread{}
+	var out []thread.Thread
 	err := db.InTx(ctx, func(tx *Tx) error {
-		rows, err := tx.Query(ctx, "SELECT "+prefixed("t.", threadColumns)+" FROM threads t WHERE "+cond+" ORDER BY t.due_by, t.id LIMIT ?",
-			append(args, limit)...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			th, err := scanThread(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			out = append(out, th)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		ptrs := make([]*thread.Thread, len(out))
-		for i := range out {
-			ptrs[i] = &out[i]
-		}
-		return loadThreadDetails(ctx, tx, ptrs, cond, args...)
+		var err error
+		out, err = listThreads(ctx, tx, cond, limit, args...)
+		return err
 	})
 	return out, err
+}
+
+// listThreads returns the threads t matching cond, soonest due first, with
+// their participants and responses.
+func listThreads(ctx context.Context, tx *Tx, cond string, limit int, args ...any) ([]thread.Thread, error) {
+	out, err := queryAll(ctx, tx, scanThread, "SELECT "+prefixed("t.", threadColumns)+" FROM threads t WHERE "+cond+" ORDER BY t.due_by, t.id LIMIT ?",
+		append(args, limit)...)
+	if err != nil || len(out) == 0 {
+		return out, err
+	}
+	ptrs := make([]*thread.Thread, len(out))
+	for i := range out {
+		ptrs[i] = &out[i]
+	}
+	return out, loadThreadDetails(ctx, tx, ptrs, cond, args...)
 }
 
 // AddResponse records a response to a thread of the team. build builds the
@@ -358,21 +340,11 @@ func (db *DB) Decisions(ctx context.Context, teamID int64, q thread.Query) ([]th
 	if limit == 0 {
 		limit = 500
 	}
-	out := []thread.Decision{}
+	var out []thread.Decision
 	err := db.InTx(ctx, func(tx *Tx) error {
-		rows, err := tx.Query(ctx, "SELECT "+decisionColumns+" FROM decisions WHERE "+cond+" ORDER BY decided_on DESC, id DESC LIMIT ?", append(args, limit)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			d, err := scanDecision(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, d)
-		}
-		return rows.Err()
+		var err error
+		out, err = queryAll(ctx, tx, scanDecision, "SELECT "+decisionColumns+" FROM decisions WHERE "+cond+" ORDER BY decided_on DESC, id DESC LIMIT ?", append(args, limit)...)
+		return err
 	})
 	return out, err
 }
@@ -380,33 +352,11 @@ func (db *DB) Decisions(ctx context.Context, teamID int64, q thread.Query) ([]th
 // OpenThreadsDue returns open threads of every team due before the given
 // time, with participants and responses: the reminder worker's input.
 func (db *DB) OpenThreadsDue(ctx context.Context, before time.Time, limit int) ([]thread.Thread, error) {
-	out := []thread.Thread{}
+	var out []thread.Thread
 	err := db.InTx(ctx, func(tx *Tx) error {
-		rows, err := tx.Query(ctx, "SELECT "+prefixed("t.", threadColumns)+" FROM threads t WHERE t.state = ? AND t.due_by <= ? ORDER BY t.due_by, t.id LIMIT ?",
-			string(thread.Open), unix(before), limit)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			th, err := scanThread(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			out = append(out, th)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if len(out) == 0 {
-			return nil
-		}
-		ptrs := make([]*thread.Thread, len(out))
-		for i := range out {
-			ptrs[i] = &out[i]
-		}
-		return loadThreadDetails(ctx, tx, ptrs, "t.state = ? AND t.due_by <= ?", string(thread.Open), unix(before))
+		var err error
+		out, err = listThreads(ctx, tx, "t.state = ? AND t.due_by <= ?", limit, string(thread.Open), unix(before))
+		return err
 	})
 	return out, err
 }

@@ -2,9 +2,9 @@ package web
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -15,12 +15,8 @@ import (
 )
 
 const (
-	sessionCookie   = "rhythm_session"
-	sessionLifetime = 14 * 24 * time.Hour
-	// Sign-in limits: failures in loginWindow per account and per address.
-	loginWindow         = 15 * time.Minute
-	maxFailuresAccount  = 8
-	maxFailuresAddress  = 30
+	sessionCookie       = "rhythm_session"
+	sessionLifetime     = 14 * 24 * time.Hour
 	tokenPrefix         = "rhy_"
 	sessionSecretPrefix = "rs_"
 )
@@ -30,7 +26,14 @@ type ctxKey int
 const (
 	userKey ctxKey = iota
 	accessKey
+	bearerKey // the request was authenticated by an API token
 )
+
+// viaToken reports whether the request's user came from an API token.
+func viaToken(r *http.Request) bool {
+	b, _ := r.Context().Value(bearerKey).(bool)
+	return b
+}
 
 // currentUser returns the signed-in user of the request, if any.
 func currentUser(r *http.Request) (account.User, bool) {
@@ -99,6 +102,7 @@ func (s *Server) guard(a access, h http.HandlerFunc) http.Handler {
 		ctx := r.Context()
 		if ok {
 			ctx = context.WithValue(ctx, userKey, u)
+			ctx = context.WithValue(ctx, bearerKey, r.Header.Get("Authorization") != "")
 		}
 		if a == public {
 			h(w, r.WithContext(ctx))
@@ -150,8 +154,12 @@ func (s *Server) deny(w http.ResponseWriter, r *http.Request, err error) {
 	s.uiFail(w, r, err)
 }
 
-// startSession signs u in: a new session row and its cookie.
+// startSession signs u in: a new session row and its cookie. A request
+// carrying an API token never gets a browser session.
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u account.User) error {
+	if r.Header.Get("Authorization") != "" {
+		return rhythm.Errorf(rhythm.EFORBIDDEN, "an API token cannot start a browser session; sign in without the Authorization header")
+	}
 	secret, hash := account.NewSecret(sessionSecretPrefix)
 	expires := s.now().Add(sessionLifetime)
 	if err := s.db.CreateSession(r.Context(), hash, u.ID, expires); err != nil {
@@ -181,42 +189,53 @@ func isTLS(r *http.Request) bool {
 	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }
 
-// clientIP is the address sign-in limits count against.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+// clientIP is the address sign-in limits count against: the peer, or the
+// client a trusted proxy forwarded the request for.
+func (s *Server) clientIP(r *http.Request) string {
+	return account.ClientAddress(r.RemoteAddr, r.Header.Values("X-Forwarded-For"), s.trustedProxies)
+}
+
+// checkPassword checks the password of u (known by email) under the
+// sign-in limits of the account and the client's address: the attempt is
+// counted before the check, and given back when the password is right.
+func (s *Server) checkPassword(ctx context.Context, r *http.Request, email, password string) (account.User, bool, error) {
+	keys := account.SignInKeys(email, s.clientIP(r))
+	if err := s.db.ReserveAttempt(ctx, keys); err != nil {
+		return account.User{}, false, err
 	}
-	return host
+	u, hash, err := s.db.UserByEmail(ctx, email)
+	if err != nil && rhythm.ErrorCode(err) != rhythm.ENOTFOUND {
+		return u, false, err
+	}
+	if err != nil {
+		account.CheckPassword(dummyHash(), password) // the same time whether or not the account exists
+		return account.User{}, false, nil
+	}
+	if !account.CheckPassword(hash, password) {
+		return account.User{}, false, nil
+	}
+	return u, true, s.db.AttemptSucceeded(ctx, keys)
 }
 
 // signIn checks a password with per-account and per-address limits.
 func (s *Server) signIn(ctx context.Context, r *http.Request, email, password string) (account.User, error) {
-	bad := rhythm.Errorf(rhythm.EUNAUTHORIZED, "wrong email or password")
-	keys := []string{"account:" + strings.ToLower(strings.TrimSpace(email)), "ip:" + clientIP(r)}
-	since := s.now().Add(-loginWindow)
-	counts, err := s.db.LoginFailures(ctx, since, keys...)
+	u, ok, err := s.checkPassword(ctx, r, email, password)
 	if err != nil {
-		return account.User{}, err
-	}
-	if counts[keys[0]] >= maxFailuresAccount || counts[keys[1]] >= maxFailuresAddress {
-		return account.User{}, rhythm.Errorf(rhythm.ETOOMANY, "too many failed sign-ins; wait %d minutes and try again", int(loginWindow.Minutes()))
-	}
-	u, hash, err := s.db.UserByEmail(ctx, email)
-	if err != nil && rhythm.ErrorCode(err) != rhythm.ENOTFOUND {
 		return u, err
 	}
-	if err != nil || !account.CheckPassword(hash, password) {
-		if err != nil {
-			account.CheckPassword(dummyHash(), password) // the same time whether or not the account exists
-		}
-		if _, ferr := s.db.RecordLoginFailure(ctx, since, keys...); ferr != nil {
-			return u, ferr
-		}
-		s.log.Info("sign-in failed", "ip", clientIP(r))
-		return account.User{}, bad
+	if !ok {
+		s.log.Info("sign-in failed", "ip", s.clientIP(r))
+		return account.User{}, rhythm.Errorf(rhythm.EUNAUTHORIZED, "wrong email or password")
 	}
 	return u, nil
+}
+
+// retryAfter tells the client how long to wait when err is a sign-in
+// backoff.
+func retryAfter(w http.ResponseWriter, err error) {
+	if secs, ok := account.RetryAfter(err); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+	}
 }
 
 // dummyHash is hashed once, by New, rather than when the package loads:

@@ -235,7 +235,7 @@ func TestPasswordsAndSecretsNeverStoredOrLoggedInClear(t *testing.T) {
 
 func TestLoginRateLimit(t *testing.T) {
 	f := newSQLiteFixture(t)
-	for i := range maxFailuresAccount {
+	for i := range account.AccountAddressLimit.Free {
 		w := f.form(t, "anonymous", "/login", url.Values{"email": {"lead@example.com"}, "password": {"wrong"}}, nil)
 		if w.Code != http.StatusUnauthorized {
 			t.Fatalf("failure %d = %d, want 401", i+1, w.Code)
@@ -243,7 +243,7 @@ func TestLoginRateLimit(t *testing.T) {
 	}
 	w := f.form(t, "anonymous", "/login", url.Values{"email": {"lead@example.com"}, "password": {"fixture password"}}, nil)
 	if w.Code != http.StatusTooManyRequests || !strings.Contains(w.Body.String(), "too many failed sign-ins") {
-		t.Errorf("after %d failures the right password = %d, want 429", maxFailuresAccount, w.Code)
+		t.Errorf("after %d failures the right password = %d, want 429", account.AccountAddressLimit.Free, w.Code)
 	}
 	// Another account from the same address is not locked yet.
 	w = f.form(t, "anonymous", "/login", url.Values{"email": {"admin@example.com"}, "password": {"fixture password"}}, nil)

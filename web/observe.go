@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/account"
 	"github.com/rhythm-team/rhythm/internal/metrics"
 )
 
@@ -155,7 +156,7 @@ func (s *Server) observe(w http.ResponseWriter, r *http.Request, next http.Handl
 		slog.Int("status", sw.status),
 		slog.Int64("bytes", sw.bytes),
 		slog.Float64("ms", float64(took.Microseconds())/1000),
-		slog.String("remote", clientIP(r)),
+		slog.String("remote", s.clientIP(r)),
 	)
 }
 
@@ -188,7 +189,7 @@ func (s *Server) mayReadMetrics(r *http.Request) error {
 		return nil
 	}
 	proxied := r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("Forwarded") != "" || r.Header.Get("X-Real-IP") != ""
-	if ip := net.ParseIP(clientIP(r)); ip == nil || !ip.IsLoopback() || proxied {
+	if ip := net.ParseIP(account.ClientAddress(r.RemoteAddr, nil, nil)); ip == nil || !ip.IsLoopback() || proxied {
 		return rhythm.Errorf(rhythm.EFORBIDDEN, "metrics are served only to this machine; start the server with --metrics-token to read them from elsewhere")
 	}
 	return nil

@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -59,6 +60,9 @@ type Config struct {
 	MetricsToken string
 	// MaxImport limits import uploads; 0 means DefaultMaxImport.
 	MaxImport int64
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto headers are believed.
+	TrustedProxies []netip.Prefix
 }
 
 // DemoLogin is the demo admin that `serve --demo` creates.
@@ -86,14 +90,15 @@ type Server struct {
 	routeList []route
 	mux       *http.ServeMux
 	// obs holds this server's request and database pool metrics.
-	obs          *observer
-	metricsToken string
+	obs            *observer
+	metricsToken   string
+	trustedProxies []netip.Prefix
 }
 
 // New returns a server with its templates parsed and routes registered.
 func New(cfg Config) (*Server, error) {
 	s := &Server{db: cfg.DB, log: cfg.Logger, maxBody: cfg.MaxBody, now: cfg.Now, demo: cfg.Demo, metricsToken: cfg.MetricsToken,
-		channels: cfg.ReminderChannels, scheduler: cfg.Scheduler, advisor: cfg.Advisor}
+		channels: cfg.ReminderChannels, scheduler: cfg.Scheduler, advisor: cfg.Advisor, trustedProxies: cfg.TrustedProxies}
 	dummyHash() // ready before the first sign-in, so failures take the same time
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -263,6 +268,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Error("request failed", "request_id", requestID(r), "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	s.unavailable(w, r, err)
+	retryAfter(w, err)
 	var body apiError
 	body.Error.Code = code
 	body.Error.Message = rhythm.ErrorMessage(err)

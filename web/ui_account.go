@@ -31,17 +31,26 @@ func (s *Server) uiAccount(w http.ResponseWriter, r *http.Request) {
 	s.accountPage(w, r, http.StatusOK, accountView{})
 }
 
+// uiChangePassword changes the signed-in user's password. The current
+// password is checked under the sign-in limits; API tokens may not do it.
 func (s *Server) uiChangePassword(w http.ResponseWriter, r *http.Request) {
 	u, _ := currentUser(r)
-	_, hash, err := s.db.UserByEmail(r.Context(), u.Email)
-	if err != nil {
-		s.uiFail(w, r, err)
+	if viaToken(r) {
+		s.uiFail(w, r, rhythm.Errorf(rhythm.EFORBIDDEN, "an API token cannot change a password; sign in with the browser"))
 		return
 	}
 	var v accountView
 	newPW := r.PostFormValue("new_password")
+	_, ok, err := s.checkPassword(r.Context(), r, u.Email, r.PostFormValue("current_password"))
 	switch {
-	case !account.CheckPassword(hash, r.PostFormValue("current_password")):
+	case rhythm.ErrorCode(err) == rhythm.ETOOMANY:
+		retryAfter(w, err)
+		s.accountPage(w, r, http.StatusTooManyRequests, accountView{formView: formView{Error: "current password: " + rhythm.ErrorMessage(err)}})
+		return
+	case err != nil:
+		s.uiFail(w, r, err)
+		return
+	case !ok:
 		v.Error = "current password: that is not your password"
 	case newPW != r.PostFormValue("confirm_password"):
 		v.Error = "confirm password: the two new passwords differ"

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 
 	"github.com/rhythm-team/rhythm"
@@ -17,13 +18,34 @@ type formView struct {
 	Extra  any
 }
 
-// safeNext keeps a post-sign-in redirect on this site.
+// safeNext keeps a post-sign-in redirect on this site. It checks the path
+// the redirect will send, cleaned of dot segments, and refuses backslashes
+// (raw or encoded), doubled slashes and control characters, which some
+// browsers read as the start of another host.
 func safeNext(next string) string {
-	u, err := url.Parse(next)
-	if next == "" || err != nil || u.IsAbs() || u.Host != "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/teams"
+	const home = "/teams"
+	if next == "" || len(next) > 2048 || !strings.HasPrefix(next, "/") || strings.Contains(next, "//") ||
+		strings.ContainsAny(next, "\\") || strings.Contains(strings.ToLower(next), "%5c") {
+		return home
 	}
-	return next
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f {
+			return home
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.IsAbs() || u.Host != "" || u.Opaque != "" || u.User != nil {
+		return home
+	}
+	clean := path.Clean(u.Path)
+	if strings.HasSuffix(u.Path, "/") && clean != "/" {
+		clean += "/"
+	}
+	if !strings.HasPrefix(clean, "/") || strings.HasPrefix(clean, "//") || strings.Contains(clean, "\\") {
+		return home
+	}
+	u.Path, u.RawPath = clean, ""
+	return u.String()
 }
 
 func (s *Server) uiHome(w http.ResponseWriter, r *http.Request) {
@@ -62,6 +84,7 @@ func (s *Server) uiLoginPost(w http.ResponseWriter, r *http.Request) {
 			s.uiFail(w, r, err)
 			return
 		}
+		retryAfter(w, err)
 		s.render(w, r, ErrorStatus(code), "login", "Sign in", formView{Error: rhythm.ErrorMessage(err), Fields: map[string]string{"email": email, "next": next}})
 		return
 	}

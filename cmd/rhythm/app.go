@@ -98,8 +98,6 @@ flags win over the environment, which wins over the file.`,
 		a.genCommand(),
 		a.auditCommand(),
 		a.scheduleCommand(),
-		a.importCommand(),
-		a.genCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)
@@ -109,11 +107,12 @@ flags win over the environment, which wins over the file.`,
 
 // groupCommand returns a command that only holds subcommands: run without
 // one it prints help; with an unknown one it is a usage error.
-func groupCommand(use, short string) *cobra.Command {
+func groupCommand(use, short, example string) *cobra.Command {
 	return &cobra.Command{
-		Use:   use,
-		Short: short,
-		Args:  cobra.ArbitraryArgs,
+		Use:     use,
+		Short:   short,
+		Example: example,
+		Args:    cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				return usagef("unknown command %q for %q", args[0], cmd.CommandPath())

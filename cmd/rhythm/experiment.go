@@ -97,7 +97,7 @@ func (f experimentFlags) build(cmd *cobra.Command, db *store.DB) (experiment.Exp
 
 func (a *app) experimentCommand() *cobra.Command {
 	var dsn string
-	cmd := groupCommand("experiment", "A/B experiments of communication rhythms: create, assign, show, analyze")
+	cmd := groupCommand("experiment", "A/B experiments of communication rhythms: create, assign, show, analyze", "  rhythm experiment list")
 	persistentDBFlag(cmd, &dsn)
 
 	var f experimentFlags
@@ -148,9 +148,10 @@ stored. The power check warns when the experiment is too small to detect a reali
 
 	var listJSON bool
 	list := &cobra.Command{
-		Use:   "list",
-		Short: "List experiments",
-		Args:  cobra.NoArgs,
+		Use:     "list",
+		Short:   "List experiments",
+		Example: "  rhythm experiment list --json",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withDB(cmd, dsn, func(db *store.DB) error {
 				l, err := db.ListExperiments(cmd.Context())
@@ -172,9 +173,10 @@ stored. The power check warns when the experiment is too small to detect a reali
 	list.Flags().BoolVar(&listJSON, "json", false, "one JSON object per line")
 
 	assign := &cobra.Command{
-		Use:   "assign ID",
-		Short: "Randomise the units to the arms (once; reproducible from the stored seed)",
-		Args:  cobra.ExactArgs(1),
+		Use:     "assign ID",
+		Short:   "Randomise the units to the arms (once; reproducible from the stored seed)",
+		Example: "  rhythm experiment assign 3",
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID("ID", args[0])
 			if err != nil {
@@ -192,9 +194,10 @@ stored. The power check warns when the experiment is too small to detect a reali
 
 	var showJSON bool
 	show := &cobra.Command{
-		Use:   "show ID",
-		Short: "Show an experiment: arms, windows, assignments and the power check",
-		Args:  cobra.ExactArgs(1),
+		Use:     "show ID",
+		Short:   "Show an experiment: arms, windows, assignments and the power check",
+		Example: "  rhythm experiment show 3 --json",
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID("ID", args[0])
 			if err != nil {

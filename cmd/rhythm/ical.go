@@ -17,7 +17,7 @@ import (
 )
 
 func (a *app) icalCommand() *cobra.Command {
-	cmd := groupCommand("ical", "Read iCalendar files: list the instances of their events")
+	cmd := groupCommand("ical", "Read iCalendar files: list the instances of their events", "  rhythm ical expand team.ics --from 2026-01-01 --to 2026-02-01")
 
 	var from, to, tz string
 	var asJSON bool

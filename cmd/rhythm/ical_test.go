@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -76,6 +77,12 @@ func TestICalExpand(t *testing.T) {
 		{name: "too dense a rule", stdin: "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:s\nDTSTART:20260101T000000Z\nRRULE:FREQ=SECONDLY\nEND:VEVENT\nEND:VCALENDAR\n",
 			args: []string{"-", "--from", "2026-01-01", "--to", "2026-02-01"}, code: 2,
 			errHas: []string{`rhythm: stdin:2: event "s": more than 50000 instances in the window; recurrence rule too dense to expand`}},
+		{name: "pathological BYSETPOS rule", stdin: bombCalendar(true),
+			args:   []string{"-", "--from", "2026-01-01", "--to", "2027-01-01", "--json"},
+			outHas: []string{`"start":"2026-12-31T23:59:59Z"`}},
+		{name: "too expensive a rule", stdin: bombCalendar(false),
+			args: []string{"-", "--from", "2026-01-01", "--to", "2027-01-01"}, code: 2,
+			errHas: []string{`rhythm: stdin:2: event "bomb": rule FREQ=YEARLY;BYSECOND=0,1,2,`, "recurrence rule too expensive to expand"}, errLines: 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -200,6 +207,7 @@ func TestICalExpandAPI(t *testing.T) {
 		{"bad date", "text/calendar", "?from=2026-1-1&to=2026-02-01", "BEGIN:VCALENDAR\nEND:VCALENDAR\n", `from: "2026-1-1" is not a date (want YYYY-MM-DD)`, 400},
 		{"unknown zone", "text/calendar", "?from=2026-01-01&to=2026-02-01&tz=Nowhere", "BEGIN:VCALENDAR\nEND:VCALENDAR\n", `zone: unknown time zone "Nowhere"`, 400},
 		{"window in a url-encoded body", "application/x-www-form-urlencoded", "", "from=2026-01-01&to=2026-02-01", "from: a date is required (YYYY-MM-DD)", 400},
+		{"too expensive a rule", "text/calendar", "?from=2026-01-01&to=2027-01-01", bombCalendar(false), `calendar.ics:2: event "bomb": rule FREQ=YEARLY;`, 400},
 		{"multipart without file", "multipart/form-data; boundary=x", "", "--x\r\nContent-Disposition: form-data; name=\"from\"\r\n\r\n2026-01-01\r\n--x--\r\n", "the form has no calendar", 400},
 	}
 	for _, b := range bad {
@@ -232,4 +240,26 @@ func do2(t *testing.T, method, url, contentType, accept string, body io.Reader) 
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return response{res.StatusCode, b}
+}
+
+// bombCalendar is the 778-byte calendar of issue 16 (with setpos): a
+// yearly rule whose candidates are every second of the year.
+func bombCalendar(setpos bool) string {
+	list := func(lo, hi int) string {
+		var b strings.Builder
+		for i := lo; i <= hi; i++ {
+			if i > lo {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.Itoa(i))
+		}
+		return b.String()
+	}
+	rule := "RRULE:FREQ=YEARLY"
+	if setpos {
+		rule += ";BYSETPOS=-1"
+	}
+	rule += ";BYMONTH=" + list(1, 12) + ";BYMONTHDAY=" + list(1, 31) + ";BYHOUR=" + list(0, 23) +
+		";BYMINUTE=" + list(0, 59) + ";BYSECOND=" + list(0, 59)
+	return "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:bomb\r\nDTSTART:20260101T000000Z\r\n" + rule + "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
 }

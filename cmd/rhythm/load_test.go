@@ -617,3 +617,119 @@ func TestLoadPostgresRestart(t *testing.T) {
 	}
 	verify(t, run, dsn)
 }
+
+// TestLoadPathologicalExpand sends the calendar of issue 16 (a yearly
+// rule whose candidates are every second of the year; with and without
+// BYSETPOS) from four clients at once to one SQLite server for a few
+// seconds, while four other clients read teams and ask for decisions: the
+// others' p99 stays under 100 ms, the process's RSS under 300 MB, and the
+// calendars are answered 200 (with BYSETPOS) or 400 (without), never 5xx.
+func TestLoadPathologicalExpand(t *testing.T) {
+	duration := min(envDuration(t, "RHYTHM_LOAD_DURATION", 10*time.Second, 5*time.Minute), 10*time.Second)
+	dsn := t.TempDir() + "/bomb.db"
+	base := startServer(t, "--db", dsn, "--log-level", "error")
+	token := adminToken(t, dsn)
+	hc := &http.Client{Timeout: 30 * time.Second}
+	post := func(path, ctype, body string) (int, time.Duration, error) {
+		req, _ := http.NewRequest("POST", base+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", ctype)
+		start := time.Now()
+		res, err := hc.Do(req)
+		if err != nil {
+			return 0, 0, err
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		return res.StatusCode, time.Since(start), nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), duration)
+	defer cancel()
+	var mu sync.Mutex
+	var others, bombs []time.Duration
+	statuses := map[int]int{}
+	var wg sync.WaitGroup
+	bodies := [2]string{bombCalendar(true), bombCalendar(false)}
+	for i := range 4 {
+		wg.Go(func() { // a pathological expansion, again and again
+			for n := 0; n < 10_000 && ctx.Err() == nil; n++ {
+				status, took, err := post("/api/v1/ical/expand?from=2026-01-01&to=2027-01-01", "text/calendar", bodies[(i+n)%2])
+				mu.Lock()
+				if err != nil {
+					t.Errorf("pathological expansion: %v", err)
+				}
+				statuses[status]++
+				bombs = append(bombs, took)
+				mu.Unlock()
+			}
+		})
+		wg.Go(func() { // an ordinary user
+			for n := 0; n < 10_000 && ctx.Err() == nil; n++ {
+				var status int
+				var took time.Duration
+				var err error
+				if n%2 == 0 {
+					req, _ := http.NewRequest("GET", base+"/api/v1/teams", nil)
+					req.Header.Set("Authorization", "Bearer "+token)
+					start := time.Now()
+					var res *http.Response
+					if res, err = hc.Do(req); err == nil {
+						io.Copy(io.Discard, res.Body)
+						res.Body.Close()
+						status, took = res.StatusCode, time.Since(start)
+					}
+				} else {
+					status, took, err = post("/api/v1/decide", "application/json",
+						`{"purpose":"status update","stakeholders":6,"zones":3,"ambiguity":"low","urgency":"days","relationship":"low"}`)
+				}
+				mu.Lock()
+				if err != nil || status != http.StatusOK {
+					t.Errorf("ordinary request: %d %v", status, err)
+				}
+				others = append(others, took)
+				mu.Unlock()
+				time.Sleep(10 * time.Millisecond)
+			}
+		})
+	}
+	var peak int64
+	wg.Go(func() { // the process's resident set, sampled
+		for ctx.Err() == nil {
+			peak = max(peak, residentBytes(t))
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
+	wg.Wait()
+	slices.Sort(others)
+	slices.Sort(bombs)
+	bombs = append(bombs, 0)
+	p99 := others[len(others)*99/100]
+	t.Logf("pathological expansions: %d (statuses %v), p50 %.1f ms, max %.1f ms; other requests: %d, p99 %.1f ms; peak RSS %d MB",
+		len(bombs), statuses, ms(bombs[len(bombs)/2]), ms(slices.Max(bombs)), len(others), ms(p99), peak>>20)
+	if p99 > 100*time.Millisecond {
+		t.Errorf("other requests' p99 = %s during pathological expansions, want under 100 ms", p99)
+	}
+	if peak > 300<<20 {
+		t.Errorf("peak RSS = %d MB, want under 300 MB", peak>>20)
+	}
+	for code := range statuses {
+		if code != http.StatusOK && code != http.StatusBadRequest {
+			t.Errorf("pathological expansions answered %d (%d times), want only 200 and 400", code, statuses[code])
+		}
+	}
+}
+
+// residentBytes returns the resident set size of this process.
+func residentBytes(t *testing.T) int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Skipf("no /proc/self/status: %v", err)
+	}
+	for line := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}

@@ -17,7 +17,7 @@ import (
 
 // storeCommand groups the commands that move and check a whole database.
 func (a *app) storeCommand() *cobra.Command {
-	cmd := groupCommand("store", "Copy a whole database between SQLite and PostgreSQL, and check its contents")
+	cmd := groupCommand("store", "Copy a whole database between SQLite and PostgreSQL, and check its contents", "  rhythm store checksum --db rhythm.db")
 
 	var (
 		from, to      string

@@ -91,7 +91,7 @@ func storedTemplates(ctx context.Context, db *store.DB, teamID int64) ([]playboo
 
 func (a *app) playbookCommand() *cobra.Command {
 	var dsn, teamRef, templates string
-	cmd := groupCommand("playbook", "Hybrid playbooks: list, show, check, add and run them for a team")
+	cmd := groupCommand("playbook", "Hybrid playbooks: list, show, check, add and run them for a team", "  rhythm playbook list")
 	cmd.PersistentFlags().StringVar(&templates, "templates", "", "a folder of the team's own templates (*.yaml)")
 
 	// extra returns the templates of --templates and, with --team and a
@@ -116,9 +116,10 @@ func (a *app) playbookCommand() *cobra.Command {
 
 	var ljs bool
 	listCmd := &cobra.Command{
-		Use:   "list",
-		Short: "List the playbooks: built-in, from --templates, and the team's stored ones (with --team)",
-		Args:  cobra.NoArgs,
+		Use:     "list",
+		Short:   "List the playbooks: built-in, from --templates, and the team's stored ones (with --team)",
+		Example: "  rhythm playbook list --team Platform",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ts, err := extra(cmd.Context(), true)
 			if err != nil {

@@ -103,16 +103,17 @@ func readSampleFiles(paths []string) ([]metric.Sample, error) {
 
 func (a *app) pulseCommand() *cobra.Command {
 	var dsn string
-	cmd := groupCommand("pulse", "Pulse surveys (eNPS, Likert), churn, and correlations with the audit metrics")
+	cmd := groupCommand("pulse", "Pulse surveys (eNPS, Likert), churn, and correlations with the audit metrics", "  rhythm pulse round list --team Platform")
 	persistentDBFlag(cmd, &dsn)
 
 	// Surveys.
-	survey := groupCommand("survey", "List and create surveys")
+	survey := groupCommand("survey", "List and create surveys", "  rhythm pulse survey list")
 	var surveysJSON bool
 	surveyList := &cobra.Command{
-		Use:   "list",
-		Short: "List surveys with their items",
-		Args:  cobra.NoArgs,
+		Use:     "list",
+		Short:   "List surveys with their items",
+		Example: "  rhythm pulse survey list --json",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withDB(cmd, dsn, func(db *store.DB) error {
 				list, err := db.ListSurveys(cmd.Context())
@@ -170,7 +171,7 @@ func (a *app) pulseCommand() *cobra.Command {
 	survey.AddCommand(surveyList, surveyCreate)
 
 	// Rounds.
-	round := groupCommand("round", "Schedule and list survey rounds")
+	round := groupCommand("round", "Schedule and list survey rounds", "  rhythm pulse round list --team Platform")
 	var (
 		teamRef, opens, closes string
 		surveyID               int64
@@ -212,9 +213,10 @@ results appear once the round has closed with at least the team's min_group_size
 	roundCreate.Flags().StringVar(&closes, "closes", "", "when the round closes")
 	roundCreate.Flags().Int64Var(&surveyID, "survey", 0, "survey id (default: the built-in Team pulse)")
 	roundList := &cobra.Command{
-		Use:   "list --team TEAM",
-		Short: "List a team's rounds with their status and response counts",
-		Args:  cobra.NoArgs,
+		Use:     "list --team TEAM",
+		Short:   "List a team's rounds with their status and response counts",
+		Example: "  rhythm pulse round list --team Platform",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if teamRef == "" {
 				return usagef("--team is required")
@@ -244,9 +246,10 @@ results appear once the round has closed with at least the team's min_group_size
 	// Results, import, export.
 	var resultsJSON bool
 	results := &cobra.Command{
-		Use:   "results ROUND",
-		Short: "Show a closed round's results (eNPS with its interval, each item's distribution)",
-		Args:  cobra.ExactArgs(1),
+		Use:     "results ROUND",
+		Short:   "Show a closed round's results (eNPS with its interval, each item's distribution)",
+		Example: "  rhythm pulse results 4 --json",
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID("ROUND", args[0])
 			if err != nil {
@@ -267,8 +270,9 @@ results appear once the round has closed with at least the team's min_group_size
 	results.Flags().BoolVar(&resultsJSON, "json", false, "print the results as JSON")
 
 	importCmd := &cobra.Command{
-		Use:   "import ROUND FILE.csv",
-		Short: "Add responses exported from another survey tool to a round",
+		Use:     "import ROUND FILE.csv",
+		Short:   "Add responses exported from another survey tool to a round",
+		Example: "  rhythm pulse import 4 answers.csv",
 		Long: `Add responses exported from another survey tool to a round: one row per response, one
 column per item, headed by the item's key or its exact text; empty cells are unanswered.
 Columns that identify people or times (email, name, timestamp, …) are refused: remove them
@@ -312,9 +316,10 @@ first. Importing the same file into the same round again changes nothing.`,
 	}
 	var exportOut string
 	exportCmd := &cobra.Command{
-		Use:   "export ROUND",
-		Short: "Write a closed round's responses as CSV (only when its results may be shown)",
-		Args:  cobra.ExactArgs(1),
+		Use:     "export ROUND",
+		Short:   "Write a closed round's responses as CSV (only when its results may be shown)",
+		Example: "  rhythm pulse export 4 --out round-4.csv",
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID("ROUND", args[0])
 			if err != nil {
@@ -389,7 +394,7 @@ first. Importing the same file into the same round again changes nothing.`,
 	churn.Flags().BoolVar(&churnJSON, "json", false, "one JSON object per line")
 
 	// Metric samples.
-	metrics := groupCommand("metrics", "Store metric samples (per team or person and period) from CSV or JSON files")
+	metrics := groupCommand("metrics", "Store metric samples (per team or person and period) from CSV or JSON files", "  rhythm pulse metrics import audit-2026-q1.csv")
 	metricsImport := &cobra.Command{
 		Use:   "import FILE...",
 		Short: "Store metric samples; values of the same unit, period and metric are replaced",

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rhythm-team/rhythm/account"
 	"github.com/rhythm-team/rhythm/demo"
 	"github.com/rhythm-team/rhythm/remind"
 	"github.com/rhythm-team/rhythm/web"
@@ -24,6 +25,7 @@ func (a *app) serveCommand() *cobra.Command {
 		isDemo                         bool
 		maxBody                        int64
 		metricsToken, metricsTokenFile string
+		trustedProxies                 string
 		rf                             reminderFlags
 	)
 	cmd := &cobra.Command{
@@ -48,6 +50,10 @@ func (a *app) serveCommand() *cobra.Command {
 			}
 			if metricsToken != "" && len(metricsToken) < 16 {
 				return usagef("--metrics-token: use at least 16 characters")
+			}
+			proxies, err := account.ParseProxies(trustedProxies)
+			if err != nil {
+				return usagef("--trusted-proxies: %v", err)
 			}
 			if isDemo && !cmd.Flags().Changed("db") && os.Getenv("RHYTHM_DB") == "" {
 				dir, err := os.MkdirTemp("", "rhythm-demo-")
@@ -82,7 +88,7 @@ func (a *app) serveCommand() *cobra.Command {
 			}
 			worker := &remind.Worker{Store: db, Senders: senders, Before: rf.before, Interval: rf.interval, BaseURL: rf.publicURL, Log: a.log}
 			srv, err := web.New(web.Config{DB: db, Logger: a.log, MaxBody: maxBody, Demo: demoLogin, MetricsToken: metricsToken,
-				ReminderChannels: worker.Channels(), Scheduler: sessionScheduler(), Advisor: meetingAdvisor()})
+				ReminderChannels: worker.Channels(), Scheduler: sessionScheduler(), Advisor: meetingAdvisor(), TrustedProxies: proxies})
 			if err != nil {
 				return err
 			}
@@ -115,6 +121,7 @@ func (a *app) serveCommand() *cobra.Command {
 	cmd.Flags().Int64Var(&maxBody, "max-body", web.DefaultMaxBody, "largest accepted request body in bytes (uploads have their own limit)")
 	rf.register(cmd)
 	cmd.Flags().StringVar(&metricsToken, "metrics-token", "", "bearer token that /metrics asks for; without one, /metrics answers only this machine (env RHYTHM_METRICS_TOKEN)")
+	cmd.Flags().StringVar(&trustedProxies, "trusted-proxies", "", "reverse proxies (CIDRs or addresses, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed (env RHYTHM_TRUSTED_PROXIES)")
 	cmd.Flags().StringVar(&metricsTokenFile, "metrics-token-file", "", "file holding the metrics token (env RHYTHM_METRICS_TOKEN_FILE)")
 	return cmd
 }

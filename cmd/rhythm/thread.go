@@ -62,7 +62,7 @@ func threadIDArg(s string) (int64, error) {
 
 func (a *app) threadCommand() *cobra.Command {
 	var dsn, teamRef string
-	cmd := groupCommand("thread", "Async threads: one owner, who owes a response, and by when")
+	cmd := groupCommand("thread", "Async threads: one owner, who owes a response, and by when", "  rhythm thread list --team Platform")
 	persistentDBFlag(cmd, &dsn)
 	cmd.PersistentFlags().StringVar(&teamRef, "team", "", "the team, by name or id (env RHYTHM_TEAM)")
 
@@ -188,9 +188,10 @@ func (a *app) threadCommand() *cobra.Command {
 
 	var sjs bool
 	showCmd := &cobra.Command{
-		Use:   "show ID",
-		Short: "Show a thread: responses, who owes what, its due-by on everyone's clock",
-		Args:  cobra.ExactArgs(1),
+		Use:     "show ID",
+		Short:   "Show a thread: responses, who owes what, its due-by on everyone's clock",
+		Example: "  rhythm thread show 12 --team Platform",
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := threadIDArg(args[0])
 			if err != nil {
@@ -271,9 +272,10 @@ func (a *app) threadCommand() *cobra.Command {
 	answerCmd.Flags().StringVar(&note, "note", "", "a short note")
 
 	closeCmd := &cobra.Command{
-		Use:   "close ID",
-		Short: "Close a thread",
-		Args:  cobra.ExactArgs(1),
+		Use:     "close ID",
+		Short:   "Close a thread",
+		Example: "  rhythm thread close 12 --team Platform",
+		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := threadIDArg(args[0])
 			if err != nil {
@@ -386,7 +388,7 @@ func threadJSON(th thread.Thread, t *team.Team, now time.Time) map[string]any {
 
 func (a *app) decisionCommand() *cobra.Command {
 	var dsn, teamRef string
-	cmd := groupCommand("decision", "The team's decision log: what, why, owner, date, thread or meeting")
+	cmd := groupCommand("decision", "The team's decision log: what, why, owner, date, thread or meeting", "  rhythm decision list --team Platform")
 	persistentDBFlag(cmd, &dsn)
 	cmd.PersistentFlags().StringVar(&teamRef, "team", "", "the team, by name or id (env RHYTHM_TEAM)")
 

@@ -12,11 +12,12 @@ import (
 	"golang.org/x/term"
 
 	"github.com/rhythm-team/rhythm/account"
+	"github.com/rhythm-team/rhythm/store"
 )
 
 func (a *app) userCommand() *cobra.Command {
 	var dsn string
-	cmd := groupCommand("user", "Manage the people who sign in to the web app and API")
+	cmd := groupCommand("user", "Manage the people who sign in to the web app and API", "  rhythm user list")
 	persistentDBFlag(cmd, &dsn)
 
 	var (
@@ -56,17 +57,14 @@ func (a *app) userCommand() *cobra.Command {
 			if name == "" {
 				name = strings.Split(email, "@")[0]
 			}
-			db, err := createDB(cmd.Context(), dsn)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			u, err := db.CreateUser(cmd.Context(), account.User{Email: email, Name: name, Role: r}, hash)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(a.stdout, "added %s user %s (id %d)\n", u.Role, u.Email, u.ID)
-			return nil
+			return withCreatedDB(cmd, dsn, func(db *store.DB) error {
+				u, err := db.CreateUser(cmd.Context(), account.User{Email: email, Name: name, Role: r}, hash)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "added %s user %s (id %d)\n", u.Role, u.Email, u.ID)
+				return nil
+			})
 		},
 	}
 	add.Flags().BoolVar(&isAdmin, "admin", false, "make the user an admin (same as --role admin)")
@@ -76,57 +74,53 @@ func (a *app) userCommand() *cobra.Command {
 
 	var listJSON bool
 	list := &cobra.Command{
-		Use:   "list",
-		Short: "List users",
-		Args:  cobra.NoArgs,
+		Use:     "list",
+		Short:   "List users",
+		Example: "  rhythm user list --json",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, err := openDB(cmd.Context(), dsn)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			users, err := db.ListUsers(cmd.Context())
-			if err != nil {
-				return err
-			}
-			if listJSON {
-				return writeNDJSON(a.stdout, users)
-			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tROLE")
-			for _, u := range users {
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", u.ID, u.Email, u.Name, u.Role)
-			}
-			return tw.Flush()
+			return withDB(cmd, dsn, func(db *store.DB) error {
+				users, err := db.ListUsers(cmd.Context())
+				if err != nil {
+					return err
+				}
+				if listJSON {
+					return writeNDJSON(a.stdout, users)
+				}
+				tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tROLE")
+				for _, u := range users {
+					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", u.ID, u.Email, u.Name, u.Role)
+				}
+				return tw.Flush()
+			})
 		},
 	}
 	list.Flags().BoolVar(&listJSON, "json", false, "one JSON object per line")
 
 	var tokenName string
 	token := &cobra.Command{
-		Use:     "token EMAIL",
-		Short:   "Make an API token for a user and print it (shown only once)",
-		Example: `  curl -H "Authorization: Bearer $(rhythm user token ana@example.com --name ci)" localhost:8080/api/v1/teams`,
-		Args:    cobra.ExactArgs(1),
+		Use:   "token EMAIL",
+		Short: "Make an API token for a user and print it (shown only once)",
+		Example: `  rhythm user token ana@example.com --name ci
+  curl -H "Authorization: Bearer $(rhythm user token ana@example.com --name ci)" localhost:8080/api/v1/teams`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if strings.TrimSpace(tokenName) == "" {
 				return usagef("--name: give the token a name")
 			}
-			db, err := openDB(cmd.Context(), dsn)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			u, _, err := db.UserByEmail(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			secret, hash := account.NewSecret("rhy_")
-			if _, err := db.CreateToken(cmd.Context(), u.ID, tokenName, hash); err != nil {
-				return err
-			}
-			fmt.Fprintln(a.stdout, secret)
-			return nil
+			return withDB(cmd, dsn, func(db *store.DB) error {
+				u, _, err := db.UserByEmail(cmd.Context(), args[0])
+				if err != nil {
+					return err
+				}
+				secret, hash := account.NewSecret("rhy_")
+				if _, err := db.CreateToken(cmd.Context(), u.ID, tokenName, hash); err != nil {
+					return err
+				}
+				fmt.Fprintln(a.stdout, secret)
+				return nil
+			})
 		},
 	}
 	token.Flags().StringVar(&tokenName, "name", "cli", "what the token is for")

@@ -49,13 +49,17 @@ type File struct {
 	Zone *time.Location
 }
 
-// Open opens the CSV file at path.
-func Open(path string, res *ingest.Resolver) (*File, error) {
+// Open opens the CSV file at path; the path names it in errors.
+func Open(path string, res *ingest.Resolver) (*File, error) { return OpenAs(path, path, res) }
+
+// OpenAs opens the CSV file at path; name is used in errors (the
+// uploaded file's name, say, rather than a temporary path).
+func OpenAs(path, name string, res *ingest.Resolver) (*File, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	c := New(f, path, res)
+	c := New(f, name, res)
 	c.closer = f
 	return c, nil
 }

@@ -43,28 +43,17 @@ func Open(path string, res *ingest.Resolver, opt Options) (Source, Format, error
 	switch f {
 	case Slack:
 		src, err = slack.OpenAs(path, name, res, opt.Limits)
-	case Mbox, CSV:
-		var file *os.File
-		if file, err = os.Open(path); err != nil {
-			return nil, f, err
-		}
-		if f == Mbox {
-			src = &closing{mbox.New(file, name, res), file}
-		} else {
-			src = &closing{csvevents.New(file, name, res), file}
-		}
+	case Mbox:
+		src, err = mbox.OpenAs(path, name, res)
+	case CSV:
+		src, err = csvevents.OpenAs(path, name, res)
 	case ICS:
-		src, err = icsevents.Open(path, name, res)
+		src, err = icsevents.OpenAs(path, name, res)
 	}
 	if err != nil {
 		return nil, f, err
 	}
 	return src, f, nil
-}
-
-type closing struct {
-	ingest.Importer
-	io.Closer
 }
 
 // Hash returns the SHA-256 (hex) of the content at path: of a file's

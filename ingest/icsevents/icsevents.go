@@ -35,8 +35,12 @@ type File struct {
 	Now func() time.Time
 }
 
-// Open opens the iCalendar file at path; name is used in errors.
-func Open(path, name string, res *ingest.Resolver) (*File, error) {
+// Open opens the iCalendar file at path; the path names it in errors.
+func Open(path string, res *ingest.Resolver) (*File, error) { return OpenAs(path, path, res) }
+
+// OpenAs opens the iCalendar file at path; name is used in errors (the
+// uploaded file's name, say, rather than a temporary path).
+func OpenAs(path, name string, res *ingest.Resolver) (*File, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

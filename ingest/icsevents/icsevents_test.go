@@ -46,7 +46,7 @@ func TestImport(t *testing.T) {
 	}
 	for _, window := range []string{"given", "from the file"} {
 		t.Run(window, func(t *testing.T) {
-			f, err := icsevents.Open(filepath.Join("testdata", "team.ics"), "team.ics", fixture.Resolver(t))
+			f, err := icsevents.OpenAs(filepath.Join("testdata", "team.ics"), "team.ics", fixture.Resolver(t))
 			if err != nil {
 				t.Fatal(err)
 			}

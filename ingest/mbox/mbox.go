@@ -30,15 +30,19 @@ type Mbox struct {
 	closer io.Closer
 }
 
-// Open opens the mbox file at path.
-func Open(path string, res *ingest.Resolver) (*Mbox, error) {
+// Open opens the mbox file at path; the path names it in errors.
+func Open(path string, res *ingest.Resolver) (*Mbox, error) { return OpenAs(path, path, res) }
+
+// OpenAs opens the mbox file at path; name is used in errors (the
+// uploaded file's name, say, rather than a temporary path).
+func OpenAs(path, name string, res *ingest.Resolver) (*Mbox, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	m := New(f, path, res)
-	m.closer = f
-	return m, nil
+	c := New(f, name, res)
+	c.closer = f
+	return c, nil
 }
 
 // New reads an mbox from r; name is used in errors and notes.

@@ -88,7 +88,7 @@ func Seed(t testing.TB, db *store.DB, users int) {
 			}
 		}
 		if i%10 == 0 {
-			if _, err := db.RecordLoginFailure(ctx, time.Now().Add(-time.Hour), "account:"+u.Email, "ip:127.0.0.1"); err != nil {
+			if err := db.ReserveAttempt(ctx, account.SignInKeys(u.Email, "127.0.0.1")); err != nil {
 				t.Fatalf("seed login failure: %v", err)
 			}
 		}

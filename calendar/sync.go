@@ -1,0 +1,234 @@
+// Package calendar keeps live calendars in step: a connection is a
+// calendar subscription link (ICS) or a CalDAV calendar, and a sync turns
+// what changed since the last one into interactions, the same record every
+// importer produces, keyed by the calendar resource they came from so that
+// a changed event replaces its instances and a deleted one removes them.
+// Fetching is done by calendar/icsfeed and calendar/caldav, reading by
+// ical/ through ingest/icsevents: one reader for every source.
+package calendar
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/calendar/caldav"
+	"github.com/rhythm-team/rhythm/calendar/icsfeed"
+	"github.com/rhythm-team/rhythm/ingest"
+	"github.com/rhythm-team/rhythm/ingest/icsevents"
+)
+
+// Kind is how a connection reads its calendar.
+type Kind string
+
+// The kinds of connection.
+const (
+	ICS    Kind = "ics"    // a subscription link serving iCalendar
+	CalDAV Kind = "caldav" // a calendar on a CalDAV server
+)
+
+// Connection is what a sync needs to know about one calendar, with its
+// credentials already opened.
+type Connection struct {
+	ID     int64
+	TeamID int64
+	Member string // the member whose calendar it is; "" for a team calendar
+	Kind   Kind
+	// URL is the subscription link (ICS) or the CalDAV server URL.
+	URL      string
+	Username string
+	Password string
+	// Calendar is the CalDAV calendar's path, chosen when connecting.
+	Calendar string
+	// State of the last successful sync.
+	ETag, LastModified string            // ICS validators
+	SyncToken          string            // CalDAV RFC 6578 token
+	Objects            map[string]string // CalDAV resource href → ETag
+}
+
+// Object is one calendar resource after a sync: its key (the CalDAV href,
+// or "" for the whole of an ICS link), its ETag and its instances.
+type Object struct {
+	Key          string
+	ETag         string
+	Interactions []ingest.Interaction
+}
+
+// Result is what one sync found.
+type Result struct {
+	// Unchanged is true when the server said nothing changed; nothing
+	// else is set then but the counts.
+	Unchanged bool
+	// Replace holds the objects added or changed: each replaces every
+	// interaction stored under its key.
+	Replace []Object
+	// Delete holds keys whose interactions are removed.
+	Delete []string
+	// Full is true when Replace holds every object of the calendar, so
+	// that any stored key not in it is gone too.
+	Full bool
+	// New state to store for the next sync.
+	ETag, LastModified, SyncToken string
+	// Requests counts the HTTP requests the sync sent.
+	Requests int
+	// Stats of reading the calendar data.
+	Stats ingest.Stats
+}
+
+// Syncer syncs connections.
+type Syncer struct {
+	HTTP *http.Client // an outbound.Policy client
+	// MaxBytes bounds one calendar download (0: the outbound default).
+	MaxBytes int64
+	// From and To bound the instances kept.
+	From, To time.Time
+	// Resolver maps attendees to roster members or pseudonyms.
+	Resolver *ingest.Resolver
+}
+
+// Sync reads what changed in c's calendar since its last sync.
+func (s *Syncer) Sync(ctx context.Context, c *Connection) (*Result, error) {
+	switch c.Kind {
+	case ICS:
+		return s.syncICS(ctx, c)
+	case CalDAV:
+		return s.syncCalDAV(ctx, c)
+	}
+	return nil, rhythm.Errorf(rhythm.EINVALID, "calendar %d: unknown kind %q", c.ID, c.Kind)
+}
+
+func (s *Syncer) syncICS(ctx context.Context, c *Connection) (*Result, error) {
+	f := &icsfeed.Fetcher{Client: s.HTTP, MaxBytes: s.MaxBytes}
+	got, err := f.Fetch(ctx, c.URL, icsfeed.Validators{ETag: c.ETag, LastModified: c.LastModified})
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Requests: 1, ETag: got.Validators.ETag, LastModified: got.Validators.LastModified}
+	if got.NotModified {
+		res.Unchanged = true
+		return res, nil
+	}
+	ins, err := s.read(ctx, got.Body, "calendar link", &res.Stats)
+	if err != nil {
+		return nil, err
+	}
+	res.Full = true
+	res.Replace = []Object{{Key: "", ETag: got.Validators.ETag, Interactions: ins}}
+	return res, nil
+}
+
+func (s *Syncer) syncCalDAV(ctx context.Context, c *Connection) (*Result, error) {
+	cl, err := caldav.New(s.HTTP, c.URL, c.Username, c.Password)
+	if err != nil {
+		return nil, err
+	}
+	cl.MaxBytes = s.MaxBytes
+	res := &Result{}
+	defer func() { res.Requests = cl.Requests }()
+	changed, deleted, token, err := s.changes(ctx, cl, c)
+	if err != nil {
+		return nil, err
+	}
+	res.SyncToken, res.Delete = token, deleted
+	if len(changed) == 0 && len(deleted) == 0 {
+		res.Unchanged = true
+		return res, nil
+	}
+	objs, err := cl.Get(ctx, c.Calendar, changed)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range objs {
+		ins, err := s.read(ctx, o.Data, o.Href, &res.Stats)
+		if err != nil {
+			// One broken event does not stop the calendar: it is noted
+			// and its old instances stay until it is fixed.
+			res.Stats.Note("calendar warning", fmt.Sprintf("%s: %s", o.Href, rhythm.ErrorMessage(err)))
+			continue
+		}
+		res.Replace = append(res.Replace, Object{Key: o.Href, ETag: o.ETag, Interactions: ins})
+	}
+	return res, nil
+}
+
+// changes asks the server what changed: by sync-collection where it has it
+// (a token it no longer knows starts over), else by comparing ETags.
+func (s *Syncer) changes(ctx context.Context, cl *caldav.Client, c *Connection) (changed, deleted []string, token string, err error) {
+	restart := c.SyncToken == ""
+	ch, err := cl.Sync(ctx, c.Calendar, c.SyncToken)
+	if errors.Is(err, caldav.ErrTokenExpired) {
+		restart = true
+		ch, err = cl.Sync(ctx, c.Calendar, "")
+	}
+	switch {
+	case err == nil:
+		for href, etag := range ch.Changed {
+			if old, ok := c.Objects[href]; !ok || old != etag || etag == "" {
+				changed = append(changed, href)
+			}
+		}
+		sort.Strings(changed)
+		if restart {
+			// A first sync, or a restart: anything not listed is gone.
+			for href := range c.Objects {
+				if _, ok := ch.Changed[href]; !ok {
+					deleted = append(deleted, href)
+				}
+			}
+		}
+		deleted = append(deleted, ch.Deleted...)
+		sort.Strings(deleted)
+		return changed, deleted, ch.Token, nil
+	case !errors.Is(err, caldav.ErrNoSync):
+		return nil, nil, "", err
+	}
+	list, err := cl.List(ctx, c.Calendar)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	for href, etag := range list {
+		if old, ok := c.Objects[href]; !ok || old != etag || etag == "" {
+			changed = append(changed, href)
+		}
+	}
+	for href := range c.Objects {
+		if _, ok := list[href]; !ok {
+			deleted = append(deleted, href)
+		}
+	}
+	sort.Strings(changed)
+	sort.Strings(deleted)
+	return changed, deleted, "", nil
+}
+
+// read turns one calendar body into interactions in the sync window.
+func (s *Syncer) read(ctx context.Context, data []byte, name string, st *ingest.Stats) ([]ingest.Interaction, error) {
+	f := icsevents.New(bytes.NewReader(data), name, s.Resolver)
+	f.From, f.To = s.From, s.To
+	var out []ingest.Interaction
+	fst, err := f.Import(ctx, func(in ingest.Interaction) error {
+		out = append(out, in)
+		return nil
+	})
+	st.Add(fst)
+	return out, err
+}
+
+// Describe says in plain words why a sync failed, for the connection's
+// state: the server's answer, never the secret link or password.
+func Describe(err error) string {
+	if err == nil {
+		return ""
+	}
+	msg := rhythm.ErrorMessage(err)
+	if rhythm.ErrorCode(err) == rhythm.EINTERNAL {
+		msg = err.Error()
+	}
+	return strings.Join(strings.Fields(msg), " ")
+}

@@ -1,0 +1,333 @@
+package calendar
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/ical"
+	"github.com/rhythm-team/rhythm/ingest"
+	"github.com/rhythm-team/rhythm/internal/outbound"
+	"github.com/rhythm-team/rhythm/internal/testenv"
+	"github.com/rhythm-team/rhythm/team"
+)
+
+// The window of the tests: the 2026 spring DST changes in the US (8 March)
+// and the EU (29 March) are inside it.
+var (
+	from = time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+	to   = time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+)
+
+const roster = `team: Platform
+members:
+  - {name: Ana Silva, email: ana@example.com, zone: Europe/Lisbon, hours: "09:00-17:30"}
+  - {name: Kenji Sato, email: kenji@example.com, zone: Asia/Tokyo, hours: "10:00-18:00"}
+`
+
+func resolver(t testing.TB) *ingest.Resolver {
+	tm, err := team.ParseRoster("team.yaml", []byte(roster))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ingest.NewResolver(&tm, []byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func syncer(t testing.TB) *Syncer {
+	return &Syncer{HTTP: outbound.Policy{Allow: []string{"127.0.0.1"}}.Client(), From: from, To: to, Resolver: resolver(t)}
+}
+
+// stored is what a store keeps after applying sync results: the
+// interactions of each calendar resource, and the state for the next sync.
+type stored struct {
+	objects map[string][]ingest.Interaction
+	conn    Connection
+}
+
+func (s *stored) apply(r *Result) {
+	if s.objects == nil {
+		s.objects = map[string][]ingest.Interaction{}
+	}
+	if s.conn.Objects == nil {
+		s.conn.Objects = map[string]string{}
+	}
+	if r.Unchanged {
+		return
+	}
+	if r.Full {
+		clear(s.objects)
+		clear(s.conn.Objects)
+	}
+	for _, k := range r.Delete {
+		delete(s.objects, k)
+		delete(s.conn.Objects, k)
+	}
+	for _, o := range r.Replace {
+		s.objects[o.Key] = o.Interactions
+		s.conn.Objects[o.Key] = o.ETag
+	}
+	s.conn.ETag, s.conn.LastModified, s.conn.SyncToken = r.ETag, r.LastModified, r.SyncToken
+}
+
+// instances lists the stored instances as "start end" lines, sorted.
+func (s *stored) instances() []string {
+	var out []string
+	for _, ins := range s.objects {
+		for _, in := range ins {
+			out = append(out, in.Start.Format(time.RFC3339)+" "+in.End.Format(time.RFC3339))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// expanded lists what ical/ expands from the same data in the window,
+// leaving out events marked free as the importers do.
+func expanded(t testing.TB, bodies ...string) []string {
+	t.Helper()
+	var out []string
+	for _, b := range bodies {
+		cal, _, err := ical.Parse(strings.NewReader(b), ical.Options{Name: "x.ics"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ins, err := cal.Expand(from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range ins {
+			if !in.Transparent {
+				out = append(out, in.Start.UTC().Format(time.RFC3339)+" "+in.End.UTC().Format(time.RFC3339))
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// A weekly series in New York across the US DST change, with a moved
+// instance and an EXDATE; a Berlin series across the EU change; singles.
+var events = map[string]string{
+	"/ana/work/standup.ics": `BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//rhythm test//EN
+BEGIN:VEVENT
+UID:standup@test
+DTSTAMP:20260101T000000Z
+DTSTART;TZID=America/New_York:20260202T090000
+DURATION:PT30M
+RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=10
+EXDATE;TZID=America/New_York:20260216T090000
+ORGANIZER:mailto:ana@example.com
+ATTENDEE;PARTSTAT=ACCEPTED:mailto:kenji@example.com
+END:VEVENT
+BEGIN:VEVENT
+UID:standup@test
+DTSTAMP:20260101T000000Z
+RECURRENCE-ID;TZID=America/New_York:20260309T090000
+DTSTART;TZID=America/New_York:20260310T140000
+DURATION:PT45M
+ORGANIZER:mailto:ana@example.com
+ATTENDEE;PARTSTAT=ACCEPTED:mailto:kenji@example.com
+END:VEVENT
+END:VCALENDAR
+`,
+	"/ana/work/sync.ics": `BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//rhythm test//EN
+BEGIN:VEVENT
+UID:berlin@test
+DTSTAMP:20260101T000000Z
+DTSTART;TZID=Europe/Berlin:20260319T160000
+DTEND;TZID=Europe/Berlin:20260319T170000
+RRULE:FREQ=WEEKLY;COUNT=4
+ATTENDEE:mailto:ana@example.com
+ATTENDEE:mailto:kenji@example.com
+END:VEVENT
+END:VCALENDAR
+`,
+}
+
+func single(uid, start string) string {
+	return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//rhythm test//EN\r\nBEGIN:VEVENT\r\nUID:" + uid +
+		"\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:" + start + "\r\nDURATION:PT1H\r\nATTENDEE:mailto:ana@example.com\r\nATTENDEE:mailto:kenji@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+}
+
+// crlf writes a calendar as servers keep it: CRLF lines and a VTIMEZONE
+// for each zone it names (ical/'s writer adds them).
+func crlf(s string) string {
+	cal, _, err := ical.Parse(strings.NewReader(s), ical.Options{Name: "x.ics"})
+	if err != nil {
+		panic(err)
+	}
+	var b strings.Builder
+	if _, err := cal.WriteTo(&b); err != nil {
+		panic(err)
+	}
+	return b.String()
+}
+
+type davServer struct {
+	t   testing.TB
+	dav testenv.CalDAV
+}
+
+func (s davServer) send(method, path, body string, want ...int) {
+	s.t.Helper()
+	req, _ := http.NewRequest(method, s.dav.URL+path, strings.NewReader(body))
+	req.SetBasicAuth(s.dav.Username, s.dav.Password)
+	if body != "" {
+		req.Header.Set("Content-Type", "text/calendar; charset=utf-8")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, w := range want {
+		if resp.StatusCode == w {
+			return
+		}
+	}
+	s.t.Fatalf("%s %s: %s", method, path, resp.Status)
+}
+
+func TestCalDAVSyncAppliesChanges(t *testing.T) {
+	dav := testenv.Radicale(t)
+	srv := davServer{t, dav}
+	srv.send("MKCALENDAR", "/ana/work/", "", 201)
+	bodies := map[string]string{}
+	put := func(path, body string) {
+		bodies[path] = crlf(body)
+		srv.send("PUT", path, bodies[path], 201, 204)
+	}
+	del := func(path string) {
+		delete(bodies, path)
+		srv.send("DELETE", path, "", 200, 204)
+	}
+	for p, b := range events {
+		put(p, b)
+	}
+	for i := range 6 {
+		put(fmt.Sprintf("/ana/work/s%d.ics", i), single(fmt.Sprintf("s%d@test", i), fmt.Sprintf("202603%02dT120000Z", 10+i)))
+	}
+	all := func() []string {
+		var out []string
+		for _, b := range bodies {
+			out = append(out, b)
+		}
+		return out
+	}
+
+	st := &stored{conn: Connection{ID: 1, Kind: CalDAV, URL: dav.URL, Username: dav.Username, Password: dav.Password, Calendar: "/ana/work/"}}
+	sy := syncer(t)
+	ctx := context.Background()
+	first, err := sy.Sync(ctx, &st.conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.apply(first)
+	if diff := cmp.Diff(expanded(t, all()...), st.instances()); diff != "" {
+		t.Fatalf("after the first sync, instances differ from ical expand (-expand +synced):\n%s", diff)
+	}
+	if n := len(st.instances()); n != 9+4+6 {
+		t.Fatalf("%d instances, want 19 (9 standups, 4 Berlin, 6 singles)", n)
+	}
+
+	// Change 3, delete 2, add 1.
+	put("/ana/work/s0.ics", single("s0@test", "20260320T080000Z"))
+	put("/ana/work/s1.ics", single("s1@test", "20260321T080000Z"))
+	put("/ana/work/sync.ics", strings.Replace(events["/ana/work/sync.ics"], "COUNT=4", "COUNT=2", 1))
+	del("/ana/work/s2.ics")
+	del("/ana/work/s3.ics")
+	put("/ana/work/new.ics", single("new@test", "20260401T100000Z"))
+	second, err := sy.Sync(ctx, &st.conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var replaced []string
+	for _, o := range second.Replace {
+		replaced = append(replaced, o.Key)
+	}
+	sort.Strings(replaced)
+	if diff := cmp.Diff([]string{"/ana/work/new.ics", "/ana/work/s0.ics", "/ana/work/s1.ics", "/ana/work/sync.ics"}, replaced); diff != "" {
+		t.Errorf("second sync downloaded (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"/ana/work/s2.ics", "/ana/work/s3.ics"}, second.Delete); diff != "" {
+		t.Errorf("second sync deleted (-want +got):\n%s", diff)
+	}
+	if second.Requests != 2 {
+		t.Errorf("second sync sent %d requests, want 2 (sync-collection, one multiget of the 4 changed)", second.Requests)
+	}
+	st.apply(second)
+	if diff := cmp.Diff(expanded(t, all()...), st.instances()); diff != "" {
+		t.Fatalf("after the second sync (-expand +synced):\n%s", diff)
+	}
+
+	third, err := sy.Sync(ctx, &st.conn)
+	if err != nil || !third.Unchanged || third.Requests != 1 {
+		t.Fatalf("a sync with nothing changed: %+v, %v", third, err)
+	}
+
+	// A token the server forgot: start over, and what is gone is deleted.
+	st.conn.SyncToken = "http://radicale.org/ns/sync/forgotten"
+	st.conn.Objects["/ana/work/ghost.ics"] = `"x"`
+	st.objects["/ana/work/ghost.ics"] = []ingest.Interaction{{Start: from}}
+	again, err := sy.Sync(ctx, &st.conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.apply(again)
+	if diff := cmp.Diff(expanded(t, all()...), st.instances()); diff != "" {
+		t.Fatalf("after a restart (-expand +synced):\n%s", diff)
+	}
+
+	bad := st.conn
+	bad.Password = "wrong"
+	if _, err := sy.Sync(ctx, &bad); rhythm.ErrorCode(err) != rhythm.EUNAUTHORIZED || !strings.Contains(Describe(err), "401 from 127.0.0.1") {
+		t.Fatalf("a wrong password: %v", err)
+	}
+}
+
+func TestICSSync(t *testing.T) {
+	body := crlf(events["/ana/work/standup.ics"])
+	var downloads atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("If-None-Match") == `"v1"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		downloads.Add(1)
+		w.Header().Set("ETag", `"v1"`)
+		io.WriteString(w, body)
+	}))
+	defer srv.Close()
+	st := &stored{conn: Connection{ID: 2, Kind: ICS, URL: srv.URL + "/private-abc/basic.ics"}}
+	sy := syncer(t)
+	first, err := sy.Sync(context.Background(), &st.conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.apply(first)
+	if diff := cmp.Diff(expanded(t, body), st.instances()); diff != "" {
+		t.Fatalf("(-expand +synced):\n%s", diff)
+	}
+	second, err := sy.Sync(context.Background(), &st.conn)
+	if err != nil || !second.Unchanged || downloads.Load() != 1 {
+		t.Fatalf("second fetch: %+v, %v, %d downloads; want a 304", second, err, downloads.Load())
+	}
+}
