@@ -32,9 +32,16 @@ func (db *DB) CreateExperiment(ctx context.Context, e experiment.Experiment, cre
 	if err := e.Validate(); err != nil {
 		return e, err
 	}
+	known, err := db.KnownMetrics(ctx)
+	if err != nil {
+		return e, err
+	}
+	if err := experiment.CheckOutcomes(e.Outcomes, known); err != nil {
+		return e, err
+	}
 	e.Assignments = nil
 	e.CreatedAt = db.Now().UTC().Truncate(time.Second)
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err = db.InTx(ctx, func(tx *Tx) error {
 		def := e
 		def.ID = 0
 		b, err := json.Marshal(def)

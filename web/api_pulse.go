@@ -125,6 +125,9 @@ type roundRequest struct {
 	SurveyID int64  `json:"survey_id"`
 	Opens    string `json:"opens"`
 	Closes   string `json:"closes"`
+	// Import marks a round that only holds answers imported from another
+	// tool; it may lie in the past.
+	Import bool `json:"import,omitempty"`
 }
 
 // parseWhen reads a date or an RFC 3339 time for the named field.
@@ -146,7 +149,7 @@ func parseWhen(field, v string, endOfDay bool) (time.Time, error) {
 	return d, nil
 }
 
-func (req roundRequest) round() (pulse.Round, error) {
+func (req roundRequest) round(now time.Time) (pulse.Round, error) {
 	o, err := parseWhen("opens", req.Opens, false)
 	if err != nil {
 		return pulse.Round{}, err
@@ -155,7 +158,11 @@ func (req roundRequest) round() (pulse.Round, error) {
 	if err != nil {
 		return pulse.Round{}, err
 	}
-	return pulse.Round{SurveyID: req.SurveyID, Opens: o, Closes: c}, nil
+	rd := pulse.Round{SurveyID: req.SurveyID, Opens: o, Closes: c}
+	if err := rd.CheckNotPast(now, req.Import); err != nil {
+		return rd, err
+	}
+	return rd, nil
 }
 
 func (s *Server) apiCreateRound(w http.ResponseWriter, r *http.Request) {
@@ -164,7 +171,7 @@ func (s *Server) apiCreateRound(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	rd, err := req.round()
+	rd, err := req.round(s.now())
 	if err == nil {
 		ta, _ := teamAccess(r)
 		rd, err = s.db.CreateRound(r.Context(), strconv.FormatInt(ta.TeamID, 10), rd)

@@ -28,12 +28,29 @@ func (f *fixture) setNow(now time.Time) {
 	f.db.Now = func() time.Time { return now }
 }
 
+// growAlpha adds three members to Alpha: a round holds at most one answer
+// per member, and the tests import more answers than Alpha's three.
+func (f *fixture) growAlpha(t *testing.T) {
+	t.Helper()
+	bigger, err := team.ParseRoster("alpha.yaml", []byte(rosterA+`  - {name: Bo One, email: bo@example.com, zone: UTC}
+  - {name: Cy Two, email: cy@example.com, zone: UTC}
+  - {name: Di Three, email: di@example.com, zone: UTC}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.db.SaveRoster(context.Background(), bigger); err != nil {
+		t.Fatal(err)
+	}
+}
+
 const fullAnswers = `{"answers":{"enps":9,"connected":4,"uninterrupted_time":2,"meetings_worthwhile":3}}`
 
 func TestPulseAPIAnswersAreAnonymous(t *testing.T) {
 	f := newSQLiteFixture(t)
 	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 	f.setNow(now)
+	f.growAlpha(t)
 	base := fmt.Sprintf("/api/v1/teams/%d/pulse/rounds", f.teamA.ID)
 	code, body := f.jsonReq(t, "lead", "POST", base, `{"opens":"2026-03-09","closes":"2026-03-16"}`)
 	if code != http.StatusCreated {
@@ -120,6 +137,7 @@ func TestPulsePagesHideResultsOfFourAnswers(t *testing.T) {
 	ctx := context.Background()
 	f.setNow(time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC))
 	// Alpha's min_group_size is the default, 5.
+	f.growAlpha(t)
 	rd, err := f.db.CreateRound(ctx, "Alpha", pulse.Round{Opens: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Closes: time.Date(2026, 3, 8, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
@@ -303,5 +321,27 @@ func TestExperimentPages(t *testing.T) {
 	}
 	if w := f.request(t, "anonymous", "GET", "/static/report.css", nil, nil); w.Code != 200 || !strings.Contains(w.Body.String(), ".report") {
 		t.Errorf("report.css = %d", w.Code)
+	}
+}
+
+// TestPulseRoundRefusals: a round wholly in the past is refused unless it
+// is for imported answers; more answers than members are refused.
+func TestPulseRoundRefusals(t *testing.T) {
+	f := newSQLiteFixture(t)
+	f.setNow(time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC))
+	base := fmt.Sprintf("/api/v1/teams/%d/pulse/rounds", f.teamA.ID)
+	code, body := f.jsonReq(t, "lead", "POST", base, `{"opens":"2026-02-01","closes":"2026-02-14"}`)
+	if code != 400 || !strings.Contains(body, "closes: 2026-02-15 00:00 UTC is in the past") {
+		t.Errorf("past round = %d %s, want 400", code, body)
+	}
+	code, body = f.jsonReq(t, "lead", "POST", base, `{"opens":"2026-02-01","closes":"2026-02-14","import":true}`)
+	if code != http.StatusCreated {
+		t.Fatalf("past round for import = %d %s", code, body)
+	}
+	var rd pulse.Round
+	json.Unmarshal([]byte(body), &rd)
+	w := f.request(t, "admin", "POST", fmt.Sprintf("%s/%d/responses", base, rd.ID), strings.NewReader("enps\n10\n3\n8\n7\n"), nil)
+	if w.Code != 400 || !strings.Contains(w.Body.String(), `4 answers would give the round 4 responses, but team \"Alpha\" has 3 members`) {
+		t.Errorf("4 answers into a team of 3 = %d %s, want 400", w.Code, w.Body)
 	}
 }

@@ -175,7 +175,7 @@ func (a *app) pulseCommand() *cobra.Command {
 	var (
 		teamRef, opens, closes string
 		surveyID               int64
-		roundsJSON             bool
+		roundsJSON, forImport  bool
 	)
 	roundCreate := &cobra.Command{
 		Use:   "create --team TEAM --opens WHEN --closes WHEN",
@@ -197,8 +197,12 @@ results appear once the round has closed with at least the team's min_group_size
 			if err != nil {
 				return err
 			}
+			rd := pulse.Round{SurveyID: surveyID, Opens: o, Closes: c}
+			if err := rd.CheckNotPast(time.Now(), forImport); err != nil {
+				return err
+			}
 			return withDB(cmd, dsn, func(db *store.DB) error {
-				r, err := db.CreateRound(cmd.Context(), teamRef, pulse.Round{SurveyID: surveyID, Opens: o, Closes: c})
+				r, err := db.CreateRound(cmd.Context(), teamRef, rd)
 				if err != nil {
 					return err
 				}
@@ -212,6 +216,7 @@ results appear once the round has closed with at least the team's min_group_size
 	roundCreate.Flags().StringVar(&opens, "opens", "", "when the round opens")
 	roundCreate.Flags().StringVar(&closes, "closes", "", "when the round closes")
 	roundCreate.Flags().Int64Var(&surveyID, "survey", 0, "survey id (default: the built-in Team pulse)")
+	roundCreate.Flags().BoolVar(&forImport, "import", false, "the round holds answers collected by another tool (rhythm pulse import); it may lie in the past")
 	roundList := &cobra.Command{
 		Use:     "list --team TEAM",
 		Short:   "List a team's rounds with their status and response counts",

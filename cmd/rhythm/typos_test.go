@@ -99,3 +99,44 @@ func TestServeDemoRefusesRealData(t *testing.T) {
 		t.Errorf("the demo admin was added to the real database:\n%s", out)
 	}
 }
+
+// TestTyposRefused: misspelled teams, outcomes, impossible rounds and more
+// answers than people are refused with the reason and the valid values.
+func TestTyposRefused(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.db")
+	mustRun(t, "team", "import", "testdata/pulse-team.yaml", "--db", db)
+	mustRun(t, "team", "import", "testdata/triangle.yaml", "--db", db)
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, name := range []string{"Delta", "Echo"} {
+		mustRun(t, "team", "import", write(name+".yaml", "team: "+name+"\nmembers:\n  - {name: Zed "+name+", email: zed@"+name+".example, zone: UTC}\n"), "--db", db)
+	}
+	mustRun(t, "pulse", "round", "create", "--team", "Triangle", "--opens", "2020-01-01", "--closes", "2020-01-10", "--import", "--db", db)
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"metrics for a misspelled team", []string{"pulse", "metrics", "import", write("m.csv", "team,period,meeting_hours\nTriangle,2026-Q1,3\nTriangel,2026-Q1,4\n")},
+			`sample 2: unit "Triangel" is no team or member email here (teams: Delta, Echo, Pulse Team, Triangle)`},
+		{"outcome misspelled", []string{"experiment", "create", "--name", "X", "--team", "Triangle,Pulse Team,Delta,Echo", "--baseline", "2026-01-05/2026-02-01",
+			"--treatment", "2026-02-09/2026-03-08", "--outcome", "meeting_hourz"}, `outcomes[0]: no metric "meeting_hourz" is measured here (did you mean meeting_hours? known: `},
+		{"round wholly in the past", []string{"pulse", "round", "create", "--team", "Triangle", "--opens", "2020-03-01", "--closes", "2020-03-14"},
+			"closes: 2020-03-15 00:00 UTC is in the past, so nobody could answer the round"},
+		{"more answers than members", []string{"pulse", "import", "1", write("six.csv", "enps\n9\n9\n9\n2\n7\n8\n")},
+			`6 answers would give the round 6 responses, but team "Triangle" has 3 members (0 answered already): at most one answer per person`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { wantUsageError(t, tt.want, append(tt.args, "--db", db)...) })
+	}
+	// A stored metric becomes a known outcome; a member's email is a unit.
+	mustRun(t, "pulse", "metrics", "import", write("ok.csv", "unit,period,deploys\nTriangle,2026-Q1,3\nana@example.com,2026-Q1,1\n"), "--db", db)
+	mustRun(t, "experiment", "create", "--name", "Y", "--team", "Triangle,Pulse Team,Delta,Echo", "--baseline", "2026-01-05/2026-02-01",
+		"--treatment", "2026-02-09/2026-03-08", "--outcome", "deploys", "--db", db)
+}
