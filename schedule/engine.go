@@ -100,7 +100,7 @@ func newEngine(model Model, members []*team.Member, locs []*time.Location, dur i
 // exceptions lists the days in [lo, hi] (numbered since 1970-01-01) on
 // which a holiday, start or leave date of m changes whether m works.
 func exceptions(m *team.Member, lo, hi int64) []int64 {
-	if len(m.Holidays) == 0 && (m.Start.IsZero() || dayNumber(m.Start) <= lo) && (m.Leave.IsZero() || dayNumber(m.Leave) >= hi) {
+	if len(m.Holidays) == 0 && m.HolidayRegion == "" && (m.Start.IsZero() || dayNumber(m.Start) <= lo) && (m.Leave.IsZero() || dayNumber(m.Leave) >= hi) {
 		return nil
 	}
 	var out []int64

@@ -103,4 +103,3 @@ func TestGuessDecide(t *testing.T) {
 		t.Errorf("an urgent text: %+v", urgent)
 	}
 }
-

@@ -40,6 +40,8 @@ func TestStore(t *testing.T) {
 			t.Run("no message content is stored", func(t *testing.T) { testNoContentStored(t, d) })
 			t.Run("pseudonym key is made once", func(t *testing.T) { testPseudonymKey(t, d) })
 			t.Run("saved audits", func(t *testing.T) { testSaveAudit(t, d) })
+			t.Run("calendar connections sync by resource", func(t *testing.T) { testCalendarConnections(t, d) })
+			t.Run("calendar claims across servers", func(t *testing.T) { testCalendarClaimsAcrossServers(t, d) })
 			t.Run("parallel sign-in attempts are reserved one by one", func(t *testing.T) { testParallelAttemptsReserved(t, d) })
 			t.Run("sign-in backoff waits, then lets the next attempt through", func(t *testing.T) { testAttemptBackoff(t, d) })
 		})

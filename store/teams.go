@@ -98,12 +98,22 @@ func scanMember(s scanner) (team.Member, error) {
 		json.Unmarshal([]byte(aliases), &m.Aliases),
 		m.Start.UnmarshalText([]byte(start)),
 		m.Leave.UnmarshalText([]byte(leave)),
-		json.Unmarshal([]byte(holidays), &m.Holidays),
+		scanHolidays(&m, holidays),
 	)
 	if err != nil {
 		return m, fmt.Errorf("member %d: %w", m.ID, err)
 	}
 	return m, nil
+}
+
+// scanHolidays reads the stored holidays: the roster's list of dates and
+// at most one region code.
+func scanHolidays(m *team.Member, stored string) error {
+	var list []string
+	if err := json.Unmarshal([]byte(stored), &list); err != nil {
+		return err
+	}
+	return m.SetHolidays(list)
 }
 
 func firstErr(errs ...error) error {
@@ -117,7 +127,7 @@ func firstErr(errs ...error) error {
 
 func memberArgs(m team.Member) []any {
 	aliases, _ := json.Marshal(nonNil(m.Aliases))
-	holidays, _ := json.Marshal(nonNil(m.Holidays))
+	holidays, _ := json.Marshal(nonNil(m.HolidayList()))
 	return []any{m.Name, m.Email, nameKey(m.Email), m.Zone, m.Hours.String(), m.Days.String(), string(aliases),
 		m.Start.String(), m.Leave.String(), string(holidays)}
 }

@@ -1,7 +1,6 @@
 package team
 
 import (
-	"slices"
 	"time"
 )
 
@@ -27,7 +26,7 @@ func (m *Member) WorksOn(d Date) bool {
 	if !m.Leave.IsZero() && m.Leave.Before(d) {
 		return false
 	}
-	return !slices.Contains(m.Holidays, d)
+	return !m.IsHoliday(d)
 }
 
 // shift returns the working interval that starts on local date d.

@@ -34,15 +34,15 @@ type RosterNorms struct {
 
 // RosterMember is the file form of a Member.
 type RosterMember struct {
-	Name     string   `yaml:"name" json:"name"`
-	Email    string   `yaml:"email" json:"email"`
-	Zone     string   `yaml:"zone" json:"zone"`
-	Hours    string   `yaml:"hours,omitempty" json:"hours,omitempty"`
-	Days     string   `yaml:"days,omitempty" json:"days,omitempty"`
-	Aliases  []string `yaml:"aliases,omitempty,flow" json:"aliases,omitempty"`
-	Start    string   `yaml:"start,omitempty" json:"start,omitempty"`
-	Leave    string   `yaml:"leave,omitempty" json:"leave,omitempty"`
-	Holidays []string `yaml:"holidays,omitempty,flow" json:"holidays,omitempty"`
+	Name     string      `yaml:"name" json:"name"`
+	Email    string      `yaml:"email" json:"email"`
+	Zone     string      `yaml:"zone" json:"zone"`
+	Hours    string      `yaml:"hours,omitempty" json:"hours,omitempty"`
+	Days     string      `yaml:"days,omitempty" json:"days,omitempty"`
+	Aliases  []string    `yaml:"aliases,omitempty,flow" json:"aliases,omitempty"`
+	Start    string      `yaml:"start,omitempty" json:"start,omitempty"`
+	Leave    string      `yaml:"leave,omitempty" json:"leave,omitempty"`
+	Holidays HolidayList `yaml:"holidays,omitempty,flow" json:"holidays,omitempty"`
 }
 
 // FieldError is invalid input in one field of a roster.
@@ -180,12 +180,8 @@ func (rm RosterMember) member() (Member, string, error) {
 			return m, "leave", fmt.Errorf("leave date %s is before start date %s", m.Leave, m.Start)
 		}
 	}
-	for _, h := range rm.Holidays {
-		d, err := ParseDate(h)
-		if err != nil {
-			return m, "holidays", err
-		}
-		m.Holidays = append(m.Holidays, d)
+	if err := m.SetHolidays(rm.Holidays); err != nil {
+		return m, "holidays", err
 	}
 	return m, "", nil
 }
@@ -205,9 +201,7 @@ func RosterOf(t Team) Roster {
 	for _, m := range t.Members {
 		rm := RosterMember{Name: m.Name, Email: m.Email, Zone: m.Zone, Hours: m.Hours.String(), Days: m.Days.String(),
 			Aliases: m.Aliases, Start: m.Start.String(), Leave: m.Leave.String()}
-		for _, h := range m.Holidays {
-			rm.Holidays = append(rm.Holidays, h.String())
-		}
+		rm.Holidays = m.HolidayList()
 		r.Members = append(r.Members, rm)
 	}
 	return r

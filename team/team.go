@@ -66,6 +66,9 @@ type Member struct {
 	Start    Date     `json:"start,omitzero"`
 	Leave    Date     `json:"leave,omitzero"`
 	Holidays []Date   `json:"holidays,omitempty"`
+	// HolidayRegion is the country or region whose public holidays are
+	// the member's days off, e.g. "DE-BE"; "" for none.
+	HolidayRegion string `json:"holiday_region,omitempty"`
 }
 
 // Location returns the member's time zone. Members are validated before

@@ -98,6 +98,7 @@ flags win over the environment, which wins over the file.`,
 		a.genCommand(),
 		a.auditCommand(),
 		a.scheduleCommand(),
+		a.calendarCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)

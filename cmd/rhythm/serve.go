@@ -27,6 +27,7 @@ func (a *app) serveCommand() *cobra.Command {
 		metricsToken, metricsTokenFile string
 		trustedProxies                 string
 		rf                             reminderFlags
+		cf                             calendarFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -100,8 +101,13 @@ func (a *app) serveCommand() *cobra.Command {
 			if demoLogin != nil {
 				fmt.Fprintf(a.stdout, "demo admin: %s / %s (or click \"Sign in as the demo admin\")\n", demoLogin.Email, demoLogin.Password)
 			}
-			// The reminder worker runs beside the server and stops with it.
+			// The reminder and calendar workers run beside the server and stop with it.
 			wctx, stopWorker := context.WithCancel(ctx)
+			calDone, err := a.startCalendarWorker(wctx, db, dsn, &cf)
+			if err != nil {
+				stopWorker()
+				return err
+			}
 			workerDone := make(chan struct{})
 			if len(senders) > 0 {
 				go func() { defer close(workerDone); worker.Run(wctx) }()
@@ -112,6 +118,7 @@ func (a *app) serveCommand() *cobra.Command {
 			err = serveUntilDone(ctx, ln, srv, a)
 			stopWorker()
 			<-workerDone
+			<-calDone
 			return err
 		},
 	}
@@ -120,6 +127,7 @@ func (a *app) serveCommand() *cobra.Command {
 	cmd.Flags().BoolVar(&isDemo, "demo", false, "seed a demo team; without --db, in a temporary database")
 	cmd.Flags().Int64Var(&maxBody, "max-body", web.DefaultMaxBody, "largest accepted request body in bytes (uploads have their own limit)")
 	rf.register(cmd)
+	cf.register(cmd, true)
 	cmd.Flags().StringVar(&metricsToken, "metrics-token", "", "bearer token that /metrics asks for; without one, /metrics answers only this machine (env RHYTHM_METRICS_TOKEN)")
 	cmd.Flags().StringVar(&trustedProxies, "trusted-proxies", "", "reverse proxies (CIDRs or addresses, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed (env RHYTHM_TRUSTED_PROXIES)")
 	cmd.Flags().StringVar(&metricsTokenFile, "metrics-token-file", "", "file holding the metrics token (env RHYTHM_METRICS_TOKEN_FILE)")

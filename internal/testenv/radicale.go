@@ -57,10 +57,10 @@ func Radicale(t testing.TB) CalDAV {
 			<-done
 		})
 		dav.URL = "http://" + addr
-		if waitHTTP(dav.URL, done, 15*time.Second) {
+		if waitHTTP(dav.URL, done, 60*time.Second) {
 			return dav
 		}
-		if attempt == 2 {
+		if attempt == 1 {
 			t.Fatalf("radicale did not start on %s: %s", addr, log.String())
 		}
 	}

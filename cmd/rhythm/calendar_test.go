@@ -1,0 +1,141 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rhythm-team/rhythm/internal/testenv"
+)
+
+const calendarRoster = `team: Platform
+members:
+  - {name: Ana Silva, email: ana@example.com, zone: Europe/Lisbon, hours: "09:00-17:30"}
+  - {name: Kenji Sato, email: kenji@example.com, zone: Asia/Tokyo, hours: "10:00-18:00"}
+`
+
+func davRequest(t *testing.T, dav testenv.CalDAV, method, path, body string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, dav.URL+path, strings.NewReader(body))
+	req.SetBasicAuth(dav.Username, dav.Password)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode >= 300 {
+		t.Fatalf("%s %s: %s", method, path, resp.Status)
+	}
+}
+
+// TestCalendarCommands connects a member's CalDAV calendar and a team
+// calendar link through the CLI, syncs, lists and removes them.
+func TestCalendarCommands(t *testing.T) {
+	dav := testenv.Radicale(t)
+	davRequest(t, dav, "MKCALENDAR", "/ana/work/", "")
+	davRequest(t, dav, "PUT", "/ana/work/a.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:a@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20261203T100000Z\r\nDURATION:PT1H\r\nATTENDEE:mailto:ana@example.com\r\nATTENDEE:mailto:kenji@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, "<!doctype html><html>Sign in</html>")
+	}))
+	defer page.Close()
+
+	dir := t.TempDir()
+	db := filepath.Join(dir, "rhythm.db")
+	roster := filepath.Join(dir, "team.yaml")
+	os.WriteFile(roster, []byte(calendarRoster), 0o600)
+	if code, _, errs := runCLI(t, "", "team", "import", "--db", db, roster); code != 0 {
+		t.Fatalf("team import: %s", errs)
+	}
+	allow := "--calendar-allow-hosts=127.0.0.1"
+
+	code, out, errs := runCLI(t, dav.Password+"\n", "calendar", "add", "--db", db, allow, "--team", "Platform", "--member", "ana",
+		"--caldav", dav.URL, "--username", dav.Username, "--password-stdin")
+	if code != 0 || !strings.Contains(out, "connected calendar 1 (caldav at 127.0.0.1:") || !strings.Contains(out, "ana@example.com") {
+		t.Fatalf("calendar add caldav: %d %q %q", code, out, errs)
+	}
+	if code, out, errs := runCLI(t, "", "calendar", "add", "--db", db, allow, "--team", "Platform", "--ics-url", page.URL+"/secret-link-k3y/basic.ics"); code != 0 {
+		t.Fatalf("calendar add ics: %d %q %q", code, out, errs)
+	}
+	key, err := os.Stat(db + ".key")
+	if err != nil || key.Mode().Perm() != 0o600 {
+		t.Fatalf("key file beside the database: %v %v", key, err)
+	}
+
+	code, out, errs = runCLI(t, "", "calendar", "sync", "--db", db, allow, "--team", "Platform")
+	if code != 1 || !strings.Contains(out, "): synced, 1 event") ||
+		!strings.Contains(out, "the link returned a web page, not a calendar") || !strings.Contains(errs, "1 of 2 calendars failed") {
+		t.Fatalf("calendar sync: %d\n%s\n%s", code, out, errs)
+	}
+	code, out, _ = runCLI(t, "", "calendar", "list", "--db", db, "--team", "Platform", "--json")
+	var first struct {
+		ID     int64  `json:"id"`
+		Member string `json:"member"`
+		Host   string `json:"host"`
+		Hint   string `json:"hint"`
+		State  string `json:"state"`
+		Events int    `json:"events"`
+	}
+	if code != 0 || json.Unmarshal([]byte(strings.SplitN(out, "\n", 2)[0]), &first) != nil || first.Events != 1 || first.Member != "ana@example.com" {
+		t.Fatalf("calendar list --json: %d %q", code, out)
+	}
+	if strings.Contains(out, dav.Password) || strings.Contains(out, "secret-link-k3y") {
+		t.Fatalf("the list shows a credential: %s", out)
+	}
+	code, out, _ = runCLI(t, "", "calendar", "list", "--db", db, "--team", "Platform")
+	if code != 0 || !strings.Contains(out, "synced, 1 event") || !strings.Contains(out, "LAST SYNC (UTC)") {
+		t.Fatalf("calendar list: %s", out)
+	}
+	if code, out, _ := runCLI(t, "", "calendar", "remove", "--db", db, "2"); code != 0 || !strings.Contains(out, "removed calendar 2") {
+		t.Fatalf("calendar remove: %d %s", code, out)
+	}
+	if code, _, errs := runCLI(t, "", "calendar", "sync", "--db", db, allow, "--team", "Platform"); code != 0 {
+		t.Fatalf("sync after removing the failing one: %s", errs)
+	}
+}
+
+func TestCalendarCommandsBadInput(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "rhythm.db")
+	roster := filepath.Join(dir, "team.yaml")
+	os.WriteFile(roster, []byte(calendarRoster), 0o600)
+	if code, _, errs := runCLI(t, "", "team", "import", "--db", db, roster); code != 0 {
+		t.Fatalf("team import: %s", errs)
+	}
+	for _, c := range []struct {
+		name  string
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"both kinds", "", []string{"--ics-url", "https://a.example.com/x.ics", "--caldav", "https://b.example.com"}, "one of --ics-url or --caldav"},
+		{"neither", "", nil, "one of --ics-url or --caldav"},
+		{"private address", "", []string{"--ics-url", "https://10.0.0.1/x.ics"}, "10.0.0.1 is a private address"},
+		{"plain http", "", []string{"--ics-url", "http://calendar.example.com/x.ics"}, "plain http"},
+		{"caldav without password", "", []string{"--caldav", "https://dav.example.com", "--username", "ana"}, "--password-stdin"},
+		{"empty password", "\n", []string{"--caldav", "https://dav.example.com", "--username", "ana", "--password-stdin"}, "no password"},
+		{"unknown member", "", []string{"--member", "zed", "--ics-url", "https://a.example.com/x.ics"}, "--member"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			args := append([]string{"calendar", "add", "--db", db, "--team", "Platform"}, c.args...)
+			code, _, errs := runCLI(t, c.stdin, args...)
+			if code != 2 || !strings.Contains(errs, c.want) {
+				t.Fatalf("exit %d, stderr %q; want 2 and %q", code, errs, c.want)
+			}
+		})
+	}
+	if code, _, errs := runCLI(t, "", "calendar", "remove", "--db", db, "x"); code != 2 || !strings.Contains(errs, "not a calendar id") {
+		t.Fatalf("remove x: %d %s", code, errs)
+	}
+	if code, _, errs := runCLI(t, "", "calendar", "remove", "--db", db, "99"); code == 0 || !strings.Contains(errs, "no calendar connection 99") {
+		t.Fatalf("remove 99: %d %s", code, errs)
+	}
+	if code, _, errs := runCLI(t, "", "calendar", "sync", "--db", db, "--team", "Platform"); code != 2 || !strings.Contains(errs, "no calendars connected") {
+		t.Fatalf("sync with none: %d %s", code, errs)
+	}
+}

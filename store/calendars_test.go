@@ -1,0 +1,172 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/calendar"
+	"github.com/rhythm-team/rhythm/ingest"
+	"github.com/rhythm-team/rhythm/store"
+	"github.com/rhythm-team/rhythm/store/storetest"
+)
+
+func meeting(id string, start time.Time) ingest.Interaction {
+	return ingest.Interaction{Source: ingest.SourceICS, ID: id, Mode: ingest.Sync, Kind: ingest.Meeting, Start: start, End: start.Add(30 * time.Minute),
+		Organizer: "a@example.com", Participants: []ingest.Participant{{ID: "a@example.com", Member: true, Status: ingest.Accepted}, {ID: "b@example.com", Member: true}}}
+}
+
+func countInteractions(t *testing.T, db *store.DB, teamID int64) int {
+	t.Helper()
+	n := 0
+	if err := db.Interactions(context.Background(), teamID, time.Time{}, time.Time{}, func(ingest.Interaction) error { n++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func testCalendarConnections(t *testing.T, d storetest.Dialect) {
+	db := storetest.OpenDSN(t, d.DSN(t))
+	ctx := context.Background()
+	tm, err := db.CreateTeam(ctx, roster(t, "Cal", "a@example.com", "b@example.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.CreateCalendarConnection(ctx, calendar.Record{TeamID: tm.ID, Member: "a@example.com", Kind: calendar.CalDAV,
+		Host: "dav.example.com", Hint: "x7Qz", URLSealed: "v1:sealed-url", Username: "a", PasswordSealed: "v1:sealed-pw", Calendar: "/a/work/", CalendarName: "Work"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := db.Now()
+	claimed, err := db.ClaimCalendarSyncs(ctx, "server-1", now, now.Add(time.Minute), 10)
+	if err != nil || len(claimed) != 1 || claimed[0].ID != c.ID || claimed[0].PasswordSealed != "v1:sealed-pw" {
+		t.Fatalf("claim = %+v, %v", claimed, err)
+	}
+	if again, _ := db.ClaimCalendarSyncs(ctx, "server-2", now, now.Add(time.Minute), 10); len(again) != 0 {
+		t.Fatalf("a second server claimed a held connection: %+v", again)
+	}
+	if _, err := db.ClaimCalendarSync(ctx, "server-2", c.ID, now, now.Add(time.Minute)); rhythm.ErrorCode(err) != rhythm.ECONFLICT {
+		t.Fatalf("a sync on demand during a sync: %v", err)
+	}
+
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	first := &calendar.Result{SyncToken: "tok-1", Replace: []calendar.Object{
+		{Key: "/a/work/1.ics", ETag: `"e1"`, Interactions: []ingest.Interaction{meeting("m1/1", t0), meeting("m1/2", t0.AddDate(0, 0, 7))}},
+		{Key: "/a/work/2.ics", ETag: `"e2"`, Interactions: []ingest.Interaction{meeting("m2/1", t0.Add(time.Hour))}},
+	}}
+	// A server whose claim ran out changes nothing.
+	if err := db.FinishCalendarSync(ctx, c.ID, "server-2", calendar.Outcome{Result: first, At: now, Next: now}); rhythm.ErrorCode(err) != rhythm.ECONFLICT {
+		t.Fatalf("finish by a server without the claim: %v", err)
+	}
+	if err := db.FinishCalendarSync(ctx, c.ID, "server-1", calendar.Outcome{Result: first, At: now, Next: now.Add(15 * time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.CalendarConnection(ctx, c.ID)
+	if err != nil || got.Events != 3 || got.SyncToken != "tok-1" || got.LastSuccess.IsZero() || got.Failures != 0 {
+		t.Fatalf("after the first sync: %+v, %v", got, err)
+	}
+	if n := countInteractions(t, db, tm.ID); n != 3 {
+		t.Fatalf("%d interactions stored, want 3", n)
+	}
+	busy, connected, err := db.CalendarBusy(ctx, tm.ID, t0.Add(-time.Hour), t0.AddDate(0, 0, 6))
+	if err != nil || !connected["a@example.com"] || connected["b@example.com"] || len(busy["a@example.com"]) != 2 {
+		t.Fatalf("busy = %v, connected %v, %v; want a's 2 meetings in the window, and only a connected", busy, connected, err)
+	}
+	objs, _ := db.CalendarObjects(ctx, c.ID)
+	if len(objs) != 2 || objs["/a/work/1.ics"] != `"e1"` {
+		t.Fatalf("objects = %v", objs)
+	}
+
+	// Not due again before next_sync_at.
+	if early, _ := db.ClaimCalendarSyncs(ctx, "server-1", now.Add(time.Minute), now.Add(2*time.Minute), 10); len(early) != 0 {
+		t.Fatalf("claimed before it was due: %+v", early)
+	}
+	later := now.Add(16 * time.Minute)
+	if _, err := db.ClaimCalendarSyncs(ctx, "server-2", later, later.Add(time.Minute), 10); err != nil {
+		t.Fatal(err)
+	}
+	second := &calendar.Result{SyncToken: "tok-2", Delete: []string{"/a/work/2.ics"}, Replace: []calendar.Object{
+		{Key: "/a/work/1.ics", ETag: `"e1b"`, Interactions: []ingest.Interaction{meeting("m1/1", t0.Add(2*time.Hour))}},
+	}}
+	if err := db.FinishCalendarSync(ctx, c.ID, "server-2", calendar.Outcome{Result: second, At: later, Next: later.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if n := countInteractions(t, db, tm.ID); n != 1 {
+		t.Fatalf("after changing one resource and deleting the other: %d interactions, want 1", n)
+	}
+
+	// A failed sync keeps what is stored and says why.
+	later = later.Add(2 * time.Hour)
+	if _, err := db.ClaimCalendarSync(ctx, "server-1", c.ID, later, later.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.FinishCalendarSync(ctx, c.ID, "server-1", calendar.Outcome{Error: "401 from dav.example.com: the user name or app password was refused", At: later, Next: later.Add(time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = db.CalendarConnection(ctx, c.ID)
+	if got.Failures != 1 || got.LastError == "" || got.Events != 1 || countInteractions(t, db, tm.ID) != 1 {
+		t.Fatalf("after a failed sync: %+v", got)
+	}
+
+	if err := db.DeleteCalendarConnection(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := countInteractions(t, db, tm.ID); n != 0 {
+		t.Fatalf("%d interactions left after removing the connection", n)
+	}
+	if list, _ := db.CalendarConnections(ctx, tm.ID); len(list) != 0 {
+		t.Fatalf("connections left: %+v", list)
+	}
+	if _, err := db.CalendarConnection(ctx, c.ID); rhythm.ErrorCode(err) != rhythm.ENOTFOUND {
+		t.Fatalf("a removed connection: %v", err)
+	}
+}
+
+// testCalendarClaimsAcrossServers: two servers, each on its own handle,
+// claiming from 50 due connections at once take each exactly once.
+func testCalendarClaimsAcrossServers(t *testing.T, d storetest.Dialect) {
+	dsn := d.DSN(t)
+	db1, db2 := storetest.OpenDSN(t, dsn), storetest.OpenDSN(t, dsn)
+	ctx := context.Background()
+	tm, err := db1.CreateTeam(ctx, roster(t, "Many", "a@example.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 50 {
+		if _, err := db1.CreateCalendarConnection(ctx, calendar.Record{TeamID: tm.ID, Kind: calendar.ICS, Host: fmt.Sprintf("h%d.example.com", i), URLSealed: "v1:x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Now().Add(time.Second)
+	var mu sync.Mutex
+	seen := map[int64]int{}
+	var wg sync.WaitGroup
+	for i, db := range []*store.DB{db1, db2} {
+		wg.Go(func() {
+			for range 10 {
+				got, err := db.ClaimCalendarSyncs(ctx, fmt.Sprintf("server-%d", i), now, now.Add(time.Minute), 4)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				for _, c := range got {
+					seen[c.ID]++
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if len(seen) != 50 {
+		t.Errorf("%d connections claimed, want 50", len(seen))
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("connection %d claimed %d times in one round", id, n)
+		}
+	}
+}
