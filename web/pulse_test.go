@@ -345,3 +345,43 @@ func TestPulseRoundRefusals(t *testing.T) {
 		t.Errorf("4 answers into a team of 3 = %d %s, want 400", w.Code, w.Body)
 	}
 }
+
+// TestExperimentsAPIAssignFromCSV: a text/csv body to …/assign adopts an
+// existing assignment; one that does not fit is a 400 naming the unit.
+func TestExperimentsAPIAssignFromCSV(t *testing.T) {
+	f := experimentFixture(t)
+	if code, body := f.jsonReq(t, "lead", "POST", "/api/v1/experiments", experimentBody); code != 201 {
+		t.Fatalf("create = %d %s", code, body)
+	}
+	var e struct {
+		Experiment struct {
+			Arms []struct {
+				Name string `json:"name"`
+			} `json:"arms"`
+			Assignments []struct {
+				Unit string `json:"unit"`
+				Arm  string `json:"arm"`
+			} `json:"assignments"`
+		} `json:"experiment"`
+	}
+	_, body := f.jsonReq(t, "lead", "GET", "/api/v1/experiments/1", "")
+	json.Unmarshal([]byte(body), &e)
+	control, treated := e.Experiment.Arms[0].Name, e.Experiment.Arms[1].Name
+	csvHeader := map[string]string{"Content-Type": "text/csv"}
+	bad := f.request(t, "lead", "POST", "/api/v1/experiments/1/assign", strings.NewReader("team,arm\nCore,"+control+"\nData,"+control+"\nEdge,"+treated+"\nNope,"+treated+"\n"), csvHeader)
+	if bad.Code != 400 || !strings.Contains(bad.Body.String(), `\"Nope\" is not a unit`) {
+		t.Errorf("bad CSV = %d %s", bad.Code, bad.Body)
+	}
+	w := f.request(t, "lead", "POST", "/api/v1/experiments/1/assign", strings.NewReader("team,arm\nCore,"+treated+"\nData,"+control+"\nEdge,"+treated+"\nFlow,"+control+"\n"), csvHeader)
+	if w.Code != 200 {
+		t.Fatalf("assign from CSV = %d %s", w.Code, w.Body)
+	}
+	json.Unmarshal(w.Body.Bytes(), &e)
+	got := map[string]string{}
+	for _, a := range e.Experiment.Assignments {
+		got[a.Unit] = a.Arm
+	}
+	if got["Core"] != treated || got["Data"] != control || got["Edge"] != treated || got["Flow"] != control {
+		t.Errorf("assignments = %v", got)
+	}
+}
