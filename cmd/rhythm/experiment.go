@@ -5,8 +5,8 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"os"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 
