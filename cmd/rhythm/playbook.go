@@ -293,7 +293,7 @@ func (a *app) playbookCommand() *cobra.Command {
 					return usagef("--tz: %s", rhythm.ErrorMessage(err))
 				}
 			}
-			req := playbook.Request{Date: d, Topic: topic, Roles: map[string][]string{}, Now: time.Now(), Scheduler: sessionScheduler()}
+			req := playbook.Request{Date: d, Topic: topic, Roles: map[string][]string{}, Now: time.Now(), Preview: !create, Scheduler: sessionScheduler()}
 			for _, r := range roles {
 				name, who, ok := strings.Cut(r, "=")
 				if !ok || strings.TrimSpace(name) == "" {
