@@ -4,6 +4,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"embed"
 	"encoding/json"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/account"
+	"github.com/rhythm-team/rhythm/ingest"
 	"github.com/rhythm-team/rhythm/lint"
 	"github.com/rhythm-team/rhythm/playbook"
 	"github.com/rhythm-team/rhythm/report"
@@ -60,9 +62,17 @@ type Config struct {
 	MetricsToken string
 	// MaxImport limits import uploads; 0 means DefaultMaxImport.
 	MaxImport int64
+	// UploadDir is where uploads wait while they are imported, in a
+	// folder per process; what a killed process left there is removed
+	// when the server starts. Empty means os.TempDir()/rhythm-uploads.
+	UploadDir string
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto headers are believed.
 	TrustedProxies []netip.Prefix
+	// BodyTimeout is how long a client has to send a request body; 0
+	// means DefaultBodyTimeout. UploadTimeout is the same for imports; 0
+	// means DefaultUploadTimeout.
+	BodyTimeout, UploadTimeout time.Duration
 }
 
 // DemoLogin is the demo admin that `serve --demo` creates.
@@ -73,6 +83,7 @@ type DemoLogin struct {
 // Server is rhythm's HTTP server.
 type Server struct {
 	db      *store.DB
+	spool   *ingest.Spool // where uploads wait
 	log     *slog.Logger
 	maxBody int64
 	now     func() time.Time
@@ -93,6 +104,8 @@ type Server struct {
 	obs            *observer
 	metricsToken   string
 	trustedProxies []netip.Prefix
+	// bodyTimeout and uploadTimeout limit the time a request body takes.
+	bodyTimeout, uploadTimeout time.Duration
 }
 
 // New returns a server with its templates parsed and routes registered.
@@ -106,6 +119,7 @@ func New(cfg Config) (*Server, error) {
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
 	}
+	s.bodyTimeout, s.uploadTimeout = cmp.Or(cfg.BodyTimeout, DefaultBodyTimeout), cmp.Or(cfg.UploadTimeout, DefaultUploadTimeout)
 	s.maxImport = cfg.MaxImport
 	if s.maxImport <= 0 {
 		s.maxImport = DefaultMaxImport
@@ -114,6 +128,10 @@ func New(cfg Config) (*Server, error) {
 		s.now = time.Now
 	}
 	if err := s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	var err error
+	if s.spool, err = ingest.OpenSpool(cfg.UploadDir); err != nil {
 		return nil, err
 	}
 	s.obs = newObserver(s)
@@ -125,7 +143,7 @@ func New(cfg Config) (*Server, error) {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.deny(w, r, rhythm.Errorf(rhythm.EFORBIDDEN, "cross-origin request refused"))
 	}))
-	s.handler = cop.Handler(s.mux)
+	s.handler = s.refuseNUL(cop.Handler(s.mux))
 	return s, nil
 }
 
@@ -137,6 +155,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+	if !strings.HasPrefix(r.URL.Path, "/static/") {
+		// Pages and API answers hold someone's data: never cached.
+		h.Set("Cache-Control", "no-store")
+	}
+	if s.overTLS(r) {
+		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
+	s.limitBodyTime(w, r)
 	s.observe(w, r, s.handler)
 }
 
@@ -306,9 +332,12 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 	if errors.As(err, &mbe) {
 		return nil, rhythm.Errorf(rhythm.ETOOLARGE, "request body is larger than %d bytes", mbe.Limit)
 	} else if err != nil {
+		if err := slowBody(err); rhythm.ErrorCode(err) == rhythm.EINVALID {
+			return nil, err
+		}
 		return nil, rhythm.Errorf(rhythm.EINVALID, "reading request body: %v", err)
 	}
-	return b, nil
+	return b, checkBodyText(b)
 }
 
 // decodeJSON reads a strict JSON body into v.

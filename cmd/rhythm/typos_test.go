@@ -117,7 +117,7 @@ func TestTyposRefused(t *testing.T) {
 	for _, name := range []string{"Delta", "Echo"} {
 		mustRun(t, "team", "import", write(name+".yaml", "team: "+name+"\nmembers:\n  - {name: Zed "+name+", email: zed@"+name+".example, zone: UTC}\n"), "--db", db)
 	}
-	mustRun(t, "pulse", "round", "create", "--team", "Triangle", "--opens", "2020-01-01", "--closes", "2020-01-10", "--import", "--db", db)
+	mustRun(t, "pulse", "round", "create", "--team", "Triangle", "--opens", "2020-01-01", "--closes", "2020-01-10", "--imported", "--db", db)
 	tests := []struct {
 		name string
 		args []string
