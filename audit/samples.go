@@ -15,6 +15,11 @@ const (
 // Samples returns the team's weekly figures, of the window and of the
 // baseline, as metric samples for correlations and experiments: one
 // sample per team-week that passes the privacy threshold. No sample is
+// SampleMetrics are the metric names the audit's samples carry.
+var SampleMetrics = []string{metric.MeetingHours, metric.FocusHours, metric.SyncAsyncRatio, metric.SyncAsyncTimeRatio,
+	metric.AfterHours, MetricAfterHoursMessageShare, MetricFragmentedHours, MetricRecurringShare,
+	metric.ResponseTimeHours, MetricWithinWindowShare}
+
 // about a person.
 func (r *Report) Samples() []metric.Sample {
 	var out []metric.Sample

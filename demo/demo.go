@@ -7,6 +7,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"slices"
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/account"
@@ -69,4 +70,32 @@ func Admin(ctx context.Context, db *store.DB) (email, password string, err error
 		_, err = db.CreateUser(ctx, account.User{Email: AdminEmail, Name: "Demo Admin", Role: account.Admin}, hash)
 	}
 	return AdminEmail, password, err
+}
+
+// TeamNames are the teams Seed stores.
+func TeamNames() []string { return []string{TeamName} }
+
+// CheckOnlyDemo refuses a database that holds anything but demo data — a
+// team Seed does not make or a user other than the demo admin — so that
+// `serve --demo` never opens an anonymous admin sign-in over real data.
+func CheckOnlyDemo(ctx context.Context, db *store.DB) error {
+	teams, err := db.ListTeams(ctx)
+	if err != nil {
+		return err
+	}
+	for _, t := range teams {
+		if !slices.Contains(TeamNames(), t.Name) {
+			return rhythm.Errorf(rhythm.EINVALID, "the database holds team %q, which is not demo data; --demo needs a new database (leave out --db for a temporary one)", t.Name)
+		}
+	}
+	users, err := db.ListUsers(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		if u.Email != AdminEmail {
+			return rhythm.Errorf(rhythm.EINVALID, "the database holds user %s, who is not the demo admin; --demo needs a new database (leave out --db for a temporary one)", u.Email)
+		}
+	}
+	return nil
 }

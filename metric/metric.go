@@ -284,3 +284,27 @@ func ByQuarter(samples []Sample) []Sample {
 	})
 	return out
 }
+
+// CheckUnits refuses a sample whose unit is neither one of teams nor a
+// member's email (member reports whether a unit key is one), listing the
+// teams: a misspelled team would otherwise become a new unit of its own.
+// With no teams known there is nothing to check against.
+func CheckUnits(samples []Sample, teams []string, member func(key string) bool) error {
+	if len(teams) == 0 {
+		return nil
+	}
+	known := map[string]bool{}
+	for _, t := range teams {
+		known[UnitKey(t)] = true
+	}
+	for i, s := range samples {
+		k := UnitKey(s.Unit)
+		if known[k] || (strings.Contains(k, "@") && member(k)) {
+			continue
+		}
+		sorted := slices.Clone(teams)
+		slices.Sort(sorted)
+		return rhythm.Errorf(rhythm.EINVALID, "sample %d: unit %q is no team or member email here (teams: %s)", i+1, strings.TrimSpace(s.Unit), strings.Join(sorted, ", "))
+	}
+	return nil
+}

@@ -37,6 +37,9 @@ type Request struct {
 	// Now is the time of planning: every due-by and session must lie
 	// after it.
 	Now time.Time
+	// Preview plans a run that is only shown (nothing is stored), so its
+	// date may lie in the past.
+	Preview bool
 	// Scheduler places live sessions; nil is an error when the template
 	// has any.
 	Scheduler Scheduler
@@ -236,7 +239,7 @@ func Instantiate(tp Template, r Request) (*Plan, error) {
 		}
 		kinds[s.ID] = s
 	}
-	if first, ok := p.first(); ok && !first.After(r.Now) {
+	if first, ok := p.first(); ok && !r.Preview && !first.After(r.Now) {
 		return nil, invalid("date", "%s puts the first due-by or session (%s) in the past; choose a later date", r.Date, first.UTC().Format(time.RFC3339))
 	}
 	return p, nil

@@ -214,6 +214,27 @@ func (r *Round) Validate() error {
 	return nil
 }
 
+// CheckHeadcount refuses adding answers that would give a round more
+// responses than its team has members: at most one answer per person.
+func CheckHeadcount(have, adding, members int, team string) error {
+	if have+adding <= members {
+		return nil
+	}
+	return rhythm.Errorf(rhythm.EINVALID, "%d answers would give the round %d responses, but team %q has %d members (%d answered already): at most one answer per person",
+		adding, have+adding, team, members, have)
+}
+
+// CheckNotPast refuses a round that has closed by now: nobody could answer
+// it. A round that only holds answers imported from another tool may lie
+// in the past (forImport).
+func (r *Round) CheckNotPast(now time.Time, forImport bool) error {
+	if forImport || r.Closes.After(now) {
+		return nil
+	}
+	return rhythm.Errorf(rhythm.EINVALID, "closes: %s is in the past, so nobody could answer the round; choose a later date, or create it for importing answers collected elsewhere (--imported, \"imported\": true)",
+		r.Closes.UTC().Format("2006-01-02 15:04 UTC"))
+}
+
 // Status returns the round's status at now.
 func (r *Round) Status(now time.Time) Status {
 	switch {

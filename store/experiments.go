@@ -32,9 +32,16 @@ func (db *DB) CreateExperiment(ctx context.Context, e experiment.Experiment, cre
 	if err := e.Validate(); err != nil {
 		return e, err
 	}
+	known, err := db.KnownMetrics(ctx)
+	if err != nil {
+		return e, err
+	}
+	if err := experiment.CheckOutcomes(e.Outcomes, known); err != nil {
+		return e, err
+	}
 	e.Assignments = nil
 	e.CreatedAt = db.Now().UTC().Truncate(time.Second)
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err = db.InTx(ctx, func(tx *Tx) error {
 		def := e
 		def.ID = 0
 		b, err := json.Marshal(def)
@@ -165,11 +172,24 @@ func (db *DB) ListExperiments(ctx context.Context) ([]ExperimentSummary, error) 
 // stores the assignment. An experiment is assigned once: a second call is
 // a conflict.
 func (db *DB) AssignExperiment(ctx context.Context, id int64) (experiment.Experiment, error) {
+	return db.assignExperiment(ctx, id, experiment.Assign)
+}
+
+// AdoptAssignment stores an existing assignment (a file's, such as the one
+// rhythm gen writes) for the experiment with id, once, instead of drawing
+// one; experiment.Adopt checks it against the experiment's units and arms.
+func (db *DB) AdoptAssignment(ctx context.Context, id int64, as []experiment.Assignment) (experiment.Experiment, error) {
+	return db.assignExperiment(ctx, id, func(e experiment.Experiment) ([]experiment.Assignment, error) {
+		return experiment.Adopt(e, as)
+	})
+}
+
+func (db *DB) assignExperiment(ctx context.Context, id int64, assign func(experiment.Experiment) ([]experiment.Assignment, error)) (experiment.Experiment, error) {
 	e, err := db.Experiment(ctx, id)
 	if err != nil {
 		return e, err
 	}
-	as, err := experiment.Assign(e)
+	as, err := assign(e)
 	if err != nil {
 		return e, err
 	}

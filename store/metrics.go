@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rhythm-team/rhythm/audit"
 	"github.com/rhythm-team/rhythm/metric"
 	"github.com/rhythm-team/rhythm/pulse"
 	"github.com/rhythm-team/rhythm/team"
@@ -23,6 +24,9 @@ func (db *DB) SaveSamples(ctx context.Context, source string, samples []metric.S
 			return 0, err
 		}
 	}
+	if err := db.checkUnits(ctx, samples); err != nil {
+		return 0, err
+	}
 	n := 0
 	err := db.InTx(ctx, func(tx *Tx) error {
 		var err error
@@ -30,6 +34,74 @@ func (db *DB) SaveSamples(ctx context.Context, source string, samples []metric.S
 		return err
 	})
 	return n, err
+}
+
+// KnownMetrics returns the metric names an experiment or report can read:
+// the audit's, eNPS, churn, every survey item's key and every stored
+// sample's metric.
+func (db *DB) KnownMetrics(ctx context.Context) ([]string, error) {
+	known := append(slices.Clone(audit.SampleMetrics), metric.ENPS, metric.Churn)
+	for _, it := range pulse.DefaultSurvey().Items {
+		known = append(known, it.Key)
+	}
+	surveys, err := db.ListSurveys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range surveys {
+		for _, it := range s.Items {
+			known = append(known, it.Key)
+		}
+	}
+	err = db.InTx(ctx, func(tx *Tx) error {
+		rows, err := tx.Query(ctx, `SELECT DISTINCT metric FROM metric_samples`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var m string
+			if err := rows.Scan(&m); err != nil {
+				return err
+			}
+			known = append(known, m)
+		}
+		return rows.Err()
+	})
+	return known, err
+}
+
+// checkUnits refuses samples of units that are neither a stored team nor a
+// member's email, when any team is stored.
+func (db *DB) checkUnits(ctx context.Context, samples []metric.Sample) error {
+	teams, err := db.ListTeams(ctx)
+	if err != nil || len(teams) == 0 {
+		return err
+	}
+	names := make([]string, len(teams))
+	for i, t := range teams {
+		names[i] = t.Name
+	}
+	emails := map[string]bool{}
+	err = db.InTx(ctx, func(tx *Tx) error {
+		rows, err := tx.Query(ctx, `SELECT email_key FROM members`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var e string
+			if err := rows.Scan(&e); err != nil {
+				return err
+			}
+			emails[e] = true
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return err
+	}
+	return metric.CheckUnits(samples, names, func(k string) bool { return emails[k] })
 }
 
 // saveSamples writes valid samples in tx.

@@ -331,6 +331,13 @@ func (db *DB) ImportResponses(ctx context.Context, roundID int64, sha256 string,
 		if _, err := tx.Exec(ctx, "INSERT INTO pulse_imports (round_id, sha256) VALUES (?, ?)", roundID, sha256); err != nil {
 			return err
 		}
+		var members int
+		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM members WHERE team_id = ?", r.TeamID).Scan(&members); err != nil {
+			return err
+		}
+		if err := pulse.CheckHeadcount(r.Responses, len(rs), members, r.Team); err != nil {
+			return err
+		}
 		added = len(rs)
 		return addResponses(ctx, tx, roundID, rs)
 	})

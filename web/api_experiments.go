@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/rand"
 	"encoding/binary"
+	"mime"
 	"net/http"
 	"slices"
 	"strings"
@@ -217,7 +218,15 @@ func (s *Server) apiAssignExperiment(w http.ResponseWriter, r *http.Request) {
 		err = rhythm.Errorf(rhythm.EFORBIDDEN, "only admins and leads of every team in experiment %d may assign it", e.ID)
 	}
 	if err == nil {
-		e, err = s.db.AssignExperiment(r.Context(), e.ID)
+		// A CSV body is an existing assignment to adopt; none draws one.
+		if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "text/csv" {
+			var as []experiment.Assignment
+			if as, err = experiment.ParseAssignments("body", r.Body); err == nil {
+				e, err = s.db.AdoptAssignment(r.Context(), e.ID, as)
+			}
+		} else {
+			e, err = s.db.AssignExperiment(r.Context(), e.ID)
+		}
 	}
 	if err != nil {
 		s.fail(w, r, err)

@@ -148,7 +148,7 @@ func parseWhen(field, v string, endOfDay bool) (time.Time, error) {
 	return d, nil
 }
 
-func (req roundRequest) round() (pulse.Round, error) {
+func (req roundRequest) round(now time.Time) (pulse.Round, error) {
 	o, err := parseWhen("opens", req.Opens, false)
 	if err != nil {
 		return pulse.Round{}, err
@@ -157,7 +157,11 @@ func (req roundRequest) round() (pulse.Round, error) {
 	if err != nil {
 		return pulse.Round{}, err
 	}
-	return pulse.Round{SurveyID: req.SurveyID, Opens: o, Closes: c, Imported: req.Imported}, nil
+	rd := pulse.Round{SurveyID: req.SurveyID, Opens: o, Closes: c, Imported: req.Imported}
+	if err := rd.CheckNotPast(now, rd.Imported); err != nil {
+		return rd, err
+	}
+	return rd, nil
 }
 
 func (s *Server) apiCreateRound(w http.ResponseWriter, r *http.Request) {
@@ -166,7 +170,7 @@ func (s *Server) apiCreateRound(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	rd, err := req.round()
+	rd, err := req.round(s.now())
 	if err == nil {
 		ta, _ := teamAccess(r)
 		rd, err = s.db.CreateRound(r.Context(), strconv.FormatInt(ta.TeamID, 10), rd)

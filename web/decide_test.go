@@ -38,7 +38,7 @@ func TestAPIDecide(t *testing.T) {
 		{"malformed JSON", "anonymous", "/api/v1/decide", `{"purpose":`, 400, "", "malformed JSON body"},
 		{"bad inline roster", "anonymous", "/api/v1/decide", `{"roster":{"team":"X","members":[{"name":"A","email":"a@x.org","zone":"Mars/Base"}]}}`, 400, "", `roster: members[0].zone: unknown time zone "Mars/Base"`},
 		{"bad team norms", "anonymous", "/api/v1/decide", `{"roster":{"team":"X","norms":{"decide":{"nope":1}},"members":[{"name":"A","email":"a@x.org","zone":"UTC"}]}}`, 400, "", `norms.decide: unknown name "nope"`},
-		{"unknown member", "member", "/api/v1/teams/Alpha/decide", `{"with":["nobody@example.com"]}`, 400, "", `with: no member "nobody@example.com" on team Alpha; valid: member@example.com`},
+		{"unknown member", "member", "/api/v1/teams/Alpha/decide", `{"with":["nobody@example.com"]}`, 400, "", `with: "nobody@example.com" is not on team Alpha (members: Ana Silva`},
 		{"roster on team route", "member", "/api/v1/teams/Alpha/decide", `{"roster":{"team":"X","members":[]}}`, 400, "", "roster: the team's stored roster is used here"},
 		{"other team", "member", "/api/v1/teams/Bravo/decide", `{}`, 403, "", "only a member"},
 		{"team route needs sign-in", "anonymous", "/api/v1/teams/Alpha/decide", `{}`, 401, "", "sign in"},

@@ -28,6 +28,22 @@ func (f *fixture) setNow(now time.Time) {
 	f.db.Now = func() time.Time { return now }
 }
 
+// growAlpha adds three members to Alpha: a round holds at most one answer
+// per member, and the tests import more answers than Alpha's three.
+func (f *fixture) growAlpha(t *testing.T) {
+	t.Helper()
+	bigger, err := team.ParseRoster("alpha.yaml", []byte(rosterA+`  - {name: Bo One, email: bo@example.com, zone: UTC}
+  - {name: Cy Two, email: cy@example.com, zone: UTC}
+  - {name: Di Three, email: di@example.com, zone: UTC}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.db.SaveRoster(context.Background(), bigger); err != nil {
+		t.Fatal(err)
+	}
+}
+
 const fullAnswers = `{"answers":{"enps":9,"connected":4,"uninterrupted_time":2,"meetings_worthwhile":3}}`
 
 func TestPulseAPIAnswersAreAnonymous(t *testing.T) {
@@ -130,6 +146,7 @@ func TestPulsePagesHideResultsOfFourAnswers(t *testing.T) {
 	ctx := context.Background()
 	f.setNow(time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC))
 	// Alpha's min_group_size is the default, 5.
+	f.growAlpha(t)
 	rd, err := f.db.CreateRound(ctx, "Alpha", pulse.Round{Opens: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Closes: time.Date(2026, 3, 8, 0, 0, 0, 0, time.UTC), Imported: true})
 	if err != nil {
 		t.Fatal(err)
@@ -317,5 +334,67 @@ func TestExperimentPages(t *testing.T) {
 	}
 	if w := f.request(t, "anonymous", "GET", "/static/report.css", nil, nil); w.Code != 200 || !strings.Contains(w.Body.String(), ".report") {
 		t.Errorf("report.css = %d", w.Code)
+	}
+}
+
+// TestPulseRoundRefusals: a round wholly in the past is refused unless it
+// is for imported answers; more answers than members are refused.
+func TestPulseRoundRefusals(t *testing.T) {
+	f := newSQLiteFixture(t)
+	f.setNow(time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC))
+	base := fmt.Sprintf("/api/v1/teams/%d/pulse/rounds", f.teamA.ID)
+	code, body := f.jsonReq(t, "lead", "POST", base, `{"opens":"2026-02-01","closes":"2026-02-14"}`)
+	if code != 400 || !strings.Contains(body, "closes: 2026-02-15 00:00 UTC is in the past") {
+		t.Errorf("past round = %d %s, want 400", code, body)
+	}
+	code, body = f.jsonReq(t, "lead", "POST", base, `{"opens":"2026-02-01","closes":"2026-02-14","imported":true}`)
+	if code != http.StatusCreated {
+		t.Fatalf("past round for import = %d %s", code, body)
+	}
+	var rd pulse.Round
+	json.Unmarshal([]byte(body), &rd)
+	w := f.request(t, "admin", "POST", fmt.Sprintf("%s/%d/responses", base, rd.ID), strings.NewReader("enps\n10\n3\n8\n7\n"), nil)
+	if w.Code != 400 || !strings.Contains(w.Body.String(), `4 answers would give the round 4 responses, but team \"Alpha\" has 3 members`) {
+		t.Errorf("4 answers into a team of 3 = %d %s, want 400", w.Code, w.Body)
+	}
+}
+
+// TestExperimentsAPIAssignFromCSV: a text/csv body to …/assign adopts an
+// existing assignment; one that does not fit is a 400 naming the unit.
+func TestExperimentsAPIAssignFromCSV(t *testing.T) {
+	f := experimentFixture(t)
+	if code, body := f.jsonReq(t, "lead", "POST", "/api/v1/experiments", experimentBody); code != 201 {
+		t.Fatalf("create = %d %s", code, body)
+	}
+	var e struct {
+		Experiment struct {
+			Arms []struct {
+				Name string `json:"name"`
+			} `json:"arms"`
+			Assignments []struct {
+				Unit string `json:"unit"`
+				Arm  string `json:"arm"`
+			} `json:"assignments"`
+		} `json:"experiment"`
+	}
+	_, body := f.jsonReq(t, "lead", "GET", "/api/v1/experiments/1", "")
+	json.Unmarshal([]byte(body), &e)
+	control, treated := e.Experiment.Arms[0].Name, e.Experiment.Arms[1].Name
+	csvHeader := map[string]string{"Content-Type": "text/csv"}
+	bad := f.request(t, "lead", "POST", "/api/v1/experiments/1/assign", strings.NewReader("team,arm\nCore,"+control+"\nData,"+control+"\nEdge,"+treated+"\nNope,"+treated+"\n"), csvHeader)
+	if bad.Code != 400 || !strings.Contains(bad.Body.String(), `\"Nope\" is not a unit`) {
+		t.Errorf("bad CSV = %d %s", bad.Code, bad.Body)
+	}
+	w := f.request(t, "lead", "POST", "/api/v1/experiments/1/assign", strings.NewReader("team,arm\nCore,"+treated+"\nData,"+control+"\nEdge,"+treated+"\nFlow,"+control+"\n"), csvHeader)
+	if w.Code != 200 {
+		t.Fatalf("assign from CSV = %d %s", w.Code, w.Body)
+	}
+	json.Unmarshal(w.Body.Bytes(), &e)
+	got := map[string]string{}
+	for _, a := range e.Experiment.Assignments {
+		got[a.Unit] = a.Arm
+	}
+	if got["Core"] != treated || got["Data"] != control || got["Edge"] != treated || got["Flow"] != control {
+		t.Errorf("assignments = %v", got)
 	}
 }

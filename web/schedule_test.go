@@ -80,7 +80,7 @@ func TestAPIScheduleRefusals(t *testing.T) {
 		{"no team", "member", `{"duration":"30m"}`, 400, "team is required"},
 		{"zero duration", "member", `{"team":"Alpha","duration":"0s"}`, 400, "duration must be more than 0"},
 		{"reversed window", "member", `{"team":"Alpha","duration":"30m","between":["2026-03-06","2026-03-02"]}`, 400, "between: the end"},
-		{"unknown member", "member", `{"team":"Alpha","duration":"30m","with":["zed@example.com"]}`, 400, `with: unknown member`},
+		{"unknown member", "member", `{"team":"Alpha","duration":"30m","with":["zed@example.com"]}`, 400, `with: "zed@example.com" is not on team Alpha`},
 		{"unknown field", "member", `{"team":"Alpha","duration":"30m","hours":3}`, 400, "unknown field"},
 	}
 	for _, tt := range tests {

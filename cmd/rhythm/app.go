@@ -154,6 +154,9 @@ func (a *app) configure(cmd *cobra.Command, _ []string) error {
 		if err := yaml.Unmarshal(b, &file); err != nil {
 			return usagef("%s: %s", path, strings.ReplaceAll(yaml.FormatError(err, false, false), "\n", " "))
 		}
+		if err := checkConfigKeys(cmd.Root(), path, b); err != nil {
+			return err
+		}
 	}
 	var ferr error
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {

@@ -2,6 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -23,9 +27,49 @@ func addDBFlag(fs *pflag.FlagSet, dsn *string) {
 	fs.StringVar(dsn, "db", "rhythm.db", "database: a SQLite file path or a postgres:// URL (env RHYTHM_DB)")
 }
 
-// openDB opens the database named by --db.
+// openDB opens the existing database named by --db. A SQLite file that
+// does not exist is a usage error rather than a new, empty database, so a
+// mistyped path is never answered with "no teams".
 func openDB(ctx context.Context, dsn string) (*store.DB, error) {
+	if p, ok := sqliteFile(dsn); ok {
+		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			return nil, usagef("no database at %s; `rhythm team import` creates one", p)
+		}
+	}
 	return store.Open(ctx, dsn)
+}
+
+// createDB opens the database named by --db, creating a SQLite file that
+// does not exist yet; only commands that start a database use it (team
+// import, user add, serve, store copy --to, restore, survey and metric
+// imports).
+func createDB(ctx context.Context, dsn string) (*store.DB, error) {
+	return store.Open(ctx, dsn)
+}
+
+// sqliteFile returns the file path a SQLite --db names, without a file: or
+// sqlite:// prefix and query string; ok is false for PostgreSQL and
+// in-memory databases.
+func sqliteFile(dsn string) (string, bool) {
+	if store.IsPostgresDSN(dsn) {
+		return "", false
+	}
+	p := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "file:")
+	p, _, _ = strings.Cut(p, "?")
+	if p == "" || p == ":memory:" || strings.HasPrefix(dsn, "file::memory:") {
+		return "", false
+	}
+	return p, true
+}
+
+// withCreatedDB is withDB for commands that may start a new database.
+func withCreatedDB(cmd *cobra.Command, dsn string, fn func(db *store.DB) error) error {
+	db, err := createDB(cmd.Context(), dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return fn(db)
 }
 
 // withDB opens the database named by dsn, runs fn and closes it.
@@ -62,4 +106,33 @@ func teamDB(ctx context.Context, dsn, ref string) (*store.DB, team.Team, error) 
 		return nil, t, err
 	}
 	return db, t, nil
+}
+
+// dbExists reports whether dsn names an existing SQLite file or any
+// PostgreSQL database.
+func dbExists(dsn string) bool {
+	p, ok := sqliteFile(dsn)
+	if !ok {
+		return true
+	}
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// describeDB names a database for a log line: a SQLite file's absolute path
+// (and whether it was new), or a PostgreSQL URL without its password.
+func describeDB(dsn string) string {
+	p, ok := sqliteFile(dsn)
+	if !ok {
+		return redact(dsn)
+	}
+	if abs, err := filepath.Abs(p); err == nil {
+		p = abs
+	}
+	return "sqlite:" + p
+}
+
+// withCreatedApp is withApp for commands that may start a new database.
+func withCreatedApp(cmd *cobra.Command, dsn string, fn func(uc *rhythmapp.App) error) error {
+	return withCreatedDB(cmd, dsn, func(db *store.DB) error { return fn(rhythmapp.New(db, nil)) })
 }

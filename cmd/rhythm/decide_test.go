@@ -103,7 +103,7 @@ func TestDecideBadInput(t *testing.T) {
 		{"bad urgency", []string{"--urgency", "soon"}, `--urgency: "soon" is not hours, days or a duration such as 1h or 3d`},
 		{"negative overlap", []string{"--overlap", "-2"}, "--overlap: must be 0..168 hours a week, got -2"},
 		{"not a number", []string{"--stakeholders", "many"}, `invalid argument "many" for "--stakeholders" flag`},
-		{"unknown member", []string{"--roster", "testdata/odd-zones.yaml", "--with", "nobody@example.com"}, `--with: no member "nobody@example.com" on team Odd Zones; valid: sujan@example.com,`},
+		{"unknown member", []string{"--roster", "testdata/odd-zones.yaml", "--with", "nobody@example.com"}, `--with: "nobody@example.com" is not on team Odd Zones (members: Liam O'Brien <liam@example.com>,`},
 		{"with and no roster", []string{"--with", "a@x.org"}, "--with: naming participants needs a roster"},
 		{"unknown norms.decide name", []string{"--roster", badNorms}, badNorms + `: norms.decide: unknown name "sync_threshold"; valid names: sync_at,`},
 		{"broken policy", []string{"--policy", brokenPolicy}, brokenPolicy + ":" + strconv.Itoa(line) + `: rules[1].when.mood: unknown fact "mood"`},

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -172,18 +173,36 @@ stored. The power check warns when the experiment is too small to detect a reali
 	}
 	list.Flags().BoolVar(&listJSON, "json", false, "one JSON object per line")
 
+	var fromCSV string
 	assign := &cobra.Command{
 		Use:     "assign ID",
 		Short:   "Randomise the units to the arms (once; reproducible from the stored seed)",
-		Example: "  rhythm experiment assign 3",
+		Example: "  rhythm experiment assign 3\n  rhythm experiment assign 3 --from-csv ab-data/assignment.csv",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID("ID", args[0])
 			if err != nil {
 				return err
 			}
+			var from []experiment.Assignment
+			if fromCSV != "" {
+				f, err := os.Open(fromCSV)
+				if err != nil {
+					return usagef("--from-csv: %v", err)
+				}
+				from, err = experiment.ParseAssignments(fromCSV, f)
+				f.Close()
+				if err != nil {
+					return err
+				}
+			}
 			return withDB(cmd, dsn, func(db *store.DB) error {
-				e, err := db.AssignExperiment(cmd.Context(), id)
+				var e experiment.Experiment
+				if from != nil {
+					e, err = db.AdoptAssignment(cmd.Context(), id, from)
+				} else {
+					e, err = db.AssignExperiment(cmd.Context(), id)
+				}
 				if err != nil {
 					return err
 				}
@@ -191,6 +210,7 @@ stored. The power check warns when the experiment is too small to detect a reali
 			})
 		},
 	}
+	assign.Flags().StringVar(&fromCSV, "from-csv", "", "take an existing assignment from this CSV (columns unit or team, and arm; rhythm gen --teams writes one) instead of drawing one")
 
 	var showJSON bool
 	show := &cobra.Command{

@@ -52,7 +52,7 @@ when it began.`,
 				return fmt.Errorf("--from %s: %w", redact(from), err)
 			}
 			defer src.Close()
-			dst, err := openDB(ctx, to)
+			dst, err := createDB(ctx, to)
 			if err != nil {
 				return fmt.Errorf("--to %s: %w", redact(to), err)
 			}
@@ -171,7 +171,7 @@ unless --force; a restore that fails leaves the database as it was. Stop the ser
 			if sameDB(from, dsn) {
 				return usagef("--from and --db name the same file")
 			}
-			db, err := openDB(cmd.Context(), dsn)
+			db, err := createDB(cmd.Context(), dsn)
 			if err != nil {
 				return err
 			}

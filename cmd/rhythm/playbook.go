@@ -352,6 +352,7 @@ func (a *app) playbookRunCommand(pf *playbookFlags) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			req, zone, err := playbookRequest(date, tz, topic, roles)
+			req.Preview = !create
 			if err != nil {
 				return err
 			}

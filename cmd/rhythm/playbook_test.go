@@ -130,8 +130,6 @@ func TestCLIPlaybookBadInput(t *testing.T) {
 		{"malformed template in --templates", []string{"playbook", "list", "--templates", dir}, bad + ":18: steps[1].owner:"},
 		{"unknown playbook", []string{"playbook", "run", "retro", "--roster", rosterFile, "--date", date}, `unknown playbook "retro"; known: async-prep-huddle`},
 		{"unknown playbook to show", []string{"playbook", "show", "retro"}, `unknown playbook "retro"`},
-		{"due-by in the past", []string{"playbook", "run", "one-on-one", "--roster", rosterFile, "--date", "2020-03-02", "--role", "employee=kenji@example.com", "--role", "manager=ana@example.com"},
-			"--date: 2020-03-02 puts the first due-by or session"},
 		{"no date", []string{"playbook", "run", "one-on-one", "--roster", rosterFile}, "--date is required"},
 		{"bad date", []string{"playbook", "run", "one-on-one", "--roster", rosterFile, "--date", "next monday"}, "--date:"},
 		{"missing role", []string{"playbook", "run", "one-on-one", "--roster", rosterFile, "--date", date, "--role", "employee=kenji@example.com"}, "--role manager: name one person"},
@@ -177,4 +175,16 @@ func TestCLIPlaybookICS(t *testing.T) {
 	if n := strings.Count(strings.TrimSpace(expanded), "\n") + 1; n != 4 || !strings.Contains(expanded, "1:1 talk") {
 		t.Errorf("expanded plan has %d instances, want 4:\n%s", n, expanded)
 	}
+}
+
+// TestPlaybookPastDates: a preview (nothing stored) may plan any date; a
+// run that creates threads may not lie in the past.
+func TestPlaybookPastDates(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "p.db")
+	mustRun(t, "team", "import", "testdata/triangle.yaml", "--db", dsn)
+	if out := mustRun(t, "playbook", "run", "one-on-one", "--roster", "testdata/triangle.yaml", "--date", "2020-03-02", "--role", "employee=kenji", "--role", "manager=ana"); !strings.Contains(out, "starting 2020-03-02") {
+		t.Errorf("preview in the past:\n%s", out)
+	}
+	wantUsageError(t, "--date: 2020-03-02 puts the first due-by or session", "playbook", "run", "one-on-one", "--team", "Triangle", "--db", dsn, "--date", "2020-03-02",
+		"--role", "employee=kenji", "--role", "manager=ana", "--create")
 }

@@ -5,8 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -137,6 +139,27 @@ func (a *app) pulseCommand() *cobra.Command {
 	return cmd
 }
 
+// correlate writes the correlation report over samples.
+func (a *app) correlate(samples []metric.Sample, now time.Time, x, y []string, format, out string, opt stats.Options) error {
+	rep, err := pulse.Correlate(pulse.CorrelationRequest{Samples: samples, X: x, Y: y, Options: opt})
+	if err != nil {
+		return err
+	}
+	return a.output(out, func(w io.Writer) error {
+		switch format {
+		case "json":
+			return json.NewEncoder(w).Encode(rep)
+		case "html":
+			body, err := report.CorrelationHTML(rep)
+			if err != nil {
+				return err
+			}
+			return report.Page(w, "Communication and outcomes: correlations", body, now)
+		}
+		return report.CorrelationText(w, rep)
+	})
+}
+
 func writeNDJSON[T any](w io.Writer, list []T) error {
 	enc := json.NewEncoder(w)
 	for _, v := range list {
@@ -228,7 +251,7 @@ func (a *app) pulseSurveyCreateCommand(dsn *string) *cobra.Command {
 			if err := s.Validate(); err != nil {
 				return rhythm.Errorf(rhythm.EINVALID, "%s: %s", args[0], rhythm.ErrorMessage(err))
 			}
-			return withDB(cmd, *dsn, func(db *store.DB) error {
+			return withCreatedDB(cmd, *dsn, func(db *store.DB) error {
 				s, err := db.CreateSurvey(cmd.Context(), s)
 				if err != nil {
 					return err
@@ -270,8 +293,12 @@ tool asked.`,
 			if err != nil {
 				return err
 			}
+			rd := pulse.Round{SurveyID: surveyID, Opens: o, Closes: c, Imported: imported}
+			if err := rd.CheckNotPast(time.Now(), imported); err != nil {
+				return err
+			}
 			return withDB(cmd, *dsn, func(db *store.DB) error {
-				r, err := db.CreateRound(cmd.Context(), teamRef, pulse.Round{SurveyID: surveyID, Opens: o, Closes: c, Imported: imported})
+				r, err := db.CreateRound(cmd.Context(), teamRef, rd)
 				if err != nil {
 					return err
 				}
@@ -505,7 +532,7 @@ JSON: [{"unit": "Platform", "period": "2026-Q1", "values": {"sync_async_ratio": 
 			if err != nil {
 				return err
 			}
-			return withDB(cmd, *dsn, func(db *store.DB) error {
+			return withCreatedDB(cmd, *dsn, func(db *store.DB) error {
 				n, err := db.SaveSamples(cmd.Context(), strings.Join(args, ","), samples)
 				if err != nil {
 					return err
@@ -544,30 +571,22 @@ These are associations, not causes.`,
 			if err != nil {
 				return err
 			}
+			opt := stats.Options{Seed: corrSeed, Resamples: corrResamples, Permutations: corrResamples}
+			// With --metrics files and no database at the default path,
+			// the files alone are correlated; a --db named on purpose
+			// must exist.
+			if p, ok := sqliteFile(*dsn); ok && len(extra) > 0 && !cmd.Flags().Changed("db") && os.Getenv("RHYTHM_DB") == "" {
+				if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+					return a.correlate(extra, time.Now(), corrX, corrY, corrFormat, corrOut, opt)
+				}
+			}
 			return withDB(cmd, *dsn, func(db *store.DB) error {
 				now := db.Now()
 				samples, err := db.OutcomeSamples(cmd.Context(), now, extra)
 				if err != nil {
 					return err
 				}
-				rep, err := pulse.Correlate(pulse.CorrelationRequest{Samples: samples, X: corrX, Y: corrY,
-					Options: stats.Options{Seed: corrSeed, Resamples: corrResamples, Permutations: corrResamples}})
-				if err != nil {
-					return err
-				}
-				return a.output(corrOut, func(w io.Writer) error {
-					switch corrFormat {
-					case "json":
-						return json.NewEncoder(w).Encode(rep)
-					case "html":
-						body, err := report.CorrelationHTML(rep)
-						if err != nil {
-							return err
-						}
-						return report.Page(w, "Communication and outcomes: correlations", body, now)
-					}
-					return report.CorrelationText(w, rep)
-				})
+				return a.correlate(samples, now, corrX, corrY, corrFormat, corrOut, opt)
 			})
 		},
 	}

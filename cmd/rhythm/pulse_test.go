@@ -1,14 +1,17 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rhythm-team/rhythm/pulse"
+	"github.com/rhythm-team/rhythm/store"
 )
 
 // mustRun runs rhythm and fails the test unless it exits 0.
@@ -72,7 +75,18 @@ func TestPulseBadInput(t *testing.T) {
 	db := filepath.Join(dir, "bad.db")
 	mustRun(t, "team", "import", "testdata/pulse-team.yaml", "--db", db)
 	mustRun(t, "pulse", "round", "create", "--team", "Pulse Team", "--opens", "2020-01-10", "--closes", "2020-01-20", "--imported", "--db", db)
-	mustRun(t, "pulse", "round", "create", "--team", "Pulse Team", "--opens", "2020-01-10", "--closes", "2020-01-20", "--db", db)
+	// A round that collected answers and has closed: only time makes one,
+	// since the CLI refuses a round wholly in the past.
+	sdb, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sdb.CreateRound(context.Background(), "Pulse Team", pulse.Round{Opens: time.Date(2020, 1, 10, 0, 0, 0, 0, time.UTC), Closes: time.Date(2020, 1, 21, 0, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	sdb.Close()
+	day := func(d int) string { return time.Now().AddDate(0, 0, d).Format("2006-01-02") }
+	mustRun(t, "pulse", "round", "create", "--team", "Pulse Team", "--opens", day(10), "--closes", day(20), "--db", db)
 	write := func(name, content string) string {
 		p := filepath.Join(dir, name)
 		os.WriteFile(p, []byte(content), 0o644)
@@ -87,7 +101,8 @@ func TestPulseBadInput(t *testing.T) {
 		{"eNPS 11", []string{"pulse", "import", "1", write("enps.csv", "enps,connected\n11,4\n")}, "enps.csv:2: enps: 11 is not an eNPS answer (0–10)"},
 		{"identity column", []string{"pulse", "import", "1", write("who.csv", "email,enps\na@b.c,9\n")}, `who.csv:1: column "email": responses are anonymous`},
 		{"round closes first", []string{"pulse", "round", "create", "--team", "Pulse Team", "--opens", "2020-03-10", "--closes", "2020-03-01"}, "closes:"},
-		{"overlapping round", []string{"pulse", "round", "create", "--team", "Pulse Team", "--opens", "2020-01-15", "--closes", "2020-02-01"}, "opens: the round would overlap round 2"},
+		{"overlapping round", []string{"pulse", "round", "create", "--team", "Pulse Team", "--opens", day(15), "--closes", day(25)}, "opens: the round would overlap round 3"},
+		{"round wholly in the past", []string{"pulse", "round", "create", "--team", "Pulse Team", "--opens", "2020-05-01", "--closes", "2020-05-14"}, "closes: 2020-05-15 00:00 UTC is in the past, so nobody could answer the round"},
 		{"bad date", []string{"pulse", "round", "create", "--team", "Pulse Team", "--opens", "tomorrow", "--closes", "2020-03-01"}, `--opens: "tomorrow" is not a date`},
 		{"bad round id", []string{"pulse", "results", "x1"}, `ROUND: "x1" is not an id`},
 		{"bad metrics file", []string{"pulse", "metrics", "import", write("m.csv", "team,period,enps\nA,2026-Q9,1\n")}, `m.csv:2: period: "2026-Q9" is not a period`},
@@ -125,13 +140,22 @@ func TestPulseResultsHiddenBelowMinGroupSize(t *testing.T) {
 
 func TestPulseCorrelate(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "corr.db")
-	out := mustRun(t, "pulse", "correlate", "--metrics", "testdata/audit-quarters.csv", "--resamples", "500", "--db", db)
+	// With no database at the default path, the files alone are read.
+	quarters, err := filepath.Abs("testdata/audit-quarters.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	out := mustRun(t, "pulse", "correlate", "--metrics", quarters, "--resamples", "500")
 	for _, want := range []string{"Association, not cause.", "sync_async_ratio and enps  (n = 40 team-quarters, 10 teams, 4 quarters)", "Spearman rho", "Kendall tau-b"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("correlate output lacks %q:\n%s", want, out)
 		}
 	}
-	mustRun(t, "pulse", "metrics", "import", "testdata/audit-quarters.csv", "--db", db)
+	if _, err := os.Stat("rhythm.db"); err == nil {
+		t.Error("correlate with files only created rhythm.db")
+	}
+	mustRun(t, "pulse", "metrics", "import", quarters, "--db", db)
 	js := mustRun(t, "pulse", "correlate", "--x", "sync_async_ratio", "--y", "enps", "--format", "json", "--resamples", "500", "--db", db)
 	var rep pulse.CorrelationReport
 	if err := json.Unmarshal([]byte(js), &rep); err != nil {

@@ -90,7 +90,7 @@ func TestScheduleBadInput(t *testing.T) {
 		{"zero duration", []string{"--duration", "0"}, 2, "duration must be more than 0 and at most 24h"},
 		{"over a day", []string{"--duration", "25h"}, 2, "duration must be more than 0 and at most 24h"},
 		{"no duration", nil, 2, "--duration is required"},
-		{"unknown member", []string{"--duration", "30m", "--with", "ana@example.com,zed"}, 2, `with: unknown member "zed"`},
+		{"unknown member", []string{"--duration", "30m", "--with", "ana@example.com,zed"}, 2, `with: "zed" is not on team Triangle`},
 		{"reversed between", []string{"--duration", "30m", "--between", "2026-03-06", "2026-03-02"}, 2, "between: the end 2026-03-02 is before the start 2026-03-06"},
 		{"between without end", []string{"--duration", "30m", "--between", "2026-03-06"}, 2, "--between takes a start and an end"},
 		{"weekly zero", []string{"--duration", "30m", "--weekly", "0"}, 2, "--weekly must be between 1 and"},

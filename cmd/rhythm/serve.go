@@ -65,13 +65,18 @@ func (a *app) serveCommand() *cobra.Command {
 				defer os.RemoveAll(dir)
 				dsn = filepath.Join(dir, "demo.db")
 			}
-			db, err := openDB(ctx, dsn)
+			fresh := !dbExists(dsn)
+			db, err := createDB(ctx, dsn)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
+			a.log.Info("database opened", "db", describeDB(dsn), "new", fresh)
 			var demoLogin *web.DemoLogin
 			if isDemo {
+				if err := demo.CheckOnlyDemo(ctx, db); err != nil {
+					return fmt.Errorf("--demo --db %s: %w", redact(dsn), err)
+				}
 				t, err := demo.Seed(ctx, db)
 				if err != nil {
 					return err

@@ -51,7 +51,7 @@ func (a *app) teamImportCommand(dsn *string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
+			return withCreatedApp(cmd, *dsn, func(uc *rhythmapp.App) error {
 				t, created, err := uc.SaveRoster(cmd.Context(), rhythmapp.System(""), t)
 				if err != nil {
 					return err

@@ -42,7 +42,7 @@ func (a *app) userCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return withApp(cmd, dsn, func(uc *rhythmapp.App) error {
+			return withCreatedApp(cmd, dsn, func(uc *rhythmapp.App) error {
 				u, err := uc.CreateUser(cmd.Context(), rhythmapp.System(""), rhythmapp.NewUser{Email: args[0], Name: name, Role: role, Password: pw})
 				if err != nil {
 					return err

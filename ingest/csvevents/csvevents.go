@@ -15,6 +15,10 @@
 //	in_reply_to   optional  identifier of the item answered
 //	id            optional  identifier of the row's item
 //	recurring     optional  true or false
+//	organizer_attends optional  true (default) or false: the organizer of a
+//	                        meeting or call counts as an attendee unless
+//	                        this says false or participants lists them
+//	                        with another answer, e.g. "ana@example.com (declined)"
 //
 // Other columns (such as a meeting topic) are ignored and never read.
 // Times without a UTC offset are refused unless a default zone is given.
@@ -37,7 +41,7 @@ import (
 // Columns lists the required columns.
 var Columns = []string{"start", "end", "organizer", "participants", "kind"}
 
-var optional = []string{"mode", "channel", "thread_id", "in_reply_to", "id", "recurring"}
+var optional = []string{"mode", "channel", "thread_id", "in_reply_to", "id", "recurring", "organizer_attends"}
 
 // File is one CSV file of events.
 type File struct {
@@ -287,6 +291,21 @@ func (f *File) row(r *csv.Reader, rec []string, c map[string]int) (ingest.Intera
 		if !containsID(in.Participants, pp.ID) {
 			in.Participants = append(in.Participants, pp)
 		}
+	}
+	// The organizer of a meeting or call attends it unless the row lists
+	// them with another answer or organizer_attends says false.
+	attends := true
+	switch strings.ToLower(get("organizer_attends")) {
+	case "", "true", "yes", "1":
+	case "false", "no", "0":
+		attends = false
+	default:
+		return in, bad("organizer_attends", "%q is not true or false", get("organizer_attends"))
+	}
+	if attends && in.Mode == ingest.Sync && !containsID(in.Participants, in.Organizer) {
+		o := f.res.Resolve(org)
+		o.Status = ingest.Accepted
+		in.Participants = append([]ingest.Participant{o}, in.Participants...)
 	}
 	switch strings.ToLower(get("recurring")) {
 	case "", "false", "no", "0":

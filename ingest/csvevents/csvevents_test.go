@@ -41,7 +41,7 @@ func TestImport(t *testing.T) {
 				{ID: fixture.Anon(t, "guest@partner.example"), Status: ingest.Tentative},
 			}},
 		{Source: ingest.SourceCSV, Mode: ingest.Sync, Kind: ingest.Call, Start: utc("2026-03-02T09:00:00Z"), End: utc("2026-03-02T09:20:00Z"),
-			Organizer: "kenji@example.com", Participants: []ingest.Participant{ana}},
+			Organizer: "kenji@example.com", Participants: []ingest.Participant{{ID: "kenji@example.com", Member: true, Status: ingest.Accepted}, ana}},
 		{Source: ingest.SourceCSV, Mode: ingest.Async, Kind: ingest.Message, Start: utc("2026-03-02T11:00:00Z"), End: utc("2026-03-02T11:00:00Z"),
 			Organizer: "liam@example.com", Participants: []ingest.Participant{ana}, Channel: "ops", ThreadID: "t-1"},
 		{Source: ingest.SourceCSV, Mode: ingest.Async, Kind: ingest.Reply, Start: utc("2026-03-02T11:45:00Z"), End: utc("2026-03-02T11:45:00Z"),
@@ -107,5 +107,36 @@ func TestHeader(t *testing.T) {
 	}
 	if csvevents.Header("name,email\n") {
 		t.Error("a roster CSV header was taken for an events header")
+	}
+}
+
+// TestOrganizerAttends: the organizer of a meeting or call is an attendee
+// unless the row lists them with another answer or organizer_attends is
+// false; the author of a message is not made a recipient.
+func TestOrganizerAttends(t *testing.T) {
+	const data = `start,end,organizer,participants,kind,organizer_attends
+2026-03-02T09:00:00Z,2026-03-02T09:30:00Z,ana@example.com,kenji@example.com,meeting,
+2026-03-02T10:00:00Z,2026-03-02T10:30:00Z,ana@example.com,kenji@example.com;ana@example.com (declined),meeting,
+2026-03-02T11:00:00Z,2026-03-02T11:30:00Z,ana@example.com,kenji@example.com,meeting,false
+2026-03-02T12:00:00Z,,ana@example.com,kenji@example.com,message,
+`
+	got, _, err := fixture.Collect(t, csvevents.New(strings.NewReader(data), "one-to-one.csv", fixture.Resolver(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kenji := ingest.Participant{ID: "kenji@example.com", Member: true}
+	want := [][]ingest.Participant{
+		{{ID: "ana@example.com", Member: true, Status: ingest.Accepted}, kenji},
+		{kenji, {ID: "ana@example.com", Member: true, Status: ingest.Declined}},
+		{kenji},
+		{kenji},
+	}
+	for i, in := range got {
+		if diff := cmp.Diff(want[i], in.Participants); diff != "" {
+			t.Errorf("row %d participants (-want +got):\n%s", i+2, diff)
+		}
+	}
+	if _, _, err := fixture.Collect(t, csvevents.New(strings.NewReader("start,end,organizer,participants,kind,organizer_attends\n2026-03-02T09:00:00Z,2026-03-02T09:30:00Z,a@x.y,b@x.y,meeting,maybe\n"), "x.csv", fixture.Resolver(t))); err == nil || !strings.Contains(err.Error(), `x.csv:2:`) || !strings.Contains(err.Error(), "organizer_attends") {
+		t.Errorf("organizer_attends maybe: %v", err)
 	}
 }
