@@ -552,7 +552,9 @@ func (a *Auditor) addAsync(in *ingest.Interaction) {
 		return
 	}
 	email := in.Kind == ingest.Email
-	if email && in.ID != "" {
+	// The same message from two exports (or two packings of one)
+	// counts once: mail by Message-ID, chat by channel and ts.
+	if in.ID != "" {
 		k := a.key(in.Source, in.ID)
 		if _, dup := a.seenMail[k]; dup {
 			a.counts.skip(skipDuplicate)

@@ -16,7 +16,7 @@ import (
 // CountUsers returns how many users exist (0 means first-run setup).
 func (db *DB) CountUsers(ctx context.Context) (int, error) {
 	var n int
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		return tx.QueryRow(ctx, "SELECT COUNT(*) FROM users").Scan(&n)
 	})
 	return n, err
@@ -102,7 +102,7 @@ func loadLeadOf(ctx context.Context, tx *Tx, u *account.User) error {
 // User returns the user with the given id.
 func (db *DB) User(ctx context.Context, id int64) (account.User, error) {
 	var u account.User
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var err error
 		if u, err = scanUser(tx.QueryRow(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id)); err != nil {
 			return notFound(err, "user %d not found", id)
@@ -119,7 +119,7 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (account.User, stri
 		u    account.User
 		hash string
 	)
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var err error
 		if u, err = scanUser(tx.QueryRow(ctx, "SELECT "+userColumns+" FROM users WHERE email_key = ?", nameKey(email))); err != nil {
 			return notFound(err, "no user with email %s", email)
@@ -135,7 +135,7 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (account.User, stri
 // ListUsers returns every user by email.
 func (db *DB) ListUsers(ctx context.Context) ([]account.User, error) {
 	var out []account.User
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, "SELECT "+userColumns+" FROM users ORDER BY email_key")
 		if err != nil {
 			return err
@@ -282,7 +282,7 @@ func (db *DB) CreateSession(ctx context.Context, tokenHash string, userID int64,
 // SessionUser returns the user of a live session.
 func (db *DB) SessionUser(ctx context.Context, tokenHash string) (account.User, error) {
 	var u account.User
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var err error
 		u, err = scanUser(tx.QueryRow(ctx, `SELECT u.id, u.email, u.name, u.role, u.created_at FROM sessions s
 			JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?`, tokenHash, db.Now().Unix()))
@@ -320,7 +320,7 @@ func (db *DB) CreateToken(ctx context.Context, userID int64, name, tokenHash str
 // ListTokens returns a user's API tokens, newest first.
 func (db *DB) ListTokens(ctx context.Context, userID int64) ([]account.Token, error) {
 	out := []account.Token{}
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, "SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id DESC", userID)
 		if err != nil {
 			return err
@@ -362,29 +362,44 @@ func (db *DB) RevokeToken(ctx context.Context, userID, tokenID int64) error {
 // TokenUser returns the user of a live API token and notes its use (at
 // most once a minute, to spare the database).
 func (db *DB) TokenUser(ctx context.Context, tokenHash string) (account.User, error) {
-	var u account.User
-	err := db.InTx(ctx, func(tx *Tx) error {
-		var (
-			id, used int64
-			err      error
-		)
-		err = tx.QueryRow(ctx, "SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked_at = 0", tokenHash).Scan(&id, &u.ID, &used)
+	var (
+		u        account.User
+		id, used int64
+	)
+	err := db.ReadTx(ctx, func(tx *Tx) error {
+		err := tx.QueryRow(ctx, "SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked_at = 0", tokenHash).Scan(&id, &u.ID, &used)
 		if errors.Is(err, sql.ErrNoRows) {
 			return rhythm.Errorf(rhythm.EUNAUTHORIZED, "the API token is unknown or revoked")
 		} else if err != nil {
 			return err
-		}
-		if now := db.Now().Unix(); now-used >= 60 {
-			if _, err := tx.Exec(ctx, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", now, id); err != nil {
-				return err
-			}
 		}
 		if u, err = scanUser(tx.QueryRow(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", u.ID)); err != nil {
 			return err
 		}
 		return loadLeadOf(ctx, tx, &u)
 	})
+	if now := db.Now().Unix(); err == nil && now-used >= 60 {
+		db.touchToken(id, now)
+	}
 	return u, err
+}
+
+// touchToken notes a token's use in the background, so that a request
+// never waits for the writer (a long import, say) to note it; one note per
+// token is in flight at a time, and a failed one is tried on a later use.
+func (db *DB) touchToken(id, now int64) {
+	if _, busy := db.touching.LoadOrStore(id, true); busy {
+		return
+	}
+	go func() {
+		defer db.touching.Delete(id)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		db.InTx(ctx, func(tx *Tx) error {
+			_, err := tx.Exec(ctx, "UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND last_used_at < ?", now, id, now)
+			return err
+		})
+	}()
 }
 
 // ReserveAttempt counts one password attempt under every key before the
@@ -468,7 +483,7 @@ type TeamAccess struct {
 // Access returns u's relation to the team with ref.
 func (db *DB) Access(ctx context.Context, ref string, u account.User) (TeamAccess, error) {
 	var a TeamAccess
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var row *sql.Row
 		if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
 			row = tx.QueryRow(ctx, "SELECT id, name FROM teams WHERE id = ?", id)
@@ -499,7 +514,7 @@ func (db *DB) TeamsOf(ctx context.Context, u account.User) ([]TeamSummary, error
 		return all, err
 	}
 	mine := map[int64]bool{}
-	err = db.InTx(ctx, func(tx *Tx) error {
+	err = db.ReadTx(ctx, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, `SELECT team_id FROM team_leads WHERE user_id = ?
 			UNION SELECT team_id FROM members WHERE email_key = ?`, u.ID, nameKey(u.Email))
 		if err != nil {

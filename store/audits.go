@@ -76,7 +76,7 @@ func (db *DB) LatestAudit(ctx context.Context, teamID int64) (AuditInfo, audit.R
 		info AuditInfo
 		rep  audit.Report
 	)
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var body string
 		row := tx.QueryRow(ctx, `SELECT a.id, a.team_id, t.name, a.from_date, a.to_date, a.created_at, a.report
 			FROM audits a JOIN teams t ON t.id = a.team_id WHERE a.team_id = ? ORDER BY a.id DESC LIMIT 1`, teamID)
@@ -102,7 +102,7 @@ type PersonAudit struct {
 // such audit, newest first.
 func (db *DB) PersonAudits(ctx context.Context, email string) ([]PersonAudit, error) {
 	out := []PersonAudit{}
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, `SELECT a.id, a.team_id, t.name, a.from_date, a.to_date, a.created_at, p.figures
 			FROM audit_people p JOIN audits a ON a.id = p.audit_id JOIN teams t ON t.id = a.team_id
 			WHERE p.email_key = ? AND a.id = (SELECT MAX(b.id) FROM audits b JOIN audit_people q ON q.audit_id = b.id

@@ -62,7 +62,7 @@ func (db *DB) CreateCalendarConnection(ctx context.Context, c calendar.Record) (
 // is 0), in the order they were made.
 func (db *DB) CalendarConnections(ctx context.Context, teamID int64) ([]calendar.Record, error) {
 	var out []calendar.Record
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var err error
 		if teamID == 0 {
 			out, err = queryAll(ctx, tx, scanCalendar, `SELECT `+calendarColumns+` FROM calendar_connections ORDER BY id`)
@@ -77,7 +77,7 @@ func (db *DB) CalendarConnections(ctx context.Context, teamID int64) ([]calendar
 // CalendarConnection returns one connection.
 func (db *DB) CalendarConnection(ctx context.Context, id int64) (calendar.Record, error) {
 	var c calendar.Record
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var err error
 		c, err = scanCalendar(tx.QueryRow(ctx, `SELECT `+calendarColumns+` FROM calendar_connections WHERE id = ?`, id))
 		return notFound(err, "no calendar connection %d", id)
@@ -113,7 +113,7 @@ func (db *DB) DeleteCalendarConnection(ctx context.Context, id int64) error {
 // CalendarObjects returns a connection's resources and their ETags.
 func (db *DB) CalendarObjects(ctx context.Context, id int64) (map[string]string, error) {
 	out := map[string]string{}
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, `SELECT key, etag FROM calendar_objects WHERE connection_id = ?`, id)
 		if err != nil {
 			return err
@@ -285,7 +285,7 @@ func insertSynced(ctx context.Context, tx *Tx, teamID, importID int64, key strin
 // calendar to check.
 func (db *DB) CalendarBusy(ctx context.Context, teamID int64, from, to time.Time) (busy map[string][]team.Interval, connected map[string]bool, err error) {
 	busy, connected = map[string][]team.Interval{}, map[string]bool{}
-	err = db.InTx(ctx, func(tx *Tx) error {
+	err = db.ReadTx(ctx, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, `SELECT c.member, i.mode, i.start_us, i.end_us, i.participants
 			FROM calendar_connections c LEFT JOIN interactions i
 				ON i.import_id = c.import_id AND i.start_us < ? AND i.end_us > ?

@@ -261,6 +261,9 @@ func copyTable(ctx context.Context, srcDialect string, stx *sql.Tx, dstDialect s
 		kinds[i], names[i] = tc.kind, c.name
 	}
 	s := newRowStream(st.name, rows, len(st.cols), kinds)
+	if dstDialect == Postgres {
+		s.nulFree = names
+	}
 	if progress != nil {
 		s.progress = func(n int64) { progress(st.name, n) }
 	}
@@ -276,7 +279,9 @@ func copyTable(ctx context.Context, srcDialect string, stx *sql.Tx, dstDialect s
 	} else {
 		err = insertRows(ctx, ttx, st.name, names, s)
 	}
-	if err == nil {
+	if s.err != nil {
+		err = s.err // the cause, rather than how COPY reported it
+	} else if err == nil {
 		err = s.Err()
 	}
 	if err != nil {
@@ -339,6 +344,9 @@ type rowStream struct {
 	n        int64
 	err      error
 	progress func(int64)
+	// nulFree names the columns when the target cannot store NUL bytes
+	// (PostgreSQL): a row holding one is refused with its place named.
+	nulFree []string
 }
 
 func newRowStream(table string, rows *sql.Rows, n int, kinds []kind) *rowStream {
@@ -364,6 +372,11 @@ func (s *rowStream) Next() bool {
 		if s.kinds != nil {
 			s.out[i], s.err = convert(v, s.kinds[i])
 			if s.err != nil {
+				return false
+			}
+			if str, ok := s.out[i].(string); ok && s.nulFree != nil && strings.IndexByte(str, 0) >= 0 {
+				s.err = rhythm.Errorf(rhythm.EINVALID, "%s row %d, column %s: holds a NUL byte, which PostgreSQL cannot store; remove it from the source first",
+					s.table, s.n+1, s.nulFree[i])
 				return false
 			}
 		}

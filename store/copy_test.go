@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -253,5 +254,27 @@ func TestChecksumsSeeEveryChange(t *testing.T) {
 				t.Errorf("renaming a member left the members checksum as it was")
 			}
 		})
+	}
+}
+
+// TestCopyRefusesNULForPostgres: text holding a NUL byte (a thread title,
+// a team name), stored on SQLite before input refused them, made a copy to
+// PostgreSQL fail deep in COPY. The copy names the table, row and column, and leaves the
+// target empty.
+func TestCopyRefusesNULForPostgres(t *testing.T) {
+	ctx := context.Background()
+	src := storetest.SQLite(t)
+	storetest.Seed(t, src, 5)
+	if _, err := src.SQL().ExecContext(ctx, "UPDATE teams SET name = 'plan' || char(0) || 'b' WHERE id = (SELECT MIN(id) FROM teams)"); err != nil {
+		t.Fatal(err)
+	}
+	dst := storetest.Postgres(t)
+	before := checksums(t, dst)
+	_, err := store.Copy(ctx, src, dst, store.CopyOptions{})
+	if rhythm.ErrorCode(err) != rhythm.EINVALID || !strings.Contains(err.Error(), "teams row 1, column name: holds a NUL byte") {
+		t.Fatalf("copy of a NUL title: %v, want EINVALID naming teams row 1, column name", err)
+	}
+	if diff := cmp.Diff(before, checksums(t, dst)); diff != "" {
+		t.Errorf("a refused copy changed the target:\n%s", diff)
 	}
 }

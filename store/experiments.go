@@ -59,7 +59,7 @@ func (db *DB) CreateExperiment(ctx context.Context, e experiment.Experiment, cre
 // Experiment returns the experiment with its assignments.
 func (db *DB) Experiment(ctx context.Context, id int64) (experiment.Experiment, error) {
 	var e experiment.Experiment
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var def string
 		if err := tx.QueryRow(ctx, "SELECT definition FROM experiments WHERE id = ?", id).Scan(&def); err != nil {
 			return notFound(err, "experiment %d not found", id)
@@ -89,7 +89,7 @@ func (db *DB) Experiment(ctx context.Context, id int64) (experiment.Experiment, 
 // ExperimentTeams returns the ids of the teams an experiment involves.
 func (db *DB) ExperimentTeams(ctx context.Context, id int64) ([]int64, error) {
 	var out []int64
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, "SELECT team_id FROM experiment_teams WHERE experiment_id = ? ORDER BY team_id", id)
 		if err != nil {
 			return err
@@ -110,7 +110,7 @@ func (db *DB) ExperimentTeams(ctx context.Context, id int64) ([]int64, error) {
 // ListExperiments returns every experiment, newest first.
 func (db *DB) ListExperiments(ctx context.Context) ([]ExperimentSummary, error) {
 	out := []ExperimentSummary{}
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, "SELECT id, definition, created_by, assigned_at FROM experiments ORDER BY id DESC")
 		if err != nil {
 			return err

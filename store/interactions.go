@@ -65,6 +65,10 @@ type ImportFunc func(ctx context.Context, emit func(ingest.Interaction) error) (
 // importCacheKiB is SQLite's page cache during an import.
 const importCacheKiB = 24 << 10
 
+// skipStoredBefore is the skip reason of a chat message the team has
+// stored already.
+const skipStoredBefore = "stored before"
+
 // batchRows is how many interactions are written at once.
 const batchRows = 4096
 
@@ -115,12 +119,13 @@ func (db *DB) ImportInteractions(ctx context.Context, teamID int64, meta ImportM
 			}
 			return v
 		}
+		emitted := 0
 		st, err := read(ctx, func(in ingest.Interaction) error {
+			emitted++
 			buf = appendParticipants(buf[:0], in.Participants)
 			b.add(team, id, enum(string(in.Source)), in.ID, enum(string(in.Mode)), enum(string(in.Kind)),
 				in.Start.UnixMicro(), in.End.UnixMicro(), flag(in.AllDay), in.Organizer, string(buf), in.Attendees(), in.Resources,
 				in.ThreadID, in.InReplyTo, in.Channel, enum(string(in.ChannelKind)), flag(in.Recurring))
-			imp.Stored++
 			if b.full() {
 				if b = w.write(b); b == nil {
 					return w.wait()
@@ -140,6 +145,13 @@ func (db *DB) ImportInteractions(ctx context.Context, teamID int64, meta ImportM
 		imp.Read, imp.Skipped, imp.SkippedReasons, imp.Notes = st.Read, st.SkippedTotal(), st.Skipped, st.Notes
 		if imp.SkippedReasons == nil {
 			imp.SkippedReasons = map[string]int{}
+		}
+		// Chat messages the team has already (from an overlapping or
+		// differently packed export) are not stored again.
+		imp.Stored = tx.inserted()
+		if dup := emitted - imp.Stored; dup > 0 {
+			imp.SkippedReasons[skipStoredBefore] += dup
+			imp.Skipped += dup
 		}
 		reasons, _ := json.Marshal(imp.SkippedReasons)
 		notes, _ := json.Marshal(orEmpty(imp.Notes))
@@ -284,7 +296,7 @@ func findImport(ctx context.Context, tx importTx, teamID int64, hash string) (Im
 // Imports returns the team's imports, newest first.
 func (db *DB) Imports(ctx context.Context, teamID int64) ([]Import, error) {
 	var out []Import
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var err error
 		out, err = queryAll(ctx, tx, scanImport, "SELECT "+importColumns+" FROM imports WHERE team_id = ? ORDER BY id DESC", teamID)
 		return err
@@ -302,7 +314,7 @@ func (db *DB) Interactions(ctx context.Context, teamID int64, from, to time.Time
 	if !to.IsZero() {
 		hi = to.UnixMicro()
 	}
-	return db.InTx(ctx, func(tx *Tx) error {
+	return db.ReadTx(ctx, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, `SELECT source, ext_id, mode, kind, start_us, end_us, all_day, organizer, participants, resources,
 			thread_id, in_reply_to, channel, channel_kind, recurring FROM interactions
 			WHERE team_id = ? AND start_us >= ? AND start_us < ? ORDER BY start_us, id`, teamID, lo, hi)
@@ -399,7 +411,10 @@ func parseParticipants(s string) ([]ingest.Participant, error) {
 type importTx interface {
 	exec(ctx context.Context, q string, args ...any) error
 	queryRow(ctx context.Context, q string, args ...any) scanner
+	// insertRows inserts rows, leaving out chat messages stored already.
 	insertRows(ctx context.Context, rows [][]any) error
+	// inserted returns how many rows insertRows inserted.
+	inserted() int
 }
 
 func (db *DB) inImportTx(ctx context.Context, fn func(importTx) error) error {
@@ -442,6 +457,8 @@ type sqlImportTx struct {
 	nrows int
 }
 
+func (t *sqlImportTx) inserted() int { return t.nrows }
+
 func (t *sqlImportTx) exec(ctx context.Context, q string, args ...any) error {
 	_, err := t.tx.Exec(ctx, q, args...)
 	return err
@@ -464,6 +481,7 @@ func insertSQL(n int) string {
 		}
 		b.WriteString(row)
 	}
+	b.WriteString(" ON CONFLICT DO NOTHING")
 	return b.String()
 }
 
@@ -483,21 +501,36 @@ func (t *sqlImportTx) insertRows(ctx context.Context, rows [][]any) error {
 				}
 				t.stmt = st
 			}
-			if _, err := t.stmt.ExecContext(ctx, args...); err != nil {
+			res, err := t.stmt.ExecContext(ctx, args...)
+			if err != nil {
 				return err
 			}
-		} else if _, err := t.tx.Exec(ctx, insertSQL(n), args...); err != nil {
-			return err
+			t.count(res)
+		} else {
+			res, err := t.tx.Exec(ctx, insertSQL(n), args...)
+			if err != nil {
+				return err
+			}
+			t.count(res)
 		}
 		rows = rows[n:]
 	}
 	return nil
 }
 
-type pgImportTx struct {
-	tx pgx.Tx
-	db *DB
+func (t *sqlImportTx) count(res sql.Result) {
+	n, _ := res.RowsAffected()
+	t.nrows += int(n)
 }
+
+type pgImportTx struct {
+	tx     pgx.Tx
+	db     *DB
+	staged bool
+	nrows  int
+}
+
+func (t *pgImportTx) inserted() int { return t.nrows }
 
 func (t *pgImportTx) exec(ctx context.Context, q string, args ...any) error {
 	_, err := t.tx.Exec(ctx, t.db.rebind(q), args...)
@@ -508,7 +541,23 @@ func (t *pgImportTx) queryRow(ctx context.Context, q string, args ...any) scanne
 	return t.tx.QueryRow(ctx, t.db.rebind(q), args...)
 }
 
+// insertRows copies rows into a staging table, then moves them on, as COPY
+// cannot leave out rows that are there already.
 func (t *pgImportTx) insertRows(ctx context.Context, rows [][]any) error {
-	_, err := t.tx.CopyFrom(ctx, pgx.Identifier{"interactions"}, interactionColumnList, pgx.CopyFromRows(rows))
+	if !t.staged {
+		if _, err := t.tx.Exec(ctx, "CREATE TEMP TABLE import_rows ON COMMIT DROP AS SELECT "+interactionColumns+" FROM interactions WITH NO DATA"); err != nil {
+			return err
+		}
+		t.staged = true
+	}
+	if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{"import_rows"}, interactionColumnList, pgx.CopyFromRows(rows)); err != nil {
+		return err
+	}
+	tag, err := t.tx.Exec(ctx, "INSERT INTO interactions ("+interactionColumns+") SELECT "+interactionColumns+" FROM import_rows ON CONFLICT DO NOTHING")
+	if err != nil {
+		return err
+	}
+	t.nrows += int(tag.RowsAffected())
+	_, err = t.tx.Exec(ctx, "TRUNCATE import_rows")
 	return err
 }

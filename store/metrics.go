@@ -56,7 +56,7 @@ func saveSamples(ctx context.Context, tx *Tx, source string, samples []metric.Sa
 // unit then period order.
 func (db *DB) Samples(ctx context.Context) ([]metric.Sample, error) {
 	var out []metric.Sample
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, `SELECT unit, unit_key, period_start, period_end, metric, value FROM metric_samples
 			ORDER BY unit_key, period_start, period_end, metric`)
 		if err != nil {

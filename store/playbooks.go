@@ -32,7 +32,7 @@ func (db *DB) SaveTeamPlaybook(ctx context.Context, teamID int64, p TeamPlaybook
 // TeamPlaybooks lists a team's own templates by name.
 func (db *DB) TeamPlaybooks(ctx context.Context, teamID int64) ([]TeamPlaybook, error) {
 	out := []TeamPlaybook{}
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, "SELECT name, yaml, updated_by, updated_at FROM team_playbooks WHERE team_id = ? ORDER BY name", teamID)
 		if err != nil {
 			return err

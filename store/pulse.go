@@ -38,7 +38,7 @@ func (db *DB) CreateSurvey(ctx context.Context, s pulse.Survey) (pulse.Survey, e
 // Survey returns the survey with the given id.
 func (db *DB) Survey(ctx context.Context, id int64) (pulse.Survey, error) {
 	var s pulse.Survey
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var err error
 		s, err = getSurvey(ctx, tx, id)
 		return err
@@ -61,7 +61,7 @@ func getSurvey(ctx context.Context, tx *Tx, id int64) (pulse.Survey, error) {
 // ListSurveys returns every survey, by id.
 func (db *DB) ListSurveys(ctx context.Context) ([]pulse.Survey, error) {
 	out := []pulse.Survey{}
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, "SELECT id, title, items FROM pulse_surveys ORDER BY id")
 		if err != nil {
 			return err
@@ -140,7 +140,7 @@ func (db *DB) CreateRound(ctx context.Context, teamRef string, r pulse.Round) (p
 // Round returns the round with the given id.
 func (db *DB) Round(ctx context.Context, id int64) (pulse.Round, error) {
 	var r pulse.Round
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var err error
 		r, err = getRound(ctx, tx, id)
 		return err
@@ -156,7 +156,7 @@ func getRound(ctx context.Context, tx *Tx, id int64) (pulse.Round, error) {
 // ListRounds returns the rounds of the team with ref, newest first.
 func (db *DB) ListRounds(ctx context.Context, teamRef string) ([]pulse.Round, error) {
 	out := []pulse.Round{}
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		t, err := getTeam(ctx, tx, teamRef)
 		if err != nil {
 			return err
@@ -295,7 +295,7 @@ func roundAnswers(ctx context.Context, tx *Tx, roundID int64) ([]string, error) 
 // HasAnswered reports whether the member has answered the round.
 func (db *DB) HasAnswered(ctx context.Context, roundID, memberID int64) (bool, error) {
 	var n int
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		return tx.QueryRow(ctx, "SELECT COUNT(*) FROM pulse_answered WHERE round_id = ? AND member_id = ?", roundID, memberID).Scan(&n)
 	})
 	return n > 0, err
@@ -367,7 +367,7 @@ func (db *DB) RoundResults(ctx context.Context, roundID int64, now time.Time) (p
 		res pulse.Results
 		out []pulse.Answers
 	)
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var err error
 		res, out, err = roundResults(ctx, tx, roundID, now)
 		return err
@@ -413,7 +413,7 @@ func roundResults(ctx context.Context, tx *Tx, roundID int64, now time.Time) (pu
 // shown, as metric samples of their teams.
 func (db *DB) PulseSamples(ctx context.Context, now time.Time) ([]metric.Sample, error) {
 	var out []metric.Sample
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		rounds, err := queryRounds(ctx, tx, "WHERE r.closes <= ? ORDER BY r.team_id, r.opens", now.Unix())
 		if err != nil {
 			return err
@@ -445,7 +445,7 @@ func (db *DB) Churn(ctx context.Context, teamRef string, from, to team.Date) ([]
 // email, or ENOTFOUND.
 func (db *DB) MemberIDByEmail(ctx context.Context, teamID int64, email string) (int64, error) {
 	var id int64
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		return tx.QueryRow(ctx, "SELECT id FROM members WHERE team_id = ? AND email_key = ?", teamID, nameKey(email)).Scan(&id)
 	})
 	return id, notFound(err, "%s is not on the roster of team %d", email, teamID)

@@ -157,7 +157,7 @@ func (db *DB) Reminders(ctx context.Context, teamID int64, f ReminderFilter) ([]
 		limit = 500
 	}
 	out := []remind.Reminder{}
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, "SELECT "+prefixed("r.", reminderColumns)+", t.title FROM reminders r JOIN threads t ON t.id = r.thread_id WHERE "+cond+
 			" ORDER BY r.created_at DESC, r.id DESC LIMIT ?", append(args, limit)...)
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -32,12 +33,18 @@ const (
 
 // DB is an open rhythm database.
 type DB struct {
-	sql     *sql.DB
+	sql *sql.DB
+	// read serves read-only transactions; on SQLite it is a pool of its
+	// own whose transactions never wait for the writer, on PostgreSQL it
+	// is sql.
+	read    *sql.DB
 	dialect string
 	// version is the newest migration this binary knows.
 	version int64
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
+	// touching holds the ids of API tokens whose use is being noted.
+	touching sync.Map
 }
 
 // IsPostgresDSN reports whether dsn names a PostgreSQL database.
@@ -75,7 +82,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{sql: sdb, dialect: dialect, Now: time.Now}
+	db := &DB{sql: sdb, read: sdb, dialect: dialect, Now: time.Now}
 	// Features number their migrations in ranges of their own (00030–39,
 	// 00040–49…) and land in any order, so a database may have a later
 	// range before an earlier one arrives: apply what is missing.
@@ -92,18 +99,29 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("migrate database: %w", err)
 	}
+	if dialect == SQLite {
+		if db.read, err = sqlite.OpenReader(ctx, dsn); err != nil {
+			sdb.Close()
+			return nil, err
+		}
+	}
 	// The pseudonym key is made with the database and never changes.
 	var key [32]byte
 	rand.Read(key[:])
 	if _, err := db.EnsureSetting(ctx, PseudonymKeySetting, hex.EncodeToString(key[:])); err != nil {
-		sdb.Close()
+		db.Close()
 		return nil, fmt.Errorf("pseudonym key: %w", err)
 	}
 	return db, nil
 }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	if db.read != db.sql {
+		db.read.Close()
+	}
+	return db.sql.Close()
+}
 
 // Dialect returns SQLite or Postgres.
 func (db *DB) Dialect() string { return db.dialect }
@@ -148,10 +166,14 @@ func (db *DB) unavailable(err error) error {
 		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	var down bool
-	if db.dialect == Postgres {
+	// A handle closed under a request (the server stopping) or a
+	// connection lost mid-transaction is the database being away too.
+	down := errors.Is(err, sql.ErrConnDone) || strings.Contains(err.Error(), "sql: database is closed")
+	switch {
+	case down:
+	case db.dialect == Postgres:
 		down = postgres.IsUnavailable(err)
-	} else {
+	default:
 		down = sqlite.IsUnavailable(err)
 	}
 	if down {
@@ -171,6 +193,20 @@ type Tx struct {
 // has code EUNAVAILABLE.
 func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return db.unavailable(err)
+	}
+	defer tx.Rollback()
+	if err := fn(&Tx{tx: tx, db: db}); err != nil {
+		return db.unavailable(err)
+	}
+	return db.unavailable(tx.Commit())
+}
+
+// ReadTx runs fn in one read-only transaction. On SQLite it reads a
+// snapshot and never waits for a writer, such as a long import.
+func (db *DB) ReadTx(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: db.dialect == Postgres})
 	if err != nil {
 		return db.unavailable(err)
 	}
@@ -249,7 +285,7 @@ func notFound(err error, format string, args ...any) error {
 // Setting returns the value of a server setting, or ENOTFOUND.
 func (db *DB) Setting(ctx context.Context, key string) (string, error) {
 	var v string
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		return tx.QueryRow(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
 	})
 	return v, notFound(err, "setting %q not found", key)

@@ -26,7 +26,7 @@ func nameKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 // ListTeams returns every team with its member count, by name.
 func (db *DB) ListTeams(ctx context.Context) ([]TeamSummary, error) {
 	out := []TeamSummary{}
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, `SELECT t.id, t.name, (SELECT COUNT(*) FROM members m WHERE m.team_id = t.id)
 			FROM teams t ORDER BY t.name_key`)
 		if err != nil {
@@ -48,7 +48,7 @@ func (db *DB) ListTeams(ctx context.Context) ([]TeamSummary, error) {
 // Team returns the team with its roster. ref is the team's id or name.
 func (db *DB) Team(ctx context.Context, ref string) (team.Team, error) {
 	var t team.Team
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var err error
 		t, err = getTeam(ctx, tx, ref)
 		return err
@@ -152,6 +152,9 @@ func (db *DB) CreateTeam(ctx context.Context, t team.Team) (team.Team, error) {
 
 func (db *DB) insertTeam(ctx context.Context, tx *Tx, t team.Team) (team.Team, error) {
 	t.Members = slices.Clone(t.Members) // ids are set on a copy, not the caller's slice
+	if err := team.CheckName(t.Name); err != nil {
+		return t, rhythm.Errorf(rhythm.EINVALID, "team: %v", err)
+	}
 	norms, err := json.Marshal(t.Norms)
 	if err != nil {
 		return t, err
@@ -224,6 +227,9 @@ func (db *DB) ReplaceTeam(ctx context.Context, ref string, t team.Team) (team.Te
 }
 
 func (db *DB) replaceTeam(ctx context.Context, tx *Tx, old, t team.Team) (team.Team, error) {
+	if err := team.CheckName(t.Name); err != nil {
+		return t, rhythm.Errorf(rhythm.EINVALID, "team: %v", err)
+	}
 	norms, err := json.Marshal(t.Norms)
 	if err != nil {
 		return t, err
@@ -289,7 +295,7 @@ func (db *DB) DeleteTeam(ctx context.Context, ref string) error {
 // Member returns one member of a team.
 func (db *DB) Member(ctx context.Context, teamRef string, id int64) (team.Member, error) {
 	var m team.Member
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		t, err := getTeam(ctx, tx, teamRef)
 		if err != nil {
 			return err

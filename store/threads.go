@@ -84,7 +84,7 @@ func scanThread(s scanner) (thread.Thread, error) {
 // Thread returns one thread of a team with its participants and responses.
 func (db *DB) Thread(ctx context.Context, teamID, id int64) (thread.Thread, error) {
 	var th thread.Thread
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var err error
 		th, err = getThread(ctx, tx, teamID, id, false)
 		return err
@@ -175,7 +175,7 @@ func (db *DB) Threads(ctx context.Context, teamID int64, f ThreadFilter) ([]thre
 		limit = 1000
 	}
 	var out []thread.Thread
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var err error
 		out, err = listThreads(ctx, tx, cond, limit, args...)
 		return err
@@ -298,7 +298,7 @@ func scanDecision(s scanner) (thread.Decision, error) {
 // Decision returns one decision of a team.
 func (db *DB) Decision(ctx context.Context, teamID, id int64) (thread.Decision, error) {
 	var d thread.Decision
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var err error
 		d, err = scanDecision(tx.QueryRow(ctx, "SELECT "+decisionColumns+" FROM decisions WHERE team_id = ? AND id = ?", teamID, id))
 		return notFound(err, "decision %d not found in this team", id)
@@ -341,7 +341,7 @@ func (db *DB) Decisions(ctx context.Context, teamID int64, q thread.Query) ([]th
 		limit = 500
 	}
 	var out []thread.Decision
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var err error
 		out, err = queryAll(ctx, tx, scanDecision, "SELECT "+decisionColumns+" FROM decisions WHERE "+cond+" ORDER BY decided_on DESC, id DESC LIMIT ?", append(args, limit)...)
 		return err
@@ -353,7 +353,7 @@ func (db *DB) Decisions(ctx context.Context, teamID int64, q thread.Query) ([]th
 // time, with participants and responses: the reminder worker's input.
 func (db *DB) OpenThreadsDue(ctx context.Context, before time.Time, limit int) ([]thread.Thread, error) {
 	var out []thread.Thread
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var err error
 		out, err = listThreads(ctx, tx, "t.state = ? AND t.due_by <= ?", limit, string(thread.Open), unix(before))
 		return err

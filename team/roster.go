@@ -83,11 +83,8 @@ func (r *Roster) Validate() (Team, error) {
 		return Team{}, &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
 	}
 	t := Team{Name: strings.TrimSpace(r.Team), Norms: DefaultNorms()}
-	if t.Name == "" {
-		return bad("team", "a team name is required")
-	}
-	if len(t.Name) > 100 {
-		return bad("team", "a team name has at most 100 characters")
+	if err := CheckName(t.Name); err != nil {
+		return bad("team", "%s", err.Error())
 	}
 	if n := r.Norms; n != nil {
 		var err error
@@ -137,6 +134,11 @@ func (r *Roster) Validate() (Team, error) {
 
 func (rm RosterMember) member() (Member, string, error) {
 	m := Member{Name: strings.TrimSpace(rm.Name), Email: strings.TrimSpace(rm.Email), Zone: strings.TrimSpace(rm.Zone), Hours: DefaultHours, Days: WeekdaysMonFri}
+	for field, v := range map[string]string{"name": rm.Name, "email": rm.Email, "zone": rm.Zone, "aliases": strings.Join(rm.Aliases, ",")} {
+		if err := rhythm.CheckText(field, v); err != nil {
+			return m, field, errors.New("holds a NUL byte")
+		}
+	}
 	if m.Name == "" {
 		return m, "name", errors.New("a name is required")
 	}

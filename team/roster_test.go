@@ -57,6 +57,8 @@ func TestParseRosterErrors(t *testing.T) {
 		{"malformed yaml", "team: [Platform\nmembers: x\n", "team.yaml:"},
 		{"unknown field", head + "  - {name: A, email: a@x.org, zone: UTC, colour: red}\n", "team.yaml:3: "},
 		{"no team name", "members:\n  - {name: A, email: a@x.org, zone: UTC}\n", "team.yaml:1: team: a team name is required"},
+		{"all-digit team name", "team: 2\nmembers:\n  - {name: A, email: a@x.org, zone: UTC}\n",
+			`team.yaml:1: team: a team name cannot be all digits ("2"): API paths read digits as a team id`},
 		{"no members", "team: Platform\n", "team.yaml:1: members: a team needs at least one member"},
 		{"unknown zone", head + "  - {name: A, email: a@x.org, zone: UTC}\n  - {name: B, email: b@x.org, zone: Europe/Pariss}\n",
 			`team.yaml:4: members[1].zone: unknown time zone "Europe/Pariss"`},

@@ -3,6 +3,7 @@
 package team
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -100,6 +101,23 @@ func (t *Team) Member(id string) (*Member, bool) {
 }
 
 var zones sync.Map // name → *time.Location
+
+// CheckName returns why name cannot be a team's name, or nil. Names are
+// not all digits: API paths take a team's id or its name, and a name like
+// "2" would stand for the team whose id is 2.
+func CheckName(name string) error {
+	switch {
+	case name == "":
+		return errors.New("a team name is required")
+	case len(name) > 100:
+		return errors.New("a team name has at most 100 characters")
+	case strings.Trim(name, "0123456789") == "":
+		return fmt.Errorf("a team name cannot be all digits (%q): API paths read digits as a team id", name)
+	case rhythm.CheckText("team", name) != nil:
+		return errors.New("a team name cannot hold a NUL byte")
+	}
+	return nil
+}
 
 // LoadZone returns the IANA time zone with the given name. It rejects empty
 // names, "Local" and unknown zones with an EINVALID error.

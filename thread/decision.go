@@ -57,6 +57,10 @@ type NewDecision struct {
 func (n NewDecision) Validate(t *team.Team, createdBy string, now time.Time) (Decision, error) {
 	d := Decision{TeamID: t.ID, What: strings.TrimSpace(n.What), Why: strings.TrimSpace(n.Why), ThreadID: n.ThreadID,
 		Meeting: strings.TrimSpace(n.Meeting), Link: strings.TrimSpace(n.Link), CreatedBy: createdBy, CreatedAt: now.UTC().Truncate(time.Second)}
+	if err := firstErr(rhythm.CheckText("what", n.What), rhythm.CheckText("why", n.Why), rhythm.CheckText("meeting", n.Meeting),
+		rhythm.CheckText("link", n.Link), rhythm.CheckText("owner", n.Owner)); err != nil {
+		return d, err
+	}
 	if d.What == "" {
 		return d, invalid("what", "say what was decided")
 	}

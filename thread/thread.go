@@ -113,6 +113,16 @@ type NewThread struct {
 	Playbook string `json:"playbook,omitempty"`
 }
 
+// firstErr returns the first error that is not nil.
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func invalid(field, format string, args ...any) error {
 	return rhythm.Errorf(rhythm.EINVALID, "%s: %s", field, fmt.Sprintf(format, args...))
 }
@@ -124,6 +134,10 @@ func invalid(field, format string, args ...any) error {
 func (n NewThread) Validate(t *team.Team, createdBy string, now time.Time) (Thread, error) {
 	th := Thread{TeamID: t.ID, Title: strings.TrimSpace(n.Title), Link: strings.TrimSpace(n.Link), State: Open,
 		CreatedBy: createdBy, CreatedAt: now.UTC().Truncate(time.Second), Playbook: strings.TrimSpace(n.Playbook)}
+	if err := firstErr(rhythm.CheckText("title", n.Title), rhythm.CheckText("link", n.Link),
+		rhythm.CheckText("owner", n.Owner), rhythm.CheckText("playbook", n.Playbook)); err != nil {
+		return th, err
+	}
 	if th.Title == "" {
 		return th, invalid("title", "a title is required")
 	}
@@ -219,6 +233,9 @@ func NewResponse(th *Thread, t *team.Team, member string, kind Kind, note string
 		return r, rhythm.Errorf(rhythm.EFORBIDDEN, "%s is not on team %s's roster, so cannot answer its threads", member, t.Name)
 	}
 	r.Member = m.Email
+	if err := rhythm.CheckText("note", note); err != nil {
+		return r, err
+	}
 	if kind != Answer && kind != Ack {
 		return r, invalid("kind", "%q is not one of answer, ack", kind)
 	}

@@ -37,7 +37,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	dir, err := os.MkdirTemp("", "rhythm-upload-")
+	dir, err := s.spool.MkdirTemp()
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -219,7 +219,7 @@ func (s *Server) uiImport(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
-	dir, err := os.MkdirTemp("", "rhythm-upload-")
+	dir, err := s.spool.MkdirTemp()
 	if err != nil {
 		fail(err)
 		return

@@ -22,6 +22,7 @@ import (
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/account"
+	"github.com/rhythm-team/rhythm/ingest"
 	"github.com/rhythm-team/rhythm/lint"
 	"github.com/rhythm-team/rhythm/playbook"
 	"github.com/rhythm-team/rhythm/report"
@@ -61,6 +62,10 @@ type Config struct {
 	MetricsToken string
 	// MaxImport limits import uploads; 0 means DefaultMaxImport.
 	MaxImport int64
+	// UploadDir is where uploads wait while they are imported, in a
+	// folder per process; what a killed process left there is removed
+	// when the server starts. Empty means os.TempDir()/rhythm-uploads.
+	UploadDir string
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto headers are believed.
 	TrustedProxies []netip.Prefix
@@ -78,6 +83,7 @@ type DemoLogin struct {
 // Server is rhythm's HTTP server.
 type Server struct {
 	db      *store.DB
+	spool   *ingest.Spool // where uploads wait
 	log     *slog.Logger
 	maxBody int64
 	now     func() time.Time
@@ -124,6 +130,10 @@ func New(cfg Config) (*Server, error) {
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}
+	var err error
+	if s.spool, err = ingest.OpenSpool(cfg.UploadDir); err != nil {
+		return nil, err
+	}
 	s.obs = newObserver(s)
 	s.mux = http.NewServeMux()
 	s.routes()
@@ -133,7 +143,7 @@ func New(cfg Config) (*Server, error) {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.deny(w, r, rhythm.Errorf(rhythm.EFORBIDDEN, "cross-origin request refused"))
 	}))
-	s.handler = cop.Handler(s.mux)
+	s.handler = s.refuseNUL(cop.Handler(s.mux))
 	return s, nil
 }
 
@@ -327,7 +337,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 		}
 		return nil, rhythm.Errorf(rhythm.EINVALID, "reading request body: %v", err)
 	}
-	return b, nil
+	return b, checkBodyText(b)
 }
 
 // decodeJSON reads a strict JSON body into v.

@@ -27,11 +27,32 @@ func Migrations() fs.FS {
 	return sub
 }
 
-const pragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+const pragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
+
+// Writer settings: WAL, and transactions that take the write lock when
+// they begin, so two writers never deadlock upgrading a read lock.
+const writer = "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+
+// Reader settings: deferred transactions that may not write. In WAL mode
+// (set by the writer pool, which opens the file first) they read a
+// snapshot and never wait for the writer; a new reader connection sets
+// nothing that needs a lock.
+const reader = "&_txlock=deferred&_pragma=query_only(1)"
 
 // Open opens (creating if needed) the SQLite database file at path with
-// WAL, a busy timeout and immediate transactions.
+// WAL, a busy timeout and immediate transactions: the pool for writes.
 func Open(ctx context.Context, path string) (*sql.DB, error) {
+	return open(ctx, path, writer)
+}
+
+// OpenReader opens a pool on the same file for read-only transactions,
+// which never wait for a writer. Open the file with Open first, which
+// creates it and sets WAL mode.
+func OpenReader(ctx context.Context, path string) (*sql.DB, error) {
+	return open(ctx, path, reader)
+}
+
+func open(ctx context.Context, path, mode string) (*sql.DB, error) {
 	path = strings.TrimPrefix(path, "sqlite://")
 	path = strings.TrimPrefix(path, "file:")
 	if path == "" {
@@ -42,7 +63,7 @@ func Open(ctx context.Context, path string) (*sql.DB, error) {
 			return nil, fmt.Errorf("database folder %s: %w", dir, err)
 		}
 	}
-	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas + mode
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
