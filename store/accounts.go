@@ -429,7 +429,7 @@ func (db *DB) ReserveAttempt(ctx context.Context, keys []account.AttemptKey) err
 			if err := tx.QueryRow(ctx, "SELECT failures, last_at FROM login_throttle WHERE key = ?"+lock, k.Key).Scan(&failures[i], &last); err != nil {
 				return err
 			}
-			lastAt := time.Unix(last, 0)
+			lastAt := time.UnixMilli(last)
 			if now.Sub(lastAt) >= account.ForgetFailures {
 				failures[i] = 0
 			}
@@ -439,12 +439,12 @@ func (db *DB) ReserveAttempt(ctx context.Context, keys []account.AttemptKey) err
 			return nil
 		}
 		for i, k := range keys {
-			if _, err := tx.Exec(ctx, "UPDATE login_throttle SET failures = ?, last_at = ? WHERE key = ?", failures[i]+1, now.Unix(), k.Key); err != nil {
+			if _, err := tx.Exec(ctx, "UPDATE login_throttle SET failures = ?, last_at = ? WHERE key = ?", failures[i]+1, now.UnixMilli(), k.Key); err != nil {
 				return err
 			}
 		}
 		// Keys nobody tried for a while go as new attempts come.
-		_, err := tx.Exec(ctx, "DELETE FROM login_throttle WHERE last_at < ?", now.Add(-account.ForgetFailures).Unix())
+		_, err := tx.Exec(ctx, "DELETE FROM login_throttle WHERE last_at < ?", now.Add(-account.ForgetFailures).UnixMilli())
 		return err
 	})
 	if err == nil && wait > 0 {

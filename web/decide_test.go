@@ -99,7 +99,7 @@ func TestDecidePage(t *testing.T) {
 		{"unknown purpose", "member", url.Values{"purpose": {"party"}}, 400, `purpose: unknown purpose &#34;party&#34;`},
 		{"negative zones", "member", url.Values{"purpose": {"general"}, "zones": {"-1"}}, 400, "zones: must be 1..40, got -1"},
 		{"not a number", "member", url.Values{"purpose": {"general"}, "stakeholders": {"six"}}, 400, "stakeholders: &#34;six&#34; is not a whole number"},
-		{"other team's roster", "member", url.Values{"purpose": {"general"}, "team": {fmt.Sprint(f.teamB.ID)}}, 403, "only a member of team"},
+		{"other team's roster", "member", url.Values{"purpose": {"general"}, "team": {fmt.Sprint(f.teamB.ID)}}, 403, "only a member of this team"},
 		{"needs sign-in", "anonymous", url.Values{"purpose": {"general"}}, 303, ""},
 	}
 	for _, tt := range tests {

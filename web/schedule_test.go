@@ -75,7 +75,7 @@ func TestAPIScheduleRefusals(t *testing.T) {
 		code             int
 		want             string
 	}{
-		{"another team's lead", "lead of another team", `{"team":"Alpha","duration":"30m"}`, 403, "only a member of team"},
+		{"another team's lead", "lead of another team", `{"team":"Alpha","duration":"30m"}`, 403, "only a member of this team"},
 		{"unknown team", "admin", `{"team":"Nope","duration":"30m"}`, 404, "not found"},
 		{"no team", "member", `{"duration":"30m"}`, 400, "team is required"},
 		{"zero duration", "member", `{"team":"Alpha","duration":"0s"}`, 400, "duration must be more than 0"},

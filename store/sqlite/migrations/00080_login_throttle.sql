@@ -6,7 +6,7 @@
 CREATE TABLE login_throttle (
     key      TEXT PRIMARY KEY,
     failures INTEGER NOT NULL,
-    last_at  BIGINT NOT NULL
+    last_at  BIGINT NOT NULL -- milliseconds since 1970 (UTC)
 );
 CREATE INDEX login_throttle_last ON login_throttle (last_at);
 DROP TABLE login_failures;
