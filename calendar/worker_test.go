@@ -16,8 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rhythm-team/rhythm/audit"
 	"github.com/rhythm-team/rhythm/calendar"
 	"github.com/rhythm-team/rhythm/ingest"
+	"github.com/rhythm-team/rhythm/ingest/icsevents"
 	"github.com/rhythm-team/rhythm/internal/outbound"
 	"github.com/rhythm-team/rhythm/internal/secret"
 	"github.com/rhythm-team/rhythm/internal/testenv"
@@ -205,5 +207,48 @@ func TestTwoServersSyncEachConnectionOnce(t *testing.T) {
 				t.Errorf("%d interactions stored, want 50", n)
 			}
 		})
+	}
+}
+
+// TestSameMeetingCountsOnce: the same meeting synced from two members'
+// calendars and imported from a file is one meeting in the audit.
+func TestSameMeetingCountsOnce(t *testing.T) {
+	start := time.Date(2026, 11, 3, 10, 0, 0, 0, time.UTC) // a Tuesday
+	body := event("shared@test", start)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, body) }))
+	defer srv.Close()
+	db := storetest.SQLite(t)
+	tm := newTeam(t, db)
+	b := box(t)
+	ctx := context.Background()
+	for _, who := range []string{"ana@example.com", "kenji@example.com"} {
+		rec, _ := calendar.NewRecord(b, tm.ID, who, calendar.ICS, srv.URL+"/"+who+"/basic.ics", "", "", "", "")
+		if _, err := db.CreateCalendarConnection(ctx, rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := worker(db, b, "server-1", nil, func() time.Time { return time.Now().Add(time.Minute) })
+	w.Back = 365 * 24 * time.Hour
+	if st, err := w.Round(ctx); err != nil || st.Synced != 2 {
+		t.Fatalf("round = %+v, %v", st, err)
+	}
+	res, _ := db.Resolver(ctx, tm.ID)
+	if _, err := db.ImportInteractions(ctx, tm.ID, store.ImportMeta{Name: "cal.ics", Format: "ics", Hash: "h"}, func(ctx context.Context, emit func(ingest.Interaction) error) (ingest.Stats, error) {
+		return icsevents.New(strings.NewReader(body), "cal.ics", res).Import(ctx, emit)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	stored := 0
+	a, err := audit.New(&tm, audit.Config{Window: audit.Window{From: team.Date{Year: 2026, Month: 11, Day: 2}, To: team.Date{Year: 2026, Month: 11, Day: 8}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Interactions(ctx, tm.ID, time.Time{}, time.Time{}, func(in ingest.Interaction) error { stored++; a.Add(&in); return nil })
+	if stored != 3 {
+		t.Fatalf("%d interactions stored, want 3 copies of the meeting", stored)
+	}
+	ana, _ := a.Result().Person("ana@example.com")
+	if ana.Total.Meetings != 1 || ana.Total.MeetingHours != 1 {
+		t.Fatalf("Ana's audit: %v meetings, %v hours; want the one meeting once", ana.Total.Meetings, ana.Total.MeetingHours)
 	}
 }

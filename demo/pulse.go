@@ -20,15 +20,15 @@ var demoAnswers = [][4]int{
 	{3, 2, 1, 1}, {10, 5, 4, 4}, {8, 4, 2, 3}, {7, 3, 2, 2}, {9, 4, 3, 4}, {5, 3, 1, 2},
 }
 
-// seedPulse gives the demo team a closed round with results to read and an
-// open round to answer. A team that has rounds already is left alone.
+// seedPulse gives the demo team an imported round with results to read and
+// an open round to answer. A team that has rounds already is left alone.
 func seedPulse(ctx context.Context, db *store.DB, t team.Team) error {
 	rounds, err := db.ListRounds(ctx, t.Name)
 	if err != nil || len(rounds) > 0 {
 		return err
 	}
 	today := db.Now().UTC().Truncate(24 * time.Hour)
-	closed, err := db.CreateRound(ctx, t.Name, pulse.Round{Opens: today.AddDate(0, 0, -30), Closes: today.AddDate(0, 0, -16)})
+	closed, err := db.CreateRound(ctx, t.Name, pulse.Round{Opens: today.AddDate(0, 0, -30), Closes: today.AddDate(0, 0, -16), Imported: true})
 	if err != nil {
 		return err
 	}

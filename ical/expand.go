@@ -41,10 +41,13 @@ type ExpandOptions struct {
 	MaxTotal int
 }
 
-// Expand returns the instances of all events that overlap [from, to),
-// sorted by start, then UID, then original start. Cancelled instances and
-// series are left out. An instance overlaps when it starts before to and
-// ends after from (a zero-length one: starts at or after from).
+// Expand returns the instances of all events in [from, to), sorted by
+// start, then UID, then original start. Cancelled instances and series
+// are left out. A timed instance is in the window when it overlaps it:
+// starts before to and ends after from (a zero-length one: starts at or
+// after from). An all-day instance is in the window when its start is,
+// its date read in the zone of from (dates are floating): the all-day
+// event of December 31st is not in a window from January 1st.
 func (c *Calendar) Expand(from, to time.Time) ([]Instance, error) {
 	return c.ExpandWith(from, to, ExpandOptions{})
 }
@@ -137,6 +140,7 @@ func newExpander(c *Calendar, from, to time.Time, opt ExpandOptions) *expander {
 		x.fz = time.UTC
 	}
 	x.fzTab = tableFor(x.fz, x.tabs)
+	x.winTab = tableFor(from.Location(), x.tabs)
 	return x
 }
 
@@ -168,6 +172,7 @@ type rec struct {
 	ev              int32 // index of the source event in Calendar.Events
 	loc             uint32
 	allDay          bool
+	ridDate         bool // the original start is a date
 	recurring       bool
 }
 
@@ -175,19 +180,24 @@ type rec struct {
 func (x *expander) fill(in *Instance, r *rec) {
 	e := x.cal.Events[r.ev]
 	loc := x.locs[r.loc]
+	ridLoc := loc
+	if r.ridDate {
+		ridLoc = x.fz
+	}
 	*in = Instance{
-		UID:          e.UID,
-		RecurrenceID: time.Unix(r.rid, 0).In(loc),
-		Start:        time.Unix(r.start, 0).In(loc),
-		End:          time.Unix(r.end, 0).In(loc),
-		AllDay:       r.allDay,
-		Summary:      e.Summary,
-		Organizer:    e.Organizer,
-		Attendees:    e.Attendees,
-		Status:       e.Status,
-		Transparent:  e.Transparent,
-		Recurring:    r.recurring,
-		Line:         e.Line,
+		UID:                e.UID,
+		RecurrenceID:       time.Unix(r.rid, 0).In(ridLoc),
+		RecurrenceIDAllDay: r.ridDate,
+		Start:              time.Unix(r.start, 0).In(loc),
+		End:                time.Unix(r.end, 0).In(loc),
+		AllDay:             r.allDay,
+		Summary:            e.Summary,
+		Organizer:          e.Organizer,
+		Attendees:          e.Attendees,
+		Status:             e.Status,
+		Transparent:        e.Transparent,
+		Recurring:          r.recurring,
+		Line:               e.Line,
 	}
 }
 
@@ -247,6 +257,7 @@ type expander struct {
 	cal      *Calendar
 	fz       *time.Location
 	fzTab    *tzTable
+	winTab   *tzTable // the zone of the window, which reads all-day dates
 	from, to int64
 	empty    bool
 	max      int
@@ -513,11 +524,11 @@ func (x *expander) expandSeries(s *series) error {
 					}
 				}
 			}
-			if !x.overlaps(start, end) {
+			if allDay && !x.dateIn(w2) || !allDay && !x.overlaps(start, end) {
 				continue
 			}
 			r := &x.r
-			*r = rec{start: start, end: end, rid: start, series: x.si, ev: srcIdx, loc: li, allDay: allDay, recurring: recurring}
+			*r = rec{start: start, end: end, rid: start, series: x.si, ev: srcIdx, loc: li, allDay: allDay, ridDate: allDay, recurring: recurring}
 			if w2 != w {
 				if allDay {
 					r.rid = x.fzTab.toUTC(w)
@@ -547,6 +558,14 @@ func abs64(v int64) int64 {
 		return -v
 	}
 	return v
+}
+
+// dateIn reports whether an all-day instance starting on the date of
+// wall reading w is in the window: dates are floating, so its midnight is
+// read in the window's zone (that of from).
+func (x *expander) dateIn(w int64) bool {
+	at := x.winTab.toUTC(w)
+	return at >= x.from && at < x.to
 }
 
 func (x *expander) overlaps(start, end int64) bool {
@@ -611,6 +630,9 @@ func (x *expander) collect(m *Event, loc *time.Location, tab *tzTable, allDay bo
 		x.cands = append(x.cands, cand{wall: dtstart, per: -1})
 	}
 	for _, r := range m.Rules {
+		if allDay {
+			r = dateRule(r)
+		}
 		u := x.untilCheck(r, allDay, tab)
 		x.it.init(r, dtstart, lo, hi, &x.work)
 		n := 1
@@ -663,6 +685,9 @@ func (x *expander) collect(m *Event, loc *time.Location, tab *tzTable, allDay bo
 		x.cands = slices.CompactFunc(x.cands, func(a, b cand) bool { return a.wall == b.wall })
 	}
 	for _, r := range m.ExRules {
+		if allDay {
+			r = dateRule(r)
+		}
 		u := x.untilCheck(r, allDay, tab)
 		x.it.init(r, dtstart, lo, hi, &x.work)
 		n := 0
@@ -702,6 +727,17 @@ func (x *expander) ruleError(m *Event, r *Recur, err error) error {
 		err = fmt.Errorf("%w (more than %d steps for the rules of this expansion)", err, x.maxWork)
 	}
 	return &Error{Name: x.cal.input, Line: m.Line, UID: m.UID, Err: fmt.Errorf("rule %s: %w", rule, err)}
+}
+
+// dateRule returns r without the parts finer than a day (BYHOUR,
+// BYMINUTE, BYSECOND), which an all-day series ignores.
+func dateRule(r *Recur) *Recur {
+	if r.Freq > Daily || len(r.ByHour)+len(r.ByMinute)+len(r.BySecond) == 0 {
+		return r
+	}
+	c := *r
+	c.ByHour, c.ByMinute, c.BySecond = nil, nil, nil
+	return &c
 }
 
 // until decides whether an occurrence (a wall reading) is past UNTIL.
@@ -780,7 +816,7 @@ func (x *expander) emitOverride(oi int32, m *Event, mdur span) error {
 			end = tab.toUTC(tab.wallOfUTC(start)+d.days*secondsPerDay) + d.exact
 		}
 	}
-	if !x.overlaps(start, end) {
+	if allDay && !x.dateIn(w) || !allDay && !x.overlaps(start, end) {
 		return nil
 	}
 	// The original start, read as the master reads its instances.
@@ -801,7 +837,11 @@ func (x *expander) emitOverride(oi int32, m *Event, mdur span) error {
 	default:
 		ridAt = x.instant(rid, tab)
 	}
-	x.r = rec{start: start, end: end, rid: ridAt, series: x.si, ev: oi, loc: x.locIndex(loc), allDay: allDay, recurring: true}
+	ridDate := rid.kind == KindDate
+	if m != nil {
+		ridDate = m.Start.IsDate()
+	}
+	x.r = rec{start: start, end: end, rid: ridAt, series: x.si, ev: oi, loc: x.locIndex(loc), allDay: allDay, ridDate: ridDate, recurring: true}
 	return x.emit(ov)
 }
 

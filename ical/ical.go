@@ -131,15 +131,19 @@ type Instance struct {
 	RecurrenceID time.Time
 	// Start and End are instants. For all-day instances they are midnights
 	// in the calendar's zone and only their dates matter (End exclusive).
-	Start, End  time.Time
-	AllDay      bool
-	Summary     string
-	Organizer   *Attendee  // shared with the Event; nil when absent
-	Attendees   []Attendee // shared with the Event: do not modify
-	Status      Status
-	Transparent bool
-	Recurring   bool // part of a series (or an override of one)
-	Line        int  // line of the VEVENT the instance comes from
+	Start, End time.Time
+	AllDay     bool
+	// RecurrenceIDAllDay reports whether the original start is a date
+	// (the series is all-day), whatever the instance became: it is then a
+	// midnight in the calendar's zone.
+	RecurrenceIDAllDay bool
+	Summary            string
+	Organizer          *Attendee  // shared with the Event; nil when absent
+	Attendees          []Attendee // shared with the Event: do not modify
+	Status             Status
+	Transparent        bool
+	Recurring          bool // part of a series (or an override of one)
+	Line               int  // line of the VEVENT the instance comes from
 }
 
 // Options controls Parse.

@@ -121,7 +121,13 @@ func (ps *parser) run() error {
 			err = parseLine(lx.line, &ps.p)
 		}
 		if !ps.started {
-			if err != nil || string(ps.p.name) != "BEGIN" || !equalFold(bytes.TrimSpace(ps.p.value), "VCALENDAR") {
+			// A file of bare VEVENTs (one exported, pasted or attached
+			// event) reads as if wrapped in a VCALENDAR.
+			c := ""
+			if err == nil && string(ps.p.name) == "BEGIN" {
+				c = componentName(ps.p.value)
+			}
+			if c != "VCALENDAR" && c != "VEVENT" && c != "VTIMEZONE" {
 				return &Error{Name: ps.opts.Name, Line: line, Err: fmt.Errorf("%w: expected BEGIN:VCALENDAR", ErrNotCalendar)}
 			}
 			ps.started = true
@@ -179,11 +185,20 @@ func componentName(v []byte) string {
 // badLine handles a content line that could not be split.
 func (ps *parser) badLine(line int, err error) {
 	if ps.ev != nil {
-		// Inside a VEVENT the event is bad; inside its VALARM (or another
-		// sub-component rhythm does not read) the line is dropped.
-		if ps.top() == "VEVENT" && ps.evBad == nil {
-			ps.evBad, ps.evBadLine = err, line
+		// Inside a VEVENT a bad line is skipped with a warning, unless the
+		// event cannot be read right without it: then the event is bad.
+		// Inside its VALARM (or another sub-component rhythm does not
+		// read) the line is dropped.
+		if ps.top() != "VEVENT" {
+			return
 		}
+		if essentialLine(ps.lx.line) {
+			if ps.evBad == nil {
+				ps.evBad, ps.evBadLine = err, line
+			}
+			return
+		}
+		ps.warn(line, "", "%v (%q); line skipped", err, clip(ps.lx.line))
 		return
 	}
 	if ps.tz != nil && ps.tz.bad == nil {
@@ -198,6 +213,13 @@ func (ps *parser) begin(line int, name string) {
 		ps.warn(line, "", "components nested too deeply")
 		ps.evBadOrWarn(line, errors.New("components nested too deeply"))
 		return
+	}
+	if parent == "" && (name == "VEVENT" || name == "VTIMEZONE") {
+		// Outside any VCALENDAR (a bare event, or one after END:VCALENDAR
+		// in concatenated calendars): as if inside one.
+		ps.stack = append(ps.stack, "VCALENDAR")
+		ps.calDepth++
+		parent = "VCALENDAR"
 	}
 	ps.stack = append(ps.stack, name)
 	switch {
@@ -597,6 +619,21 @@ func setZone(ev *Event, tzid string, loc *time.Location) {
 		fix(&ev.RDates[i].Start)
 		fix(&ev.RDates[i].End)
 	}
+}
+
+// essentialLine reports whether a content line that cannot be read makes
+// its event unreadable, judged by the property name it starts with: the
+// start, the rule, the identity and the component structure.
+func essentialLine(line []byte) bool {
+	n := 0
+	for n < len(line) && isNameChar(line[n]) {
+		n++
+	}
+	switch strings.ToUpper(string(line[:n])) {
+	case "DTSTART", "RRULE", "RECURRENCE-ID", "UID", "BEGIN", "END":
+		return true
+	}
+	return false
 }
 
 // usedProperty reports whether a content line (maybe cut short) is one of

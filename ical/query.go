@@ -23,11 +23,14 @@ type Row struct {
 
 // RowOf returns the Row of an instance.
 func RowOf(in *Instance) Row {
-	f := func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-	if in.AllDay {
-		f = func(t time.Time) string { return t.Format(time.DateOnly) }
+	f := func(t time.Time, date bool) string {
+		if date {
+			return t.Format(time.DateOnly)
+		}
+		return t.UTC().Format(time.RFC3339)
 	}
-	return Row{UID: in.UID, RecurrenceID: f(in.RecurrenceID), Start: f(in.Start), End: f(in.End), Summary: in.Summary}
+	return Row{UID: in.UID, RecurrenceID: f(in.RecurrenceID, in.RecurrenceIDAllDay), Start: f(in.Start, in.AllDay),
+		End: f(in.End, in.AllDay), Summary: in.Summary}
 }
 
 // WriteRows writes instances as NDJSON rows, one JSON object per line,
@@ -46,29 +49,49 @@ func WriteRows(w io.Writer, ins []Instance) error {
 
 // AppendRow appends the NDJSON row of in (with its newline) to b.
 func AppendRow(b []byte, in *Instance) []byte {
-	layout := time.RFC3339
-	if in.AllDay {
-		layout = time.DateOnly
-	}
-	t := func(b []byte, v time.Time) []byte {
-		if !in.AllDay {
-			v = v.UTC()
-		}
+	t := func(b []byte, v time.Time, date bool) []byte {
 		b = append(b, '"')
-		b = v.AppendFormat(b, layout)
+		if date {
+			y, m, d := v.Date()
+			b = appendDate(b, y, int(m), d)
+		} else {
+			b = appendUTC(b, v.Unix())
+		}
 		return append(b, '"')
 	}
 	b = append(b, `{"uid":`...)
 	b = appendJSONString(b, in.UID)
 	b = append(b, `,"recurrence_id":`...)
-	b = t(b, in.RecurrenceID)
+	b = t(b, in.RecurrenceID, in.RecurrenceIDAllDay)
 	b = append(b, `,"start":`...)
-	b = t(b, in.Start)
+	b = t(b, in.Start, in.AllDay)
 	b = append(b, `,"end":`...)
-	b = t(b, in.End)
+	b = t(b, in.End, in.AllDay)
 	b = append(b, `,"summary":`...)
 	b = appendJSONString(b, in.Summary)
 	return append(b, "}\n"...)
+}
+
+// appendDate appends y-m-d as YYYY-MM-DD (time.DateOnly) for years 0-9999.
+func appendDate(b []byte, y, m, d int) []byte {
+	if y < 0 || y > 9999 {
+		return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).AppendFormat(b, time.DateOnly)
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d/10), byte('0'+d%10))
+}
+
+// appendUTC appends the instant of unix seconds as time.RFC3339 in UTC.
+func appendUTC(b []byte, unix int64) []byte {
+	days, sec := floorDiv(unix, secondsPerDay), floorMod(unix, secondsPerDay)
+	y, m, d := civilFromDays(days)
+	if y < 0 || y > 9999 {
+		return time.Unix(unix, 0).UTC().AppendFormat(b, time.RFC3339)
+	}
+	h, mi, s := int(sec/3600), int(sec/60%60), int(sec%60)
+	b = appendDate(b, y, m, d)
+	return append(b, 'T', byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':',
+		byte('0'+s/10), byte('0'+s%10), 'Z')
 }
 
 // appendJSONString appends s as a JSON string the way encoding/json does

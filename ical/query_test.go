@@ -16,7 +16,7 @@ func TestAppendRow(t *testing.T) {
 		"<html> & friends", "Grüße – 東京", "bad \xff\xfe utf8 \xc3", "line\u2028sep\u2029para", "emoji 🎉",
 	} {
 		for _, allDay := range []bool{false, true} {
-			in := Instance{UID: s + "@uid", Summary: s, AllDay: allDay,
+			in := Instance{UID: s + "@uid", Summary: s, AllDay: allDay, RecurrenceIDAllDay: allDay,
 				Start: time.Date(2026, 3, 29, 2, 30, 0, 0, ny), End: time.Date(2026, 3, 29, 4, 0, 0, 0, ny),
 				RecurrenceID: time.Date(2026, 3, 28, 2, 30, 0, 0, ny)}
 			var want bytes.Buffer
@@ -38,7 +38,14 @@ func rowOfReference(in *Instance) Row {
 	if in.AllDay {
 		f = func(t time.Time) string { return t.Format("2006-01-02") }
 	}
-	return Row{UID: in.UID, RecurrenceID: f(in.RecurrenceID), Start: f(in.Start), End: f(in.End), Summary: in.Summary}
+	rid := f(in.RecurrenceID)
+	if in.RecurrenceIDAllDay != in.AllDay {
+		rid = in.RecurrenceID.Format("2006-01-02")
+		if !in.RecurrenceIDAllDay {
+			rid = in.RecurrenceID.UTC().Format(time.RFC3339)
+		}
+	}
+	return Row{UID: in.UID, RecurrenceID: rid, Start: f(in.Start), End: f(in.End), Summary: in.Summary}
 }
 
 func TestRunQuery(t *testing.T) {

@@ -434,7 +434,17 @@ func (it *ruleIter) init(r *Recur, dtstart, lo, hi int64, work *int64) {
 	it.wkst = int(r.WeekStart.Std())
 	y, mo, d, h, mi, s := civilOfWall(dtstart)
 
+	// What the rule does not say is taken from DTSTART (RFC 5545
+	// §3.3.10): the weekday of BYWEEKNO weeks, the month of a yearly
+	// BYMONTHDAY.
 	byMonth, byMonthDay, byDay := r.ByMonth, r.ByMonthDay, r.ByDay
+	wd0 := []WeekdayNum{{Day: WeekdayOf(time.Weekday(weekdayOf(floorDiv(dtstart, secondsPerDay))))}}
+	if it.freq == Yearly && len(r.ByWeekNo) > 0 && len(byDay) == 0 && len(byMonthDay) == 0 && len(r.ByYearDay) == 0 {
+		byDay = wd0
+	}
+	if it.freq == Yearly && len(byMonthDay) > 0 && len(byMonth) == 0 && len(r.ByWeekNo) == 0 && len(r.ByYearDay) == 0 {
+		byMonth = []int{mo}
+	}
 	if len(r.ByWeekNo) == 0 && len(r.ByYearDay) == 0 && len(byMonthDay) == 0 && len(byDay) == 0 {
 		switch it.freq {
 		case Yearly:
@@ -445,7 +455,7 @@ func (it *ruleIter) init(r *Recur, dtstart, lo, hi int64, work *int64) {
 		case Monthly:
 			byMonthDay = []int{d}
 		case Weekly:
-			byDay = []WeekdayNum{{Day: WeekdayOf(time.Weekday(weekdayOf(floorDiv(dtstart, secondsPerDay))))}}
+			byDay = wd0
 		}
 	}
 	it.monthMask = uint16(bitsOf(byMonth))
@@ -503,6 +513,13 @@ func (it *ruleIter) init(r *Recur, dtstart, lo, hi int64, work *int64) {
 	switch it.freq {
 	case Yearly:
 		it.period = int64(y)
+		if len(it.weeknos) > 0 { // the week-numbering year of DTSTART
+			if day0 < it.week1(y) {
+				it.period--
+			} else if day0 >= it.week1(y+1) {
+				it.period++
+			}
+		}
 		if skip {
 			ly, _, _, _, _, _ := civilOfWall(lo)
 			if n := int64(ly-1) - it.period; n > 0 {
@@ -602,6 +619,18 @@ func (it *ruleIter) fill() error {
 	switch it.freq {
 	case Yearly:
 		y := int(it.period)
+		if len(it.weeknos) > 0 {
+			// A year of BYWEEKNO is the week-numbering year: from its
+			// week 1 (which may start in December) to the next one.
+			w1, w1Next := it.week1(y), it.week1(y+1)
+			if y > 9999 || w1*secondsPerDay > it.hi {
+				it.done = true
+				return nil
+			}
+			it.addDays(w1, int(w1Next-w1))
+			it.period += it.interval
+			break
+		}
 		if y > 9999 || daysFromCivil(y, 1, 1)*secondsPerDay > it.hi {
 			it.done = true
 			return nil

@@ -40,10 +40,10 @@ var (
 )
 
 func buildLabelIndex() {
-	labelIndex = make(map[string]string, len(windowsLabels))
+	labelIndex = make(map[string]string, len(windowsLabels()))
 	cityIndex = make(map[string]string)
 	ambiguous := map[string]bool{}
-	for label, id := range windowsLabels {
+	for label, id := range windowsLabels() {
 		n := normLabel(label)
 		labelIndex[n] = id
 		for _, city := range strings.Split(n, ",") {
@@ -60,8 +60,8 @@ func buildLabelIndex() {
 	for c := range ambiguous {
 		delete(cityIndex, c)
 	}
-	winIndex = make(map[string]string, len(windowsZones))
-	for id, z := range windowsZones {
+	winIndex = make(map[string]string, len(windowsZones()))
+	for id, z := range windowsZones() {
 		winIndex[strings.ToLower(id)] = z
 	}
 }
@@ -88,7 +88,7 @@ func normLabel(s string) string {
 // windowsZone maps a Windows zone ID or display label to an IANA location.
 func windowsZone(tzid string) *time.Location {
 	labelOnce.Do(buildLabelIndex)
-	if z, ok := windowsZones[tzid]; ok {
+	if z, ok := windowsZones()[tzid]; ok {
 		return loadIANA(z)
 	}
 	if z, ok := winIndex[strings.ToLower(strings.TrimSpace(tzid))]; ok {
@@ -99,7 +99,7 @@ func windowsZone(tzid string) *time.Location {
 		return nil
 	}
 	if id, ok := labelIndex[n]; ok {
-		return loadIANA(windowsZones[id])
+		return loadIANA(windowsZones()[id])
 	}
 	// A label with a shortened or older city list: match its first city.
 	first := n
@@ -107,7 +107,7 @@ func windowsZone(tzid string) *time.Location {
 		first = first[:i]
 	}
 	if id, ok := cityIndex[strings.TrimSpace(first)]; ok && strings.HasPrefix(strings.TrimSpace(tzid), "(") {
-		return loadIANA(windowsZones[id])
+		return loadIANA(windowsZones()[id])
 	}
 	return nil
 }

@@ -54,7 +54,7 @@ func FromCalendar(cal *ical.Calendar, extras map[int]*Extras, from, to time.Time
 				if m.PreRead == "" && x.Attach != "" {
 					m.PreRead = x.Attach
 				}
-				if m.PreRead == "" && x.URL != "" && !confHost.MatchString(x.URL) {
+				if m.PreRead == "" && x.URL != "" && !confHost().MatchString(x.URL) {
 					m.PreRead = x.URL
 				}
 				m.PreReadAt = x.PreReadAt

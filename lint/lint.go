@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rhythm-team/rhythm/team"
@@ -195,8 +196,10 @@ func HasErrors(fs []Finding) bool {
 // boilerplate matches the lines of an invite that state nothing about the
 // meeting: conference links, dial-in details, separators.
 var (
-	urlRE       = regexp.MustCompile(`(?i)\b(?:https?://|www\.)\S+`)
-	boilerplate = regexp.MustCompile(`(?i)^\W*(join|meeting id|passcode|password|pin|dial|phone|one tap|zoom|google meet|microsoft teams|teams meeting|webex|click here|learn more|help|\+?\d[\d\s().-]{6,})`)
+	urlRE       = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\b(?:https?://|www\.)\S+`) })
+	boilerplate = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)^\W*(join|meeting id|passcode|password|pin|dial|phone|one tap|zoom|google meet|microsoft teams|teams meeting|webex|click here|learn more|help|\+?\d[\d\s().-]{6,})`)
+	})
 )
 
 // substance returns the description without links and conferencing
@@ -204,8 +207,8 @@ var (
 func substance(desc string) string {
 	var b strings.Builder
 	for line := range strings.SplitSeq(desc, "\n") {
-		line = strings.TrimSpace(urlRE.ReplaceAllString(line, ""))
-		if line == "" || boilerplate.MatchString(line) || strings.Trim(line, "-_=*~ ") == "" {
+		line = strings.TrimSpace(urlRE().ReplaceAllString(line, ""))
+		if line == "" || boilerplate().MatchString(line) || strings.Trim(line, "-_=*~ ") == "" {
 			continue
 		}
 		b.WriteString(line)
@@ -243,11 +246,13 @@ func (c *checker) people(m *Meeting) []string {
 }
 
 // docLink finds a link in the description that is not a conference link.
-var confHost = regexp.MustCompile(`(?i)(zoom\.us|meet\.google\.com|teams\.microsoft\.com|teams\.live\.com|webex\.com|whereby\.com|gotomeeting\.com|meet\.jit\.si|chime\.aws)`)
+var confHost = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)(zoom\.us|meet\.google\.com|teams\.microsoft\.com|teams\.live\.com|webex\.com|whereby\.com|gotomeeting\.com|meet\.jit\.si|chime\.aws)`)
+})
 
 func docLink(desc string) string {
-	for _, u := range urlRE.FindAllString(desc, -1) {
-		if !confHost.MatchString(u) {
+	for _, u := range urlRE().FindAllString(desc, -1) {
+		if !confHost().MatchString(u) {
 			return u
 		}
 	}
@@ -302,10 +307,12 @@ func (c *checker) recurringNoEnd(m *Meeting) (string, bool) {
 	return "", false
 }
 
-var ownerRE = regexp.MustCompile(`(?im)^\W*(decision owner|decider|decides|dri|owner)\s*[:=-]\s*\S+`)
+var ownerRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?im)^\W*(decision owner|decider|decides|dri|owner)\s*[:=-]\s*\S+`)
+})
 
 func (c *checker) noDecisionOwner(m *Meeting) (string, bool) {
-	if len(c.people(m)) < 3 || strings.TrimSpace(m.DecisionOwner) != "" || ownerRE.MatchString(m.Description) {
+	if len(c.people(m)) < 3 || strings.TrimSpace(m.DecisionOwner) != "" || ownerRE().MatchString(m.Description) {
 		return "", false
 	}
 	return "no one is named to decide and record the outcome", true

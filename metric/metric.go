@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rhythm-team/rhythm"
@@ -44,12 +45,12 @@ type Sample struct {
 	Values map[string]float64 `json:"values"`
 }
 
-var nameRE = regexp.MustCompile(`^[a-z][a-z0-9_.]{0,63}$`)
+var nameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9_.]{0,63}$`) })
 
 // ValidName checks a metric name: lower case letters, digits, _ and ., at
 // most 64 characters, starting with a letter.
 func ValidName(name string) error {
-	if !nameRE.MatchString(name) {
+	if !nameRE().MatchString(name) {
 		return fmt.Errorf("%q is not a metric name (lower-case letters, digits, _ and ., starting with a letter)", name)
 	}
 	return nil
@@ -142,9 +143,9 @@ func (p Period) String() string {
 }
 
 var (
-	quarterRE = regexp.MustCompile(`^(\d{4})-Q([1-4])$`)
-	monthRE   = regexp.MustCompile(`^(\d{4})-(\d{2})$`)
-	weekRE    = regexp.MustCompile(`^(\d{4})-W(\d{2})$`)
+	quarterRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{4})-Q([1-4])$`) })
+	monthRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{4})-(\d{2})$`) })
+	weekRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{4})-W(\d{2})$`) })
 )
 
 // ParsePeriod reads a period as String writes it: "2026-Q1", "2026-03",
@@ -153,19 +154,19 @@ var (
 func ParsePeriod(s string) (Period, error) {
 	s = strings.TrimSpace(s)
 	bad := fmt.Errorf("%q is not a period such as 2026-Q1, 2026-03, 2026-W14 or 2026-01-05/2026-02-01", s)
-	if m := quarterRE.FindStringSubmatch(s); m != nil {
+	if m := quarterRE().FindStringSubmatch(s); m != nil {
 		y, _ := strconv.Atoi(m[1])
 		q, _ := strconv.Atoi(m[2])
 		return QuarterOf(team.Date{Year: y, Month: time.Month(3*q - 2), Day: 1}), nil
 	}
-	if m := monthRE.FindStringSubmatch(s); m != nil {
+	if m := monthRE().FindStringSubmatch(s); m != nil {
 		t, err := time.Parse("2006-01", s)
 		if err != nil {
 			return Period{}, bad
 		}
 		return Period{team.DateOf(t), team.DateOf(t.AddDate(0, 1, -1))}, nil
 	}
-	if m := weekRE.FindStringSubmatch(s); m != nil {
+	if m := weekRE().FindStringSubmatch(s); m != nil {
 		y, _ := strconv.Atoi(m[1])
 		w, _ := strconv.Atoi(m[2])
 		// ISO week 1 holds January 4th.

@@ -163,7 +163,7 @@ func Find(name string, extra []Template) (Template, error) {
 	return Template{}, rhythm.Errorf(rhythm.EINVALID, "unknown playbook %q; known: %s", name, strings.Join(names, ", "))
 }
 
-var slug = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,59}$`)
+var slug = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9_-]{0,59}$`) })
 
 // Parse reads a template from YAML and validates it. name is the file name
 // used in errors, which are *team.FieldError values naming the line and
@@ -257,7 +257,7 @@ func (t *Template) Validate() error {
 	if t.Name == "" {
 		return bad("name", "a name is required, e.g. design-review")
 	}
-	if !slug.MatchString(t.Name) {
+	if !slug().MatchString(t.Name) {
 		return bad("name", "%q must be lower-case letters, digits, - or _, starting with a letter (at most 60)", t.Name)
 	}
 	if strings.TrimSpace(t.Title) == "" {
@@ -274,7 +274,7 @@ func (t *Template) Validate() error {
 	}
 	roles := map[string]Role{}
 	for i, r := range t.Roles {
-		if !slug.MatchString(r.Name) {
+		if !slug().MatchString(r.Name) {
 			return bad(fmt.Sprintf("roles[%d].name", i), "%q must be lower-case letters, digits, - or _", r.Name)
 		}
 		if _, dup := roles[r.Name]; dup {
@@ -292,7 +292,7 @@ func (t *Template) Validate() error {
 	used := map[string]bool{}
 	for i, s := range t.Steps {
 		f := func(name string) string { return fmt.Sprintf("steps[%d].%s", i, name) }
-		if !slug.MatchString(s.ID) {
+		if !slug().MatchString(s.ID) {
 			return bad(f("id"), "%q must be lower-case letters, digits, - or _", s.ID)
 		}
 		if seen[s.ID] {

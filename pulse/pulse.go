@@ -176,6 +176,10 @@ const (
 	Scheduled Status = "scheduled"
 	Open      Status = "open"
 	Closed    Status = "closed"
+	// Imported is a round that holds answers imported from another tool:
+	// nobody answers it in rhythm, and its one import is never mixed with
+	// answers rhythm collected.
+	Imported Status = "imported"
 )
 
 // Round is one scheduled asking of a survey to a team.
@@ -188,6 +192,9 @@ type Round struct {
 	Closes   time.Time `json:"closes"`
 	// Responses is how many responses the round holds.
 	Responses int `json:"responses"`
+	// Imported is set on a round created to hold one file of answers
+	// from another tool; Opens and Closes are when that tool asked.
+	Imported bool `json:"imported,omitempty"`
 }
 
 // Validate checks that the round closes after it opens and lasts at most
@@ -210,6 +217,8 @@ func (r *Round) Validate() error {
 // Status returns the round's status at now.
 func (r *Round) Status(now time.Time) Status {
 	switch {
+	case r.Imported:
+		return Imported
 	case now.Before(r.Opens):
 		return Scheduled
 	case now.Before(r.Closes):
@@ -272,7 +281,7 @@ func Summarize(r Round, s Survey, responses []Answers, minGroup int, now time.Ti
 	res := Results{Round: r, Survey: s, Status: r.Status(now), Responses: len(responses), MinGroupSize: minGroup, Level: stats.DefaultLevel}
 	res.Round.Responses = len(responses)
 	switch {
-	case res.Status != Closed:
+	case res.Status != Closed && res.Status != Imported:
 		res.Suppressed = true
 		res.Reason = fmt.Sprintf("The round is %s; results appear when it closes on %s.", res.Status, r.Closes.UTC().Format("2006-01-02 15:04 UTC"))
 		return res

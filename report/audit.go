@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rhythm-team/rhythm/audit"
@@ -69,13 +70,14 @@ func AddAuditBody(t *template.Template) error {
 	return err
 }
 
-var auditPage = func() *template.Template {
+// auditPage is parsed when first used, not at start-up.
+var auditPage = sync.OnceValue(func() *template.Template {
 	t := template.Must(template.New("page").Funcs(AuditFuncs()).Parse(auditPageTemplate))
 	if err := AddAuditBody(t); err != nil {
 		panic(err)
 	}
 	return t
-}()
+})
 
 // AuditHTML writes an audit report as one self-contained HTML page:
 // styles inline, charts as inline SVG, nothing loaded from elsewhere.
@@ -85,7 +87,7 @@ func AuditHTML(w io.Writer, r *audit.Report) error {
 		View *AuditView
 		CSS  template.CSS
 	}{NewAuditView(r), template.CSS(CSS)}
-	if err := auditPage.Execute(&buf, data); err != nil {
+	if err := auditPage().Execute(&buf, data); err != nil {
 		return err
 	}
 	_, err := w.Write(buf.Bytes())

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rhythm-team/rhythm/experiment"
@@ -23,15 +24,18 @@ var templateFS embed.FS
 //go:embed report.css
 var CSS string
 
-var templates = template.Must(template.New("report").Funcs(template.FuncMap{
-	"f2":      f2,
-	"signed":  signed,
-	"iv":      func(iv stats.Interval) string { return iv.Format("%.2f") },
-	"pv":      stats.FormatP,
-	"sizes":   sizes,
-	"scatter": scatter,
-	"lines":   lines,
-}).ParseFS(templateFS, "templates/*.html"))
+// templates are parsed when first used, not at start-up.
+var templates = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{
+		"f2":      f2,
+		"signed":  signed,
+		"iv":      func(iv stats.Interval) string { return iv.Format("%.2f") },
+		"pv":      stats.FormatP,
+		"sizes":   sizes,
+		"scatter": scatter,
+		"lines":   lines,
+	}).ParseFS(templateFS, "templates/*.html"))
+})
 
 func f2(v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -84,7 +88,7 @@ func lines(e experiment.Experiment, o experiment.OutcomeResult) template.HTML {
 
 func execute(name string, data any) (template.HTML, error) {
 	var buf bytes.Buffer
-	if err := templates.ExecuteTemplate(&buf, name, data); err != nil {
+	if err := templates().ExecuteTemplate(&buf, name, data); err != nil {
 		return "", err
 	}
 	return template.HTML(buf.String()), nil
@@ -114,7 +118,8 @@ func ExperimentHTML(rep experiment.Report) (template.HTML, error) {
 	return execute("experiment", map[string]any{"Report": rep, "Forest": forest})
 }
 
-var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
+var pageTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Parse(`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -132,11 +137,12 @@ body { font: 16px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 62rem
 </body>
 </html>
 `))
+})
 
 // Page writes a standalone HTML document around a report fragment, with
 // its styles inlined, for reports written to a file.
 func Page(w io.Writer, title string, body template.HTML, generated time.Time) error {
-	return pageTemplate.Execute(w, map[string]any{
+	return pageTemplate().Execute(w, map[string]any{
 		"Title": title, "Body": body, "CSS": template.CSS(CSS), "Generated": generated.UTC().Format("2006-01-02 15:04 UTC"),
 	})
 }

@@ -98,6 +98,11 @@ func Find(r Request) (*Ranking, error) {
 	if len(live) == 0 {
 		return nil, rhythm.Errorf(rhythm.ENOTFOUND, "no meeting time left: all %d slots in the window fall on the no-meeting day or a busy time", len(cands))
 	}
+	if !slices.ContainsFunc(live, func(s score) bool { return s.out == 0 }) {
+		if w := p.takenWarning(ts, blocked, func(c int) int { return scores[c].out }); w != "" {
+			res.Warnings = append(res.Warnings, w)
+		}
+	}
 	slices.SortFunc(live, func(a, b score) int {
 		if (a.out == 0) != (b.out == 0) {
 			if a.out == 0 {

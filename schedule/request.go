@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -183,11 +184,17 @@ func Participants(t *team.Team, with []string) ([]*team.Member, error) {
 // never proposed.
 func (p *prepared) busy() []team.Interval {
 	var out []team.Interval
-	for i, m := range p.members {
-		if len(m.Holidays) == 0 && m.HolidayRegion == "" {
-			continue
-		}
-		loc := p.locs[i]
+	for i := range p.members {
+		out = append(out, p.memberBusy(i)...)
+	}
+	return out
+}
+
+// memberBusy returns participant i's busy intervals and days off.
+func (p *prepared) memberBusy(i int) []team.Interval {
+	m, loc := p.members[i], p.locs[i]
+	var out []team.Interval
+	if len(m.Holidays) > 0 || m.HolidayRegion != "" {
 		first := team.DateOf(p.req.From.In(loc).AddDate(0, 0, -1))
 		last := team.DateOf(p.req.To.In(loc).AddDate(0, 0, 1))
 		for d := first; !last.Before(d); d = team.DateOf(d.In(time.UTC).AddDate(0, 0, 1)) {
@@ -198,15 +205,54 @@ func (p *prepared) busy() []team.Interval {
 		}
 	}
 	for k, ivs := range p.req.Busy {
-		m, _ := p.req.Team.Member(k)
-		for _, pm := range p.members {
-			if pm == m {
-				out = append(out, ivs...)
-				break
-			}
+		if bm, _ := p.req.Team.Member(k); bm == m {
+			out = append(out, ivs...)
 		}
 	}
 	return out
+}
+
+// takenWarning says why the best times proposed leave someone outside
+// working hours when times with everyone inside existed: they were taken
+// by busy time or days off, whose, and how many.
+func (p *prepared) takenWarning(ts []int64, blocked []bool, outside func(c int) int) string {
+	taken := 0
+	whose := make([]int, len(p.members))
+	busy := make([][]team.Interval, len(p.members))
+	for i := range p.members {
+		busy[i] = p.memberBusy(i)
+	}
+	for c, t := range ts {
+		if !blocked[c] || outside(c) != 0 {
+			continue
+		}
+		start := time.Unix(t*60, 0)
+		end := start.Add(p.req.Duration)
+		any := false
+		for i := range p.members {
+			for _, iv := range busy[i] {
+				if iv.Start.Before(end) && start.Before(iv.End) {
+					whose[i]++
+					any = true
+					break
+				}
+			}
+		}
+		if any {
+			taken++
+		}
+	}
+	if taken == 0 {
+		return ""
+	}
+	var names []string
+	for i, n := range whose {
+		if n > 0 {
+			names = append(names, p.members[i].Email)
+		}
+	}
+	return fmt.Sprintf("%d times with everyone inside working hours are taken by the busy time or days off of %s; these are the next best",
+		taken, strings.Join(names, ", "))
 }
 
 // A cand is a candidate start: a wall-clock time on a date of the anchor

@@ -226,15 +226,21 @@ func setLeadTeams(ctx context.Context, tx *Tx, userID int64, teams []int64) erro
 	return nil
 }
 
-// SetPassword replaces a user's password hash and ends their sessions.
+// SetPassword replaces a user's password hash, ends their sessions and
+// revokes their API tokens: whoever knew the old password may have made
+// one.
 func (db *DB) SetPassword(ctx context.Context, userID int64, passwordHash string) error {
 	return db.InTx(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(ctx, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", passwordHash, db.Now().Unix(), userID)
+		now := db.Now().Unix()
+		res, err := tx.Exec(ctx, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", passwordHash, now, userID)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return rhythm.Errorf(rhythm.ENOTFOUND, "user %d not found", userID)
+		}
+		if _, err := tx.Exec(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at = 0", now, userID); err != nil {
+			return err
 		}
 		_, err = tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID)
 		return err

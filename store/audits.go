@@ -22,7 +22,9 @@ type AuditInfo struct {
 // SaveAudit stores an audit result of the team, in one transaction: its
 // group report, each member's own figures under their email, and the
 // team-week samples (source "audit") that correlations and experiments
-// read. It returns the audit's id.
+// read. It returns the audit's id. An audit of a period that a saved audit
+// covers already is refused (ECONFLICT) when a group's membership changed
+// by fewer than the minimum group size: see audit.Membership.
 func (db *DB) SaveAudit(ctx context.Context, teamID int64, r *audit.Result) (int64, error) {
 	rep, err := json.Marshal(&r.Report)
 	if err != nil {
@@ -42,6 +44,9 @@ func (db *DB) SaveAudit(ctx context.Context, teamID int64, r *audit.Result) (int
 		}
 		if n == 0 {
 			return rhythm.Errorf(rhythm.ENOTFOUND, "team %d not found", teamID)
+		}
+		if err := checkDifferencing(ctx, tx, teamID, r); err != nil {
+			return err
 		}
 		w := r.Report.Window
 		id, err = tx.InsertID(ctx, "INSERT INTO audits (team_id, from_date, to_date, created_at, report) VALUES (?, ?, ?, ?, ?)",
@@ -136,4 +141,95 @@ func scanAuditInfo(s scanner, info *AuditInfo, body *string) error {
 	}
 	info.Created = time.Unix(created, 0).UTC()
 	return nil
+}
+
+// checkDifferencing refuses to save r when a saved audit of the team covers
+// an overlapping period with a membership that differs from r's by fewer
+// than the minimum group size in some group: the two sets of group
+// figures would give away the figures of the people who differ.
+func checkDifferencing(ctx context.Context, tx *Tx, teamID int64, r *audit.Result) error {
+	windows := []audit.Window{r.Report.Window}
+	if r.Report.Compare != nil {
+		windows = append(windows, *r.Report.Compare)
+	}
+	type saved struct {
+		id  int64
+		rep audit.Report
+	}
+	var overlapping []saved
+	rows, err := tx.Query(ctx, "SELECT id, report FROM audits WHERE team_id = ? ORDER BY id", teamID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var a saved
+		var body string
+		if err := rows.Scan(&a.id, &body); err != nil {
+			rows.Close()
+			return err
+		}
+		if err := json.Unmarshal([]byte(body), &a.rep); err != nil {
+			rows.Close()
+			return fmt.Errorf("audit %d: %w", a.id, err)
+		}
+		if overlapsAny(windows, a.rep) {
+			overlapping = append(overlapping, a)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	cur := r.Membership()
+	for _, a := range overlapping {
+		people, err := auditPeople(ctx, tx, a.id)
+		if err != nil {
+			return err
+		}
+		minGroup := max(a.rep.MinGroup, r.Report.MinGroup)
+		if group, n, ok := audit.Differencing(audit.MembershipOf(&a.rep, people), cur, minGroup); !ok {
+			who, label := "people", group
+			if n == 1 {
+				who = "person"
+			}
+			if group == audit.TeamGroup {
+				label = "the team"
+			}
+			return rhythm.Errorf(rhythm.ECONFLICT, "audit of %s to %s refused: saved audit %d covers %s to %s, and %d %s of %s differ from it, fewer than the minimum group size %d: "+
+				"the two sets of group figures would give away their own figures. Group figures of a period are computed once per membership; audit a period that does not overlap, or wait until at least %d people have changed",
+				r.Report.Window.From, r.Report.Window.To, a.id, a.rep.Window.From, a.rep.Window.To, n, who, label, minGroup, minGroup)
+		}
+	}
+	return nil
+}
+
+func overlapsAny(windows []audit.Window, rep audit.Report) bool {
+	for _, w := range windows {
+		if w.Overlaps(rep.Window) || (rep.Compare != nil && w.Overlaps(*rep.Compare)) {
+			return true
+		}
+	}
+	return false
+}
+
+// auditPeople returns the people a saved audit has own figures for.
+func auditPeople(ctx context.Context, tx *Tx, auditID int64) ([]audit.PersonReport, error) {
+	rows, err := tx.Query(ctx, "SELECT figures FROM audit_people WHERE audit_id = ?", auditID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []audit.PersonReport
+	for rows.Next() {
+		var body string
+		if err := rows.Scan(&body); err != nil {
+			return nil, err
+		}
+		var p audit.PersonReport
+		if err := json.Unmarshal([]byte(body), &p); err != nil {
+			return nil, fmt.Errorf("audit %d: %w", auditID, err)
+		}
+		out = append(out, audit.PersonReport{Email: p.Email, Zone: p.Zone})
+	}
+	return out, rows.Err()
 }

@@ -83,20 +83,22 @@ func (db *DB) ListSurveys(ctx context.Context) ([]pulse.Survey, error) {
 	return out, err
 }
 
-const roundColumns = "r.id, r.survey_id, r.team_id, t.name, r.opens, r.closes, r.responses"
+const roundColumns = "r.id, r.survey_id, r.team_id, t.name, r.opens, r.closes, r.responses, r.imported"
 
 func scanRound(s scanner) (pulse.Round, error) {
 	var r pulse.Round
-	var opens, closes int64
-	if err := s.Scan(&r.ID, &r.SurveyID, &r.TeamID, &r.Team, &opens, &closes, &r.Responses); err != nil {
+	var opens, closes, imported int64
+	if err := s.Scan(&r.ID, &r.SurveyID, &r.TeamID, &r.Team, &opens, &closes, &r.Responses, &imported); err != nil {
 		return r, err
 	}
-	r.Opens, r.Closes = time.Unix(opens, 0).UTC(), time.Unix(closes, 0).UTC()
+	r.Opens, r.Closes, r.Imported = time.Unix(opens, 0).UTC(), time.Unix(closes, 0).UTC(), imported != 0
 	return r, nil
 }
 
 // CreateRound schedules a round of a survey (0 for the default survey) for
-// the team with ref. Rounds of one team may not overlap.
+// the team with ref. Rounds of one team that collect answers may not
+// overlap; a round with Imported set holds one imported file instead and
+// may cover any period.
 func (db *DB) CreateRound(ctx context.Context, teamRef string, r pulse.Round) (pulse.Round, error) {
 	if err := r.Validate(); err != nil {
 		return r, err
@@ -116,16 +118,20 @@ func (db *DB) CreateRound(ctx context.Context, teamRef string, r pulse.Round) (p
 			return err
 		}
 		var other int64
-		err = tx.QueryRow(ctx, "SELECT id FROM pulse_rounds WHERE team_id = ? AND opens < ? AND closes > ? ORDER BY opens LIMIT 1",
+		err = tx.QueryRow(ctx, "SELECT id FROM pulse_rounds WHERE team_id = ? AND imported = 0 AND opens < ? AND closes > ? ORDER BY opens LIMIT 1",
 			t.ID, r.Closes.Unix(), r.Opens.Unix()).Scan(&other)
-		if err == nil {
+		if err == nil && !r.Imported {
 			return rhythm.Errorf(rhythm.EINVALID, "opens: the round would overlap round %d of team %q", other, t.Name)
-		} else if !errors.Is(err, sql.ErrNoRows) {
+		} else if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
+		imported := 0
+		if r.Imported {
+			imported = 1
+		}
 		r.TeamID, r.Team, r.Responses = t.ID, t.Name, 0
-		r.ID, err = tx.InsertID(ctx, "INSERT INTO pulse_rounds (survey_id, team_id, opens, closes, created_at) VALUES (?, ?, ?, ?, ?)",
-			r.SurveyID, t.ID, r.Opens.Unix(), r.Closes.Unix(), db.Now().Unix())
+		r.ID, err = tx.InsertID(ctx, "INSERT INTO pulse_rounds (survey_id, team_id, opens, closes, created_at, imported) VALUES (?, ?, ?, ?, ?, ?)",
+			r.SurveyID, t.ID, r.Opens.Unix(), r.Closes.Unix(), db.Now().Unix(), imported)
 		return err
 	})
 	return r, err
@@ -198,6 +204,8 @@ func (db *DB) SubmitResponse(ctx context.Context, roundID, memberID int64, a pul
 			return err
 		}
 		switch st := r.Status(db.Now()); st {
+		case pulse.Imported:
+			return rhythm.Errorf(rhythm.ECONFLICT, "round %d holds answers imported from another tool; it cannot be answered in rhythm", r.ID)
 		case pulse.Scheduled:
 			return rhythm.Errorf(rhythm.ECONFLICT, "round %d opens on %s; it cannot be answered yet", r.ID, r.Opens.Format("2006-01-02 15:04 UTC"))
 		case pulse.Closed:
@@ -293,9 +301,12 @@ func (db *DB) HasAnswered(ctx context.Context, roundID, memberID int64) (bool, e
 	return n > 0, err
 }
 
-// ImportResponses adds responses read from another tool's export to a
-// round. The file's SHA-256 makes the import idempotent: importing the
-// same file into the same round again adds nothing and reports 0 added.
+// ImportResponses stores responses read from another tool's export in a
+// round created for them (Imported). Imported answers never join answers
+// rhythm collected (they could single out a real one), and a round's
+// results never change once it has them: a round takes one file. The
+// file's SHA-256 makes the import idempotent: importing the same file
+// into the same round again adds nothing and reports 0 added.
 func (db *DB) ImportResponses(ctx context.Context, roundID int64, sha256 string, rs []pulse.Answers) (added int, err error) {
 	err = db.InTx(ctx, func(tx *Tx) error {
 		if err := lockRound(ctx, tx, roundID); err != nil {
@@ -314,17 +325,39 @@ func (db *DB) ImportResponses(ctx context.Context, roundID int64, sha256 string,
 				return rhythm.Errorf(rhythm.EINVALID, "response %d: %s", i+1, rhythm.ErrorMessage(err))
 			}
 		}
-		res, err := tx.Exec(ctx, "INSERT INTO pulse_imports (round_id, sha256) VALUES (?, ?) ON CONFLICT DO NOTHING", roundID, sha256)
-		if err != nil {
+		if again, err := importable(ctx, tx, r, sha256, db.Now()); err != nil || again {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil // imported before
+		if _, err := tx.Exec(ctx, "INSERT INTO pulse_imports (round_id, sha256) VALUES (?, ?)", roundID, sha256); err != nil {
+			return err
 		}
 		added = len(rs)
 		return addResponses(ctx, tx, roundID, rs)
 	})
 	return added, err
+}
+
+// importable refuses an import into a round that collects answers, and a
+// second file into an imported round. A round that holds this very file
+// already is no error: again is set and the caller adds nothing.
+func importable(ctx context.Context, tx *Tx, r pulse.Round, sha256 string, now time.Time) (again bool, err error) {
+	if !r.Imported {
+		if st := r.Status(now); st == pulse.Closed {
+			return false, rhythm.Errorf(rhythm.ECONFLICT, "round %d closed on %s; its results cannot change. Import answers from another tool into a round created for them (imported)",
+				r.ID, r.Closes.Format("2006-01-02 15:04 UTC"))
+		}
+		return false, rhythm.Errorf(rhythm.ECONFLICT, "round %d collects answers in rhythm; answers from another tool are never mixed with them: import into a round created for them (imported)", r.ID)
+	}
+	var same, other int
+	err = tx.QueryRow(ctx, "SELECT COALESCE(SUM(CASE WHEN sha256 = ? THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN sha256 <> ? THEN 1 ELSE 0 END), 0) FROM pulse_imports WHERE round_id = ?",
+		sha256, sha256, r.ID).Scan(&same, &other)
+	if err != nil {
+		return false, err
+	}
+	if other > 0 {
+		return false, rhythm.Errorf(rhythm.ECONFLICT, "round %d holds the answers of another file already; its results cannot change: create another imported round for this file", r.ID)
+	}
+	return same > 0, nil
 }
 
 // RoundResults returns a round's results at now, with the responses behind

@@ -32,6 +32,7 @@ func TestPulseStore(t *testing.T) {
 			t.Run("concurrent answers are all kept", func(t *testing.T) { testConcurrentAnswers(t, d) })
 			t.Run("results need min group size", func(t *testing.T) { testResultsThreshold(t, d) })
 			t.Run("imports are idempotent", func(t *testing.T) { testImport(t, d) })
+			t.Run("imports never mix with collected answers", func(t *testing.T) { testImportIntoCollectedRoundRefused(t, d) })
 			t.Run("metric samples", func(t *testing.T) { testSamples(t, d) })
 			t.Run("experiments", func(t *testing.T) { testExperiments(t, d) })
 		})
@@ -321,9 +322,12 @@ func testResultsThreshold(t *testing.T, d storetest.Dialect) {
 }
 
 func testImport(t *testing.T, d storetest.Dialect) {
-	db, _ := pulseDB(t, d, 3)
+	db, tm := pulseDB(t, d, 3)
 	ctx := context.Background()
-	r := createRound(t, db)
+	r, err := db.CreateRound(ctx, "Pulse", pulse.Round{Opens: roundOpens, Closes: roundCloses, Imported: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	rs := []pulse.Answers{{"enps": 9}, {"enps": 3, "connected": 2}, {"connected": 5}}
 	n, err := db.ImportResponses(ctx, r.ID, "abc", rs)
 	if err != nil || n != 3 {
@@ -338,8 +342,20 @@ func testImport(t *testing.T, d storetest.Dialect) {
 		t.Errorf("bad import: %v", err)
 	}
 	got, _ := db.Round(ctx, r.ID)
-	if got.Responses != 3 {
-		t.Errorf("responses = %d, want 3 (the failed import adds none)", got.Responses)
+	if got.Responses != 3 || !got.Imported || got.Status(db.Now()) != pulse.Imported {
+		t.Errorf("round = %+v, want 3 responses, imported (the failed import adds none)", got)
+	}
+	// Its results cannot change: a second file and answers in rhythm are refused.
+	_, err = db.ImportResponses(ctx, r.ID, "ghi", []pulse.Answers{{"enps": 9}})
+	if rhythm.ErrorCode(err) != rhythm.ECONFLICT || !strings.Contains(rhythm.ErrorMessage(err), "another file") {
+		t.Errorf("second file: %v, want a conflict", err)
+	}
+	if err := db.SubmitResponse(ctx, r.ID, tm.Members[0].ID, answers(9, 4)); rhythm.ErrorCode(err) != rhythm.ECONFLICT {
+		t.Errorf("answering an imported round: %v, want a conflict", err)
+	}
+	// An imported round may cover the period of a round rhythm runs.
+	if _, err := db.CreateRound(ctx, "Pulse", pulse.Round{Opens: roundOpens, Closes: roundCloses}); err != nil {
+		t.Errorf("collected round beside an imported one: %v", err)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
 
@@ -216,6 +217,9 @@ func ParseRoster(name string, data []byte) (Team, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return Team{}, &FieldError{File: name, Line: 1, Msg: "the roster is empty; it needs a team name and members"}
 	}
+	if err := checkUTF8(name, data); err != nil {
+		return Team{}, err
+	}
 	var r Roster
 	if err := yamlpos.Decode(data, &r); err != nil {
 		line, msg := yamlpos.Error(err)
@@ -230,8 +234,32 @@ func ParseRoster(name string, data []byte) (Team, error) {
 	return t, err
 }
 
+// checkUTF8 refuses text that is not UTF-8 (a roster saved as Latin-1,
+// say) at its first bad byte, rather than storing U+FFFD in its place.
+func checkUTF8(name string, data []byte) error {
+	if utf8.Valid(data) {
+		return nil
+	}
+	line, col := 1, 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return &FieldError{File: name, Line: line, Msg: fmt.Sprintf("byte 0x%02x at column %d is not UTF-8; save the roster as UTF-8", data[i], col)}
+		}
+		if r == '\n' {
+			line, col = line+1, 0
+		}
+		i += size
+		col++
+	}
+	return nil
+}
+
 // ParseRosterJSON reads a roster from strict JSON (API bodies).
 func ParseRosterJSON(data []byte) (Team, error) {
+	if !utf8.Valid(data) {
+		return Team{}, rhythm.Errorf(rhythm.EINVALID, "roster JSON: %s", rhythm.ErrorMessage(checkUTF8("", data)))
+	}
 	var r Roster
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()

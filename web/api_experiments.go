@@ -109,7 +109,7 @@ func (s *Server) buildExperiment(r *http.Request, req experimentRequest) (experi
 	u, _ := currentUser(r)
 	for _, t := range teams {
 		if !leads(u, t.ID) {
-			return e, nil, rhythm.Errorf(rhythm.EFORBIDDEN, "teams: only an admin or a lead of every team taking part may create this experiment, and you do not lead %q", t.Name)
+			return e, nil, rhythm.Errorf(rhythm.EFORBIDDEN, "teams: only an admin or a lead of every team taking part may create this experiment, and you do not lead one of them")
 		}
 	}
 	return e, ids, nil

@@ -5,6 +5,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -99,8 +100,11 @@ func uploadError(err error) error {
 	switch {
 	case errors.As(err, &qe), errors.As(err, &ce), errors.Is(err, ical.ErrNotCalendar):
 		return rhythm.Errorf(rhythm.EINVALID, "%s", err)
-	case errors.Is(err, http.ErrNotMultipart), strings.Contains(err.Error(), "multipart"):
-		return rhythm.Errorf(rhythm.EINVALID, "reading the form: %v", err)
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return slowBody(err)
+	case errors.Is(err, http.ErrNotMultipart), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF),
+		strings.Contains(err.Error(), "multipart"):
+		return rhythm.Errorf(rhythm.EINVALID, "reading the form: %v (was the upload cut short?)", err)
 	}
 	return err
 }

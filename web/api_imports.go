@@ -87,6 +87,7 @@ func withPrefix(err error, prefix string) error {
 
 // receiveUploads streams the files of a multipart body to dir.
 func (s *Server) receiveUploads(w http.ResponseWriter, r *http.Request, dir string) ([]upload, error) {
+	s.allowUpload(w)
 	r.Body = http.MaxBytesReader(w, r.Body, s.maxImport)
 	mr, err := r.MultipartReader()
 	if err != nil {
@@ -133,6 +134,9 @@ func importUploadError(err error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return rhythm.Errorf(rhythm.ETOOLARGE, "the upload is larger than %d bytes", mbe.Limit)
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return slowBody(err)
 	}
 	return rhythm.Errorf(rhythm.EINVALID, "reading the upload: %v", err)
 }

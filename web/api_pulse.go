@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/account"
 	"github.com/rhythm-team/rhythm/metric"
 	"github.com/rhythm-team/rhythm/pulse"
 	"github.com/rhythm-team/rhythm/stats"
@@ -55,7 +56,10 @@ func (s *Server) teamRound(r *http.Request) (pulse.Round, error) {
 // roundView is a round as a member sees it in lists.
 type roundView struct {
 	pulse.Round
-	Status pulse.Status `json:"status"`
+	// Responses is the round's response count, for leads and admins only:
+	// watching it rise as colleagues answer would tell members who did.
+	Responses *int         `json:"responses,omitempty"`
+	Status    pulse.Status `json:"status"`
 	// Answered tells whether the requesting user has answered.
 	Answered bool `json:"answered"`
 	// OnRoster tells whether the requesting user may answer.
@@ -74,9 +78,13 @@ func (s *Server) roundViews(r *http.Request) ([]roundView, error) {
 		return nil, err
 	}
 	now := s.now()
+	lead := u.Role == account.Admin || ta.IsLead
 	out := make([]roundView, len(rounds))
 	for i, rd := range rounds {
 		out[i] = roundView{Round: rd, Status: rd.Status(now), OnRoster: memberID != 0}
+		if lead {
+			out[i].Responses = &rounds[i].Responses
+		}
 		if memberID != 0 {
 			if out[i].Answered, err = s.db.HasAnswered(r.Context(), rd.ID, memberID); err != nil {
 				return nil, err
@@ -125,6 +133,9 @@ type roundRequest struct {
 	SurveyID int64  `json:"survey_id"`
 	Opens    string `json:"opens"`
 	Closes   string `json:"closes"`
+	// Imported makes a round that holds one file of answers from another
+	// tool instead of collecting answers.
+	Imported bool `json:"imported"`
 }
 
 // parseWhen reads a date or an RFC 3339 time for the named field.
@@ -155,7 +166,7 @@ func (req roundRequest) round() (pulse.Round, error) {
 	if err != nil {
 		return pulse.Round{}, err
 	}
-	return pulse.Round{SurveyID: req.SurveyID, Opens: o, Closes: c}, nil
+	return pulse.Round{SurveyID: req.SurveyID, Opens: o, Closes: c, Imported: req.Imported}, nil
 }
 
 func (s *Server) apiCreateRound(w http.ResponseWriter, r *http.Request) {

@@ -71,7 +71,7 @@ func (s *Server) visibleTeam(r *http.Request, ref string) (team.Team, error) {
 		return team.Team{}, err
 	}
 	if u.Role != account.Admin && !ta.IsLead && !ta.IsMember {
-		return team.Team{}, rhythm.Errorf(rhythm.EFORBIDDEN, "only a member of team %q may do this", ta.TeamName)
+		return team.Team{}, rhythm.Errorf(rhythm.EFORBIDDEN, "only a member of %s may do this", teamLabel(ta))
 	}
 	return s.db.Team(r.Context(), ref)
 }

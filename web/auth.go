@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -130,13 +131,23 @@ func (s *Server) guard(a access, h http.HandlerFunc) http.Handler {
 				if a == teamLead {
 					what = "a lead"
 				}
-				s.deny(w, r, rhythm.Errorf(rhythm.EFORBIDDEN, "only %s of team %q may do this", what, ta.TeamName))
+				s.deny(w, r, rhythm.Errorf(rhythm.EFORBIDDEN, "only %s of %s may do this", what, teamLabel(ta)))
 				return
 			}
 			ctx = context.WithValue(ctx, accessKey, ta)
 		}
 		h(w, r.WithContext(ctx))
 	})
+}
+
+// teamLabel names the team of a refusal: by name to the people on it, and
+// as "this team" to others, so that asking for ids does not tell the names
+// of other teams.
+func teamLabel(ta store.TeamAccess) string {
+	if ta.IsMember || ta.IsLead {
+		return fmt.Sprintf("team %q", ta.TeamName)
+	}
+	return "this team"
 }
 
 // deny answers an authentication or authorization failure: JSON for the
@@ -187,6 +198,14 @@ func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
 // a proxy that says so.
 func isTLS(r *http.Request) bool {
 	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}
+
+// overTLS reports whether the client reached us over TLS: directly, or
+// through a trusted proxy that says so. (isTLS, for the cookie's Secure
+// flag, believes any proxy: a needless Secure flag does no harm, a
+// needless HSTS header can lock a plain-HTTP site out of browsers.)
+func (s *Server) overTLS(r *http.Request) bool {
+	return r.TLS != nil || (account.IsTrustedPeer(r.RemoteAddr, s.trustedProxies) && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https"))
 }
 
 // clientIP is the address sign-in limits count against: the peer, or the

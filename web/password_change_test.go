@@ -64,3 +64,31 @@ func TestPasswordChangeGuessesAreLimited(t *testing.T) {
 		}
 	})
 }
+
+// TestPasswordChangeRevokesAPITokens: a token made before a password
+// change stops working with it (finding 16 of issue 16).
+func TestPasswordChangeRevokesAPITokens(t *testing.T) {
+	f := newSQLiteFixture(t)
+	secret, hash := account.NewSecret(tokenPrefix)
+	u, _, err := f.db.UserByEmail(context.Background(), "member@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.CreateToken(context.Background(), u.ID, "script", hash); err != nil {
+		t.Fatal(err)
+	}
+	bearer := map[string]string{"Authorization": "Bearer " + secret}
+	if w := f.request(t, "anonymous", "GET", "/api/v1/teams", nil, bearer); w.Code != http.StatusOK {
+		t.Fatalf("token before = %d", w.Code)
+	}
+	if w := changePassword(t, f, "member", "", "fixture password", "a brand new password"); w.Code != http.StatusOK {
+		t.Fatalf("password change = %d", w.Code)
+	}
+	if w := f.request(t, "anonymous", "GET", "/api/v1/teams", nil, bearer); w.Code != http.StatusUnauthorized {
+		t.Errorf("token after the password change = %d, want 401", w.Code)
+	}
+	tokens, _ := f.db.ListTokens(context.Background(), u.ID)
+	if len(tokens) != 1 || !tokens[0].Revoked {
+		t.Errorf("tokens after the password change = %+v, want the one revoked", tokens)
+	}
+}

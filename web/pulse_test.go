@@ -70,10 +70,20 @@ func TestPulseAPIAnswersAreAnonymous(t *testing.T) {
 			}
 		})
 	}
-	// Four more answers come from another tool's export.
+	// Answers from another tool's export are never mixed with collected ones.
 	w := f.request(t, "admin", "POST", fmt.Sprintf("%s/%d/responses", base, rd.ID), strings.NewReader("enps,connected\n10,5\n3,2\n8,4\n7,3\n"), nil)
-	if w.Code != 200 {
-		t.Fatalf("import = %d %s", w.Code, w.Body)
+	if w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), "never mixed") {
+		t.Fatalf("import into a round that collects answers = %d %s, want 409", w.Code, w.Body)
+	}
+	// Four more people on the roster answer.
+	for i, name := range []string{"Bo", "Cy", "Di", "Ed"} {
+		m, err := f.db.AddMember(context.Background(), "Alpha", team.Member{Name: name, Email: strings.ToLower(name) + "@example.com", Zone: "UTC", Hours: team.DefaultHours, Days: team.WeekdaysMonFri})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.db.SubmitResponse(context.Background(), rd.ID, m.ID, pulse.Answers{"enps": 10 - i, "connected": 5 - i, "uninterrupted_time": 3, "meetings_worthwhile": 3}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if code, _ := f.jsonReq(t, "member", "GET", fmt.Sprintf("%s/%d/results", base, rd.ID), ""); code != 403 {
 		t.Errorf("member reads results = %d, want 403", code)
@@ -120,7 +130,7 @@ func TestPulsePagesHideResultsOfFourAnswers(t *testing.T) {
 	ctx := context.Background()
 	f.setNow(time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC))
 	// Alpha's min_group_size is the default, 5.
-	rd, err := f.db.CreateRound(ctx, "Alpha", pulse.Round{Opens: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Closes: time.Date(2026, 3, 8, 0, 0, 0, 0, time.UTC)})
+	rd, err := f.db.CreateRound(ctx, "Alpha", pulse.Round{Opens: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Closes: time.Date(2026, 3, 8, 0, 0, 0, 0, time.UTC), Imported: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,8 +145,12 @@ func TestPulsePagesHideResultsOfFourAnswers(t *testing.T) {
 	if w := f.request(t, "lead", "GET", fmt.Sprintf("/api/v1/teams/%d/pulse/rounds/%d/responses", f.teamA.ID, rd.ID), nil, nil); w.Code != 403 {
 		t.Errorf("export of 4 answers = %d, want 403", w.Code)
 	}
-	// 9, 10, 2, 8, 6: two promoters, two detractors.
-	if _, err := f.db.ImportResponses(ctx, rd.ID, "y", []pulse.Answers{{"enps": 6}}); err != nil {
+	// 9, 10, 2, 8, 6: two promoters, two detractors, in a round of their own.
+	rd, err = f.db.CreateRound(ctx, "Alpha", pulse.Round{Opens: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Closes: time.Date(2026, 3, 8, 0, 0, 0, 0, time.UTC), Imported: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.ImportResponses(ctx, rd.ID, "y", []pulse.Answers{{"enps": 9}, {"enps": 10}, {"enps": 2}, {"enps": 8}, {"enps": 6}}); err != nil {
 		t.Fatal(err)
 	}
 	page = f.request(t, "lead", "GET", fmt.Sprintf("/teams/%d/pulse/%d", f.teamA.ID, rd.ID), nil, nil).Body.String()

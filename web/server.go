@@ -4,6 +4,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"embed"
 	"encoding/json"
@@ -68,6 +69,10 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto headers are believed.
 	TrustedProxies []netip.Prefix
+	// BodyTimeout is how long a client has to send a request body; 0
+	// means DefaultBodyTimeout. UploadTimeout is the same for imports; 0
+	// means DefaultUploadTimeout.
+	BodyTimeout, UploadTimeout time.Duration
 }
 
 // DemoLogin is the demo admin that `serve --demo` creates.
@@ -99,6 +104,8 @@ type Server struct {
 	obs            *observer
 	metricsToken   string
 	trustedProxies []netip.Prefix
+	// bodyTimeout and uploadTimeout limit the time a request body takes.
+	bodyTimeout, uploadTimeout time.Duration
 }
 
 // New returns a server with its templates parsed and routes registered.
@@ -112,6 +119,7 @@ func New(cfg Config) (*Server, error) {
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
 	}
+	s.bodyTimeout, s.uploadTimeout = cmp.Or(cfg.BodyTimeout, DefaultBodyTimeout), cmp.Or(cfg.UploadTimeout, DefaultUploadTimeout)
 	s.maxImport = cfg.MaxImport
 	if s.maxImport <= 0 {
 		s.maxImport = DefaultMaxImport
@@ -147,6 +155,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+	if !strings.HasPrefix(r.URL.Path, "/static/") {
+		// Pages and API answers hold someone's data: never cached.
+		h.Set("Cache-Control", "no-store")
+	}
+	if s.overTLS(r) {
+		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
+	s.limitBodyTime(w, r)
 	s.observe(w, r, s.handler)
 }
 
@@ -316,6 +332,9 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 	if errors.As(err, &mbe) {
 		return nil, rhythm.Errorf(rhythm.ETOOLARGE, "request body is larger than %d bytes", mbe.Limit)
 	} else if err != nil {
+		if err := slowBody(err); rhythm.ErrorCode(err) == rhythm.EINVALID {
+			return nil, err
+		}
 		return nil, rhythm.Errorf(rhythm.EINVALID, "reading request body: %v", err)
 	}
 	return b, checkBodyText(b)

@@ -70,7 +70,7 @@ func (s *Server) uiChangePassword(w http.ResponseWriter, r *http.Request) {
 			s.uiFail(w, r, err)
 			return
 		}
-		v.Notice = "Password changed. Other sessions have been signed out."
+		v.Notice = "Password changed. Other sessions have been signed out and your API tokens revoked."
 	}
 	status := http.StatusOK
 	if v.Error != "" {

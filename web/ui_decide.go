@@ -103,7 +103,7 @@ func (s *Server) decideForm(r *http.Request, p *decide.Policy, u account.User, q
 			return decide.Decision{}, err
 		}
 		if u.Role != account.Admin && !ta.IsLead && !ta.IsMember {
-			return decide.Decision{}, rhythm.Errorf(rhythm.EFORBIDDEN, "only a member of team %q may use its roster", ta.TeamName)
+			return decide.Decision{}, rhythm.Errorf(rhythm.EFORBIDDEN, "only a member of %s may use its roster", teamLabel(ta))
 		}
 		tm, err := s.db.Team(r.Context(), ref)
 		if err != nil {

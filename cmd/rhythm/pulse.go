@@ -173,14 +173,17 @@ func (a *app) pulseCommand() *cobra.Command {
 	var (
 		teamRef, opens, closes string
 		surveyID               int64
-		roundsJSON             bool
+		roundsJSON, imported   bool
 	)
 	roundCreate := &cobra.Command{
 		Use:   "create --team TEAM --opens WHEN --closes WHEN",
 		Short: "Schedule a round of a survey for a team",
 		Long: `Schedule a round of a survey for a team. --opens and --closes take a date (a date
 for --closes means the end of that day, UTC) or an RFC 3339 time. Answers are anonymous;
-results appear once the round has closed with at least the team's min_group_size responses.`,
+results appear once the round has closed with at least the team's min_group_size responses.
+With --imported the round holds answers from another tool instead (rhythm pulse import):
+one file, never mixed with answers collected in rhythm; --opens and --closes say when that
+tool asked.`,
 		Example: "  rhythm pulse round create --team Platform --opens 2026-04-01 --closes 2026-04-14",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -196,7 +199,7 @@ results appear once the round has closed with at least the team's min_group_size
 				return err
 			}
 			return withDB(cmd, dsn, func(db *store.DB) error {
-				r, err := db.CreateRound(cmd.Context(), teamRef, pulse.Round{SurveyID: surveyID, Opens: o, Closes: c})
+				r, err := db.CreateRound(cmd.Context(), teamRef, pulse.Round{SurveyID: surveyID, Opens: o, Closes: c, Imported: imported})
 				if err != nil {
 					return err
 				}
@@ -210,6 +213,7 @@ results appear once the round has closed with at least the team's min_group_size
 	roundCreate.Flags().StringVar(&opens, "opens", "", "when the round opens")
 	roundCreate.Flags().StringVar(&closes, "closes", "", "when the round closes")
 	roundCreate.Flags().Int64Var(&surveyID, "survey", 0, "survey id (default: the built-in Team pulse)")
+	roundCreate.Flags().BoolVar(&imported, "imported", false, "a round for answers imported from another tool, not answered in rhythm")
 	roundList := &cobra.Command{
 		Use:     "list --team TEAM",
 		Short:   "List a team's rounds with their status and response counts",
@@ -269,12 +273,14 @@ results appear once the round has closed with at least the team's min_group_size
 
 	importCmd := &cobra.Command{
 		Use:     "import ROUND FILE.csv",
-		Short:   "Add responses exported from another survey tool to a round",
+		Short:   "Store responses exported from another survey tool in an imported round",
 		Example: "  rhythm pulse import 4 answers.csv",
-		Long: `Add responses exported from another survey tool to a round: one row per response, one
-column per item, headed by the item's key or its exact text; empty cells are unanswered.
-Columns that identify people or times (email, name, timestamp, …) are refused: remove them
-first. Importing the same file into the same round again changes nothing.`,
+		Long: `Store responses exported from another survey tool in a round created for them
+(rhythm pulse round create --imported): one row per response, one column per item, headed by
+the item's key or its exact text; empty cells are unanswered. Columns that identify people or
+times (email, name, timestamp, …) are refused: remove them first. A round takes one file, so
+its results never change; importing the same file into the same round again changes nothing.
+Rounds that collect answers in rhythm refuse imports.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID("ROUND", args[0])

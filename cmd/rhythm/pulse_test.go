@@ -33,7 +33,7 @@ func wantUsageError(t *testing.T, want string, args ...string) {
 func TestPulseRoundImportResultsExport(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "pulse.db")
 	mustRun(t, "team", "import", "testdata/pulse-team.yaml", "--db", db)
-	out := mustRun(t, "pulse", "round", "create", "--team", "Pulse Team", "--opens", "2020-01-10", "--closes", "2020-01-20", "--db", db)
+	out := mustRun(t, "pulse", "round", "create", "--team", "Pulse Team", "--opens", "2020-01-10", "--closes", "2020-01-20", "--imported", "--db", db)
 	if !strings.Contains(out, "scheduled round 1") || !strings.Contains(out, "closes 2020-01-21T00:00:00Z") {
 		t.Errorf("round create said %q", out)
 	}
@@ -71,6 +71,7 @@ func TestPulseBadInput(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "bad.db")
 	mustRun(t, "team", "import", "testdata/pulse-team.yaml", "--db", db)
+	mustRun(t, "pulse", "round", "create", "--team", "Pulse Team", "--opens", "2020-01-10", "--closes", "2020-01-20", "--imported", "--db", db)
 	mustRun(t, "pulse", "round", "create", "--team", "Pulse Team", "--opens", "2020-01-10", "--closes", "2020-01-20", "--db", db)
 	write := func(name, content string) string {
 		p := filepath.Join(dir, name)
@@ -86,7 +87,7 @@ func TestPulseBadInput(t *testing.T) {
 		{"eNPS 11", []string{"pulse", "import", "1", write("enps.csv", "enps,connected\n11,4\n")}, "enps.csv:2: enps: 11 is not an eNPS answer (0–10)"},
 		{"identity column", []string{"pulse", "import", "1", write("who.csv", "email,enps\na@b.c,9\n")}, `who.csv:1: column "email": responses are anonymous`},
 		{"round closes first", []string{"pulse", "round", "create", "--team", "Pulse Team", "--opens", "2020-03-10", "--closes", "2020-03-01"}, "closes:"},
-		{"overlapping round", []string{"pulse", "round", "create", "--team", "Pulse Team", "--opens", "2020-01-15", "--closes", "2020-02-01"}, "opens: the round would overlap round 1"},
+		{"overlapping round", []string{"pulse", "round", "create", "--team", "Pulse Team", "--opens", "2020-01-15", "--closes", "2020-02-01"}, "opens: the round would overlap round 2"},
 		{"bad date", []string{"pulse", "round", "create", "--team", "Pulse Team", "--opens", "tomorrow", "--closes", "2020-03-01"}, `--opens: "tomorrow" is not a date`},
 		{"bad round id", []string{"pulse", "results", "x1"}, `ROUND: "x1" is not an id`},
 		{"bad metrics file", []string{"pulse", "metrics", "import", write("m.csv", "team,period,enps\nA,2026-Q9,1\n")}, `m.csv:2: period: "2026-Q9" is not a period`},
@@ -94,6 +95,10 @@ func TestPulseBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { wantUsageError(t, tt.want, append(tt.args, "--db", db)...) })
+	}
+	code, _, errs := runCLI(t, "", "pulse", "import", "2", write("ok.csv", "enps\n9\n"), "--db", db)
+	if code != 1 || !strings.Contains(errs, "round 2 closed on 2020-01-21 00:00 UTC; its results cannot change") {
+		t.Errorf("import into a round that collected answers: exit %d %q, want a refusal", code, errs)
 	}
 	if out := mustRun(t, "pulse", "round", "list", "--team", "Pulse Team", "--json", "--db", db); !strings.Contains(out, `"responses":0`) {
 		t.Errorf("failed imports stored responses: %s", out)
@@ -104,7 +109,7 @@ func TestPulseResultsHiddenBelowMinGroupSize(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "small.db")
 	mustRun(t, "team", "import", "testdata/pulse-team.yaml", "--db", db)
-	mustRun(t, "pulse", "round", "create", "--team", "Pulse Team", "--opens", "2020-01-10", "--closes", "2020-01-20", "--db", db)
+	mustRun(t, "pulse", "round", "create", "--team", "Pulse Team", "--opens", "2020-01-10", "--closes", "2020-01-20", "--imported", "--db", db)
 	four := filepath.Join(dir, "four.csv")
 	os.WriteFile(four, []byte("enps\n10\n9\n2\n7\n"), 0o644)
 	mustRun(t, "pulse", "import", "1", four, "--db", db)

@@ -11,6 +11,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/calendar"
+	"github.com/rhythm-team/rhythm/ical"
 	"github.com/rhythm-team/rhythm/schedule"
 	"github.com/rhythm-team/rhythm/team"
 )
@@ -26,6 +29,7 @@ func (a *app) scheduleCommand() *cobra.Command {
 		asJSON     bool
 		icsPath    string
 		title      string
+		busyFiles  []string
 	)
 	cmd := &cobra.Command{
 		Use:   "schedule --roster team.yaml --duration 30m [--with a,b,c] [--between D1 D2] [--weekly N] [--json | --ics OUT.ics]",
@@ -81,6 +85,14 @@ VTIMEZONE, that Google Calendar and Outlook import.`,
 			if err != nil {
 				return err
 			}
+			if len(busyFiles) > 0 {
+				if q.Weekly > 0 {
+					return usagef("--busy applies to one-off times; a weekly plan does not read calendars")
+				}
+				if req.Busy, err = readBusy(&t, busyFiles, req.From, req.To); err != nil {
+					return err
+				}
+			}
 			if title == "" {
 				title = t.Name + " sync"
 			}
@@ -123,6 +135,7 @@ VTIMEZONE, that Google Calendar and Outlook import.`,
 	f.BoolVar(&asJSON, "json", false, "print one JSON object per line: one per slot or instance, then a summary")
 	f.StringVar(&icsPath, "ics", "", "also write the series (or the best time) to this iCalendar file")
 	f.StringVar(&title, "title", "", `title of the events in --ics (default "<team> sync")`)
+	f.StringArrayVar(&busyFiles, "busy", nil, "a calendar (.ics) whose events are busy time for the members invited to them; EMAIL=FILE.ics makes the whole file that member's (repeatable)")
 	return cmd
 }
 
@@ -250,4 +263,44 @@ func printSeries(w io.Writer, s *schedule.Series) error {
 	fmt.Fprintf(w, "\nGini index of time outside working hours %.3f; the member with most carries %.0f%% of it; total inconvenience %.2f.\n",
 		s.Gini, s.WorstShare*100, s.Inconvenience)
 	return nil
+}
+
+// readBusy reads --busy calendars: each instance in the window that is not
+// cancelled or free blocks the roster members it invites (and, for
+// EMAIL=FILE, that member), unless they declined.
+func readBusy(t *team.Team, specs []string, from, to time.Time) (map[string][]team.Interval, error) {
+	busy := map[string][]team.Interval{}
+	member := func(addr string) (string, bool) {
+		if m, ok := t.Member(addr); ok {
+			return m.Email, true
+		}
+		return "", false
+	}
+	for _, spec := range specs {
+		owner, path := "", spec
+		if who, file, ok := strings.Cut(spec, "="); ok {
+			m, err := t.Resolve(who)
+			if err != nil {
+				return nil, usagef("--busy %s: %s", spec, rhythm.ErrorMessage(err))
+			}
+			owner, path = m.Email, file
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, usagef("--busy: %v", err)
+		}
+		cal, _, err := ical.Parse(f, ical.Options{Name: path})
+		f.Close()
+		if err != nil {
+			return nil, usagef("--busy: %v", err)
+		}
+		ins, err := cal.Expand(from.Add(-24*time.Hour), to.Add(24*time.Hour))
+		if err != nil {
+			return nil, usagef("--busy: %v", err)
+		}
+		for email, ivs := range calendar.FromInstances(ins, owner, member) {
+			busy[email] = append(busy[email], ivs...)
+		}
+	}
+	return busy, nil
 }

@@ -26,6 +26,7 @@ func (a *app) serveCommand() *cobra.Command {
 		maxBody                        int64
 		metricsToken, metricsTokenFile string
 		trustedProxies                 string
+		bodyTimeout, uploadTimeout     time.Duration
 		rf                             reminderFlags
 		cf                             calendarFlags
 	)
@@ -84,7 +85,8 @@ func (a *app) serveCommand() *cobra.Command {
 			}
 			worker := &remind.Worker{Store: db, Senders: senders, Before: rf.before, Interval: rf.interval, BaseURL: rf.publicURL, Log: a.log}
 			srv, err := web.New(web.Config{DB: db, Logger: a.log, MaxBody: maxBody, Demo: demoLogin, MetricsToken: metricsToken,
-				ReminderChannels: worker.Channels(), Scheduler: sessionScheduler(), Advisor: meetingAdvisor(), TrustedProxies: proxies})
+				ReminderChannels: worker.Channels(), Scheduler: sessionScheduler(), Advisor: meetingAdvisor(), TrustedProxies: proxies,
+				BodyTimeout: bodyTimeout, UploadTimeout: uploadTimeout})
 			if err != nil {
 				return err
 			}
@@ -124,6 +126,8 @@ func (a *app) serveCommand() *cobra.Command {
 	rf.register(cmd)
 	cf.register(cmd, true)
 	cmd.Flags().StringVar(&metricsToken, "metrics-token", "", "bearer token that /metrics asks for; without one, /metrics answers only this machine (env RHYTHM_METRICS_TOKEN)")
+	cmd.Flags().DurationVar(&bodyTimeout, "body-timeout", web.DefaultBodyTimeout, "time a client has to send a request body (env RHYTHM_BODY_TIMEOUT)")
+	cmd.Flags().DurationVar(&uploadTimeout, "upload-timeout", web.DefaultUploadTimeout, "time a client has to send an import upload (env RHYTHM_UPLOAD_TIMEOUT)")
 	cmd.Flags().StringVar(&trustedProxies, "trusted-proxies", "", "reverse proxies (CIDRs or addresses, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed (env RHYTHM_TRUSTED_PROXIES)")
 	cmd.Flags().StringVar(&metricsTokenFile, "metrics-token-file", "", "file holding the metrics token (env RHYTHM_METRICS_TOKEN_FILE)")
 	return cmd

@@ -15,6 +15,7 @@ import (
 	"net/mail"
 	"os"
 	"regexp"
+	"sync"
 
 	"github.com/emersion/go-message/charset"
 
@@ -144,7 +145,9 @@ var addrParser = mail.AddressParser{WordDecoder: &mime.WordDecoder{CharsetReader
 
 // looseAddr finds addresses in a header that net/mail cannot parse (raw
 // 8-bit names, missing quotes, stray commas).
-var looseAddr = regexp.MustCompile(`[A-Za-z0-9._%+\-=/'!#$&*?^{|}~]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+`)
+var looseAddr = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`[A-Za-z0-9._%+\-=/'!#$&*?^{|}~]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+`)
+})
 
 // addresses returns the email addresses in an address-list header value.
 func addresses(v []byte) []string {
@@ -159,7 +162,7 @@ func addresses(v []byte) []string {
 		return out
 	}
 	var out []string
-	for _, m := range looseAddr.FindAll(v, -1) {
+	for _, m := range looseAddr().FindAll(v, -1) {
 		out = append(out, string(m))
 	}
 	return out

@@ -243,7 +243,7 @@ func (e *Export) readJSON(file string, v any, required bool) error {
 	return nil
 }
 
-var dayFileRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}\.json$`)
+var dayFileRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d{4}-\d{2}-\d{2}\.json$`) })
 
 // Import reads the export and calls emit for each interaction: day by day,
 // and within a day by conversation folder, each day file in its order.
@@ -322,7 +322,7 @@ func (e *Export) Import(ctx context.Context, emit func(ingest.Interaction) error
 			return stats, e.errorf(dir, err)
 		}
 		for _, f := range ds {
-			if !f.IsDir() && dayFileRE.MatchString(f.Name()) {
+			if !f.IsDir() && dayFileRE().MatchString(f.Name()) {
 				files = append(files, dayFile{f.Name(), int32(len(folders) - 1)})
 			}
 		}

@@ -9,52 +9,61 @@
 package metrics
 
 import (
+	"sync"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promauto"
+	dto "github.com/prometheus/client_model/go"
 )
 
-// Registry holds the process-wide metrics of this package.
-var Registry = prometheus.NewRegistry()
+// Registry gathers the process-wide metrics of this package. They are
+// registered, with the Go runtime and process collectors, when first
+// gathered: nothing is done at start-up.
+var Registry prometheus.Gatherer = lazyGatherer{}
 
-var auto = promauto.With(Registry)
+type lazyGatherer struct{}
+
+// Gather implements prometheus.Gatherer.
+func (lazyGatherer) Gather() ([]*dto.MetricFamily, error) { return registry().Gather() }
+
+var registry = sync.OnceValue(func() *prometheus.Registry {
+	r := prometheus.NewRegistry()
+	r.MustRegister(ImportRows, Imports, ReminderDeliveries, ReminderFailures,
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	return r
+})
 
 var (
 	// ImportRows counts interactions stored by imports, by source kind
 	// (slack, mbox, ics, csv).
-	ImportRows = auto.NewCounterVec(prometheus.CounterOpts{
+	ImportRows = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "rhythm_import_rows_total",
 		Help: "Interactions stored by imports, by source kind.",
 	}, []string{"source"})
 
 	// Imports counts finished imports by source kind and result (ok or
 	// failed).
-	Imports = auto.NewCounterVec(prometheus.CounterOpts{
+	Imports = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "rhythm_imports_total",
 		Help: "Finished imports by source kind and result (ok, failed).",
 	}, []string{"source", "result"})
 
 	// ReminderDeliveries counts reminders delivered, by channel kind (e.g.
 	// email, webhook, page).
-	ReminderDeliveries = auto.NewCounterVec(prometheus.CounterOpts{
+	ReminderDeliveries = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "rhythm_reminder_deliveries_total",
 		Help: "Reminders delivered, by channel kind.",
 	}, []string{"channel"})
 
 	// ReminderFailures counts reminder deliveries that failed, by channel
 	// kind.
-	ReminderFailures = auto.NewCounterVec(prometheus.CounterOpts{
+	ReminderFailures = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "rhythm_reminder_failures_total",
 		Help: "Reminder deliveries that failed, by channel kind.",
 	}, []string{"channel"})
 )
-
-func init() {
-	Registry.MustRegister(
-		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-	)
-}
 
 // Import records a finished import of rows interactions from a source
 // kind; failed imports store nothing, so only their count goes up.

@@ -1,0 +1,252 @@
+package sso_test
+
+import (
+	"crypto/rsa"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/sso"
+)
+
+// refused checks that rhythm's callback refused with status and code, for a
+// reason whose log detail contains cause, with a plain message, and that no
+// user or session was made.
+func (e *env) refused(t *testing.T, r result, status int, code, cause string, users, sessions int) {
+	t.Helper()
+	if r.status != status || r.body.Error.Code != code {
+		t.Errorf("callback answered %d %+v (%s), want %d %s", r.status, r.body.Error, r.cause, status, code)
+	}
+	if !strings.Contains(r.cause, cause) {
+		t.Errorf("refused for %q, want a reason containing %q", r.cause, cause)
+	}
+	if msg := r.body.Error.Message; msg == "" || msg == "internal error" || strings.Contains(msg, "oidc:") || strings.ContainsAny(msg, "\r\n") {
+		t.Errorf("message %q is not a plain sentence", msg)
+	}
+	if u, s := e.counts(t); u != users || s != sessions {
+		t.Errorf("after the refusal: %d users and %d sessions, want %d and %d", u, s, users, sessions)
+	}
+}
+
+// rewrite returns a token rewrite that edits the provider's claims and signs
+// with key under kid.
+func rewrite(key *rsa.PrivateKey, kid string, edit func(map[string]any)) func(map[string]any) (map[string]any, *rsa.PrivateKey, string) {
+	return func(c map[string]any) (map[string]any, *rsa.PrivateKey, string) {
+		edit(c)
+		return c, key, kid
+	}
+}
+
+// TestRefusedTokens: an ID token that fails one check is refused and makes
+// no user and no session. Each token comes from the provider's real sign-in
+// and then has one thing changed (or the nonce is changed on the way in);
+// the control case shows that re-signing alone is accepted.
+func TestRefusedTokens(t *testing.T) {
+	type tokenRewrite = func(map[string]any) (map[string]any, *rsa.PrivateKey, string)
+	published := func(edit func(map[string]any)) tokenRewrite {
+		return rewrite(shared.prov.published, "test-published", edit)
+	}
+	now := time.Now()
+	tests := []struct {
+		name   string
+		auth   func(url.Values)
+		token  tokenRewrite
+		user   string
+		status int
+		code   string
+		cause  string // "" for the accepted control case
+	}{
+		{name: "control: re-signed with a published key, claims untouched", user: "ana",
+			token: published(func(map[string]any) {}), status: 200},
+		{name: "wrong audience", user: "ana", status: 401, code: rhythm.EUNAUTHORIZED, cause: "expected audience",
+			token: published(func(c map[string]any) { c["aud"] = []string{"another-app"}; c["azp"] = "another-app" })},
+		{name: "expired ID token", user: "ana", status: 401, code: rhythm.EUNAUTHORIZED, cause: "token is expired",
+			token: published(func(c map[string]any) { c["exp"] = now.Add(-time.Minute).Unix(); c["iat"] = now.Add(-time.Hour).Unix() })},
+		{name: "issuer mismatch", user: "ana", status: 401, code: rhythm.EUNAUTHORIZED, cause: "issued by a different provider",
+			token: published(func(c map[string]any) { c["iss"] = "https://impostor.example" })},
+		{name: "signed by a key the provider never published", user: "ana", status: 401, code: rhythm.EUNAUTHORIZED, cause: "failed to verify signature",
+			token: rewrite(shared.prov.stranger, "test-stranger", func(map[string]any) {})},
+		{name: "signed by an unpublished key without a key id", user: "ana", status: 401, code: rhythm.EUNAUTHORIZED, cause: "failed to verify signature",
+			token: rewrite(shared.prov.stranger, "", func(map[string]any) {})},
+		{name: "bad nonce", user: "ana", status: 401, code: rhythm.EUNAUTHORIZED, cause: "nonce does not match",
+			auth: func(q url.Values) { q.Set("nonce", "a-nonce-of-another-browser") }},
+		{name: "nonce left out", user: "ana", status: 401, code: rhythm.EUNAUTHORIZED, cause: "nonce does not match",
+			auth: func(q url.Values) { q.Del("nonce") }},
+		{name: "email_verified=false", user: "max", status: 403, code: rhythm.EFORBIDDEN, cause: "no verified email"},
+		{name: "email_verified=false from a tampered token", user: "ana", status: 403, code: rhythm.EFORBIDDEN, cause: "no verified email",
+			token: published(func(c map[string]any) { c["email_verified"] = false })},
+		{name: "unknown domain", user: "eve", status: 403, code: rhythm.EFORBIDDEN, cause: "on no team roster"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.prov.set(tt.auth, tt.token)
+			users, _ := e.counts(t)
+			b := newBrowser(t)
+			r := e.get(t, b.Client, b.signInAtProvider(t, e.url, tt.user))
+			if tt.cause == "" {
+				if r.status != http.StatusOK || r.body.User.Email != personNamed(tt.user).email {
+					t.Fatalf("control sign-in: %d %+v (%s)", r.status, r.body, r.cause)
+				}
+				return
+			}
+			e.refused(t, r, tt.status, tt.code, tt.cause, users, 0)
+		})
+	}
+}
+
+// TestRefusedState: the state binds the provider's answer to the browser
+// that asked; a missing, foreign or replayed one is refused.
+func TestRefusedState(t *testing.T) {
+	t.Run("missing sign-in cookie", func(t *testing.T) {
+		e := newEnv(t)
+		users, _ := e.counts(t)
+		callback := newBrowser(t).signInAtProvider(t, e.url, "ana")
+		e.refused(t, e.get(t, newBrowser(t).Client, callback), 401, rhythm.EUNAUTHORIZED, "no sign-in cookie", users, 0)
+	})
+	t.Run("missing state parameter", func(t *testing.T) {
+		e := newEnv(t)
+		users, _ := e.counts(t)
+		b := newBrowser(t)
+		u := mustURL(b.signInAtProvider(t, e.url, "ana"))
+		q := u.Query()
+		q.Del("state")
+		u.RawQuery = q.Encode()
+		e.refused(t, e.get(t, b.Client, u.String()), 401, rhythm.EUNAUTHORIZED, "state does not match", users, 0)
+	})
+	t.Run("state of another browser's sign-in", func(t *testing.T) {
+		e := newEnv(t)
+		users, _ := e.counts(t)
+		victim, attacker := newBrowser(t), newBrowser(t)
+		attacker.signInAtProvider(t, e.url, "eve")
+		callback := victim.signInAtProvider(t, e.url, "ana")
+		r := e.get(t, newBrowser(t).Client, callback, attacker.sealedCookie(t, e.url))
+		e.refused(t, r, 401, rhythm.EUNAUTHORIZED, "state does not match", users, 0)
+	})
+	t.Run("a tampered sign-in cookie", func(t *testing.T) {
+		e := newEnv(t)
+		users, _ := e.counts(t)
+		b := newBrowser(t)
+		callback := b.signInAtProvider(t, e.url, "ana")
+		ck := b.sealedCookie(t, e.url)
+		ck.Value = ck.Value[:len(ck.Value)-4] + "AAAA"
+		e.refused(t, e.get(t, newBrowser(t).Client, callback, ck), 401, rhythm.EUNAUTHORIZED, "does not open", users, 0)
+	})
+	t.Run("a sign-in cookie older than ten minutes", func(t *testing.T) {
+		e := newEnv(t)
+		var (
+			mu  sync.Mutex
+			now = time.Now()
+		)
+		e.app.rp, _ = e.newRP(t, sso.WithClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return now }))
+		users, _ := e.counts(t)
+		b := newBrowser(t)
+		callback := b.signInAtProvider(t, e.url, "ana")
+		ck := b.sealedCookie(t, e.url) // a browser drops it after Max-Age; a replay keeps it
+		mu.Lock()
+		now = now.Add(sso.FlowLifetime + time.Second)
+		mu.Unlock()
+		e.refused(t, e.get(t, newBrowser(t).Client, callback, ck), 401, rhythm.EUNAUTHORIZED, "sign-in cookie expired", users, 0)
+	})
+	t.Run("replayed state", func(t *testing.T) {
+		e := newEnv(t)
+		b := newBrowser(t)
+		callback := b.signInAtProvider(t, e.url, "ana")
+		ck := b.sealedCookie(t, e.url)
+		if r := e.get(t, b.Client, callback); r.status != http.StatusOK {
+			t.Fatalf("first sign-in: %d %+v", r.status, r.body.Error)
+		}
+		users, sessions := e.counts(t)
+		e.refused(t, e.get(t, newBrowser(t).Client, callback, ck), 401, rhythm.EUNAUTHORIZED, "state used already", users, sessions)
+	})
+	t.Run("the sign-in cookie is cleared by the callback, even when refused", func(t *testing.T) {
+		e := newEnv(t)
+		b := newBrowser(t)
+		e.prov.set(func(q url.Values) { q.Set("nonce", "x") }, nil)
+		r := e.get(t, b.Client, b.signInAtProvider(t, e.url, "ana"))
+		if r.status != 401 {
+			t.Fatalf("status %d, want 401", r.status)
+		}
+		for _, c := range b.jar.Cookies(mustURL(e.url)) {
+			if c.Name == "rhythm_oidc" {
+				t.Errorf("the sign-in cookie is still set")
+			}
+		}
+	})
+}
+
+// TestCodeUsedTwice: the same callback (code, state and cookie) replayed to
+// another rhythm server that shares the key gets past the state, and the
+// provider refuses the code the second time.
+func TestCodeUsedTwice(t *testing.T) {
+	e := newEnv(t)
+	b := newBrowser(t)
+	callback := b.signInAtProvider(t, e.url, "ana")
+	ck := b.sealedCookie(t, e.url)
+	if r := e.get(t, b.Client, callback); r.status != http.StatusOK {
+		t.Fatalf("first sign-in: %d %+v", r.status, r.body.Error)
+	}
+	users, sessions := e.counts(t)
+
+	rp, policy := e.newRP(t)
+	other := &app{rp: rp, policy: policy, db: e.app.db}
+	front := httptest.NewServer(other)
+	defer front.Close()
+	u := mustURL(callback)
+	e.refused(t, e.get(t, newBrowser(t).Client, front.URL+u.RequestURI(), ck), 401, rhythm.EUNAUTHORIZED, "invalid_grant", users, sessions)
+}
+
+// TestProviderSaysNo: an error the provider sends back (the person said no
+// at the consent screen) is a plain refusal.
+func TestProviderSaysNo(t *testing.T) {
+	e := newEnv(t)
+	users, _ := e.counts(t)
+	b := newBrowser(t)
+	b.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := b.Get(e.url + "/login?next=//evil.example/steal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	to := mustURL(resp.Header.Get("Location"))
+	q := to.Query()
+	for k, want := range map[string]string{"code_challenge_method": "S256", "response_type": "code", "client_id": testClientID, "redirect_uri": e.url + callbackPath} {
+		if q.Get(k) != want {
+			t.Errorf("authorization request %s = %q, want %q", k, q.Get(k), want)
+		}
+	}
+	for _, k := range []string{"state", "nonce", "code_challenge"} {
+		if len(q.Get(k)) < 32 {
+			t.Errorf("authorization request %s = %q, want a long random value", k, q.Get(k))
+		}
+	}
+	if strings.Contains(q.Get("scope"), "groups") || !strings.Contains(q.Get("scope"), "openid") {
+		t.Errorf("scope = %q, want openid email profile", q.Get("scope"))
+	}
+	back := url.Values{"error": {"access_denied"}, "error_description": {"The user said no"}, "state": {q.Get("state")}}
+	r := e.get(t, b.Client, e.url+callbackPath+"?"+back.Encode())
+	e.refused(t, r, 401, rhythm.EUNAUTHORIZED, "access_denied", users, 0)
+	if !strings.Contains(r.body.Error.Message, "Test ID did not let you sign in") {
+		t.Errorf("message = %q, want it to say the provider did not let you sign in", r.body.Error.Message)
+	}
+
+	// Another error, for example a scope the provider does not know: its
+	// words, without line breaks, and a hint for the admin.
+	resp, err = b.Get(e.url + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	back = url.Values{"error": {"invalid_scope"}, "error_description": {"Scope groups\r\nis unknown"},
+		"state": {mustURL(resp.Header.Get("Location")).Query().Get("state")}}
+	r = e.get(t, b.Client, e.url+callbackPath+"?"+back.Encode())
+	e.refused(t, r, 400, rhythm.EINVALID, "invalid_scope", users, 0)
+	if want := "Test ID refused the sign-in (invalid_scope): Scope groups  is unknown; if this persists, the admin should check"; !strings.HasPrefix(r.body.Error.Message, want) {
+		t.Errorf("message = %q, want it to start %q", r.body.Error.Message, want)
+	}
+}

@@ -1,0 +1,16 @@
+-- +goose Up
+-- The accounts people sign in with at an OpenID Provider: the provider's
+-- (issuer's) stable subject of a person, linked to one rhythm user. A user
+-- has at most one subject at each provider.
+CREATE TABLE oidc_subjects (
+    issuer     TEXT NOT NULL,
+    subject    TEXT NOT NULL,
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (issuer, subject),
+    UNIQUE (issuer, user_id)
+);
+CREATE INDEX oidc_subjects_user ON oidc_subjects (user_id);
+
+-- +goose Down
+DROP TABLE oidc_subjects;
