@@ -17,7 +17,7 @@ import (
 // ENOTFOUND.
 func (db *DB) UserByOIDCSubject(ctx context.Context, issuer, subject string) (account.User, error) {
 	var u account.User
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var err error
 		u, err = scanUser(tx.QueryRow(ctx, `SELECT u.id, u.email, u.name, u.role, u.created_at FROM oidc_subjects s
 			JOIN users u ON u.id = s.user_id WHERE s.issuer = ? AND s.subject = ?`, issuer, subject))
@@ -38,7 +38,7 @@ func (db *DB) FindUserByEmail(ctx context.Context, email string) (account.User, 
 // OnAnyRoster reports whether some team's roster lists the email (any case).
 func (db *DB) OnAnyRoster(ctx context.Context, email string) (bool, error) {
 	var n int
-	err := db.InTx(ctx, func(tx *Tx) error {
+	err := db.ReadTx(ctx, func(tx *Tx) error {
 		return tx.QueryRow(ctx, "SELECT COUNT(*) FROM members WHERE email_key = ?", nameKey(email)).Scan(&n)
 	})
 	return n > 0, err

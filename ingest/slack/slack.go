@@ -31,6 +31,15 @@ import (
 // memory while it is decoded.
 const MaxDayFile = 256 << 20
 
+// dayBudget is how many bytes of day files the workers of one import hold
+// at once, a file counting twice (the decoder copies it): small files are
+// decoded side by side, large ones (from 16 MB) one by one, so four 250 MB
+// day files never sit in memory together.
+const dayBudget = 128 << 20
+
+// keepScratch is the largest buffer a worker keeps for its next file.
+const keepScratch = 8 << 20
+
 // Export is a Slack export.
 type Export struct {
 	fsys   fs.FS
@@ -175,6 +184,38 @@ type reader struct {
 	e     *Export
 	users map[string]ingest.Participant // Slack user ID → identity
 	bots  map[string]bool
+	mem   *budget // bytes of day files held at once
+}
+
+// budget is a count of bytes that goroutines take and give back.
+type budget struct {
+	mu   sync.Mutex
+	cond sync.Cond
+	free int64
+}
+
+func newBudget(n int64) *budget {
+	b := &budget{free: n}
+	b.cond.L = &b.mu
+	return b
+}
+
+// take waits until n bytes are free and takes them.
+func (b *budget) take(n int64) {
+	b.mu.Lock()
+	for b.free < n {
+		b.cond.Wait()
+	}
+	b.free -= n
+	b.mu.Unlock()
+}
+
+// give returns n bytes.
+func (b *budget) give(n int64) {
+	b.mu.Lock()
+	b.free += n
+	b.mu.Unlock()
+	b.cond.Broadcast()
 }
 
 func (e *Export) errorf(file string, err error) error {
@@ -208,7 +249,7 @@ var dayFileRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile
 // and within a day by conversation folder, each day file in its order.
 func (e *Export) Import(ctx context.Context, emit func(ingest.Interaction) error) (ingest.Stats, error) {
 	var stats ingest.Stats
-	r := &reader{e: e, users: map[string]ingest.Participant{}, bots: map[string]bool{}}
+	r := &reader{e: e, users: map[string]ingest.Participant{}, bots: map[string]bool{}, mem: newBudget(dayBudget)}
 	var users []user
 	if err := e.readJSON("users.json", &users, false); err != nil {
 		return stats, err
@@ -413,7 +454,22 @@ func (r *reader) day(j job, sc *scratch) (res result) {
 		res.err = e.errorf(j.file, err)
 		return res
 	}
+	// The file and its copy in the decoder are held at once: its share of
+	// the import's budget is twice its size, as far as it says.
+	size := int64(MaxDayFile)
+	if fi, err := f.Stat(); err == nil && fi.Size() >= 0 && fi.Size() < MaxDayFile {
+		size = fi.Size() + 1
+	}
+	share := min(2*size, dayBudget)
+	r.mem.take(share)
+	defer r.mem.give(share)
+	defer func() {
+		if buf.Cap() > keepScratch { // a large file's memory goes back now
+			*sc = scratch{}
+		}
+	}()
 	buf.Reset()
+	buf.Grow(int(size))
 	_, err = buf.ReadFrom(io.LimitReader(f, MaxDayFile+1))
 	f.Close()
 	if err != nil {
