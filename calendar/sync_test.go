@@ -189,22 +189,7 @@ type davServer struct {
 
 func (s davServer) send(method, path, body string, want ...int) {
 	s.t.Helper()
-	req, _ := http.NewRequest(method, s.dav.URL+path, strings.NewReader(body))
-	req.SetBasicAuth(s.dav.Username, s.dav.Password)
-	if body != "" {
-		req.Header.Set("Content-Type", "text/calendar; charset=utf-8")
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	resp.Body.Close()
-	for _, w := range want {
-		if resp.StatusCode == w {
-			return
-		}
-	}
-	s.t.Fatalf("%s %s: %s", method, path, resp.Status)
+	s.dav.Do(s.t, method, path, body, want...)
 }
 
 func TestCalDAVSyncAppliesChanges(t *testing.T) {

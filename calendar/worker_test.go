@@ -60,19 +60,11 @@ func worker(db *store.DB, b *secret.Box, id string, log *slog.Logger, now func()
 
 func put(t testing.TB, dav testenv.CalDAV, path, body string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPut, dav.URL+path, strings.NewReader(body))
 	if body == "" {
-		req.Method = "MKCALENDAR"
+		dav.Do(t, "MKCALENDAR", path, "", 201)
+		return
 	}
-	req.SetBasicAuth(dav.Username, dav.Password)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 201 && resp.StatusCode != 204 {
-		t.Fatalf("%s %s: %s", req.Method, path, resp.Status)
-	}
+	dav.Do(t, http.MethodPut, path, body, 201, 204)
 }
 
 func event(uid string, start time.Time) string {

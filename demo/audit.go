@@ -5,6 +5,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"github.com/rhythm-team/rhythm/app"
+	"strconv"
 	"time"
 
 	"github.com/rhythm-team/rhythm"
@@ -63,18 +65,7 @@ func seedAudit(ctx context.Context, db *store.DB, t team.Team) error {
 	} else if err != nil && rhythm.ErrorCode(err) != rhythm.ENOTFOUND {
 		return err
 	}
-	a, err := audit.New(&t, audit.Config{Window: cur, Compare: base})
-	if err != nil {
-		return err
-	}
-	from, to := a.Span()
-	if err := db.Interactions(ctx, t.ID, from, to, func(in ingest.Interaction) error {
-		a.Add(&in)
-		return nil
-	}); err != nil {
-		return err
-	}
-	_, err = db.SaveAudit(ctx, t.ID, a.Result())
+	_, err = app.New(db, db.Now).RunStoredAudit(ctx, app.System("demo"), strconv.FormatInt(t.ID, 10), audit.Config{Window: cur, Compare: base})
 	return err
 }
 

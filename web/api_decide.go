@@ -33,13 +33,13 @@ func (s *Server) apiTeamDecide(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, rhythm.Errorf(rhythm.EINVALID, "roster: the team's stored roster is used here; send no roster"))
 		return
 	}
-	t, err := s.db.Team(r.Context(), r.PathValue("team"))
+	t, err := s.pathTeam(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	if req.TeamFigures == nil { // the team's measured figures, from its latest audit
-		if req.TeamFigures, err = s.auditFigures(r.Context(), t.ID); err != nil {
+		if req.TeamFigures, err = s.app.AuditFigures(r.Context(), s.actor(r), r.PathValue("team")); err != nil {
 			s.fail(w, r, err)
 			return
 		}

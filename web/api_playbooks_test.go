@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"github.com/rhythm-team/rhythm/app"
 	"net/http"
 	"strings"
 	"testing"
@@ -45,7 +46,7 @@ steps:
 
 func TestAPIPlaybooks(t *testing.T) {
 	f := newSQLiteFixture(t)
-	f.srv.scheduler = startOf{}
+	f.srv.app.WithScheduler(startOf{})
 	base := fmt.Sprintf("/api/v1/teams/%d/playbooks", f.teamA.ID)
 	var list struct {
 		Playbooks []playbook.Template `json:"playbooks"`
@@ -88,8 +89,8 @@ func TestAPIPlaybooks(t *testing.T) {
 
 	date := time.Now().AddDate(0, 0, 7).Format(time.DateOnly)
 	var run struct {
-		Plan    playbook.Plan `json:"plan"`
-		Threads []threadView  `json:"threads"`
+		Plan    playbook.Plan    `json:"plan"`
+		Threads []app.ThreadView `json:"threads"`
 	}
 	f.call(t, "member", "POST", base+"/design-review/runs", fmt.Sprintf(`{"date":%q,"topic":"Sharding","roles":{"author":["ana@example.com"]},"create":true}`, date),
 		http.StatusCreated, &run)
@@ -154,7 +155,7 @@ func TestAPILint(t *testing.T) {
 
 func TestPlaybooksPage(t *testing.T) {
 	f := newSQLiteFixture(t)
-	f.srv.scheduler = startOf{}
+	f.srv.app.WithScheduler(startOf{})
 	page := fmt.Sprintf("/teams/%d/playbooks", f.teamA.ID)
 	if w := f.request(t, "member", "GET", page, nil, nil); w.Code != 200 || !strings.Contains(w.Body.String(), "20-min huddle") {
 		t.Fatalf("playbooks page = %d", w.Code)

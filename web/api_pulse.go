@@ -17,15 +17,6 @@ import (
 	"github.com/rhythm-team/rhythm/team"
 )
 
-// pathID reads the {id} of the path; a malformed id is "not found".
-func pathID(r *http.Request, what string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, rhythm.Errorf(rhythm.ENOTFOUND, "%s %q not found", what, r.PathValue("id"))
-	}
-	return id, nil
-}
-
 // teamRound returns the round of the path, which must belong to the team
 // of the path.
 func (s *Server) teamRound(r *http.Request) (pulse.Round, error) {

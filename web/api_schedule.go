@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -37,7 +38,7 @@ func (s *Server) apiSchedule(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	res, err := runQuery(&t, body.Query, s.now())
+	res, err := s.runQuery(r.Context(), &t, body.Query, s.now())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -88,10 +89,16 @@ type scheduleResult struct {
 	series  *schedule.Series
 }
 
-func runQuery(t *team.Team, q schedule.Query, now time.Time) (*scheduleResult, error) {
+func (s *Server) runQuery(ctx context.Context, t *team.Team, q schedule.Query, now time.Time) (*scheduleResult, error) {
 	req, err := q.Request(t, now)
 	if err != nil {
 		return nil, err
+	}
+	var noCalendar []string
+	if q.Weekly == 0 {
+		if noCalendar, err = s.addCalendarBusy(ctx, t, &req); err != nil {
+			return nil, err
+		}
 	}
 	if q.Weekly != 0 {
 		s, err := schedule.Rotate(req)
@@ -109,6 +116,9 @@ func runQuery(t *team.Team, q schedule.Query, now time.Time) (*scheduleResult, e
 	rk, err := schedule.Find(req)
 	if err != nil {
 		return nil, err
+	}
+	if len(noCalendar) > 0 {
+		rk.Warnings = append(rk.Warnings, "no calendar connected for "+strings.Join(noCalendar, ", ")+": their busy time is not known")
 	}
 	res := &scheduleResult{Summary: rk.Summary(), ranking: rk}
 	for _, rec := range rk.Records() {
@@ -163,4 +173,31 @@ func (s *Server) overlap(r *http.Request, t *team.Team, defaultZone string) (*sc
 		}
 	}
 	return schedule.Overlap(t, with, loc, week)
+}
+
+// addCalendarBusy adds the busy time of the participants' connected
+// calendars to a one-off request, and returns the participants who have
+// none (only when someone in the team has one: a team without live
+// calendars is not told about them on every search).
+func (s *Server) addCalendarBusy(ctx context.Context, t *team.Team, req *schedule.Request) ([]string, error) {
+	busy, connected, err := s.db.CalendarBusy(ctx, t.ID, req.From.Add(-24*time.Hour), req.To.Add(24*time.Hour))
+	if err != nil || len(connected) == 0 {
+		return nil, err
+	}
+	members, err := schedule.Participants(t, req.With)
+	if err != nil {
+		return nil, err
+	}
+	if req.Busy == nil {
+		req.Busy = map[string][]team.Interval{}
+	}
+	var none []string
+	for _, m := range members {
+		if !connected[m.Email] {
+			none = append(none, m.Name)
+			continue
+		}
+		req.Busy[m.Email] = append(req.Busy[m.Email], busy[m.Email]...)
+	}
+	return none, nil
 }

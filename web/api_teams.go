@@ -17,8 +17,7 @@ func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiListTeams(w http.ResponseWriter, r *http.Request) {
-	u, _ := currentUser(r)
-	teams, err := s.db.TeamsOf(r.Context(), u)
+	teams, err := s.app.Teams(r.Context(), s.actor(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -27,7 +26,7 @@ func (s *Server) apiListTeams(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiGetTeam(w http.ResponseWriter, r *http.Request) {
-	t, err := s.db.Team(r.Context(), r.PathValue("team"))
+	t, err := s.pathTeam(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -58,7 +57,7 @@ func (s *Server) apiCreateTeam(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	t, err = s.db.CreateTeam(r.Context(), t)
+	t, err = s.app.CreateTeam(r.Context(), s.actor(r), t)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -72,7 +71,7 @@ func (s *Server) apiImportRoster(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	t, created, err := s.db.SaveRoster(r.Context(), t)
+	t, created, err := s.app.SaveRoster(r.Context(), s.actor(r), t)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -90,7 +89,7 @@ func (s *Server) apiReplaceTeam(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	t, err = s.db.ReplaceTeam(r.Context(), r.PathValue("team"), t)
+	t, err = s.app.ReplaceTeam(r.Context(), s.actor(r), r.PathValue("team"), t)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -99,7 +98,7 @@ func (s *Server) apiReplaceTeam(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiDeleteTeam(w http.ResponseWriter, r *http.Request) {
-	if err := s.db.DeleteTeam(r.Context(), r.PathValue("team")); err != nil {
+	if err := s.app.DeleteTeam(r.Context(), s.actor(r), r.PathValue("team")); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -107,7 +106,7 @@ func (s *Server) apiDeleteTeam(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiListMembers(w http.ResponseWriter, r *http.Request) {
-	t, err := s.db.Team(r.Context(), r.PathValue("team"))
+	t, err := s.pathTeam(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -144,7 +143,7 @@ func (s *Server) apiAddMember(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	m, err = s.db.AddMember(r.Context(), r.PathValue("team"), m)
+	m, err = s.app.AddMember(r.Context(), s.actor(r), r.PathValue("team"), m)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -158,7 +157,7 @@ func (s *Server) apiGetMember(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	m, err := s.db.Member(r.Context(), r.PathValue("team"), id)
+	m, err := s.app.Member(r.Context(), s.actor(r), r.PathValue("team"), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -177,7 +176,7 @@ func (s *Server) apiUpdateMember(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	m, err = s.db.UpdateMember(r.Context(), r.PathValue("team"), id, m)
+	m, err = s.app.UpdateMember(r.Context(), s.actor(r), r.PathValue("team"), id, m)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -191,7 +190,7 @@ func (s *Server) apiDeleteMember(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.db.DeleteMember(r.Context(), r.PathValue("team"), id); err != nil {
+	if err := s.app.DeleteMember(r.Context(), s.actor(r), r.PathValue("team"), id); err != nil {
 		s.fail(w, r, err)
 		return
 	}

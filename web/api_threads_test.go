@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/rhythm-team/rhythm/app"
 	"net/http"
 	"strings"
 	"testing"
@@ -31,7 +32,7 @@ func TestAPIThreadLifecycle(t *testing.T) {
 	base := fmt.Sprintf("/api/v1/teams/%d", f.teamA.ID)
 	due := time.Now().Add(2 * time.Hour).UTC().Truncate(time.Second)
 
-	var th threadView
+	var th app.ThreadView
 	f.call(t, "lead", "POST", base+"/threads", fmt.Sprintf(`{"title":"Pick the Q2 goal","owner":"Leo Lead","participants":["member@example.com","ana@example.com"],"due_by":%q}`,
 		due.Format(time.RFC3339)), http.StatusCreated, &th)
 	if th.Owner != "lead@example.com" || !th.DueBy.Equal(due) || th.CreatedBy != "lead@example.com" {
@@ -43,8 +44,8 @@ func TestAPIThreadLifecycle(t *testing.T) {
 
 	// The member's "waiting on me" lists it; after answering it no longer does.
 	var waiting struct {
-		Member  string        `json:"member"`
-		Waiting []waitingItem `json:"waiting"`
+		Member  string            `json:"member"`
+		Waiting []app.WaitingItem `json:"waiting"`
 	}
 	f.call(t, "member", "GET", base+"/waiting", "", http.StatusOK, &waiting)
 	if len(waiting.Waiting) != 1 || waiting.Waiting[0].ThreadID != th.ID || waiting.Waiting[0].What != "respond" {
@@ -102,7 +103,7 @@ func TestAPIThreadOverdueAndStates(t *testing.T) {
 	clock := now
 	f.srv.now = func() time.Time { return clock }
 	base := fmt.Sprintf("/api/v1/teams/%d", f.teamA.ID)
-	var th threadView
+	var th app.ThreadView
 	f.call(t, "member", "POST", base+"/threads", `{"title":"Default due","owner":"member@example.com","participants":["ana@example.com"]}`, http.StatusCreated, &th)
 	if want := now.Add(24 * time.Hour); !th.DueBy.Equal(want) {
 		t.Errorf("due_by = %s, want now + the 24h response window = %s", th.DueBy, want)
@@ -112,7 +113,7 @@ func TestAPIThreadOverdueAndStates(t *testing.T) {
 	}
 	clock = now.Add(25 * time.Hour)
 	var list struct {
-		Threads []threadView `json:"threads"`
+		Threads []app.ThreadView `json:"threads"`
 	}
 	f.call(t, "member", "GET", base+"/threads", "", http.StatusOK, &list)
 	if len(list.Threads) != 1 || !list.Threads[0].Overdue {
@@ -171,14 +172,14 @@ func TestAPIThreadBadInput(t *testing.T) {
 		})
 	}
 	var list struct {
-		Threads []threadView `json:"threads"`
+		Threads []app.ThreadView `json:"threads"`
 	}
 	f.call(t, "member", "GET", base+"/threads?state=all", "", http.StatusOK, &list)
 	if len(list.Threads) != 0 {
 		t.Errorf("bad input stored %d threads", len(list.Threads))
 	}
 	// Someone not on the roster (the admin) cannot answer.
-	var th threadView
+	var th app.ThreadView
 	f.call(t, "member", "POST", base+"/threads", `{"title":"T","owner":"member@example.com","participants":["ana@example.com"]}`, http.StatusCreated, &th)
 	f.call(t, "admin", "POST", fmt.Sprintf("%s/threads/%d/responses", base, th.ID), `{"kind":"ack"}`, http.StatusForbidden, nil)
 	f.call(t, "member", "POST", fmt.Sprintf("%s/threads/%d/responses", base, th.ID), `{"kind":"shrug"}`, http.StatusBadRequest, nil)
@@ -199,7 +200,7 @@ func mustJSON(t *testing.T, b []byte, v any) {
 func TestAPIThreadShortNames(t *testing.T) {
 	f := newSQLiteFixture(t)
 	base := fmt.Sprintf("/api/v1/teams/%d", f.teamA.ID)
-	var th threadView
+	var th app.ThreadView
 	f.call(t, "lead", "POST", base+"/threads", `{"title":"Short names","owner":"leo","participants":["mia","an"]}`, http.StatusCreated, &th)
 	if th.Owner != "lead@example.com" {
 		t.Errorf("owner = %s, want lead@example.com", th.Owner)

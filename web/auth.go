@@ -12,13 +12,14 @@ import (
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/account"
+	"github.com/rhythm-team/rhythm/app"
 	"github.com/rhythm-team/rhythm/store"
 )
 
 const (
 	sessionCookie       = "rhythm_session"
 	sessionLifetime     = 14 * 24 * time.Hour
-	tokenPrefix         = "rhy_"
+	tokenPrefix         = app.TokenPrefix
 	sessionSecretPrefix = "rs_"
 )
 
@@ -56,7 +57,7 @@ func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/")
 func (s *Server) authenticate(r *http.Request) (account.User, bool, error) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		token, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok || !strings.HasPrefix(token, tokenPrefix) {
+		if !ok || !strings.HasPrefix(token, app.TokenPrefix) {
 			return account.User{}, false, rhythm.Errorf(rhythm.EUNAUTHORIZED, "Authorization must be \"Bearer rhy_…\" with an API token")
 		}
 		u, err := s.db.TokenUser(r.Context(), account.HashSecret(token))
@@ -109,31 +110,16 @@ func (s *Server) guard(a access, h http.HandlerFunc) http.Handler {
 			h(w, r.WithContext(ctx))
 			return
 		}
-		if !ok {
-			s.deny(w, r, rhythm.Errorf(rhythm.EUNAUTHORIZED, "sign in or send an API token"))
+		who := app.Anonymous()
+		if ok {
+			who = app.As(u)
+		}
+		ta, err := s.app.Authorize(ctx, who, a, r.PathValue("team"))
+		if err != nil {
+			s.deny(w, r, err)
 			return
 		}
-		switch a {
-		case adminOnly:
-			if u.Role != account.Admin {
-				s.deny(w, r, rhythm.Errorf(rhythm.EFORBIDDEN, "only an admin may do this"))
-				return
-			}
-		case teamMember, teamLead:
-			ta, err := s.db.Access(ctx, r.PathValue("team"), u)
-			if err != nil {
-				s.deny(w, r, err)
-				return
-			}
-			allowed := u.Role == account.Admin || ta.IsLead || (a == teamMember && ta.IsMember)
-			if !allowed {
-				what := "a member"
-				if a == teamLead {
-					what = "a lead"
-				}
-				s.deny(w, r, rhythm.Errorf(rhythm.EFORBIDDEN, "only %s of %s may do this", what, teamLabel(ta)))
-				return
-			}
+		if a == teamMember || a == teamLead {
 			ctx = context.WithValue(ctx, accessKey, ta)
 		}
 		h(w, r.WithContext(ctx))

@@ -1,23 +1,26 @@
 package web
 
 import (
+	"github.com/rhythm-team/rhythm/app"
 	"io/fs"
 	"net/http"
 )
 
-// access is who may use a route. Every route declares one.
-type access int
+// access is who may use a route. Every route declares one: the first
+// gate. The application layer (app.Authorize) is what enforces it, for
+// this gate and again inside every use case.
+type access = app.Access
 
 const (
-	public     access = iota // anyone, signed in or not
-	signedIn                 // any signed-in user or API token
-	teamMember               // a member of the {team} in the path, its leads, admins
-	teamLead                 // a lead of the {team} in the path, admins
-	adminOnly                // admins
+	public     = app.Public     // anyone, signed in or not
+	signedIn   = app.SignedIn   // any signed-in user or API token
+	teamMember = app.TeamMember // a member of the {team} in the path, its leads, admins
+	teamLead   = app.TeamLead   // a lead of the {team} in the path, admins
+	adminOnly  = app.AdminOnly  // admins
 	// unguarded is anyone, without even looking at credentials: health checks
 	// and metrics, which answer while the database is away and check
 	// their own token where they need one.
-	unguarded
+	unguarded access = -1
 )
 
 // route is a registered route, kept so tests can check every one.
@@ -33,7 +36,8 @@ func (s *Server) handle(pattern string, a access, h http.HandlerFunc) {
 }
 
 // routes registers every route of the server, one table per surface,
-// readable top to bottom.
+// readable top to bottom. It is long because it is that table: one line
+// per route with its access, which reads best in one place.
 func (s *Server) routes() {
 	static, _ := fs.Sub(staticFS, "static")
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
@@ -55,6 +59,10 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/teams/{team}/members/{member}", teamMember, s.apiGetMember)
 	s.handle("PUT /api/v1/teams/{team}/members/{member}", teamLead, s.apiUpdateMember)
 	s.handle("DELETE /api/v1/teams/{team}/members/{member}", teamLead, s.apiDeleteMember)
+	s.handle("GET /api/v1/teams/{team}/calendars", teamMember, s.apiListCalendars)
+	s.handle("POST /api/v1/teams/{team}/calendars", teamMember, s.apiConnectCalendar)
+	s.handle("DELETE /api/v1/teams/{team}/calendars/{id}", teamMember, s.apiRemoveCalendar)
+	s.handle("POST /api/v1/teams/{team}/calendars/{id}/sync", teamMember, s.apiSyncCalendar)
 	s.handle("GET /api/v1/teams/{team}/threads", teamMember, s.apiListThreads)
 	s.handle("POST /api/v1/teams/{team}/threads", teamMember, s.apiCreateThread)
 	s.handle("GET /api/v1/teams/{team}/threads/{id}", teamMember, s.apiGetThread)
@@ -153,6 +161,9 @@ func (s *Server) routes() {
 	s.handle("POST /experiments/{id}/assign", signedIn, s.uiAssignExperiment)
 	s.handle("GET /experiments/{id}/report", signedIn, s.uiExperimentReport)
 	s.handle("GET /insights/correlations", adminOnly, s.uiCorrelations)
+	s.handle("GET /teams/{team}/calendars", teamMember, s.uiCalendars)
+	s.handle("POST /teams/{team}/calendars", teamMember, s.uiConnectCalendar)
+	s.handle("POST /teams/{team}/calendars/{id}", teamMember, s.uiCalendarAction)
 	s.handle("GET /teams/{team}/imports", teamMember, s.uiImports)
 	s.handle("POST /teams/{team}/imports", teamLead, s.uiImport)
 	s.handle("GET /teams/{team}/audit", teamMember, s.uiAudit)

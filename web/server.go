@@ -22,6 +22,7 @@ import (
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/account"
+	"github.com/rhythm-team/rhythm/app"
 	"github.com/rhythm-team/rhythm/ingest"
 	"github.com/rhythm-team/rhythm/lint"
 	"github.com/rhythm-team/rhythm/playbook"
@@ -55,6 +56,8 @@ type Config struct {
 	// Scheduler places the live sessions of playbook runs; nil means runs
 	// are refused.
 	Scheduler playbook.Scheduler
+	// Calendars enables live calendars; nil means they are off.
+	Calendars *app.CalendarConfig
 	// Advisor, when set, lets lint say which meetings could be async.
 	Advisor lint.Advisor
 	// MetricsToken, when set, is the bearer token that /metrics asks for;
@@ -83,6 +86,7 @@ type DemoLogin struct {
 // Server is rhythm's HTTP server.
 type Server struct {
 	db      *store.DB
+	app     *app.App
 	spool   *ingest.Spool // where uploads wait
 	log     *slog.Logger
 	maxBody int64
@@ -90,10 +94,8 @@ type Server struct {
 	demo    *DemoLogin
 	// channels are the reminder channels of this server.
 	channels []string
-	// scheduler places the live sessions of playbook runs.
-	scheduler playbook.Scheduler
-	advisor   lint.Advisor
-	pages     map[string]*template.Template
+	advisor  lint.Advisor
+	pages    map[string]*template.Template
 	// maxImport limits import uploads.
 	maxImport int64
 	handler   http.Handler
@@ -111,7 +113,11 @@ type Server struct {
 // New returns a server with its templates parsed and routes registered.
 func New(cfg Config) (*Server, error) {
 	s := &Server{db: cfg.DB, log: cfg.Logger, maxBody: cfg.MaxBody, now: cfg.Now, demo: cfg.Demo, metricsToken: cfg.MetricsToken,
-		channels: cfg.ReminderChannels, scheduler: cfg.Scheduler, advisor: cfg.Advisor, trustedProxies: cfg.TrustedProxies}
+		channels: cfg.ReminderChannels, advisor: cfg.Advisor, trustedProxies: cfg.TrustedProxies}
+	s.app = app.New(s.db, func() time.Time { return s.now() }).WithScheduler(cfg.Scheduler) // tests set s.now after New
+	if cfg.Calendars != nil {
+		s.app.WithCalendars(*cfg.Calendars)
+	}
 	dummyHash() // ready before the first sign-in, so failures take the same time
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -231,17 +237,26 @@ type page struct {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
 	t, ok := s.pages[name]
 	if !ok {
-		s.fail(w, r, fmt.Errorf("no page template %q", name))
+		s.renderFailed(w, r, fmt.Errorf("no page template %q", name))
 		return
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", s.pageData(r, name, title, data)); err != nil {
-		s.fail(w, r, fmt.Errorf("render %s: %w", name, err))
+		s.renderFailed(w, r, fmt.Errorf("render %s: %w", name, err))
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// renderFailed answers a page whose template failed: a plain HTML error
+// page that needs no template, never JSON.
+func (s *Server) renderFailed(w http.ResponseWriter, r *http.Request, err error) {
+	s.log.Error("page failed", "request_id", requestID(r), "method", r.Method, "path", r.URL.Path, "err", err)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusInternalServerError)
+	io.WriteString(w, "<!doctype html>\n<title>Error · rhythm</title>\n<h1>Something went wrong</h1>\n<p>internal error; the server log has the details.</p>\n")
 }
 
 func (s *Server) pageData(r *http.Request, name, title string, data any) page {

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/account"
@@ -79,33 +78,20 @@ func (s *Server) uiChangePassword(w http.ResponseWriter, r *http.Request) {
 	s.accountPage(w, r, status, v)
 }
 
-func tokenName(r *http.Request) (string, error) {
-	name := strings.TrimSpace(r.PostFormValue("name"))
-	if name == "" || len(name) > 100 {
-		return "", rhythm.Errorf(rhythm.EINVALID, "name: give the token a name of 1 to 100 characters, e.g. \"CI import\"")
-	}
-	return name, nil
-}
-
 func (s *Server) uiCreateToken(w http.ResponseWriter, r *http.Request) {
-	u, _ := currentUser(r)
-	name, err := tokenName(r)
+	_, secret, err := s.app.CreateToken(r.Context(), s.actor(r), "", r.PostFormValue("name"))
 	if err != nil {
-		s.accountPage(w, r, http.StatusBadRequest, accountView{formView: formView{Error: rhythm.ErrorMessage(err)}})
-		return
-	}
-	secret, hash := account.NewSecret(tokenPrefix)
-	if _, err := s.db.CreateToken(r.Context(), u.ID, name, hash); err != nil {
-		s.uiFail(w, r, err)
+		s.formFail(w, r, err, func(status int, msg string) {
+			s.accountPage(w, r, status, accountView{formView: formView{Error: msg}})
+		})
 		return
 	}
 	s.accountPage(w, r, http.StatusOK, accountView{NewToken: secret, formView: formView{Notice: "Copy the token now: it is not shown again."}})
 }
 
 func (s *Server) uiRevokeToken(w http.ResponseWriter, r *http.Request) {
-	u, _ := currentUser(r)
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err := s.db.RevokeToken(r.Context(), u.ID, id); err != nil {
+	if err := s.app.RevokeToken(r.Context(), s.actor(r), id); err != nil {
 		s.uiFail(w, r, err)
 		return
 	}
@@ -115,8 +101,7 @@ func (s *Server) uiRevokeToken(w http.ResponseWriter, r *http.Request) {
 // API tokens in the JSON API.
 
 func (s *Server) apiListTokens(w http.ResponseWriter, r *http.Request) {
-	u, _ := currentUser(r)
-	tokens, err := s.db.ListTokens(r.Context(), u.ID)
+	tokens, err := s.app.Tokens(r.Context(), s.actor(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -125,7 +110,6 @@ func (s *Server) apiListTokens(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request) {
-	u, _ := currentUser(r)
 	var in struct {
 		Name string `json:"name"`
 	}
@@ -133,13 +117,7 @@ func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	name := strings.TrimSpace(in.Name)
-	if name == "" || len(name) > 100 {
-		s.fail(w, r, rhythm.Errorf(rhythm.EINVALID, "name: give the token a name of 1 to 100 characters"))
-		return
-	}
-	secret, hash := account.NewSecret(tokenPrefix)
-	t, err := s.db.CreateToken(r.Context(), u.ID, name, hash)
+	t, secret, err := s.app.CreateToken(r.Context(), s.actor(r), "", in.Name)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -148,13 +126,12 @@ func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request) {
-	u, _ := currentUser(r)
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		s.fail(w, r, rhythm.Errorf(rhythm.ENOTFOUND, "token %q not found", r.PathValue("id")))
 		return
 	}
-	if err := s.db.RevokeToken(r.Context(), u.ID, id); err != nil {
+	if err := s.app.RevokeToken(r.Context(), s.actor(r), id); err != nil {
 		s.fail(w, r, err)
 		return
 	}

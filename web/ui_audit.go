@@ -9,8 +9,6 @@ import (
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/account"
 	"github.com/rhythm-team/rhythm/audit"
-	"github.com/rhythm-team/rhythm/decide"
-	"github.com/rhythm-team/rhythm/ingest"
 	"github.com/rhythm-team/rhythm/report"
 	"github.com/rhythm-team/rhythm/store"
 	"github.com/rhythm-team/rhythm/team"
@@ -35,15 +33,13 @@ func (s *Server) uiAudit(w http.ResponseWriter, r *http.Request) {
 // auditPage renders the audit page with form values and an error message.
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, status int, form map[string]string, errMsg string) {
 	ctx := r.Context()
-	t, err := s.db.Team(ctx, r.PathValue("team"))
+	t, err := s.app.Team(ctx, s.actor(r), r.PathValue("team"))
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
 	}
-	u, _ := currentUser(r)
-	ta, _ := teamAccess(r)
-	v := auditView{Team: t, CanRun: u.Role == account.Admin || ta.IsLead, Form: form, Error: errMsg}
-	info, rep, err := s.db.LatestAudit(ctx, t.ID)
+	v := auditView{Team: t.Team, CanRun: s.actor(r).Admin() || t.Access.IsLead, Form: form, Error: errMsg}
+	info, rep, err := s.app.LatestAudit(ctx, s.actor(r), r.PathValue("team"))
 	switch rhythm.ErrorCode(err) {
 	case "":
 		v.Info = &info
@@ -87,17 +83,10 @@ func (s *Server) uiRunAudit(w http.ResponseWriter, r *http.Request) {
 	}
 	cfg, err := auditConfig(form)
 	if err == nil {
-		var t team.Team
-		if t, err = s.db.Team(r.Context(), r.PathValue("team")); err == nil {
-			_, err = s.runStoredAudit(r.Context(), &t, cfg)
-		}
+		_, err = s.app.RunStoredAudit(r.Context(), s.actor(r), r.PathValue("team"), cfg)
 	}
 	if err != nil {
-		if rhythm.ErrorCode(err) == rhythm.EINTERNAL {
-			s.uiFail(w, r, err)
-			return
-		}
-		s.auditPage(w, r, ErrorStatus(rhythm.ErrorCode(err)), form, rhythm.ErrorMessage(err))
+		s.formFail(w, r, err, func(status int, msg string) { s.auditPage(w, r, status, form, msg) })
 		return
 	}
 	http.Redirect(w, r, "/teams/"+r.PathValue("team")+"/audit", http.StatusSeeOther)
@@ -125,30 +114,10 @@ func auditConfig(form map[string]string) (audit.Config, error) {
 	return cfg, nil
 }
 
-// runStoredAudit audits the team's stored imports and saves the result.
-func (s *Server) runStoredAudit(ctx context.Context, t *team.Team, cfg audit.Config) (int64, error) {
-	a, err := audit.New(t, cfg)
-	if err != nil {
-		return 0, err
-	}
-	from, to := a.Span()
-	if err := s.db.Interactions(ctx, t.ID, from, to, func(in ingest.Interaction) error {
-		a.Add(&in)
-		return nil
-	}); err != nil {
-		return 0, err
-	}
-	if c := a.Counts(); c.Counted == 0 {
-		return 0, rhythm.Errorf(rhythm.EINVALID, "no imported meetings or messages of team %q fall in %s to %s; import files first or choose other dates", t.Name, cfg.Window.From, cfg.Window.To)
-	}
-	return s.db.SaveAudit(ctx, t.ID, a.Result())
-}
-
 // apiGetAudit answers the team's latest saved audit report (group
 // figures only).
 func (s *Server) apiGetAudit(w http.ResponseWriter, r *http.Request) {
-	ta, _ := teamAccess(r)
-	info, rep, err := s.db.LatestAudit(r.Context(), ta.TeamID)
+	info, rep, err := s.app.LatestAudit(r.Context(), s.actor(r), r.PathValue("team"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -157,22 +126,6 @@ func (s *Server) apiGetAudit(w http.ResponseWriter, r *http.Request) {
 		store.AuditInfo
 		Report audit.Report `json:"report"`
 	}{info, rep})
-}
-
-// auditFigures returns the measured figures of the team's latest saved
-// audit for the decision engine, or nil when there are none to use.
-func (s *Server) auditFigures(ctx context.Context, teamID int64) (*decide.TeamFigures, error) {
-	_, rep, err := s.db.LatestAudit(ctx, teamID)
-	switch {
-	case rhythm.ErrorCode(err) == rhythm.ENOTFOUND:
-		return nil, nil
-	case err != nil:
-		return nil, err
-	case !rep.TeamFigures.Measured:
-		return nil, nil
-	}
-	tf := rep.TeamFigures
-	return &tf, nil
 }
 
 // myWeek is one team's part of the "my week" page.

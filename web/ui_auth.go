@@ -1,13 +1,13 @@
 package web
 
 import (
+	"github.com/rhythm-team/rhythm/app"
 	"net/http"
 	"net/url"
 	"path"
 	"strings"
 
 	"github.com/rhythm-team/rhythm"
-	"github.com/rhythm-team/rhythm/account"
 )
 
 // formView is a form page: what was typed, and what was wrong with it.
@@ -123,28 +123,13 @@ func (s *Server) uiSetup(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "setup", "Set up rhythm", formView{})
 }
 
-// readNewUser validates the fields of a user form.
-func readNewUser(r *http.Request) (account.User, string, error) {
-	u := account.User{Email: strings.TrimSpace(r.PostFormValue("email")), Name: strings.TrimSpace(r.PostFormValue("name"))}
-	pw := r.PostFormValue("password")
-	if !strings.Contains(u.Email, "@") || strings.ContainsAny(u.Email, " \t") || len(u.Email) > 254 {
-		return u, "", rhythm.Errorf(rhythm.EINVALID, "email: %q is not an email address", u.Email)
-	}
-	if u.Name == "" {
-		u.Name = strings.Split(u.Email, "@")[0]
-	}
-	if err := account.CheckNewPassword(pw); err != nil {
-		return u, "", err
-	}
-	hash, err := account.HashPassword(pw)
-	return u, hash, err
+// formNewUser reads the fields of a user form.
+func formNewUser(r *http.Request) app.NewUser {
+	return app.NewUser{Email: r.PostFormValue("email"), Name: r.PostFormValue("name"), Password: r.PostFormValue("password")}
 }
 
 func (s *Server) uiSetupPost(w http.ResponseWriter, r *http.Request) {
-	u, hash, err := readNewUser(r)
-	if err == nil {
-		u, err = s.db.CreateFirstAdmin(r.Context(), u, hash)
-	}
+	u, err := s.app.SetUp(r.Context(), formNewUser(r))
 	if err == nil {
 		err = s.startSession(w, r, u)
 	}

@@ -98,19 +98,12 @@ func (s *Server) decideForm(r *http.Request, p *decide.Policy, u account.User, q
 	}
 	var t *team.Team
 	if ref := strings.TrimSpace(q.Get("team")); ref != "" {
-		ta, err := s.db.Access(r.Context(), ref, u)
+		tm, err := s.app.Team(r.Context(), s.actor(r), ref)
 		if err != nil {
 			return decide.Decision{}, err
 		}
-		if u.Role != account.Admin && !ta.IsLead && !ta.IsMember {
-			return decide.Decision{}, rhythm.Errorf(rhythm.EFORBIDDEN, "only a member of %s may use its roster", teamLabel(ta))
-		}
-		tm, err := s.db.Team(r.Context(), ref)
-		if err != nil {
-			return decide.Decision{}, err
-		}
-		t = &tm
-		if req.TeamFigures, err = s.auditFigures(r.Context(), tm.ID); err != nil {
+		t = &tm.Team
+		if req.TeamFigures, err = s.app.AuditFigures(r.Context(), s.actor(r), ref); err != nil {
 			return decide.Decision{}, err
 		}
 	}

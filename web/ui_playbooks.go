@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/rhythm-team/rhythm/app"
 	"net/http"
 	"strconv"
 	"strings"
@@ -22,7 +23,7 @@ type playbooksView struct {
 }
 
 func (s *Server) playbooksPage(w http.ResponseWriter, r *http.Request, status int, v playbooksView) {
-	ts, err := s.teamTemplates(r, v.Team.ID)
+	ts, err := s.app.Playbooks(r.Context(), s.actor(r), r.PathValue("team"))
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
@@ -60,7 +61,7 @@ func (s *Server) uiRunPlaybook(w http.ResponseWriter, r *http.Request) {
 	}
 	v := playbooksView{teamView: s.teamView(r, t), Selected: r.PathValue("name"), Date: r.PostFormValue("date")}
 	v.Fields = map[string]string{"topic": r.PostFormValue("topic")}
-	b := runBody{Date: v.Date, Topic: r.PostFormValue("topic"), Roles: map[string][]string{}, Create: r.PostFormValue("create") != ""}
+	b := app.PlaybookRun{Date: v.Date, Topic: r.PostFormValue("topic"), Roles: map[string][]string{}, Create: r.PostFormValue("create") != ""}
 	for k, vals := range r.PostForm {
 		if role, ok := strings.CutPrefix(k, "role."); ok {
 			for _, x := range vals {
@@ -71,14 +72,12 @@ func (s *Server) uiRunPlaybook(w http.ResponseWriter, r *http.Request) {
 			v.Fields[k] = strings.Join(vals, ",")
 		}
 	}
-	plan, ths, err := s.runPlaybook(r, b)
+	plan, ths, err := s.app.RunPlaybook(r.Context(), s.actor(r), r.PathValue("team"), r.PathValue("name"), b)
 	if err != nil {
-		if rhythm.ErrorCode(err) == rhythm.EINTERNAL {
-			s.uiFail(w, r, err)
-			return
-		}
-		v.Error = rhythm.ErrorMessage(err)
-		s.playbooksPage(w, r, ErrorStatus(rhythm.ErrorCode(err)), v)
+		s.formFail(w, r, err, func(status int, msg string) {
+			v.Error = msg
+			s.playbooksPage(w, r, status, v)
+		})
 		return
 	}
 	v.Plan, v.Created = plan, len(ths)

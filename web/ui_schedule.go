@@ -270,7 +270,7 @@ func (s *Server) uiSchedule(w http.ResponseWriter, r *http.Request) {
 	query, err := finderQuery(q)
 	if err == nil {
 		var res *scheduleResult
-		if res, err = runQuery(&t, query, s.now()); err == nil {
+		if res, err = s.runQuery(r.Context(), &t, query, s.now()); err == nil {
 			v.Ran = true
 			fillFinder(&v, res)
 			v.ICS = "/teams/" + strconv.FormatInt(t.ID, 10) + "/schedule.ics?" + r.URL.RawQuery
@@ -389,7 +389,7 @@ func (s *Server) uiScheduleICS(w http.ResponseWriter, r *http.Request) {
 	query, err := finderQuery(r.URL.Query())
 	var res *scheduleResult
 	if err == nil {
-		res, err = runQuery(&t, query, s.now())
+		res, err = s.runQuery(r.Context(), &t, query, s.now())
 	}
 	if err != nil {
 		s.uiFail(w, r, err)

@@ -22,9 +22,19 @@ func (s *Server) uiFail(w http.ResponseWriter, r *http.Request, err error) {
 	s.render(w, r, ErrorStatus(code), "error", "Error", rhythm.ErrorMessage(err))
 }
 
+// formFail answers a form post that failed with err: errors the person can
+// fix (bad input, a conflict, a refusal) show the form's page again through
+// again, with the status and message; others show the error page.
+func (s *Server) formFail(w http.ResponseWriter, r *http.Request, err error, again func(status int, msg string)) {
+	if rhythm.ErrorCode(err) == rhythm.EINTERNAL {
+		s.uiFail(w, r, err)
+		return
+	}
+	again(ErrorStatus(rhythm.ErrorCode(err)), rhythm.ErrorMessage(err))
+}
+
 func (s *Server) uiTeams(w http.ResponseWriter, r *http.Request) {
-	u, _ := currentUser(r)
-	teams, err := s.db.TeamsOf(r.Context(), u)
+	teams, err := s.app.Teams(r.Context(), s.actor(r))
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
@@ -41,7 +51,7 @@ type memberRow struct {
 }
 
 func (s *Server) uiTeam(w http.ResponseWriter, r *http.Request) {
-	t, err := s.db.Team(r.Context(), r.PathValue("team"))
+	t, err := s.pathTeam(r)
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
@@ -115,7 +125,7 @@ func (s *Server) readRosterForm(w http.ResponseWriter, r *http.Request) (string,
 }
 
 func (s *Server) uiRoster(w http.ResponseWriter, r *http.Request) {
-	t, err := s.db.Team(r.Context(), r.PathValue("team"))
+	t, err := s.pathTeam(r)
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
@@ -157,7 +167,7 @@ func (s *Server) uiSaveRoster(w http.ResponseWriter, r *http.Request) {
 	}
 	t, err := team.ParseRoster(name, data)
 	if err == nil {
-		t, err = s.db.ReplaceTeam(r.Context(), v.TeamRef, t)
+		t, err = s.app.ReplaceTeam(r.Context(), s.actor(r), v.TeamRef, t)
 	}
 	if err != nil {
 		s.rosterError(w, r, v, err)
@@ -186,7 +196,7 @@ func (s *Server) uiCreateTeam(w http.ResponseWriter, r *http.Request) {
 	}
 	t, err := team.ParseRoster(name, data)
 	if err == nil {
-		t, err = s.db.CreateTeam(r.Context(), t)
+		t, err = s.app.CreateTeam(r.Context(), s.actor(r), t)
 	}
 	if err != nil {
 		s.rosterError(w, r, v, err)

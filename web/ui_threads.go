@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/rhythm-team/rhythm/app"
 	"net/http"
 	"strconv"
 	"strings"
@@ -66,7 +67,7 @@ func (v teamView) Local(t time.Time) string {
 type threadsView struct {
 	teamView
 	State   string
-	Threads []threadView
+	Threads []app.ThreadView
 }
 
 func (s *Server) threadsPage(w http.ResponseWriter, r *http.Request, status int, v threadsView) {
@@ -79,14 +80,9 @@ func (s *Server) threadsPage(w http.ResponseWriter, r *http.Request, status int,
 	if v.State == "" {
 		v.State = "all"
 	}
-	ths, err := s.db.Threads(r.Context(), v.Team.ID, f)
-	if err != nil {
+	if _, v.Threads, err = s.app.Threads(r.Context(), s.actor(r), r.PathValue("team"), f); err != nil {
 		s.uiFail(w, r, err)
 		return
-	}
-	now := s.now()
-	for _, th := range ths {
-		v.Threads = append(v.Threads, viewThread(th, &v.Team, now))
 	}
 	s.render(w, r, status, "threads", "Threads · "+v.Team.Name, v)
 }
@@ -132,23 +128,17 @@ func (s *Server) uiCreateThread(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Fields = map[string]string{"title": r.PostFormValue("title"), "link": r.PostFormValue("link"), "owner": r.PostFormValue("owner"),
 		"due_by": r.PostFormValue("due_by"), "participants": strings.Join(r.PostForm["participants"], ",")}
-	u, _ := currentUser(r)
 	n := thread.NewThread{Title: r.PostFormValue("title"), Link: r.PostFormValue("link"), Owner: r.PostFormValue("owner"), Participants: r.PostForm["participants"]}
 	n.DueBy, err = formDue("due_by", r.PostFormValue("due_by"), v.loc())
-	var th thread.Thread
+	var th app.ThreadView
 	if err == nil {
-		th, err = n.Validate(&t, u.Email, s.now())
-	}
-	if err == nil {
-		th, err = s.db.CreateThread(r.Context(), th)
+		th, err = s.app.CreateThread(r.Context(), s.actor(r), r.PathValue("team"), n)
 	}
 	if err != nil {
-		if rhythm.ErrorCode(err) == rhythm.EINTERNAL {
-			s.uiFail(w, r, err)
-			return
-		}
-		v.Error = rhythm.ErrorMessage(err)
-		s.threadsPage(w, r, ErrorStatus(rhythm.ErrorCode(err)), v)
+		s.formFail(w, r, err, func(status int, msg string) {
+			v.Error = msg
+			s.threadsPage(w, r, status, v)
+		})
 		return
 	}
 	http.Redirect(w, r, threadURL(t.ID, th.ID), http.StatusSeeOther)
@@ -162,7 +152,7 @@ func threadURL(teamID, id int64) string {
 // recording its decision.
 type threadPage struct {
 	teamView
-	Thread     threadView
+	Thread     app.ThreadView
 	Decisions  []thread.Decision
 	CanRespond bool
 	CanClose   bool
@@ -175,29 +165,20 @@ func (s *Server) showThread(w http.ResponseWriter, r *http.Request, status int, 
 		s.uiFail(w, r, err)
 		return
 	}
-	t, err := s.pathTeam(r)
+	who := s.actor(r)
+	t, th, ds, err := s.app.Thread(r.Context(), who, r.PathValue("team"), id)
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
 	}
-	th, err := s.db.Thread(r.Context(), t.ID, id)
-	if err != nil {
-		s.uiFail(w, r, err)
-		return
-	}
-	ds, err := s.db.Decisions(r.Context(), t.ID, thread.Query{ThreadID: th.ID})
-	if err != nil {
-		s.uiFail(w, r, err)
-		return
-	}
-	v := threadPage{teamView: s.teamView(r, t), Thread: viewThread(th, &t, s.now()), Decisions: ds}
+	v := threadPage{teamView: s.teamView(r, t.Team), Thread: th, Decisions: ds}
 	v.formView = fv
 	if v.Fields == nil {
 		v.Fields = map[string]string{"owner": th.Owner}
 	}
 	v.CanRespond = v.Me != nil && th.State == thread.Open
 	v.Responded = v.Me != nil && th.Responded(v.Me.Email)
-	v.CanClose = th.State == thread.Open && mayClose(r)(&th) == nil
+	v.CanClose = th.State == thread.Open && app.MayClose(who, t.Access, &th.Thread) == nil
 	s.render(w, r, status, "thread", th.Title+" · "+t.Name, v)
 }
 
@@ -205,32 +186,42 @@ func (s *Server) uiThread(w http.ResponseWriter, r *http.Request) {
 	s.showThread(w, r, http.StatusOK, formView{})
 }
 
-// formFail shows a thread again with the error of a form on it.
+// threadFormFail shows a thread again with the error of a form on it.
 func (s *Server) threadFormFail(w http.ResponseWriter, r *http.Request, err error, fields map[string]string) {
-	if rhythm.ErrorCode(err) == rhythm.EINTERNAL || rhythm.ErrorCode(err) == rhythm.ENOTFOUND {
+	if rhythm.ErrorCode(err) == rhythm.ENOTFOUND {
 		s.uiFail(w, r, err)
 		return
 	}
-	s.showThread(w, r, ErrorStatus(rhythm.ErrorCode(err)), formView{Error: rhythm.ErrorMessage(err), Fields: fields})
+	s.formFail(w, r, err, func(status int, msg string) {
+		s.showThread(w, r, status, formView{Error: msg, Fields: fields})
+	})
 }
 
 func (s *Server) uiRespond(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
-	th, t, err := s.respond(r, r.PostFormValue("kind"), r.PostFormValue("note"))
+	id, err := pathID(r, "thread")
+	var th app.ThreadView
+	if err == nil {
+		th, err = s.app.Respond(r.Context(), s.actor(r), r.PathValue("team"), id, r.PostFormValue("kind"), r.PostFormValue("note"))
+	}
 	if err != nil {
 		s.threadFormFail(w, r, err, map[string]string{"note": r.PostFormValue("note")})
 		return
 	}
-	http.Redirect(w, r, threadURL(t.ID, th.ID), http.StatusSeeOther)
+	http.Redirect(w, r, threadURL(th.TeamID, th.ID), http.StatusSeeOther)
 }
 
 func (s *Server) uiCloseThread(w http.ResponseWriter, r *http.Request) {
-	th, t, err := s.closeThread(r)
+	id, err := pathID(r, "thread")
+	var th app.ThreadView
+	if err == nil {
+		th, err = s.app.CloseThread(r.Context(), s.actor(r), r.PathValue("team"), id)
+	}
 	if err != nil {
 		s.threadFormFail(w, r, err, nil)
 		return
 	}
-	http.Redirect(w, r, threadURL(t.ID, th.ID), http.StatusSeeOther)
+	http.Redirect(w, r, threadURL(th.TeamID, th.ID), http.StatusSeeOther)
 }
 
 // decisionsView is the decision log with its search and the form that
@@ -249,7 +240,7 @@ func (s *Server) decisionsPage(w http.ResponseWriter, r *http.Request, status in
 		q = thread.Query{}
 	}
 	v.Query = q.Text
-	if v.Decisions, err = s.db.Decisions(r.Context(), v.Team.ID, q); err != nil {
+	if _, v.Decisions, err = s.app.Decisions(r.Context(), s.actor(r), r.PathValue("team"), q); err != nil {
 		s.uiFail(w, r, err)
 		return
 	}
@@ -286,21 +277,19 @@ func (s *Server) uiCreateDecision(w http.ResponseWriter, r *http.Request) {
 	}
 	var d thread.Decision
 	if err == nil {
-		d, err = s.recordDecision(r, n)
+		d, err = s.app.RecordDecision(r.Context(), s.actor(r), r.PathValue("team"), n)
 	}
 	if err != nil {
-		if rhythm.ErrorCode(err) == rhythm.EINTERNAL {
-			s.uiFail(w, r, err)
-			return
-		}
-		t, terr := s.pathTeam(r)
-		if terr != nil {
-			s.uiFail(w, r, terr)
-			return
-		}
-		v := decisionsView{teamView: s.teamView(r, t)}
-		v.Error, v.Fields = rhythm.ErrorMessage(err), fields
-		s.decisionsPage(w, r, ErrorStatus(rhythm.ErrorCode(err)), v)
+		s.formFail(w, r, err, func(status int, msg string) {
+			t, terr := s.pathTeam(r)
+			if terr != nil {
+				s.uiFail(w, r, terr)
+				return
+			}
+			v := decisionsView{teamView: s.teamView(r, t)}
+			v.Error, v.Fields = msg, fields
+			s.decisionsPage(w, r, status, v)
+		})
 		return
 	}
 	http.Redirect(w, r, "/teams/"+strconv.FormatInt(d.TeamID, 10)+"/decisions#decision-"+strconv.FormatInt(d.ID, 10), http.StatusSeeOther)
@@ -309,33 +298,19 @@ func (s *Server) uiCreateDecision(w http.ResponseWriter, r *http.Request) {
 // waitingTeam is what the user owes in one team.
 type waitingTeam struct {
 	teamView
-	Items []waitingItem
+	Items []app.WaitingItem
 }
 
 // uiWaiting lists, for every team whose roster has the user, what they owe.
 func (s *Server) uiWaiting(w http.ResponseWriter, r *http.Request) {
-	u, _ := currentUser(r)
-	teams, err := s.db.TeamsOf(r.Context(), u)
+	teams, err := s.app.WaitingOnMe(r.Context(), s.actor(r))
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
 	}
 	var out []waitingTeam
-	for _, ts := range teams {
-		t, err := s.db.Team(r.Context(), strconv.FormatInt(ts.ID, 10))
-		if err != nil {
-			s.uiFail(w, r, err)
-			return
-		}
-		if _, ok := t.Member(u.Email); !ok {
-			continue
-		}
-		items, err := s.waitingOn(r, &t, u.Email)
-		if err != nil {
-			s.uiFail(w, r, err)
-			return
-		}
-		out = append(out, waitingTeam{teamView: s.teamView(r, t), Items: items})
+	for _, tw := range teams {
+		out = append(out, waitingTeam{teamView: s.teamView(r, tw.Team.Team), Items: tw.Items})
 	}
 	s.render(w, r, http.StatusOK, "waiting", "Waiting on me", out)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/rhythm-team/rhythm/app"
 	"net/http"
 	"strconv"
 	"strings"
@@ -18,8 +19,8 @@ type usersView struct {
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, status int, v usersView) {
 	var err error
-	if v.Users, err = s.db.ListUsers(r.Context()); err == nil {
-		v.Teams, err = s.db.ListTeams(r.Context())
+	if v.Users, err = s.app.Users(r.Context(), s.actor(r)); err == nil {
+		v.Teams, err = s.app.Teams(r.Context(), s.actor(r))
 	}
 	if err != nil {
 		s.uiFail(w, r, err)
@@ -53,20 +54,18 @@ func readRoleAndTeams(r *http.Request) (account.Role, []int64, error) {
 }
 
 func (s *Server) uiCreateUser(w http.ResponseWriter, r *http.Request) {
-	u, hash, err := readNewUser(r)
+	n := formNewUser(r)
+	n.Role = r.PostFormValue("role")
+	_, leadOf, err := readRoleAndTeams(r)
 	if err == nil {
-		u.Role, u.LeadOf, err = readRoleAndTeams(r)
-	}
-	if err == nil {
-		_, err = s.db.CreateUser(r.Context(), u, hash)
+		n.LeadOf = leadOf
+		_, err = s.app.CreateUser(r.Context(), s.actor(r), n)
 	}
 	if err != nil {
-		if rhythm.ErrorCode(err) == rhythm.EINTERNAL {
-			s.uiFail(w, r, err)
-			return
-		}
-		s.usersPage(w, r, ErrorStatus(rhythm.ErrorCode(err)), usersView{formView: formView{Error: rhythm.ErrorMessage(err),
-			Fields: map[string]string{"email": u.Email, "name": u.Name, "role": r.PostFormValue("role")}}})
+		s.formFail(w, r, err, func(status int, msg string) {
+			s.usersPage(w, r, status, usersView{formView: formView{Error: msg,
+				Fields: map[string]string{"email": strings.TrimSpace(n.Email), "name": strings.TrimSpace(n.Name), "role": n.Role}}})
+		})
 		return
 	}
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
@@ -74,22 +73,14 @@ func (s *Server) uiCreateUser(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) uiUpdateUser(w http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	u, err := s.db.User(r.Context(), id)
+	role, leadOf, err := readRoleAndTeams(r)
 	if err == nil {
-		u.Role, u.LeadOf, err = readRoleAndTeams(r)
-	}
-	if name := strings.TrimSpace(r.PostFormValue("name")); name != "" {
-		u.Name = name
-	}
-	if err == nil {
-		err = s.db.UpdateUser(r.Context(), u)
+		err = s.app.UpdateUser(r.Context(), s.actor(r), id, r.PostFormValue("name"), role, leadOf)
 	}
 	if err != nil {
-		if rhythm.ErrorCode(err) == rhythm.EINTERNAL {
-			s.uiFail(w, r, err)
-			return
-		}
-		s.usersPage(w, r, ErrorStatus(rhythm.ErrorCode(err)), usersView{formView: formView{Error: rhythm.ErrorMessage(err)}})
+		s.formFail(w, r, err, func(status int, msg string) {
+			s.usersPage(w, r, status, usersView{formView: formView{Error: msg}})
+		})
 		return
 	}
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
@@ -97,12 +88,10 @@ func (s *Server) uiUpdateUser(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) uiDeleteUser(w http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err := s.db.DeleteUser(r.Context(), id); err != nil {
-		if rhythm.ErrorCode(err) == rhythm.EINTERNAL {
-			s.uiFail(w, r, err)
-			return
-		}
-		s.usersPage(w, r, ErrorStatus(rhythm.ErrorCode(err)), usersView{formView: formView{Error: rhythm.ErrorMessage(err)}})
+	if err := s.app.DeleteUser(r.Context(), s.actor(r), id); err != nil {
+		s.formFail(w, r, err, func(status int, msg string) {
+			s.usersPage(w, r, status, usersView{formView: formView{Error: msg}})
+		})
 		return
 	}
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
@@ -110,63 +99,25 @@ func (s *Server) uiDeleteUser(w http.ResponseWriter, r *http.Request) {
 
 // Users in the JSON API (admins).
 
-type userInput struct {
-	Email    string  `json:"email"`
-	Name     string  `json:"name"`
-	Password string  `json:"password"`
-	Role     string  `json:"role"`
-	LeadOf   []int64 `json:"lead_of"`
-}
-
 func (s *Server) apiListUsers(w http.ResponseWriter, r *http.Request) {
-	users, err := s.db.ListUsers(r.Context())
+	users, err := s.app.Users(r.Context(), s.actor(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	if users == nil {
-		users = []account.User{}
 	}
 	s.json(w, http.StatusOK, map[string]any{"users": users})
 }
 
 func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) {
-	var in userInput
+	var in app.NewUser
 	if err := s.decodeJSON(w, r, &in); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	u, hash, err := newUser(in)
-	if err == nil {
-		u, err = s.db.CreateUser(r.Context(), u, hash)
-	}
+	u, err := s.app.CreateUser(r.Context(), s.actor(r), in)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	s.json(w, http.StatusCreated, u)
-}
-
-// newUser validates API input for a new user and hashes the password.
-func newUser(in userInput) (account.User, string, error) {
-	u := account.User{Email: strings.TrimSpace(in.Email), Name: strings.TrimSpace(in.Name), LeadOf: in.LeadOf}
-	if !strings.Contains(u.Email, "@") || strings.ContainsAny(u.Email, " \t") {
-		return u, "", rhythm.Errorf(rhythm.EINVALID, "email: %q is not an email address", in.Email)
-	}
-	if u.Name == "" {
-		u.Name = strings.Split(u.Email, "@")[0]
-	}
-	role, err := account.ParseRole(in.Role)
-	if err != nil {
-		return u, "", err
-	}
-	u.Role = role
-	if role != account.Lead && len(u.LeadOf) > 0 {
-		return u, "", rhythm.Errorf(rhythm.EINVALID, "lead_of: only a lead leads teams")
-	}
-	if err := account.CheckNewPassword(in.Password); err != nil {
-		return u, "", err
-	}
-	hash, err := account.HashPassword(in.Password)
-	return u, hash, err
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/rhythm-team/rhythm"
+	rhythmapp "github.com/rhythm-team/rhythm/app"
 	"github.com/rhythm-team/rhythm/audit"
 	"github.com/rhythm-team/rhythm/ingest"
 	"github.com/rhythm-team/rhythm/ingest/detect"
@@ -96,14 +96,75 @@ type auditInput struct {
 }
 
 func (a *app) runAudit(ctx context.Context, cmd *cobra.Command, f *auditFlags) error {
-	cfg, err := f.config()
+	cfg, inputs, err := f.check()
 	if err != nil {
 		return err
+	}
+	var db *store.DB
+	if f.teamRef != "" || f.save {
+		if db, err = openDB(ctx, f.dsn); err != nil {
+			return err
+		}
+		defer db.Close()
+	}
+	uc := rhythmapp.New(db, nil)
+	if f.save && f.roster != "" {
+		if err := a.storedRoster(ctx, uc, f); err != nil {
+			return err
+		}
+	}
+	bar := a.progress("audit")
+	var (
+		t      team.Team
+		result *audit.Result
+	)
+	if len(inputs) == 0 {
+		t, result, err = uc.AuditStored(ctx, rhythmapp.System(""), f.teamRef, cfg, func(n int) { bar.Add(n) })
+		if rhythm.ErrorCode(err) == rhythm.ENOTFOUND {
+			err = usagef("--team: no team %q in %s", f.teamRef, f.dsn)
+		}
+	} else {
+		t, result, err = a.auditInputs(ctx, uc, f, cfg, inputs, func(n int) { bar.Add(n) })
+	}
+	bar.Finish()
+	if err != nil {
+		return err
+	}
+	if f.save {
+		id, err := uc.SaveAudit(ctx, rhythmapp.System(""), t.Name, result)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stderr, "saved audit %d of team %q\n", id, t.Name)
+	}
+	return a.writeAudit(f, cfg, &result.Report)
+}
+
+// storedRoster checks, before any work, that the team of --roster is
+// stored, as --save needs.
+func (a *app) storedRoster(ctx context.Context, uc *rhythmapp.App, f *auditFlags) error {
+	t, err := a.auditTeam(ctx, uc, f)
+	if err != nil {
+		return err
+	}
+	if _, err := uc.Team(ctx, rhythmapp.System(""), t.Name); rhythm.ErrorCode(err) == rhythm.ENOTFOUND {
+		return usagef("--save: team %q is not stored in %s; import its roster first (rhythm team import %s)", t.Name, f.dsn, f.roster)
+	} else if err != nil {
+		return err
+	}
+	return nil
+}
+
+// check reads the flags: the audit's configuration and the files to read.
+func (f *auditFlags) check() (audit.Config, []auditInput, error) {
+	cfg, err := f.config()
+	if err != nil {
+		return cfg, nil, err
 	}
 	switch f.format {
 	case report.FormatHTML, report.FormatJSON, report.FormatCSV:
 	default:
-		return usagef("--format: %q is not html, json or csv", f.format)
+		return cfg, nil, usagef("--format: %q is not html, json or csv", f.format)
 	}
 	var inputs []auditInput
 	for _, l := range []struct {
@@ -117,51 +178,28 @@ func (a *app) runAudit(ctx context.Context, cmd *cobra.Command, f *auditFlags) e
 	}
 	switch {
 	case f.roster != "" && f.teamRef != "":
-		return usagef("give either --roster or --team, not both")
+		return cfg, nil, usagef("give either --roster or --team, not both")
 	case f.roster == "" && f.teamRef == "":
-		return usagef("--roster or --team is required: whose communication to audit")
+		return cfg, nil, usagef("--roster or --team is required: whose communication to audit")
 	case f.roster != "" && len(inputs) == 0:
-		return usagef("no inputs: give --calendar, --slack, --mbox or --csv files, or --team with --db to audit stored imports")
+		return cfg, nil, usagef("no inputs: give --calendar, --slack, --mbox or --csv files, or --team with --db to audit stored imports")
 	}
+	return cfg, inputs, nil
+}
 
-	// The team, and the database when one is needed.
-	var (
-		t   team.Team
-		db  *store.DB
-		key []byte
-	)
-	if f.teamRef != "" || f.save {
-		if db, err = openDB(ctx, f.dsn); err != nil {
-			return err
-		}
-		defer db.Close()
+// auditInputs audits the files given on the command line against the
+// roster of --roster or the stored team of --team. Nothing is read from
+// the store but the roster: this audit is the command line's own, over
+// files no other surface has.
+func (a *app) auditInputs(ctx context.Context, uc *rhythmapp.App, f *auditFlags, cfg audit.Config, inputs []auditInput, progress func(int)) (team.Team, *audit.Result, error) {
+	t, err := a.auditTeam(ctx, uc, f)
+	if err != nil {
+		return t, nil, err
 	}
-	if f.roster != "" {
-		data, err := os.ReadFile(f.roster)
-		if err != nil {
-			return usagef("--roster: %v", unwrapPathErr(err))
-		}
-		if t, err = team.ParseRoster(f.roster, data); err != nil {
-			return err
-		}
-		if f.save {
-			stored, err := db.Team(ctx, t.Name)
-			if err != nil {
-				return usagef("--save: team %q is not stored in %s; import its roster first (rhythm team import %s)", t.Name, f.dsn, f.roster)
-			}
-			t.ID = stored.ID
-		}
-	} else {
-		if t, err = db.Team(ctx, f.teamRef); err != nil {
-			if rhythm.ErrorCode(err) == rhythm.ENOTFOUND {
-				return usagef("--team: no team %q in %s", f.teamRef, f.dsn)
-			}
-			return err
-		}
-	}
-	if db != nil {
+	var key []byte
+	if db := uc.DB(); db != nil {
 		if key, err = db.PseudonymKey(ctx); err != nil {
-			return err
+			return t, nil, err
 		}
 	} else {
 		// Pseudonyms only tell people apart within this run and never
@@ -171,54 +209,44 @@ func (a *app) runAudit(ctx context.Context, cmd *cobra.Command, f *auditFlags) e
 	}
 	au, err := audit.New(&t, cfg)
 	if err != nil {
-		return err
+		return t, nil, err
 	}
-
-	bar := a.progress("audit")
-	if len(inputs) > 0 {
-		res, err := ingest.NewResolver(&t, key)
-		if err != nil {
-			return err
-		}
-		err = a.auditFiles(ctx, au, res, inputs, func(n int) { bar.Add(n) })
-		if err != nil {
-			bar.Finish()
-			return err
-		}
-	} else {
-		from, to := au.Span()
-		err = db.Interactions(ctx, t.ID, from, to, func(in ingest.Interaction) error {
-			au.Add(&in)
-			bar.Add(1)
-			return nil
-		})
-		if err != nil {
-			bar.Finish()
-			return err
-		}
+	res, err := ingest.NewResolver(&t, key)
+	if err != nil {
+		return t, nil, err
 	}
-	bar.Finish()
-
+	if err := a.auditFiles(ctx, au, res, inputs, progress); err != nil {
+		return t, nil, err
+	}
 	counts := au.Counts()
 	switch {
-	case counts.Read == 0 && len(inputs) > 0:
-		return usagef("the inputs hold no interactions (%s)", inputNames(inputs))
 	case counts.Read == 0:
-		return usagef("team %q has no stored imports; import files with rhythm import --team %q FILE...", t.Name, t.Name)
+		return t, nil, usagef("the inputs hold no interactions (%s)", inputNames(inputs))
 	case counts.Counted == 0:
-		return usagef("none of the %d interactions read (%s to %s) falls in %s to %s with a team member taking part",
+		return t, nil, usagef("none of the %d interactions read (%s to %s) falls in %s to %s with a team member taking part",
 			counts.Read, counts.First.Format(time.DateOnly), counts.Last.Format(time.DateOnly), cfg.Window.From, cfg.Window.To)
 	}
-	result := au.Result()
-	rep := &result.Report
+	return t, au.Result(), nil
+}
 
-	if f.save {
-		id, err := db.SaveAudit(ctx, t.ID, result)
-		if err != nil {
-			return err
+// auditTeam reads the roster of --roster, or the stored team of --team.
+func (a *app) auditTeam(ctx context.Context, uc *rhythmapp.App, f *auditFlags) (team.Team, error) {
+	if f.teamRef != "" {
+		t, err := uc.Team(ctx, rhythmapp.System(""), f.teamRef)
+		if rhythm.ErrorCode(err) == rhythm.ENOTFOUND {
+			return t.Team, usagef("--team: no team %q in %s", f.teamRef, f.dsn)
 		}
-		fmt.Fprintf(a.stderr, "saved audit %d of team %q\n", id, t.Name)
+		return t.Team, err
 	}
+	data, err := os.ReadFile(f.roster)
+	if err != nil {
+		return team.Team{}, usagef("--roster: %v", unwrapPathErr(err))
+	}
+	return team.ParseRoster(f.roster, data)
+}
+
+// writeAudit writes the report (and, with --figures, the team's figures).
+func (a *app) writeAudit(f *auditFlags, cfg audit.Config, rep *audit.Report) error {
 	if f.figures != "" {
 		b, err := json.MarshalIndent(rep.TeamFigures, "", "  ")
 		if err == nil {
@@ -228,23 +256,20 @@ func (a *app) runAudit(ctx context.Context, cmd *cobra.Command, f *auditFlags) e
 			return usagef("--figures: %v", unwrapPathErr(err))
 		}
 	}
-	var w io.Writer = a.stdout
-	var file *os.File
-	if f.out != "" {
-		if file, err = os.Create(f.out); err != nil {
-			return usagef("--out: %v", unwrapPathErr(err))
-		}
-		w = file
+	if f.out == "" {
+		return report.WriteAudit(a.stdout, f.format, rep)
 	}
-	err = report.WriteAudit(w, f.format, rep)
-	if file != nil {
-		if cerr := file.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			fmt.Fprintf(a.stderr, "wrote %s: %s to %s, %d people, %d interactions in the period of %d read\n",
-				f.out, cfg.Window.From, cfg.Window.To, rep.Current.Team.People, rep.Current.Interactions, rep.Input.Read)
-		}
+	file, err := os.Create(f.out)
+	if err != nil {
+		return usagef("--out: %v", unwrapPathErr(err))
+	}
+	err = report.WriteAudit(file, f.format, rep)
+	if cerr := file.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		fmt.Fprintf(a.stderr, "wrote %s: %s to %s, %d people, %d interactions in the period of %d read\n",
+			f.out, cfg.Window.From, cfg.Window.To, rep.Current.Team.People, rep.Current.Interactions, rep.Input.Read)
 	}
 	return err
 }

@@ -5,8 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
-	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -15,9 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rhythm-team/rhythm"
+	rhythmapp "github.com/rhythm-team/rhythm/app"
 	"github.com/rhythm-team/rhythm/calendar"
-	"github.com/rhythm-team/rhythm/calendar/caldav"
-	"github.com/rhythm-team/rhythm/calendar/icsfeed"
 	"github.com/rhythm-team/rhythm/internal/outbound"
 	"github.com/rhythm-team/rhythm/internal/secret"
 	"github.com/rhythm-team/rhythm/store"
@@ -81,13 +78,26 @@ func (f *calendarFlags) policy() (outbound.Policy, error) {
 	return outbound.Policy{Allow: allow}, nil
 }
 
-func (f *calendarFlags) worker(db *store.DB, box *secret.Box, id string, log *slog.Logger) (*calendar.Worker, error) {
+// config returns the live calendar settings for the use cases.
+func (f *calendarFlags) config(dsn string, create bool) (*rhythmapp.CalendarConfig, error) {
+	box, err := f.box(dsn, create)
+	if err != nil {
+		return nil, err
+	}
 	pol, err := f.policy()
 	if err != nil {
 		return nil, err
 	}
-	return &calendar.Worker{Store: db, Box: box, HTTP: pol.Client(), MaxBytes: f.maxMB << 20, Resolver: db.Resolver,
-		ID: id, Every: f.every, Log: log}, nil
+	return &rhythmapp.CalendarConfig{Box: box, Policy: pol, MaxBytes: f.maxMB << 20, Every: f.every}, nil
+}
+
+// useCases returns the use cases with live calendars enabled.
+func (f *calendarFlags) useCases(db *store.DB, dsn string, create bool) (*rhythmapp.App, error) {
+	cfg, err := f.config(dsn, create)
+	if err != nil {
+		return nil, err
+	}
+	return rhythmapp.New(db, nil).WithCalendars(*cfg), nil
 }
 
 func (a *app) calendarCommand() *cobra.Command {
@@ -158,77 +168,24 @@ func readSecretLine(r io.Reader) (string, error) {
 }
 
 func (a *app) addCalendar(ctx context.Context, db *store.DB, dsn string, cf *calendarFlags, teamRef, member, icsURL, davURL, username, password, calName string) error {
-	t, err := db.Team(ctx, teamRef)
+	uc, err := cf.useCases(db, dsn, true)
 	if err != nil {
 		return err
 	}
-	if member != "" {
-		m, err := t.Resolve(member)
-		if err != nil {
-			return usagef("--member: %s", rhythm.ErrorMessage(err))
-		}
-		member = m.Email
-	}
-	box, err := cf.box(dsn, true)
-	if err != nil {
+	v, err := uc.ConnectCalendar(ctx, rhythmapp.System(""), teamRef, rhythmapp.CalendarInput{Team: member == "", Member: member,
+		ICSURL: icsURL, CalDAV: davURL, Username: username, Password: password, Calendar: calName})
+	if rhythm.ErrorCode(err) == rhythm.EINVALID && strings.HasPrefix(rhythm.ErrorMessage(err), "member: ") {
+		return usagef("--%s", rhythm.ErrorMessage(err))
+	} else if err != nil {
 		return err
 	}
-	pol, err := cf.policy()
-	if err != nil {
-		return err
-	}
-	kind, link, cal, name := calendar.ICS, icsURL, "", ""
-	if davURL != "" {
-		kind, link = calendar.CalDAV, davURL
-		if cal, name, err = chooseCalendar(ctx, pol, davURL, username, password, calName); err != nil {
-			return err
-		}
-	} else if _, err := pol.CheckURL(strings.Replace(icsURL, "webcal://", "https://", 1)); err != nil {
-		return err
-	}
-	rec, err := calendar.NewRecord(box, t.ID, member, kind, link, username, password, cal, name)
-	if err != nil {
-		return err
-	}
-	if rec, err = db.CreateCalendarConnection(ctx, rec); err != nil {
-		return err
-	}
-	whose := "team " + t.Name
-	if member != "" {
-		whose = member
+	whose := "the team"
+	if v.Member != "" {
+		whose = v.Member
 	}
 	fmt.Fprintf(a.stdout, "connected calendar %d (%s at %s) for %s; it syncs with the server, or now with: rhythm calendar sync --team %q\n",
-		rec.ID, kind, rec.Host, whose, t.Name)
+		v.ID, v.Kind, v.Host, whose, teamRef)
 	return nil
-}
-
-// chooseCalendar finds the account's calendars and picks the one named, or
-// the only one.
-func chooseCalendar(ctx context.Context, pol outbound.Policy, server, username, password, want string) (href, name string, err error) {
-	cl, err := caldav.New(pol.Client(), server, username, password)
-	if err != nil {
-		return "", "", err
-	}
-	cals, err := cl.Discover(ctx)
-	if err != nil {
-		return "", "", err
-	}
-	var names []string
-	for _, c := range cals {
-		if want != "" && (strings.EqualFold(c.Name, want) || c.Href == want) {
-			return c.Href, c.Name, nil
-		}
-		names = append(names, strconv.Quote(c.Name))
-	}
-	switch {
-	case len(cals) == 0:
-		return "", "", rhythm.Errorf(rhythm.EINVALID, "the account at %s has no calendar with events", icsfeed.Host(server))
-	case want == "" && len(cals) == 1:
-		return cals[0].Href, cals[0].Name, nil
-	case want == "":
-		return "", "", usagef("the account has %d calendars: choose one with --calendar (%s)", len(cals), strings.Join(names, ", "))
-	}
-	return "", "", usagef("--calendar: no calendar %q (the account has %s)", want, strings.Join(names, ", "))
 }
 
 func (a *app) calendarList(dsn *string) *cobra.Command {
@@ -241,22 +198,14 @@ func (a *app) calendarList(dsn *string) *cobra.Command {
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withDB(cmd, *dsn, func(db *store.DB) error {
-				t, err := db.Team(cmd.Context(), teamRef)
-				if err != nil {
-					return err
-				}
-				recs, err := db.CalendarConnections(cmd.Context(), t.ID)
+				views, err := rhythmapp.New(db, nil).Calendars(cmd.Context(), rhythmapp.System(""), teamRef)
 				if err != nil {
 					return err
 				}
 				if asJSON {
-					rows := make([]calendarRow, len(recs))
-					for i := range recs {
-						rows[i] = calendarRow{Record: recs[i], State: recs[i].State()}
-					}
-					return writeNDJSON(a.stdout, rows)
+					return writeNDJSON(a.stdout, views)
 				}
-				return writeCalendars(a.stdout, recs)
+				return writeCalendars(a.stdout, views)
 			})
 		},
 	}
@@ -266,13 +215,7 @@ func (a *app) calendarList(dsn *string) *cobra.Command {
 	return cmd
 }
 
-// calendarRow is a connection as `calendar list --json` prints it.
-type calendarRow struct {
-	calendar.Record
-	State string `json:"state"`
-}
-
-func writeCalendars(w io.Writer, recs []calendar.Record) error {
+func writeCalendars(w io.Writer, recs []rhythmapp.CalendarView) error {
 	if len(recs) == 0 {
 		_, err := fmt.Fprintln(w, "no calendars connected; add one with: rhythm calendar add --team T --member EMAIL --ics-url URL")
 		return err
@@ -292,7 +235,7 @@ func writeCalendars(w io.Writer, recs []calendar.Record) error {
 		if name == "" {
 			name = "…" + r.Hint
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, whose, r.Kind, r.Host, name, last, r.State())
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, whose, r.Kind, r.Host, name, last, r.State)
 	}
 	return tw.Flush()
 }
@@ -316,55 +259,39 @@ func (a *app) calendarSync(dsn *string, cf *calendarFlags) *cobra.Command {
 }
 
 func (a *app) syncCalendars(ctx context.Context, db *store.DB, dsn string, cf *calendarFlags, teamRef string) error {
-	t, err := db.Team(ctx, teamRef)
+	who := rhythmapp.System("")
+	views, err := rhythmapp.New(db, nil).Calendars(ctx, who, teamRef)
 	if err != nil {
 		return err
 	}
-	recs, err := db.CalendarConnections(ctx, t.ID)
-	if err != nil {
-		return err
+	if len(views) == 0 {
+		return usagef("team %q has no calendars connected", teamRef)
 	}
-	if len(recs) == 0 {
-		return usagef("team %q has no calendars connected", t.Name)
-	}
-	box, err := cf.box(dsn, false)
-	if err != nil {
-		return err
-	}
-	w, err := cf.worker(db, box, fmt.Sprintf("cli-%d", os.Getpid()), nil) // each result is printed below
+	uc, err := cf.useCases(db, dsn, false)
 	if err != nil {
 		return err
 	}
 	step, done := a.rowProgress("syncing calendars")
 	defer done()
 	failed := 0
-	for i, r := range recs {
+	for i, v := range views {
 		if step != nil {
-			step(r.Host, int64(i))
+			step(v.Host, int64(i))
 		}
-		now := time.Now()
-		claimed, err := db.ClaimCalendarSync(ctx, w.ID, r.ID, now, now.Add(10*time.Minute))
+		after, err := uc.SyncCalendar(ctx, who, teamRef, v.ID)
 		if rhythm.ErrorCode(err) == rhythm.ECONFLICT {
-			fmt.Fprintf(a.stdout, "calendar %d: a server is syncing it right now\n", r.ID)
+			fmt.Fprintf(a.stdout, "calendar %d: a server is syncing it right now\n", v.ID)
 			continue
 		} else if err != nil {
 			return err
 		}
-		o := w.Sync(ctx, &claimed)
-		if err := db.FinishCalendarSync(ctx, r.ID, w.ID, o); err != nil {
-			return err
-		}
-		after, err := db.CalendarConnection(ctx, r.ID)
-		if err != nil {
-			return err
-		}
-		if o.Result == nil {
+		if after.LastError != "" {
 			failed++
 		}
-		fmt.Fprintf(a.stdout, "calendar %d (%s): %s\n", r.ID, r.Host, after.State())
+		fmt.Fprintf(a.stdout, "calendar %d (%s): %s\n", v.ID, v.Host, after.State)
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d of %d calendars failed to sync", failed, len(recs))
+		return fmt.Errorf("%d of %d calendars failed to sync", failed, len(views))
 	}
 	return nil
 }
@@ -381,7 +308,11 @@ func (a *app) calendarRemove(dsn *string) *cobra.Command {
 				return usagef("calendar remove: %q is not a calendar id (see rhythm calendar list)", args[0])
 			}
 			return withDB(cmd, *dsn, func(db *store.DB) error {
-				if err := db.DeleteCalendarConnection(cmd.Context(), id); err != nil {
+				rec, err := db.CalendarConnection(cmd.Context(), id)
+				if err != nil {
+					return err
+				}
+				if err := rhythmapp.New(db, nil).RemoveCalendar(cmd.Context(), rhythmapp.System(""), strconv.FormatInt(rec.TeamID, 10), id); err != nil {
 					return err
 				}
 				fmt.Fprintf(a.stdout, "removed calendar %d and the events read from it\n", id)
@@ -391,25 +322,31 @@ func (a *app) calendarRemove(dsn *string) *cobra.Command {
 	}
 }
 
-// startCalendarWorker starts syncing connected calendars in the background
-// and returns a channel closed when the worker has stopped. Without a key
-// (PostgreSQL and no --secret-key-file) calendars are not synced, and the
-// log says so.
-func (a *app) startCalendarWorker(ctx context.Context, db *store.DB, dsn string, cf *calendarFlags) (<-chan struct{}, error) {
-	done := make(chan struct{})
-	box, err := cf.box(dsn, true)
+// serveCalendars returns the live calendar settings of a server, or nil
+// with a log line when it has no key (PostgreSQL without
+// --secret-key-file): then calendars are off.
+func (a *app) serveCalendars(dsn string, cf *calendarFlags) (*rhythmapp.CalendarConfig, error) {
+	cfg, err := cf.config(dsn, true)
 	if err != nil && cf.secretKey == "" && cf.secretKeyFile == "" && store.IsPostgresDSN(dsn) {
-		a.log.Info("calendars: no --secret-key-file or RHYTHM_SECRET_KEY; connected calendars are not synced")
+		a.log.Info("calendars: no --secret-key-file or RHYTHM_SECRET_KEY; live calendars are off")
+		return nil, nil
+	}
+	return cfg, err
+}
+
+// startCalendarWorker syncs connected calendars in the background and
+// returns a channel closed when the worker has stopped.
+func (a *app) startCalendarWorker(ctx context.Context, db *store.DB, cfg *rhythmapp.CalendarConfig) (<-chan struct{}, error) {
+	done := make(chan struct{})
+	if cfg == nil {
 		close(done)
 		return done, nil
-	} else if err != nil {
-		return nil, err
 	}
-	host, _ := os.Hostname()
-	w, err := cf.worker(db, box, fmt.Sprintf("%s-%d", host, os.Getpid()), a.log)
+	w, err := rhythmapp.New(db, nil).WithCalendars(*cfg).CalendarWorker()
 	if err != nil {
 		return nil, err
 	}
+	w.Log = a.log
 	go func() { defer close(done); w.Run(ctx) }()
 	return done, nil
 }

@@ -19,26 +19,12 @@ members:
   - {name: Kenji Sato, email: kenji@example.com, zone: Asia/Tokyo, hours: "10:00-18:00"}
 `
 
-func davRequest(t *testing.T, dav testenv.CalDAV, method, path, body string) {
-	t.Helper()
-	req, _ := http.NewRequest(method, dav.URL+path, strings.NewReader(body))
-	req.SetBasicAuth(dav.Username, dav.Password)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode >= 300 {
-		t.Fatalf("%s %s: %s", method, path, resp.Status)
-	}
-}
-
 // TestCalendarCommands connects a member's CalDAV calendar and a team
 // calendar link through the CLI, syncs, lists and removes them.
 func TestCalendarCommands(t *testing.T) {
 	dav := testenv.Radicale(t)
-	davRequest(t, dav, "MKCALENDAR", "/ana/work/", "")
-	davRequest(t, dav, "PUT", "/ana/work/a.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:a@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20261203T100000Z\r\nDURATION:PT1H\r\nATTENDEE:mailto:ana@example.com\r\nATTENDEE:mailto:kenji@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+	dav.Do(t, "MKCALENDAR", "/ana/work/", "", 201)
+	dav.Do(t, "PUT", "/ana/work/a.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:a@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20261203T100000Z\r\nDURATION:PT1H\r\nATTENDEE:mailto:ana@example.com\r\nATTENDEE:mailto:kenji@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", 201)
 	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		io.WriteString(w, "<!doctype html><html>Sign in</html>")

@@ -2,11 +2,15 @@ package main
 
 import (
 	"context"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/rhythm-team/rhythm"
+	rhythmapp "github.com/rhythm-team/rhythm/app"
 	"github.com/rhythm-team/rhythm/store"
+	"github.com/rhythm-team/rhythm/team"
 )
 
 // dbFlag adds --db to a command that reads or writes stored data.
@@ -32,4 +36,30 @@ func withDB(cmd *cobra.Command, dsn string, fn func(db *store.DB) error) error {
 	}
 	defer db.Close()
 	return fn(db)
+}
+
+// withApp opens the database named by dsn and runs fn with the use cases
+// over it, then closes it.
+func withApp(cmd *cobra.Command, dsn string, fn func(uc *rhythmapp.App) error) error {
+	return withDB(cmd, dsn, func(db *store.DB) error { return fn(rhythmapp.New(db, nil)) })
+}
+
+// teamDB opens the database and reads the team named by --team.
+func teamDB(ctx context.Context, dsn, ref string) (*store.DB, team.Team, error) {
+	if strings.TrimSpace(ref) == "" {
+		return nil, team.Team{}, usagef("--team is required")
+	}
+	db, err := openDB(ctx, dsn)
+	if err != nil {
+		return nil, team.Team{}, err
+	}
+	t, err := db.Team(ctx, ref)
+	if err != nil {
+		db.Close()
+		if rhythm.ErrorCode(err) == rhythm.ENOTFOUND {
+			return nil, t, usagef("--team: %s", rhythm.ErrorMessage(err))
+		}
+		return nil, t, err
+	}
+	return db, t, nil
 }

@@ -44,7 +44,7 @@ that fired it, and gives format advice: timebox, attendee cap, response window,
 owner tag, where the decision is recorded, and with --roster a pre-read or reply
 due-by inside each participant's working hours.
 
-Purposes: ` + strings.Join(mustPolicy().PurposeIDs(), ", ") + `
+Purposes: PURPOSES
 (aliases such as "status update", "1:1", "feedback" or "new hire" work too).
 The rules live in an embedded, documented policy (see --print-policy); a team
 tunes them with norms.decide in its roster.`,
@@ -157,6 +157,7 @@ tunes them with norms.decide in its roster.`,
 	f.StringVar(&now, "now", "", "the time the advice is for, RFC 3339 (default: now)")
 	f.BoolVar(&asJSON, "json", false, "print the decision as one JSON object")
 	f.BoolVar(&printPolicy, "print-policy", false, "print the embedded, documented policy and exit")
+	lazyPurposes(cmd)
 	return cmd
 }
 
@@ -172,6 +173,16 @@ func flagError(err error) error {
 		return usagef("--%s: %s", name, rest)
 	}
 	return err
+}
+
+// lazyPurposes fills the purposes into cmd's help when it is shown: the
+// embedded policy is parsed only then, not whenever rhythm starts.
+func lazyPurposes(cmd *cobra.Command) {
+	cmd.SetHelpFunc(func(c *cobra.Command, args []string) {
+		c.Long = strings.Replace(c.Long, "PURPOSES", strings.Join(mustPolicy().PurposeIDs(), ", "), 1)
+		c.SetHelpFunc(nil)
+		c.HelpFunc()(c, args)
+	})
 }
 
 func mustPolicy() *decide.Policy {

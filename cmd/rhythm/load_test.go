@@ -630,10 +630,12 @@ func TestLoadPathologicalExpand(t *testing.T) {
 	base := startServer(t, "--db", dsn, "--log-level", "error")
 	token := adminToken(t, dsn)
 	hc := &http.Client{Timeout: 30 * time.Second}
-	post := func(path, ctype, body string) (int, time.Duration, error) {
-		req, _ := http.NewRequest("POST", base+path, strings.NewReader(body))
+	send := func(method, path, ctype, body string) (int, time.Duration, error) {
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Content-Type", ctype)
+		if ctype != "" {
+			req.Header.Set("Content-Type", ctype)
+		}
 		start := time.Now()
 		res, err := hc.Do(req)
 		if err != nil {
@@ -643,17 +645,49 @@ func TestLoadPathologicalExpand(t *testing.T) {
 		res.Body.Close()
 		return res.StatusCode, time.Since(start), nil
 	}
+	var mu sync.Mutex
+	// ordinary runs four users reading teams and asking for decisions
+	// until ctx ends, and returns their latencies, sorted.
+	ordinary := func(ctx context.Context) []time.Duration {
+		var lat []time.Duration
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() {
+				for n := 0; n < 10_000 && ctx.Err() == nil; n++ {
+					status, took, err := send("GET", "/api/v1/teams", "", "")
+					if n%2 == 1 {
+						status, took, err = send("POST", "/api/v1/decide", "application/json",
+							`{"purpose":"status update","stakeholders":6,"zones":3,"ambiguity":"low","urgency":"days","relationship":"low"}`)
+					}
+					mu.Lock()
+					if err != nil || status != http.StatusOK {
+						t.Errorf("ordinary request: %d %v", status, err)
+					}
+					lat = append(lat, took)
+					mu.Unlock()
+					time.Sleep(10 * time.Millisecond)
+				}
+			})
+		}
+		wg.Wait()
+		slices.Sort(lat)
+		return lat
+	}
+	// The machine's own latency first, without pathological calendars.
+	quiet, cancelQuiet := context.WithTimeout(context.Background(), duration/3)
+	before := ordinary(quiet)
+	cancelQuiet()
+
 	ctx, cancel := context.WithTimeout(context.Background(), duration)
 	defer cancel()
-	var mu sync.Mutex
-	var others, bombs []time.Duration
+	var bombs []time.Duration
 	statuses := map[int]int{}
 	var wg sync.WaitGroup
 	bodies := [2]string{bombCalendar(true), bombCalendar(false)}
 	for i := range 4 {
 		wg.Go(func() { // a pathological expansion, again and again
 			for n := 0; n < 10_000 && ctx.Err() == nil; n++ {
-				status, took, err := post("/api/v1/ical/expand?from=2026-01-01&to=2027-01-01", "text/calendar", bodies[(i+n)%2])
+				status, took, err := send("POST", "/api/v1/ical/expand?from=2026-01-01&to=2027-01-01", "text/calendar", bodies[(i+n)%2])
 				mu.Lock()
 				if err != nil {
 					t.Errorf("pathological expansion: %v", err)
@@ -661,34 +695,6 @@ func TestLoadPathologicalExpand(t *testing.T) {
 				statuses[status]++
 				bombs = append(bombs, took)
 				mu.Unlock()
-			}
-		})
-		wg.Go(func() { // an ordinary user
-			for n := 0; n < 10_000 && ctx.Err() == nil; n++ {
-				var status int
-				var took time.Duration
-				var err error
-				if n%2 == 0 {
-					req, _ := http.NewRequest("GET", base+"/api/v1/teams", nil)
-					req.Header.Set("Authorization", "Bearer "+token)
-					start := time.Now()
-					var res *http.Response
-					if res, err = hc.Do(req); err == nil {
-						io.Copy(io.Discard, res.Body)
-						res.Body.Close()
-						status, took = res.StatusCode, time.Since(start)
-					}
-				} else {
-					status, took, err = post("/api/v1/decide", "application/json",
-						`{"purpose":"status update","stakeholders":6,"zones":3,"ambiguity":"low","urgency":"days","relationship":"low"}`)
-				}
-				mu.Lock()
-				if err != nil || status != http.StatusOK {
-					t.Errorf("ordinary request: %d %v", status, err)
-				}
-				others = append(others, took)
-				mu.Unlock()
-				time.Sleep(10 * time.Millisecond)
 			}
 		})
 	}
@@ -699,15 +705,17 @@ func TestLoadPathologicalExpand(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 	})
+	others := ordinary(ctx)
 	wg.Wait()
-	slices.Sort(others)
 	slices.Sort(bombs)
 	bombs = append(bombs, 0)
-	p99 := others[len(others)*99/100]
-	t.Logf("pathological expansions: %d (statuses %v), p50 %.1f ms, max %.1f ms; other requests: %d, p99 %.1f ms; peak RSS %d MB",
-		len(bombs), statuses, ms(bombs[len(bombs)/2]), ms(slices.Max(bombs)), len(others), ms(p99), peak>>20)
-	if p99 > 100*time.Millisecond {
-		t.Errorf("other requests' p99 = %s during pathological expansions, want under 100 ms", p99)
+	p99, p99Before := others[len(others)*99/100], before[len(before)*99/100]
+	t.Logf("pathological expansions: %d (statuses %v), p50 %.1f ms, max %.1f ms; other requests: %d, p99 %.1f ms (%.1f ms before the expansions); peak RSS %d MB",
+		len(bombs)-1, statuses, ms(bombs[len(bombs)/2]), ms(slices.Max(bombs)), len(others), ms(p99), ms(p99Before), peak>>20)
+	// Under 100 ms; on a machine already slower than that without the
+	// expansions, at most 100 ms more than it was.
+	if p99 > 100*time.Millisecond && p99 > p99Before+100*time.Millisecond {
+		t.Errorf("other requests' p99 = %s during pathological expansions (%s before), want under 100 ms", p99, p99Before)
 	}
 	if peak > 300<<20 {
 		t.Errorf("peak RSS = %d MB, want under 300 MB", peak>>20)

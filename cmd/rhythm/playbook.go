@@ -90,38 +90,96 @@ func storedTemplates(ctx context.Context, db *store.DB, teamID int64) ([]playboo
 }
 
 func (a *app) playbookCommand() *cobra.Command {
-	var dsn, teamRef, templates string
+	var pf playbookFlags
 	cmd := groupCommand("playbook", "Hybrid playbooks: list, show, check, add and run them for a team", "  rhythm playbook list")
-	cmd.PersistentFlags().StringVar(&templates, "templates", "", "a folder of the team's own templates (*.yaml)")
+	cmd.PersistentFlags().StringVar(&pf.templates, "templates", "", "a folder of the team's own templates (*.yaml)")
 
-	// extra returns the templates of --templates and, with --team and a
-	// database, the team's stored ones.
-	extra := func(ctx context.Context, withDB bool) ([]playbook.Template, error) {
-		ts, err := loadTemplates(templates)
-		if err != nil || !withDB || teamRef == "" {
-			return ts, err
-		}
-		db, t, err := teamDB(ctx, dsn, teamRef)
-		if err != nil {
-			return nil, err
-		}
-		defer db.Close()
-		stored, err := storedTemplates(ctx, db, t.ID)
-		if err != nil {
-			return nil, err
-		}
-		all := append(ts, stored...)
-		return all, checkNames(all)
+	listCmd := a.playbookListCommand(&pf)
+
+	showCmd := a.playbookShowCommand(&pf)
+
+	checkCmd := a.playbookCheckCommand(&pf)
+	addCmd := a.playbookAddCommand(&pf)
+
+	runCmd := a.playbookRunCommand(&pf)
+
+	cmd.AddCommand(listCmd, showCmd, checkCmd, addCmd, runCmd)
+	return cmd
+}
+
+// usageFor turns a missing --team into a usage error with a hint.
+func usageFor(err error, hint string) error {
+	if err != nil && strings.Contains(err.Error(), "--team is required") {
+		return usagef("%s", hint)
 	}
+	return err
+}
 
+// createPlanThreads stores the plan's threads, all or none.
+func createPlanThreads(ctx context.Context, db *store.DB, t *team.Team, plan *playbook.Plan) error {
+	now := time.Now()
+	ths := make([]thread.Thread, 0, len(plan.Threads))
+	for _, n := range plan.NewThreads() {
+		th, err := n.Validate(t, "playbook "+plan.Playbook, now)
+		if err != nil {
+			return err
+		}
+		ths = append(ths, th)
+	}
+	_, err := db.CreateThreads(ctx, ths)
+	return err
+}
+
+// writePlanICS writes the plan's calendar to a file, replacing it only
+// when the whole calendar was written.
+func writePlanICS(plan *playbook.Plan, t *team.Team, path string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".rhythm-*.ics")
+	if err != nil {
+		return usagef("--ics: %v", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := plan.WriteICS(tmp, t, time.Now()); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// playbookFlags are the flags the playbook commands share.
+type playbookFlags struct{ dsn, teamRef, templates string }
+
+// extra returns the templates of --templates and, with --team and a
+// database, the team's stored ones.
+func (pf *playbookFlags) extra(ctx context.Context, withDB bool) ([]playbook.Template, error) {
+	ts, err := loadTemplates(pf.templates)
+	if err != nil || !withDB || pf.teamRef == "" {
+		return ts, err
+	}
+	db, t, err := teamDB(ctx, pf.dsn, pf.teamRef)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	stored, err := storedTemplates(ctx, db, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	all := append(ts, stored...)
+	return all, checkNames(all)
+}
+
+func (a *app) playbookListCommand(pf *playbookFlags) *cobra.Command {
 	var ljs bool
 	listCmd := &cobra.Command{
 		Use:     "list",
-		Short:   "List the playbooks: built-in, from --templates, and the team's stored ones (with --team)",
+		Short:   "List the playbooks: built-in, from --pf.templates, and the team's stored ones (with --team)",
 		Example: "  rhythm playbook list --team Platform",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ts, err := extra(cmd.Context(), true)
+			ts, err := pf.extra(cmd.Context(), true)
 			if err != nil {
 				return err
 			}
@@ -148,9 +206,12 @@ func (a *app) playbookCommand() *cobra.Command {
 		},
 	}
 	listCmd.Flags().BoolVar(&ljs, "json", false, "one JSON object per line")
-	listCmd.Flags().StringVar(&dsn, "db", "rhythm.db", "database with the team's stored playbooks (env RHYTHM_DB)")
-	listCmd.Flags().StringVar(&teamRef, "team", "", "also list this team's stored playbooks")
+	listCmd.Flags().StringVar(&pf.dsn, "db", "rhythm.db", "database with the team's stored playbooks (env RHYTHM_DB)")
+	listCmd.Flags().StringVar(&pf.teamRef, "team", "", "also list this team's stored playbooks")
+	return listCmd
+}
 
+func (a *app) playbookShowCommand(pf *playbookFlags) *cobra.Command {
 	var asYAML bool
 	showCmd := &cobra.Command{
 		Use:     "show NAME",
@@ -158,7 +219,7 @@ func (a *app) playbookCommand() *cobra.Command {
 		Example: "  rhythm playbook show async-prep-huddle --yaml > design-review.yaml",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ts, err := extra(cmd.Context(), false)
+			ts, err := pf.extra(cmd.Context(), false)
 			if err != nil {
 				return err
 			}
@@ -208,10 +269,13 @@ func (a *app) playbookCommand() *cobra.Command {
 		},
 	}
 	showCmd.Flags().BoolVar(&asYAML, "yaml", false, "print the template as YAML")
+	return showCmd
+}
 
+func (a *app) playbookCheckCommand(pf *playbookFlags) *cobra.Command {
 	checkCmd := &cobra.Command{
 		Use:     "check FILE...",
-		Short:   "Validate team templates; errors name the file, line and field",
+		Short:   "Validate team pf.templates; errors name the file, line and field",
 		Example: "  rhythm playbook check playbooks/*.yaml",
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -233,6 +297,10 @@ func (a *app) playbookCommand() *cobra.Command {
 		},
 	}
 
+	return checkCmd
+}
+
+func (a *app) playbookAddCommand(pf *playbookFlags) *cobra.Command {
 	var addDSN, addTeam string
 	addCmd := &cobra.Command{
 		Use:     "add FILE",
@@ -265,7 +333,10 @@ func (a *app) playbookCommand() *cobra.Command {
 	}
 	addCmd.Flags().StringVar(&addDSN, "db", "rhythm.db", "database: a SQLite file path or a postgres:// URL (env RHYTHM_DB)")
 	addCmd.Flags().StringVar(&addTeam, "team", "", "the team, by name or id")
+	return addCmd
+}
 
+func (a *app) playbookRunCommand(pf *playbookFlags) *cobra.Command {
 	var (
 		runDSN, runTeam, rosterFile, date, topic, tz, icsOut string
 		roles                                                []string
@@ -280,63 +351,16 @@ func (a *app) playbookCommand() *cobra.Command {
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			if date == "" {
-				return usagef("--date is required (YYYY-MM-DD)")
-			}
-			d, err := team.ParseDate(date)
-			if err != nil {
-				return usagef("--date: %v", err)
-			}
-			zone := time.UTC
-			if tz != "" {
-				if zone, err = team.LoadZone(tz); err != nil {
-					return usagef("--tz: %s", rhythm.ErrorMessage(err))
-				}
-			}
-			req := playbook.Request{Date: d, Topic: topic, Roles: map[string][]string{}, Now: time.Now(), Scheduler: sessionScheduler()}
-			for _, r := range roles {
-				name, who, ok := strings.Cut(r, "=")
-				if !ok || strings.TrimSpace(name) == "" {
-					return usagef("--role: %q is not ROLE=PEOPLE, e.g. owner=ana@example.com", r)
-				}
-				name = strings.TrimSpace(name)
-				req.Roles[name] = append(req.Roles[name], who)
-			}
-			ts, err := loadTemplates(templates)
+			req, zone, err := playbookRequest(date, tz, topic, roles)
 			if err != nil {
 				return err
 			}
-			var (
-				db *store.DB
-				tm team.Team
-			)
-			switch {
-			case rosterFile != "" && runTeam != "":
-				return usagef("give --roster or --team, not both")
-			case rosterFile != "":
-				if create {
-					return usagef("--create stores threads in the database: use --team, not --roster")
-				}
-				b, err := os.ReadFile(rosterFile)
-				if err != nil {
-					return usagef("--roster: %v", err)
-				}
-				if tm, err = team.ParseRoster(rosterFile, b); err != nil {
-					return err
-				}
-			default:
-				if db, tm, err = teamDB(ctx, runDSN, runTeam); err != nil {
-					return usageFor(err, "give --team (with --db) or --roster")
-				}
+			db, tm, ts, err := a.playbookTeam(ctx, pf, runDSN, runTeam, rosterFile, create)
+			if err != nil {
+				return err
+			}
+			if db != nil {
 				defer db.Close()
-				stored, err := storedTemplates(ctx, db, tm.ID)
-				if err != nil {
-					return err
-				}
-				ts = append(ts, stored...)
-				if err := checkNames(ts); err != nil {
-					return err
-				}
 			}
 			req.Team = &tm
 			t, err := playbook.Find(args[0], ts)
@@ -379,48 +403,71 @@ func (a *app) playbookCommand() *cobra.Command {
 	runCmd.Flags().StringVar(&icsOut, "ics", "", "also write the plan as an iCalendar file (- for standard output)")
 	runCmd.Flags().BoolVar(&rjs, "json", false, "print the plan as JSON")
 	runCmd.Flags().BoolVar(&create, "create", false, "store the plan's threads in the database (with --team)")
-
-	cmd.AddCommand(listCmd, showCmd, checkCmd, addCmd, runCmd)
-	return cmd
+	return runCmd
 }
 
-// usageFor turns a missing --team into a usage error with a hint.
-func usageFor(err error, hint string) error {
-	if err != nil && strings.Contains(err.Error(), "--team is required") {
-		return usagef("%s", hint)
+// playbookRequest reads the flags of playbook run that shape the plan.
+func playbookRequest(date, tz, topic string, roles []string) (playbook.Request, *time.Location, error) {
+	if date == "" {
+		return playbook.Request{}, nil, usagef("--date is required (YYYY-MM-DD)")
 	}
-	return err
-}
-
-// createPlanThreads stores the plan's threads, all or none.
-func createPlanThreads(ctx context.Context, db *store.DB, t *team.Team, plan *playbook.Plan) error {
-	now := time.Now()
-	ths := make([]thread.Thread, 0, len(plan.Threads))
-	for _, n := range plan.NewThreads() {
-		th, err := n.Validate(t, "playbook "+plan.Playbook, now)
-		if err != nil {
-			return err
-		}
-		ths = append(ths, th)
-	}
-	_, err := db.CreateThreads(ctx, ths)
-	return err
-}
-
-// writePlanICS writes the plan's calendar to a file, replacing it only
-// when the whole calendar was written.
-func writePlanICS(plan *playbook.Plan, t *team.Team, path string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".rhythm-*.ics")
+	d, err := team.ParseDate(date)
 	if err != nil {
-		return usagef("--ics: %v", err)
+		return playbook.Request{}, nil, usagef("--date: %v", err)
 	}
-	defer os.Remove(tmp.Name())
-	if err := plan.WriteICS(tmp, t, time.Now()); err != nil {
-		tmp.Close()
-		return err
+	zone := time.UTC
+	if tz != "" {
+		if zone, err = team.LoadZone(tz); err != nil {
+			return playbook.Request{}, nil, usagef("--tz: %s", rhythm.ErrorMessage(err))
+		}
 	}
-	if err := tmp.Close(); err != nil {
-		return err
+	req := playbook.Request{Date: d, Topic: topic, Roles: map[string][]string{}, Now: time.Now(), Scheduler: sessionScheduler()}
+	for _, r := range roles {
+		name, who, ok := strings.Cut(r, "=")
+		if !ok || strings.TrimSpace(name) == "" {
+			return req, nil, usagef("--role: %q is not ROLE=PEOPLE, e.g. owner=ana@example.com", r)
+		}
+		name = strings.TrimSpace(name)
+		req.Roles[name] = append(req.Roles[name], who)
 	}
-	return os.Rename(tmp.Name(), path)
+	return req, zone, nil
+}
+
+// playbookTeam reads the team of playbook run, from --roster or from the
+// database (then open, for the caller to close), with the templates it
+// may use.
+func (a *app) playbookTeam(ctx context.Context, pf *playbookFlags, runDSN, runTeam, rosterFile string, create bool) (*store.DB, team.Team, []playbook.Template, error) {
+	var tm team.Team
+	ts, err := loadTemplates(pf.templates)
+	if err != nil {
+		return nil, tm, nil, err
+	}
+	switch {
+	case rosterFile != "" && runTeam != "":
+		return nil, tm, nil, usagef("give --roster or --team, not both")
+	case rosterFile != "":
+		if create {
+			return nil, tm, nil, usagef("--create stores threads in the database: use --team, not --roster")
+		}
+		b, err := os.ReadFile(rosterFile)
+		if err != nil {
+			return nil, tm, nil, usagef("--roster: %v", err)
+		}
+		tm, err = team.ParseRoster(rosterFile, b)
+		return nil, tm, ts, err
+	}
+	db, tm, err := teamDB(ctx, runDSN, runTeam)
+	if err != nil {
+		return nil, tm, nil, usageFor(err, "give --team (with --db) or --roster")
+	}
+	stored, err := storedTemplates(ctx, db, tm.ID)
+	if err == nil {
+		ts = append(ts, stored...)
+		err = checkNames(ts)
+	}
+	if err != nil {
+		db.Close()
+		return nil, tm, nil, err
+	}
+	return db, tm, ts, nil
 }

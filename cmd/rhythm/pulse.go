@@ -106,385 +106,32 @@ func (a *app) pulseCommand() *cobra.Command {
 
 	// Surveys.
 	survey := groupCommand("survey", "List and create surveys", "  rhythm pulse survey list")
-	var surveysJSON bool
-	surveyList := &cobra.Command{
-		Use:     "list",
-		Short:   "List surveys with their items",
-		Example: "  rhythm pulse survey list --json",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withDB(cmd, dsn, func(db *store.DB) error {
-				list, err := db.ListSurveys(cmd.Context())
-				if err != nil {
-					return err
-				}
-				if surveysJSON {
-					return writeNDJSON(a.stdout, list)
-				}
-				for _, s := range list {
-					fmt.Fprintf(a.stdout, "%d  %s\n", s.ID, s.Title)
-					for _, it := range s.Items {
-						lo, hi := it.Kind.Range()
-						fmt.Fprintf(a.stdout, "    %-22s %s %d–%d  %s\n", it.Key, it.Kind, lo, hi, it.Text)
-					}
-				}
-				return nil
-			})
-		},
-	}
-	surveyList.Flags().BoolVar(&surveysJSON, "json", false, "one JSON object per line")
-	surveyCreate := &cobra.Command{
-		Use:   "create FILE",
-		Short: "Store a survey from a YAML or JSON file (title, items with key, kind enps|likert, text)",
-		Example: `  cat > survey.yaml <<'YAML'
-  title: Focus pulse
-  items:
-    - {key: enps, kind: enps, text: "How likely are you to recommend this team as a place to work?"}
-    - {key: focus, kind: likert, text: "I have enough uninterrupted time."}
-  YAML
-  rhythm pulse survey create survey.yaml`,
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			data, err := os.ReadFile(args[0])
-			if err != nil {
-				return usagef("%v", err)
-			}
-			var s pulse.Survey
-			if err := yaml.UnmarshalWithOptions(data, &s, yaml.Strict(), yaml.UseJSONUnmarshaler()); err != nil {
-				return usagef("%s: %s", args[0], strings.ReplaceAll(yaml.FormatError(err, false, false), "\n", " "))
-			}
-			if err := s.Validate(); err != nil {
-				return rhythm.Errorf(rhythm.EINVALID, "%s: %s", args[0], rhythm.ErrorMessage(err))
-			}
-			return withDB(cmd, dsn, func(db *store.DB) error {
-				s, err := db.CreateSurvey(cmd.Context(), s)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(a.stdout, "created survey %q (id %d) with %d items\n", s.Title, s.ID, len(s.Items))
-				return nil
-			})
-		},
-	}
+	surveyList := a.pulseSurveyListCommand(&dsn)
+	surveyCreate := a.pulseSurveyCreateCommand(&dsn)
 	survey.AddCommand(surveyList, surveyCreate)
 
 	// Rounds.
 	round := groupCommand("round", "Schedule and list survey rounds", "  rhythm pulse round list --team Platform")
-	var (
-		teamRef, opens, closes string
-		surveyID               int64
-		roundsJSON, imported   bool
-	)
-	roundCreate := &cobra.Command{
-		Use:   "create --team TEAM --opens WHEN --closes WHEN",
-		Short: "Schedule a round of a survey for a team",
-		Long: `Schedule a round of a survey for a team. --opens and --closes take a date (a date
-for --closes means the end of that day, UTC) or an RFC 3339 time. Answers are anonymous;
-results appear once the round has closed with at least the team's min_group_size responses.
-With --imported the round holds answers from another tool instead (rhythm pulse import):
-one file, never mixed with answers collected in rhythm; --opens and --closes say when that
-tool asked.`,
-		Example: "  rhythm pulse round create --team Platform --opens 2026-04-01 --closes 2026-04-14",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if teamRef == "" {
-				return usagef("--team is required")
-			}
-			o, err := parseInstant("opens", opens, false)
-			if err != nil {
-				return err
-			}
-			c, err := parseInstant("closes", closes, true)
-			if err != nil {
-				return err
-			}
-			return withDB(cmd, dsn, func(db *store.DB) error {
-				r, err := db.CreateRound(cmd.Context(), teamRef, pulse.Round{SurveyID: surveyID, Opens: o, Closes: c, Imported: imported})
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(a.stdout, "scheduled round %d for team %q: opens %s, closes %s\n", r.ID, r.Team,
-					r.Opens.Format(time.RFC3339), r.Closes.Format(time.RFC3339))
-				return nil
-			})
-		},
-	}
-	roundCreate.Flags().StringVar(&teamRef, "team", "", "team name or id")
-	roundCreate.Flags().StringVar(&opens, "opens", "", "when the round opens")
-	roundCreate.Flags().StringVar(&closes, "closes", "", "when the round closes")
-	roundCreate.Flags().Int64Var(&surveyID, "survey", 0, "survey id (default: the built-in Team pulse)")
-	roundCreate.Flags().BoolVar(&imported, "imported", false, "a round for answers imported from another tool, not answered in rhythm")
-	roundList := &cobra.Command{
-		Use:     "list --team TEAM",
-		Short:   "List a team's rounds with their status and response counts",
-		Example: "  rhythm pulse round list --team Platform",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if teamRef == "" {
-				return usagef("--team is required")
-			}
-			return withDB(cmd, dsn, func(db *store.DB) error {
-				list, err := db.ListRounds(cmd.Context(), teamRef)
-				if err != nil {
-					return err
-				}
-				if roundsJSON {
-					return writeNDJSON(a.stdout, list)
-				}
-				now := db.Now()
-				tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "ROUND\tSURVEY\tOPENS\tCLOSES\tSTATUS\tRESPONSES")
-				for _, r := range list {
-					fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%d\n", r.ID, r.SurveyID, r.Opens.Format("2006-01-02 15:04"), r.Closes.Format("2006-01-02 15:04"), r.Status(now), r.Responses)
-				}
-				return tw.Flush()
-			})
-		},
-	}
-	roundList.Flags().StringVar(&teamRef, "team", "", "team name or id")
-	roundList.Flags().BoolVar(&roundsJSON, "json", false, "one JSON object per line")
+	roundCreate := a.pulseRoundCreateCommand(&dsn)
+	roundList := a.pulseRoundListCommand(&dsn)
 	round.AddCommand(roundCreate, roundList)
 
 	// Results, import, export.
-	var resultsJSON bool
-	results := &cobra.Command{
-		Use:     "results ROUND",
-		Short:   "Show a closed round's results (eNPS with its interval, each item's distribution)",
-		Example: "  rhythm pulse results 4 --json",
-		Args:    cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID("ROUND", args[0])
-			if err != nil {
-				return err
-			}
-			return withDB(cmd, dsn, func(db *store.DB) error {
-				res, _, err := db.RoundResults(cmd.Context(), id, db.Now())
-				if err != nil {
-					return err
-				}
-				if resultsJSON {
-					return json.NewEncoder(a.stdout).Encode(res)
-				}
-				return writeResultsText(a.stdout, res)
-			})
-		},
-	}
-	results.Flags().BoolVar(&resultsJSON, "json", false, "print the results as JSON")
+	results := a.pulseResultsCommand(&dsn)
 
-	importCmd := &cobra.Command{
-		Use:     "import ROUND FILE.csv",
-		Short:   "Store responses exported from another survey tool in an imported round",
-		Example: "  rhythm pulse import 4 answers.csv",
-		Long: `Store responses exported from another survey tool in a round created for them
-(rhythm pulse round create --imported): one row per response, one column per item, headed by
-the item's key or its exact text; empty cells are unanswered. Columns that identify people or
-times (email, name, timestamp, …) are refused: remove them first. A round takes one file, so
-its results never change; importing the same file into the same round again changes nothing.
-Rounds that collect answers in rhythm refuse imports.`,
-		Args: cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID("ROUND", args[0])
-			if err != nil {
-				return err
-			}
-			data, err := os.ReadFile(args[1])
-			if err != nil {
-				return usagef("%v", err)
-			}
-			return withDB(cmd, dsn, func(db *store.DB) error {
-				r, err := db.Round(cmd.Context(), id)
-				if err != nil {
-					return err
-				}
-				s, err := db.Survey(cmd.Context(), r.SurveyID)
-				if err != nil {
-					return err
-				}
-				rs, err := pulse.ReadResponsesCSV(args[1], bytes.NewReader(data), s)
-				if err != nil {
-					return err
-				}
-				sum := sha256.Sum256(data)
-				n, err := db.ImportResponses(cmd.Context(), id, hex.EncodeToString(sum[:]), rs)
-				if err != nil {
-					return err
-				}
-				if n == 0 {
-					fmt.Fprintf(a.stdout, "%s was imported into round %d before; nothing changed\n", args[1], id)
-					return nil
-				}
-				fmt.Fprintf(a.stdout, "imported %d responses into round %d\n", n, id)
-				return nil
-			})
-		},
-	}
-	var exportOut string
-	exportCmd := &cobra.Command{
-		Use:     "export ROUND",
-		Short:   "Write a closed round's responses as CSV (only when its results may be shown)",
-		Example: "  rhythm pulse export 4 --out round-4.csv",
-		Args:    cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID("ROUND", args[0])
-			if err != nil {
-				return err
-			}
-			return withDB(cmd, dsn, func(db *store.DB) error {
-				res, rs, err := db.RoundResults(cmd.Context(), id, db.Now())
-				if err != nil {
-					return err
-				}
-				if res.Suppressed {
-					return rhythm.Errorf(rhythm.EFORBIDDEN, "round %d: %s", id, res.Reason)
-				}
-				return a.output(exportOut, func(w io.Writer) error { return pulse.WriteResponsesCSV(w, res.Survey, rs) })
-			})
-		},
-	}
-	exportCmd.Flags().StringVarP(&exportOut, "out", "o", "", "write to this file instead of standard output")
+	importCmd := a.pulseImportCommand(&dsn)
+	exportCmd := a.pulseExportCommand(&dsn)
 
 	// Churn.
-	var churnFrom, churnTo string
-	var churnJSON bool
-	churn := &cobra.Command{
-		Use:     "churn --team TEAM --from DATE --to DATE",
-		Short:   "Churn per quarter from the roster's start and leave dates, with the counts behind it",
-		Example: "  rhythm pulse churn --team Platform --from 2025-01-01 --to 2026-03-31",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if teamRef == "" {
-				return usagef("--team is required")
-			}
-			from, err := parseDateFlag("from", churnFrom)
-			if err != nil {
-				return err
-			}
-			to, err := parseDateFlag("to", churnTo)
-			if err != nil {
-				return err
-			}
-			return withDB(cmd, dsn, func(db *store.DB) error {
-				rows, err := db.Churn(cmd.Context(), teamRef, from, to)
-				if err != nil {
-					return err
-				}
-				if churnJSON {
-					return writeNDJSON(a.stdout, rows)
-				}
-				tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "PERIOD\tSTART\tEND\tJOINERS\tLEAVERS\tAVG HEADCOUNT\tCHURN")
-				for _, r := range rows {
-					if r.Suppressed {
-						fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\tbelow min group size\n", r.Period)
-						continue
-					}
-					partial := ""
-					if r.Partial {
-						partial = " (part)"
-					}
-					fmt.Fprintf(tw, "%s%s\t%d\t%d\t%d\t%d\t%.1f\t%.1f%%\n", r.Period, partial, r.StartHeadcount, r.EndHeadcount, r.Joiners, r.Leavers, r.AverageHeadcount, 100*r.Rate)
-				}
-				if err := tw.Flush(); err != nil {
-					return err
-				}
-				fmt.Fprintln(a.stdout, "churn = leavers / average daily headcount; leavers count only while they stay on the roster with a leave date")
-				return nil
-			})
-		},
-	}
-	churn.Flags().StringVar(&teamRef, "team", "", "team name or id")
-	churn.Flags().StringVar(&churnFrom, "from", "", "first day (YYYY-MM-DD)")
-	churn.Flags().StringVar(&churnTo, "to", "", "last day (YYYY-MM-DD)")
-	churn.Flags().BoolVar(&churnJSON, "json", false, "one JSON object per line")
+	churn := a.pulseChurnCommand(&dsn)
 
 	// Metric samples.
 	metrics := groupCommand("metrics", "Store metric samples (per team or person and period) from CSV or JSON files", "  rhythm pulse metrics import audit-2026-q1.csv")
-	metricsImport := &cobra.Command{
-		Use:   "import FILE...",
-		Short: "Store metric samples; values of the same unit, period and metric are replaced",
-		Long: `Store metric samples from CSV or JSON files until the audit feeds them directly.
-CSV: a unit column (unit, team, person or email), a period column (2026-Q1, 2026-03,
-2026-W14, 2026-01-05/2026-02-01) or start and end columns, and one column per metric.
-JSON: [{"unit": "Platform", "period": "2026-Q1", "values": {"sync_async_ratio": 0.8}}].`,
-		Example: "  rhythm pulse metrics import audit-2026-q1.csv",
-		Args:    cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			samples, err := readSampleFiles(args)
-			if err != nil {
-				return err
-			}
-			return withDB(cmd, dsn, func(db *store.DB) error {
-				n, err := db.SaveSamples(cmd.Context(), strings.Join(args, ","), samples)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(a.stdout, "stored %d values from %d samples\n", n, len(samples))
-				return nil
-			})
-		},
-	}
+	metricsImport := a.pulseMetricsImportCommand(&dsn)
 	metrics.AddCommand(metricsImport)
 
 	// Correlations.
-	var (
-		corrFiles, corrX, corrY []string
-		corrFormat, corrOut     string
-		corrSeed                uint64
-		corrResamples           int
-	)
-	correlate := &cobra.Command{
-		Use:   "correlate",
-		Short: "Correlate audit metrics with eNPS, Likert scores and churn across team-quarters",
-		Long: `Correlate audit metrics (sync:async ratio, meeting hours, after-hours, response times)
-with eNPS, Likert scores and churn across team-quarters, from the stored samples, closed
-survey rounds and rosters, plus any --metrics files. Reports Spearman and Kendall with 95%
-bootstrap intervals (resampling whole teams) and permutation p-values, with n always shown.
-These are associations, not causes.`,
-		Example: `  rhythm pulse correlate --metrics audit.csv --format html --out correlations.html
-  rhythm pulse correlate --x sync_async_ratio --y enps --y churn`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkFormat(corrFormat); err != nil {
-				return err
-			}
-			extra, err := readSampleFiles(corrFiles)
-			if err != nil {
-				return err
-			}
-			return withDB(cmd, dsn, func(db *store.DB) error {
-				now := db.Now()
-				samples, err := db.OutcomeSamples(cmd.Context(), now, extra)
-				if err != nil {
-					return err
-				}
-				rep, err := pulse.Correlate(pulse.CorrelationRequest{Samples: samples, X: corrX, Y: corrY,
-					Options: stats.Options{Seed: corrSeed, Resamples: corrResamples, Permutations: corrResamples}})
-				if err != nil {
-					return err
-				}
-				return a.output(corrOut, func(w io.Writer) error {
-					switch corrFormat {
-					case "json":
-						return json.NewEncoder(w).Encode(rep)
-					case "html":
-						body, err := report.CorrelationHTML(rep)
-						if err != nil {
-							return err
-						}
-						return report.Page(w, "Communication and outcomes: correlations", body, now)
-					}
-					return report.CorrelationText(w, rep)
-				})
-			})
-		},
-	}
-	correlate.Flags().StringArrayVar(&corrFiles, "metrics", nil, "CSV or JSON file of metric samples (repeatable)")
-	correlate.Flags().StringArrayVar(&corrX, "x", nil, "exposure metric (repeatable; default: every audit metric present)")
-	correlate.Flags().StringArrayVar(&corrY, "y", nil, "outcome metric (repeatable; default: every other metric present)")
-	correlate.Flags().StringVar(&corrFormat, "format", "text", "text, json or html")
-	correlate.Flags().StringVarP(&corrOut, "out", "o", "", "write to this file instead of standard output")
-	correlate.Flags().Uint64Var(&corrSeed, "seed", 1, "seed of the bootstrap and permutations")
-	correlate.Flags().IntVar(&corrResamples, "resamples", stats.DefaultResamples, "bootstrap resamples and permutations")
+	correlate := a.pulseCorrelateCommand(&dsn)
 
 	cmd.AddCommand(survey, round, results, importCmd, exportCmd, churn, metrics, correlate)
 	return cmd
@@ -524,4 +171,412 @@ func writeResultsText(w io.Writer, res pulse.Results) error {
 		fmt.Fprintf(tw, "%s\t%d\t%.2f\t%s\t%.0f%%\t%s\n", it.Key, it.N, it.Mean, it.CI.Format("%.2f"), it.Favourable, strings.Join(counts, " "))
 	}
 	return tw.Flush()
+}
+
+func (a *app) pulseSurveyListCommand(dsn *string) *cobra.Command {
+	var surveysJSON bool
+	surveyList := &cobra.Command{
+		Use:     "list",
+		Short:   "List surveys with their items",
+		Example: "  rhythm pulse survey list --json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withDB(cmd, *dsn, func(db *store.DB) error {
+				list, err := db.ListSurveys(cmd.Context())
+				if err != nil {
+					return err
+				}
+				if surveysJSON {
+					return writeNDJSON(a.stdout, list)
+				}
+				for _, s := range list {
+					fmt.Fprintf(a.stdout, "%d  %s\n", s.ID, s.Title)
+					for _, it := range s.Items {
+						lo, hi := it.Kind.Range()
+						fmt.Fprintf(a.stdout, "    %-22s %s %d–%d  %s\n", it.Key, it.Kind, lo, hi, it.Text)
+					}
+				}
+				return nil
+			})
+		},
+	}
+	surveyList.Flags().BoolVar(&surveysJSON, "json", false, "one JSON object per line")
+	return surveyList
+}
+
+func (a *app) pulseSurveyCreateCommand(dsn *string) *cobra.Command {
+	surveyCreate := &cobra.Command{
+		Use:   "create FILE",
+		Short: "Store a survey from a YAML or JSON file (title, items with key, kind enps|likert, text)",
+		Example: `  cat > survey.yaml <<'YAML'
+  title: Focus pulse
+  items:
+    - {key: enps, kind: enps, text: "How likely are you to recommend this team as a place to work?"}
+    - {key: focus, kind: likert, text: "I have enough uninterrupted time."}
+  YAML
+  rhythm pulse survey create survey.yaml`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			data, err := os.ReadFile(args[0])
+			if err != nil {
+				return usagef("%v", err)
+			}
+			var s pulse.Survey
+			if err := yaml.UnmarshalWithOptions(data, &s, yaml.Strict(), yaml.UseJSONUnmarshaler()); err != nil {
+				return usagef("%s: %s", args[0], strings.ReplaceAll(yaml.FormatError(err, false, false), "\n", " "))
+			}
+			if err := s.Validate(); err != nil {
+				return rhythm.Errorf(rhythm.EINVALID, "%s: %s", args[0], rhythm.ErrorMessage(err))
+			}
+			return withDB(cmd, *dsn, func(db *store.DB) error {
+				s, err := db.CreateSurvey(cmd.Context(), s)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "created survey %q (id %d) with %d items\n", s.Title, s.ID, len(s.Items))
+				return nil
+			})
+		},
+	}
+	return surveyCreate
+}
+
+func (a *app) pulseRoundCreateCommand(dsn *string) *cobra.Command {
+	var (
+		teamRef, opens, closes string
+		surveyID               int64
+		imported               bool
+	)
+	roundCreate := &cobra.Command{
+		Use:   "create --team TEAM --opens WHEN --closes WHEN",
+		Short: "Schedule a round of a survey for a team",
+		Long: `Schedule a round of a survey for a team. --opens and --closes take a date (a date
+for --closes means the end of that day, UTC) or an RFC 3339 time. Answers are anonymous;
+results appear once the round has closed with at least the team's min_group_size responses.
+With --imported the round holds answers from another tool instead (rhythm pulse import):
+one file, never mixed with answers collected in rhythm; --opens and --closes say when that
+tool asked.`,
+		Example: "  rhythm pulse round create --team Platform --opens 2026-04-01 --closes 2026-04-14",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if teamRef == "" {
+				return usagef("--team is required")
+			}
+			o, err := parseInstant("opens", opens, false)
+			if err != nil {
+				return err
+			}
+			c, err := parseInstant("closes", closes, true)
+			if err != nil {
+				return err
+			}
+			return withDB(cmd, *dsn, func(db *store.DB) error {
+				r, err := db.CreateRound(cmd.Context(), teamRef, pulse.Round{SurveyID: surveyID, Opens: o, Closes: c, Imported: imported})
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "scheduled round %d for team %q: opens %s, closes %s\n", r.ID, r.Team,
+					r.Opens.Format(time.RFC3339), r.Closes.Format(time.RFC3339))
+				return nil
+			})
+		},
+	}
+	roundCreate.Flags().StringVar(&teamRef, "team", "", "team name or id")
+	roundCreate.Flags().StringVar(&opens, "opens", "", "when the round opens")
+	roundCreate.Flags().StringVar(&closes, "closes", "", "when the round closes")
+	roundCreate.Flags().Int64Var(&surveyID, "survey", 0, "survey id (default: the built-in Team pulse)")
+	roundCreate.Flags().BoolVar(&imported, "imported", false, "a round for answers imported from another tool, not answered in rhythm")
+	return roundCreate
+}
+
+func (a *app) pulseRoundListCommand(dsn *string) *cobra.Command {
+	var (
+		teamRef    string
+		roundsJSON bool
+	)
+	roundList := &cobra.Command{
+		Use:     "list --team TEAM",
+		Short:   "List a team's rounds with their status and response counts",
+		Example: "  rhythm pulse round list --team Platform",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if teamRef == "" {
+				return usagef("--team is required")
+			}
+			return withDB(cmd, *dsn, func(db *store.DB) error {
+				list, err := db.ListRounds(cmd.Context(), teamRef)
+				if err != nil {
+					return err
+				}
+				if roundsJSON {
+					return writeNDJSON(a.stdout, list)
+				}
+				now := db.Now()
+				tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "ROUND\tSURVEY\tOPENS\tCLOSES\tSTATUS\tRESPONSES")
+				for _, r := range list {
+					fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%d\n", r.ID, r.SurveyID, r.Opens.Format("2006-01-02 15:04"), r.Closes.Format("2006-01-02 15:04"), r.Status(now), r.Responses)
+				}
+				return tw.Flush()
+			})
+		},
+	}
+	roundList.Flags().StringVar(&teamRef, "team", "", "team name or id")
+	roundList.Flags().BoolVar(&roundsJSON, "json", false, "one JSON object per line")
+	return roundList
+}
+
+func (a *app) pulseResultsCommand(dsn *string) *cobra.Command {
+	var resultsJSON bool
+	results := &cobra.Command{
+		Use:     "results ROUND",
+		Short:   "Show a closed round's results (eNPS with its interval, each item's distribution)",
+		Example: "  rhythm pulse results 4 --json",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("ROUND", args[0])
+			if err != nil {
+				return err
+			}
+			return withDB(cmd, *dsn, func(db *store.DB) error {
+				res, _, err := db.RoundResults(cmd.Context(), id, db.Now())
+				if err != nil {
+					return err
+				}
+				if resultsJSON {
+					return json.NewEncoder(a.stdout).Encode(res)
+				}
+				return writeResultsText(a.stdout, res)
+			})
+		},
+	}
+	results.Flags().BoolVar(&resultsJSON, "json", false, "print the results as JSON")
+	return results
+}
+
+func (a *app) pulseImportCommand(dsn *string) *cobra.Command {
+	importCmd := &cobra.Command{
+		Use:     "import ROUND FILE.csv",
+		Short:   "Store responses exported from another survey tool in an imported round",
+		Example: "  rhythm pulse import 4 answers.csv",
+		Long: `Store responses exported from another survey tool in a round created for them
+(rhythm pulse round create --imported): one row per response, one column per item, headed by
+the item's key or its exact text; empty cells are unanswered. Columns that identify people or
+times (email, name, timestamp, …) are refused: remove them first. A round takes one file, so
+its results never change; importing the same file into the same round again changes nothing.
+Rounds that collect answers in rhythm refuse imports.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("ROUND", args[0])
+			if err != nil {
+				return err
+			}
+			data, err := os.ReadFile(args[1])
+			if err != nil {
+				return usagef("%v", err)
+			}
+			return withDB(cmd, *dsn, func(db *store.DB) error {
+				r, err := db.Round(cmd.Context(), id)
+				if err != nil {
+					return err
+				}
+				s, err := db.Survey(cmd.Context(), r.SurveyID)
+				if err != nil {
+					return err
+				}
+				rs, err := pulse.ReadResponsesCSV(args[1], bytes.NewReader(data), s)
+				if err != nil {
+					return err
+				}
+				sum := sha256.Sum256(data)
+				n, err := db.ImportResponses(cmd.Context(), id, hex.EncodeToString(sum[:]), rs)
+				if err != nil {
+					return err
+				}
+				if n == 0 {
+					fmt.Fprintf(a.stdout, "%s was imported into round %d before; nothing changed\n", args[1], id)
+					return nil
+				}
+				fmt.Fprintf(a.stdout, "imported %d responses into round %d\n", n, id)
+				return nil
+			})
+		},
+	}
+	return importCmd
+}
+
+func (a *app) pulseExportCommand(dsn *string) *cobra.Command {
+	var exportOut string
+	exportCmd := &cobra.Command{
+		Use:     "export ROUND",
+		Short:   "Write a closed round's responses as CSV (only when its results may be shown)",
+		Example: "  rhythm pulse export 4 --out round-4.csv",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID("ROUND", args[0])
+			if err != nil {
+				return err
+			}
+			return withDB(cmd, *dsn, func(db *store.DB) error {
+				res, rs, err := db.RoundResults(cmd.Context(), id, db.Now())
+				if err != nil {
+					return err
+				}
+				if res.Suppressed {
+					return rhythm.Errorf(rhythm.EFORBIDDEN, "round %d: %s", id, res.Reason)
+				}
+				return a.output(exportOut, func(w io.Writer) error { return pulse.WriteResponsesCSV(w, res.Survey, rs) })
+			})
+		},
+	}
+	exportCmd.Flags().StringVarP(&exportOut, "out", "o", "", "write to this file instead of standard output")
+	return exportCmd
+}
+
+func (a *app) pulseChurnCommand(dsn *string) *cobra.Command {
+	var teamRef string
+	var churnFrom, churnTo string
+	var churnJSON bool
+	churn := &cobra.Command{
+		Use:     "churn --team TEAM --from DATE --to DATE",
+		Short:   "Churn per quarter from the roster's start and leave dates, with the counts behind it",
+		Example: "  rhythm pulse churn --team Platform --from 2025-01-01 --to 2026-03-31",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if teamRef == "" {
+				return usagef("--team is required")
+			}
+			from, err := parseDateFlag("from", churnFrom)
+			if err != nil {
+				return err
+			}
+			to, err := parseDateFlag("to", churnTo)
+			if err != nil {
+				return err
+			}
+			return withDB(cmd, *dsn, func(db *store.DB) error {
+				rows, err := db.Churn(cmd.Context(), teamRef, from, to)
+				if err != nil {
+					return err
+				}
+				if churnJSON {
+					return writeNDJSON(a.stdout, rows)
+				}
+				tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "PERIOD\tSTART\tEND\tJOINERS\tLEAVERS\tAVG HEADCOUNT\tCHURN")
+				for _, r := range rows {
+					if r.Suppressed {
+						fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\tbelow min group size\n", r.Period)
+						continue
+					}
+					partial := ""
+					if r.Partial {
+						partial = " (part)"
+					}
+					fmt.Fprintf(tw, "%s%s\t%d\t%d\t%d\t%d\t%.1f\t%.1f%%\n", r.Period, partial, r.StartHeadcount, r.EndHeadcount, r.Joiners, r.Leavers, r.AverageHeadcount, 100*r.Rate)
+				}
+				if err := tw.Flush(); err != nil {
+					return err
+				}
+				fmt.Fprintln(a.stdout, "churn = leavers / average daily headcount; leavers count only while they stay on the roster with a leave date")
+				return nil
+			})
+		},
+	}
+	churn.Flags().StringVar(&teamRef, "team", "", "team name or id")
+	churn.Flags().StringVar(&churnFrom, "from", "", "first day (YYYY-MM-DD)")
+	churn.Flags().StringVar(&churnTo, "to", "", "last day (YYYY-MM-DD)")
+	churn.Flags().BoolVar(&churnJSON, "json", false, "one JSON object per line")
+	return churn
+}
+
+func (a *app) pulseMetricsImportCommand(dsn *string) *cobra.Command {
+	metricsImport := &cobra.Command{
+		Use:   "import FILE...",
+		Short: "Store metric samples; values of the same unit, period and metric are replaced",
+		Long: `Store metric samples from CSV or JSON files until the audit feeds them directly.
+CSV: a unit column (unit, team, person or email), a period column (2026-Q1, 2026-03,
+2026-W14, 2026-01-05/2026-02-01) or start and end columns, and one column per metric.
+JSON: [{"unit": "Platform", "period": "2026-Q1", "values": {"sync_async_ratio": 0.8}}].`,
+		Example: "  rhythm pulse metrics import audit-2026-q1.csv",
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			samples, err := readSampleFiles(args)
+			if err != nil {
+				return err
+			}
+			return withDB(cmd, *dsn, func(db *store.DB) error {
+				n, err := db.SaveSamples(cmd.Context(), strings.Join(args, ","), samples)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "stored %d values from %d samples\n", n, len(samples))
+				return nil
+			})
+		},
+	}
+	return metricsImport
+}
+
+func (a *app) pulseCorrelateCommand(dsn *string) *cobra.Command {
+	var (
+		corrFiles, corrX, corrY []string
+		corrFormat, corrOut     string
+		corrSeed                uint64
+		corrResamples           int
+	)
+	correlate := &cobra.Command{
+		Use:   "correlate",
+		Short: "Correlate audit metrics with eNPS, Likert scores and churn across team-quarters",
+		Long: `Correlate audit metrics (sync:async ratio, meeting hours, after-hours, response times)
+with eNPS, Likert scores and churn across team-quarters, from the stored samples, closed
+survey rounds and rosters, plus any --metrics files. Reports Spearman and Kendall with 95%
+bootstrap intervals (resampling whole teams) and permutation p-values, with n always shown.
+These are associations, not causes.`,
+		Example: `  rhythm pulse correlate --metrics audit.csv --format html --out correlations.html
+  rhythm pulse correlate --x sync_async_ratio --y enps --y churn`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkFormat(corrFormat); err != nil {
+				return err
+			}
+			extra, err := readSampleFiles(corrFiles)
+			if err != nil {
+				return err
+			}
+			return withDB(cmd, *dsn, func(db *store.DB) error {
+				now := db.Now()
+				samples, err := db.OutcomeSamples(cmd.Context(), now, extra)
+				if err != nil {
+					return err
+				}
+				rep, err := pulse.Correlate(pulse.CorrelationRequest{Samples: samples, X: corrX, Y: corrY,
+					Options: stats.Options{Seed: corrSeed, Resamples: corrResamples, Permutations: corrResamples}})
+				if err != nil {
+					return err
+				}
+				return a.output(corrOut, func(w io.Writer) error {
+					switch corrFormat {
+					case "json":
+						return json.NewEncoder(w).Encode(rep)
+					case "html":
+						body, err := report.CorrelationHTML(rep)
+						if err != nil {
+							return err
+						}
+						return report.Page(w, "Communication and outcomes: correlations", body, now)
+					}
+					return report.CorrelationText(w, rep)
+				})
+			})
+		},
+	}
+	correlate.Flags().StringArrayVar(&corrFiles, "metrics", nil, "CSV or JSON file of metric samples (repeatable)")
+	correlate.Flags().StringArrayVar(&corrX, "x", nil, "exposure metric (repeatable; default: every audit metric present)")
+	correlate.Flags().StringArrayVar(&corrY, "y", nil, "outcome metric (repeatable; default: every other metric present)")
+	correlate.Flags().StringVar(&corrFormat, "format", "text", "text, json or html")
+	correlate.Flags().StringVarP(&corrOut, "out", "o", "", "write to this file instead of standard output")
+	correlate.Flags().Uint64Var(&corrSeed, "seed", 1, "seed of the bootstrap and permutations")
+	correlate.Flags().IntVar(&corrResamples, "resamples", stats.DefaultResamples, "bootstrap resamples and permutations")
+	return correlate
 }

@@ -84,8 +84,12 @@ func (a *app) serveCommand() *cobra.Command {
 				a.log.Info("demo data ready", "team", t.Name, "members", len(t.Members))
 			}
 			worker := &remind.Worker{Store: db, Senders: senders, Before: rf.before, Interval: rf.interval, BaseURL: rf.publicURL, Log: a.log}
+			calendars, err := a.serveCalendars(dsn, &cf)
+			if err != nil {
+				return err
+			}
 			srv, err := web.New(web.Config{DB: db, Logger: a.log, MaxBody: maxBody, Demo: demoLogin, MetricsToken: metricsToken,
-				ReminderChannels: worker.Channels(), Scheduler: sessionScheduler(), Advisor: meetingAdvisor(), TrustedProxies: proxies,
+				ReminderChannels: worker.Channels(), Scheduler: sessionScheduler(), Advisor: meetingAdvisor(), TrustedProxies: proxies, Calendars: calendars,
 				BodyTimeout: bodyTimeout, UploadTimeout: uploadTimeout})
 			if err != nil {
 				return err
@@ -100,7 +104,7 @@ func (a *app) serveCommand() *cobra.Command {
 			}
 			// The reminder and calendar workers run beside the server and stop with it.
 			wctx, stopWorker := context.WithCancel(ctx)
-			calDone, err := a.startCalendarWorker(wctx, db, dsn, &cf)
+			calDone, err := a.startCalendarWorker(wctx, db, calendars)
 			if err != nil {
 				stopWorker()
 				return err

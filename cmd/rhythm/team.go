@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/rhythm-team/rhythm/store"
+	rhythmapp "github.com/rhythm-team/rhythm/app"
 	"github.com/rhythm-team/rhythm/team"
 )
 
@@ -17,6 +17,26 @@ func (a *app) teamCommand() *cobra.Command {
 	cmd := groupCommand("team", "Import, list, show and export team rosters", "  rhythm team import team.yaml")
 	persistentDBFlag(cmd, &dsn)
 
+	importCmd := a.teamImportCommand(&dsn)
+
+	listCmd := a.teamListCommand(&dsn)
+
+	showCmd := a.teamShowCommand(&dsn)
+
+	exportCmd := a.teamExportCommand(&dsn)
+
+	cmd.AddCommand(importCmd, listCmd, showCmd, exportCmd)
+	return cmd
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+func (a *app) teamImportCommand(dsn *string) *cobra.Command {
 	importCmd := &cobra.Command{
 		Use:     "import FILE",
 		Short:   "Store a roster (team.yaml); a team of the same name is replaced",
@@ -31,8 +51,8 @@ func (a *app) teamCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return withDB(cmd, dsn, func(db *store.DB) error {
-				t, created, err := db.SaveRoster(cmd.Context(), t)
+			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
+				t, created, err := uc.SaveRoster(cmd.Context(), rhythmapp.System(""), t)
 				if err != nil {
 					return err
 				}
@@ -45,7 +65,10 @@ func (a *app) teamCommand() *cobra.Command {
 			})
 		},
 	}
+	return importCmd
+}
 
+func (a *app) teamListCommand(dsn *string) *cobra.Command {
 	var listJSON bool
 	listCmd := &cobra.Command{
 		Use:     "list",
@@ -53,8 +76,8 @@ func (a *app) teamCommand() *cobra.Command {
 		Example: "  rhythm team list",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withDB(cmd, dsn, func(db *store.DB) error {
-				teams, err := db.ListTeams(cmd.Context())
+			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
+				teams, err := uc.Teams(cmd.Context(), rhythmapp.System(""))
 				if err != nil {
 					return err
 				}
@@ -71,7 +94,10 @@ func (a *app) teamCommand() *cobra.Command {
 		},
 	}
 	listCmd.Flags().BoolVar(&listJSON, "json", false, "one JSON object per line")
+	return listCmd
+}
 
+func (a *app) teamShowCommand(dsn *string) *cobra.Command {
 	var showJSON bool
 	showCmd := &cobra.Command{
 		Use:     "show NAME|ID",
@@ -79,8 +105,9 @@ func (a *app) teamCommand() *cobra.Command {
 		Example: "  rhythm team show Platform --json",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withDB(cmd, dsn, func(db *store.DB) error {
-				t, err := db.Team(cmd.Context(), args[0])
+			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
+				tm, err := uc.Team(cmd.Context(), rhythmapp.System(""), args[0])
+				t := tm.Team
 				if err != nil {
 					return err
 				}
@@ -100,7 +127,10 @@ func (a *app) teamCommand() *cobra.Command {
 		},
 	}
 	showCmd.Flags().BoolVar(&showJSON, "json", false, "print the team as JSON")
+	return showCmd
+}
 
+func (a *app) teamExportCommand(dsn *string) *cobra.Command {
 	var out string
 	exportCmd := &cobra.Command{
 		Use:     "export NAME|ID",
@@ -108,8 +138,9 @@ func (a *app) teamCommand() *cobra.Command {
 		Example: "  rhythm team export Platform > team.yaml",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withDB(cmd, dsn, func(db *store.DB) error {
-				t, err := db.Team(cmd.Context(), args[0])
+			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
+				tm, err := uc.Team(cmd.Context(), rhythmapp.System(""), args[0])
+				t := tm.Team
 				if err != nil {
 					return err
 				}
@@ -126,14 +157,5 @@ func (a *app) teamCommand() *cobra.Command {
 		},
 	}
 	exportCmd.Flags().StringVarP(&out, "out", "o", "", "write to this file instead of standard output")
-
-	cmd.AddCommand(importCmd, listCmd, showCmd, exportCmd)
-	return cmd
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "none"
-	}
-	return s
+	return exportCmd
 }

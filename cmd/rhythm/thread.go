@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rhythm-team/rhythm"
+	rhythmapp "github.com/rhythm-team/rhythm/app"
 	"github.com/rhythm-team/rhythm/store"
 	"github.com/rhythm-team/rhythm/team"
 	"github.com/rhythm-team/rhythm/thread"
@@ -32,24 +32,30 @@ func fieldFlags(err error, flags map[string]string) error {
 	return err
 }
 
-// teamDB opens the database and reads the team named by --team.
-func teamDB(ctx context.Context, dsn, ref string) (*store.DB, team.Team, error) {
-	if strings.TrimSpace(ref) == "" {
-		return nil, team.Team{}, usagef("--team is required")
+// teamFlags are --db and --team, shared by the thread and decision
+// commands.
+type teamFlags struct{ dsn, ref string }
+
+func (f *teamFlags) add(cmd *cobra.Command) {
+	persistentDBFlag(cmd, &f.dsn)
+	cmd.PersistentFlags().StringVar(&f.ref, "team", "", "the team, by name or id (env RHYTHM_TEAM)")
+}
+
+// withTeam opens the database and reads the team of --team (as the command
+// line, a local admin), then runs fn with the use cases.
+func (f *teamFlags) withTeam(cmd *cobra.Command, fn func(uc *rhythmapp.App, t rhythmapp.TeamOf) error) error {
+	if strings.TrimSpace(f.ref) == "" {
+		return usagef("--team is required")
 	}
-	db, err := openDB(ctx, dsn)
-	if err != nil {
-		return nil, team.Team{}, err
-	}
-	t, err := db.Team(ctx, ref)
-	if err != nil {
-		db.Close()
+	return withApp(cmd, f.dsn, func(uc *rhythmapp.App) error {
+		t, err := uc.Team(cmd.Context(), rhythmapp.System(""), f.ref)
 		if rhythm.ErrorCode(err) == rhythm.ENOTFOUND {
-			return nil, t, usagef("--team: %s", rhythm.ErrorMessage(err))
+			return usagef("--team: %s", rhythm.ErrorMessage(err))
+		} else if err != nil {
+			return err
 		}
-		return nil, t, err
-	}
-	return db, t, nil
+		return fn(uc, t)
+	})
 }
 
 func threadIDArg(s string) (int64, error) {
@@ -61,84 +67,87 @@ func threadIDArg(s string) (int64, error) {
 }
 
 func (a *app) threadCommand() *cobra.Command {
-	var dsn, teamRef string
+	var tf teamFlags
 	cmd := groupCommand("thread", "Async threads: one owner, who owes a response, and by when", "  rhythm thread list --team Platform")
-	persistentDBFlag(cmd, &dsn)
-	cmd.PersistentFlags().StringVar(&teamRef, "team", "", "the team, by name or id (env RHYTHM_TEAM)")
+	tf.add(cmd)
+	cmd.AddCommand(a.threadListCommand(&tf), a.threadCreateCommand(&tf), a.threadShowCommand(&tf),
+		a.threadAnswerCommand(&tf), a.threadCloseCommand(&tf), a.threadWaitingCommand(&tf))
+	return cmd
+}
 
+func (a *app) threadListCommand(tf *teamFlags) *cobra.Command {
 	var (
 		state, member string
 		overdue, js   bool
 	)
-	listCmd := &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List a team's threads and who owes what",
 		Example: `  rhythm thread list --team Platform
   rhythm thread list --team Platform --overdue --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, t, err := teamDB(cmd.Context(), dsn, teamRef)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			f := store.ThreadFilter{}
-			if state != "all" {
-				if f.State, err = thread.ParseState(state); err != nil {
-					return usagef("--state: %v (or all)", err)
-				}
-			}
-			if member != "" {
-				m, err := t.Resolve(member)
-				if err != nil {
-					return usagef("--member: %s", rhythm.ErrorMessage(err))
-				}
-				f.Member = m.Email
-			}
-			ths, err := db.Threads(cmd.Context(), t.ID, f)
-			if err != nil {
-				return err
-			}
-			now := time.Now()
-			var rows []thread.Thread
-			for _, th := range ths {
-				if !overdue || th.Overdue(now) {
-					rows = append(rows, th)
-				}
-			}
-			if js {
-				enc := json.NewEncoder(a.stdout)
-				for _, th := range rows {
-					if err := enc.Encode(threadJSON(th, &t, now)); err != nil {
-						return err
+			return tf.withTeam(cmd, func(uc *rhythmapp.App, t rhythmapp.TeamOf) error {
+				f := store.ThreadFilter{}
+				var err error
+				if state != "all" {
+					if f.State, err = thread.ParseState(state); err != nil {
+						return usagef("--state: %v (or all)", err)
 					}
 				}
-				return nil
-			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tSTATE\tDUE BY (UTC)\tOWNER\tTITLE\tOWES")
-			for _, th := range rows {
-				st := string(th.State)
-				if th.Overdue(now) {
-					st = "overdue"
+				if member != "" {
+					m, err := t.Resolve(member)
+					if err != nil {
+						return usagef("--member: %s", rhythm.ErrorMessage(err))
+					}
+					f.Member = m.Email
 				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", th.ID, st, th.DueBy.Format("2006-01-02 15:04"), th.Owner, th.Title, owesText(th.Owed(now)))
-			}
-			return tw.Flush()
+				_, ths, err := uc.Threads(cmd.Context(), rhythmapp.System(""), tf.ref, f)
+				if err != nil {
+					return err
+				}
+				var rows []rhythmapp.ThreadView
+				for _, th := range ths {
+					if !overdue || th.Overdue {
+						rows = append(rows, th)
+					}
+				}
+				return a.printThreads(rows, js)
+			})
 		},
 	}
-	listCmd.Flags().StringVar(&state, "state", "open", "open, closed or all")
-	listCmd.Flags().StringVar(&member, "member", "", "only threads this member owns or takes part in")
-	listCmd.Flags().BoolVar(&overdue, "overdue", false, "only threads past their due-by")
-	listCmd.Flags().BoolVar(&js, "json", false, "one JSON object per line")
+	cmd.Flags().StringVar(&state, "state", "open", "open, closed or all")
+	cmd.Flags().StringVar(&member, "member", "", "only threads this member owns or takes part in")
+	cmd.Flags().BoolVar(&overdue, "overdue", false, "only threads past their due-by")
+	cmd.Flags().BoolVar(&js, "json", false, "one JSON object per line")
+	return cmd
+}
 
+// printThreads writes threads as a table, or as JSON lines.
+func (a *app) printThreads(rows []rhythmapp.ThreadView, js bool) error {
+	if js {
+		return writeNDJSON(a.stdout, rows)
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTATE\tDUE BY (UTC)\tOWNER\tTITLE\tOWES")
+	for _, th := range rows {
+		st := string(th.State)
+		if th.Overdue {
+			st = "overdue"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", th.ID, st, th.DueBy.Format("2006-01-02 15:04"), th.Owner, th.Title, owesText(th.Owed))
+	}
+	return tw.Flush()
+}
+
+func (a *app) threadCreateCommand(tf *teamFlags) *cobra.Command {
 	var (
 		n        thread.NewThread
 		with, as string
 		in       string
-		cjs      bool
+		js       bool
 	)
-	createCmd := &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "create",
 		Short: "Open a thread with an owner, the people who owe a response and a due-by",
 		Example: `  rhythm thread create --team Platform --title "Pick the Q2 goal" --owner ana@example.com \
@@ -148,46 +157,42 @@ func (a *app) threadCommand() *cobra.Command {
 			if in != "" && n.DueBy != "" {
 				return usagef("give --due or --in, not both")
 			}
-			now := time.Now()
 			if in != "" {
 				d, err := team.ParseDuration(in)
 				if err != nil {
 					return usagef("--in: %v", err)
 				}
-				n.DueBy = now.Add(d).UTC().Format(time.RFC3339)
+				n.DueBy = time.Now().Add(d).UTC().Format(time.RFC3339)
 			}
 			n.Participants = splitList(with)
-			db, t, err := teamDB(cmd.Context(), dsn, teamRef)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			th, err := n.Validate(&t, as, now)
-			if err != nil {
-				return fieldFlags(err, map[string]string{"due_by": "due", "participants": "with", "title": "title", "owner": "owner", "link": "link"})
-			}
-			if th, err = db.CreateThread(cmd.Context(), th); err != nil {
-				return err
-			}
-			if cjs {
-				return json.NewEncoder(a.stdout).Encode(threadJSON(th, &t, now))
-			}
-			fmt.Fprintf(a.stdout, "thread %d %q: %s owes a response by %s; %s closes the loop\n", th.ID, th.Title,
-				strings.Join(th.Participants, ", "), th.DueBy.Format(time.RFC3339), th.Owner)
-			return nil
+			return tf.withTeam(cmd, func(uc *rhythmapp.App, _ rhythmapp.TeamOf) error {
+				th, err := uc.CreateThread(cmd.Context(), rhythmapp.System(as), tf.ref, n)
+				if err != nil {
+					return fieldFlags(err, map[string]string{"due_by": "due", "participants": "with", "title": "title", "owner": "owner", "link": "link"})
+				}
+				if js {
+					return json.NewEncoder(a.stdout).Encode(th)
+				}
+				fmt.Fprintf(a.stdout, "thread %d %q: %s owes a response by %s; %s closes the loop\n", th.ID, th.Title,
+					strings.Join(th.Participants, ", "), th.DueBy.Format(time.RFC3339), th.Owner)
+				return nil
+			})
 		},
 	}
-	createCmd.Flags().StringVar(&n.Title, "title", "", "what the thread is about")
-	createCmd.Flags().StringVar(&n.Owner, "owner", "", "the member who closes the loop (email, name or alias)")
-	createCmd.Flags().StringVar(&with, "with", "", "comma-separated members who owe a response")
-	createCmd.Flags().StringVar(&n.DueBy, "due", "", "due-by as RFC 3339, e.g. 2026-03-12T17:00:00Z (default: now + the team's response window)")
-	createCmd.Flags().StringVar(&in, "in", "", "due-by as a time from now, e.g. 48h or 2d")
-	createCmd.Flags().StringVar(&n.Link, "link", "", "where the discussion happens (http(s) URL)")
-	createCmd.Flags().StringVar(&as, "as", "cli", "who opens the thread, for the record")
-	createCmd.Flags().BoolVar(&cjs, "json", false, "print the thread as JSON")
+	cmd.Flags().StringVar(&n.Title, "title", "", "what the thread is about")
+	cmd.Flags().StringVar(&n.Owner, "owner", "", "the member who closes the loop (email, name or alias)")
+	cmd.Flags().StringVar(&with, "with", "", "comma-separated members who owe a response")
+	cmd.Flags().StringVar(&n.DueBy, "due", "", "due-by as RFC 3339, e.g. 2026-03-12T17:00:00Z (default: now + the team's response window)")
+	cmd.Flags().StringVar(&in, "in", "", "due-by as a time from now, e.g. 48h or 2d")
+	cmd.Flags().StringVar(&n.Link, "link", "", "where the discussion happens (http(s) URL)")
+	cmd.Flags().StringVar(&as, "as", "cli", "who opens the thread, for the record")
+	cmd.Flags().BoolVar(&js, "json", false, "print the thread as JSON")
+	return cmd
+}
 
-	var sjs bool
-	showCmd := &cobra.Command{
+func (a *app) threadShowCommand(tf *teamFlags) *cobra.Command {
+	var js bool
+	cmd := &cobra.Command{
 		Use:     "show ID",
 		Short:   "Show a thread: responses, who owes what, its due-by on everyone's clock",
 		Example: "  rhythm thread show 12 --team Platform",
@@ -197,41 +202,45 @@ func (a *app) threadCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			db, t, err := teamDB(cmd.Context(), dsn, teamRef)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			th, err := db.Thread(cmd.Context(), t.ID, id)
-			if err != nil {
-				return err
-			}
-			now := time.Now()
-			if sjs {
-				return json.NewEncoder(a.stdout).Encode(threadJSON(th, &t, now))
-			}
-			fmt.Fprintf(a.stdout, "thread %d %q (%s)\nowner %s, due by %s\n", th.ID, th.Title, th.State, th.Owner, th.DueBy.Format(time.RFC3339))
-			for _, ld := range th.LocalDues(&t) {
-				fmt.Fprintf(a.stdout, "  %s: %s %s\n", ld.Member, ld.Local, ld.Zone)
-			}
-			for _, r := range th.Responses {
-				fmt.Fprintf(a.stdout, "%s %s %s", r.At.Format(time.RFC3339), r.Member, r.Kind)
-				if r.Note != "" {
-					fmt.Fprintf(a.stdout, ": %s", r.Note)
+			return tf.withTeam(cmd, func(uc *rhythmapp.App, _ rhythmapp.TeamOf) error {
+				_, th, _, err := uc.Thread(cmd.Context(), rhythmapp.System(""), tf.ref, id)
+				if err != nil {
+					return err
 				}
-				fmt.Fprintln(a.stdout)
-			}
-			fmt.Fprintf(a.stdout, "owes: %s\n", owesText(th.Owed(now)))
-			return nil
+				if js {
+					return json.NewEncoder(a.stdout).Encode(th)
+				}
+				a.printThread(th)
+				return nil
+			})
 		},
 	}
-	showCmd.Flags().BoolVar(&sjs, "json", false, "print the thread as JSON")
+	cmd.Flags().BoolVar(&js, "json", false, "print the thread as JSON")
+	return cmd
+}
 
+// printThread writes one thread: its due-by on every clock, responses, debts.
+func (a *app) printThread(th rhythmapp.ThreadView) {
+	fmt.Fprintf(a.stdout, "thread %d %q (%s)\nowner %s, due by %s\n", th.ID, th.Title, th.State, th.Owner, th.DueBy.Format(time.RFC3339))
+	for _, ld := range th.LocalDues {
+		fmt.Fprintf(a.stdout, "  %s: %s %s\n", ld.Member, ld.Local, ld.Zone)
+	}
+	for _, r := range th.Responses {
+		fmt.Fprintf(a.stdout, "%s %s %s", r.At.Format(time.RFC3339), r.Member, r.Kind)
+		if r.Note != "" {
+			fmt.Fprintf(a.stdout, ": %s", r.Note)
+		}
+		fmt.Fprintln(a.stdout)
+	}
+	fmt.Fprintf(a.stdout, "owes: %s\n", owesText(th.Owed))
+}
+
+func (a *app) threadAnswerCommand(tf *teamFlags) *cobra.Command {
 	var (
-		ras, note string
-		ack       bool
+		as, note string
+		ack      bool
 	)
-	answerCmd := &cobra.Command{
+	cmd := &cobra.Command{
 		Use:     "answer ID",
 		Short:   "Record a member's answer (or, with --ack, acknowledgement)",
 		Example: "  rhythm thread answer 12 --team Platform --as kenji@example.com --note \"Growth, not margin.\"",
@@ -241,37 +250,35 @@ func (a *app) threadCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if strings.TrimSpace(ras) == "" {
+			if strings.TrimSpace(as) == "" {
 				return usagef("--as is required: the member who answers")
 			}
 			kind := thread.Answer
 			if ack {
 				kind = thread.Ack
 			}
-			db, t, err := teamDB(cmd.Context(), dsn, teamRef)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			who, err := t.Resolve(ras)
-			if err != nil {
-				return usagef("--as: %s", rhythm.ErrorMessage(err))
-			}
-			th, err := db.AddResponse(cmd.Context(), t.ID, id, func(th *thread.Thread) (thread.Response, error) {
-				return thread.NewResponse(th, &t, who.Email, kind, note, time.Now())
+			return tf.withTeam(cmd, func(uc *rhythmapp.App, t rhythmapp.TeamOf) error {
+				who, err := t.Resolve(as)
+				if err != nil {
+					return usagef("--as: %s", rhythm.ErrorMessage(err))
+				}
+				th, err := uc.Respond(cmd.Context(), rhythmapp.System(who.Email), tf.ref, id, string(kind), note)
+				if err != nil {
+					return fieldFlags(err, map[string]string{"note": "note"})
+				}
+				fmt.Fprintf(a.stdout, "recorded; still owed on thread %d: %s\n", th.ID, owesText(th.Owed))
+				return nil
 			})
-			if err != nil {
-				return fieldFlags(err, map[string]string{"note": "note"})
-			}
-			fmt.Fprintf(a.stdout, "recorded; still owed on thread %d: %s\n", th.ID, owesText(th.Owed(time.Now())))
-			return nil
 		},
 	}
-	answerCmd.Flags().StringVar(&ras, "as", "", "the member who answers (email, name or alias)")
-	answerCmd.Flags().BoolVar(&ack, "ack", false, "acknowledge instead of answering")
-	answerCmd.Flags().StringVar(&note, "note", "", "a short note")
+	cmd.Flags().StringVar(&as, "as", "", "the member who answers (email, name or alias)")
+	cmd.Flags().BoolVar(&ack, "ack", false, "acknowledge instead of answering")
+	cmd.Flags().StringVar(&note, "note", "", "a short note")
+	return cmd
+}
 
-	closeCmd := &cobra.Command{
+func (a *app) threadCloseCommand(tf *teamFlags) *cobra.Command {
+	return &cobra.Command{
 		Use:     "close ID",
 		Short:   "Close a thread",
 		Example: "  rhythm thread close 12 --team Platform",
@@ -281,72 +288,63 @@ func (a *app) threadCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			db, t, err := teamDB(cmd.Context(), dsn, teamRef)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			if _, err := db.CloseThread(cmd.Context(), t.ID, id, time.Now(), nil); err != nil {
-				return err
-			}
-			fmt.Fprintf(a.stdout, "thread %d closed\n", id)
-			return nil
+			return tf.withTeam(cmd, func(uc *rhythmapp.App, _ rhythmapp.TeamOf) error {
+				if _, err := uc.CloseThread(cmd.Context(), rhythmapp.System(""), tf.ref, id); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "thread %d closed\n", id)
+				return nil
+			})
 		},
 	}
+}
 
-	var wjs bool
-	waitingCmd := &cobra.Command{
+func (a *app) threadWaitingCommand(tf *teamFlags) *cobra.Command {
+	var js bool
+	cmd := &cobra.Command{
 		Use:     "waiting MEMBER",
 		Short:   "List what a member owes: threads to answer, loops to close",
 		Example: "  rhythm thread waiting kenji@example.com --team Platform",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, t, err := teamDB(cmd.Context(), dsn, teamRef)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			m, err := t.Resolve(args[0])
-			if err != nil {
-				return usagef("%s", rhythm.ErrorMessage(err))
-			}
-			ths, err := db.Threads(cmd.Context(), t.ID, store.ThreadFilter{State: thread.Open, Member: m.Email})
-			if err != nil {
-				return err
-			}
-			now := time.Now()
-			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			if !wjs {
-				fmt.Fprintln(tw, "ID\tOWES\tDUE BY (LOCAL)\tTITLE")
-			}
-			enc := json.NewEncoder(a.stdout)
-			for _, th := range ths {
-				d, ok := th.Owes(m.Email, now)
-				if !ok {
-					continue
+			return tf.withTeam(cmd, func(uc *rhythmapp.App, t rhythmapp.TeamOf) error {
+				m, err := t.Resolve(args[0])
+				if err != nil {
+					return usagef("%s", rhythm.ErrorMessage(err))
 				}
-				if wjs {
-					if err := enc.Encode(map[string]any{"thread_id": th.ID, "title": th.Title, "what": d.What, "due": d.Due, "overdue": d.Overdue}); err != nil {
-						return err
-					}
-					continue
+				_, items, err := uc.Waiting(cmd.Context(), rhythmapp.System(""), tf.ref, m.Email)
+				if err != nil {
+					return err
 				}
-				what := d.What
-				if d.Overdue {
-					what += " (overdue)"
-				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", th.ID, what, d.Due.In(m.Location()).Format("Mon 2 Jan 15:04"), th.Title)
-			}
-			if wjs {
-				return nil
-			}
-			return tw.Flush()
+				return a.printWaiting(items, m, js)
+			})
 		},
 	}
-	waitingCmd.Flags().BoolVar(&wjs, "json", false, "one JSON object per line")
-
-	cmd.AddCommand(listCmd, createCmd, showCmd, answerCmd, closeCmd, waitingCmd)
+	cmd.Flags().BoolVar(&js, "json", false, "one JSON object per line")
 	return cmd
+}
+
+// printWaiting writes what m owes, due-bys on m's clock, or JSON lines.
+func (a *app) printWaiting(items []rhythmapp.WaitingItem, m *team.Member, js bool) error {
+	if js {
+		enc := json.NewEncoder(a.stdout)
+		for _, d := range items {
+			if err := enc.Encode(map[string]any{"thread_id": d.ThreadID, "title": d.Title, "what": d.What, "due": d.Due, "overdue": d.Overdue}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tOWES\tDUE BY (LOCAL)\tTITLE")
+	for _, d := range items {
+		what := d.What
+		if d.Overdue {
+			what += " (overdue)"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", d.ThreadID, what, d.Due.In(m.Location()).Format("Mon 2 Jan 15:04"), d.Title)
+	}
+	return tw.Flush()
 }
 
 func splitList(s string) []string {
@@ -370,71 +368,55 @@ func owesText(ds []thread.Debt) string {
 	return strings.Join(parts, ", ")
 }
 
-// threadJSON is a thread with who owes what, as the API shows it.
-func threadJSON(th thread.Thread, t *team.Team, now time.Time) map[string]any {
-	owed := th.Owed(now)
-	if owed == nil {
-		owed = []thread.Debt{}
-	}
-	pending := th.Pending()
-	if pending == nil {
-		pending = []string{}
-	}
-	return map[string]any{"id": th.ID, "team_id": th.TeamID, "title": th.Title, "link": th.Link, "owner": th.Owner,
-		"participants": th.Participants, "due_by": th.DueBy, "state": th.State, "playbook": th.Playbook, "created_by": th.CreatedBy,
-		"created_at": th.CreatedAt, "responses": th.Responses, "pending": pending, "owed": owed, "overdue": th.Overdue(now),
-		"local_due_by": th.LocalDues(t)}
+func (a *app) decisionCommand() *cobra.Command {
+	var tf teamFlags
+	cmd := groupCommand("decision", "The team's decision log: what, why, owner, date, thread or meeting", "  rhythm decision list --team Platform")
+	tf.add(cmd)
+	cmd.AddCommand(a.decisionAddCommand(&tf), a.decisionListCommand(&tf))
+	return cmd
 }
 
-func (a *app) decisionCommand() *cobra.Command {
-	var dsn, teamRef string
-	cmd := groupCommand("decision", "The team's decision log: what, why, owner, date, thread or meeting", "  rhythm decision list --team Platform")
-	persistentDBFlag(cmd, &dsn)
-	cmd.PersistentFlags().StringVar(&teamRef, "team", "", "the team, by name or id (env RHYTHM_TEAM)")
-
+func (a *app) decisionAddCommand(tf *teamFlags) *cobra.Command {
 	var (
 		n  thread.NewDecision
 		as string
 	)
-	addCmd := &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "add",
 		Short: "Record a decision",
 		Example: `  rhythm decision add --team Platform --what "Weekly status goes async" \
       --why "The meeting made no decisions in six weeks" --owner ana@example.com --thread 12 --close`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			db, t, err := teamDB(cmd.Context(), dsn, teamRef)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			d, err := n.Validate(&t, as, time.Now())
-			if err == nil {
-				d, err = db.CreateDecision(cmd.Context(), d, n.Close)
-			}
-			if err != nil {
-				return fieldFlags(err, map[string]string{"thread_id": "thread", "what": "what", "why": "why", "owner": "owner", "date": "date",
-					"link": "link", "meeting": "meeting", "close": "close"})
-			}
-			fmt.Fprintf(a.stdout, "decision %d recorded: %s (owner %s, %s)\n", d.ID, d.What, d.Owner, d.Date)
-			return nil
+			return tf.withTeam(cmd, func(uc *rhythmapp.App, _ rhythmapp.TeamOf) error {
+				d, err := uc.RecordDecision(cmd.Context(), rhythmapp.System(as), tf.ref, n)
+				if err != nil {
+					return fieldFlags(err, map[string]string{"thread_id": "thread", "what": "what", "why": "why", "owner": "owner", "date": "date",
+						"link": "link", "meeting": "meeting", "close": "close"})
+				}
+				fmt.Fprintf(a.stdout, "decision %d recorded: %s (owner %s, %s)\n", d.ID, d.What, d.Owner, d.Date)
+				return nil
+			})
 		},
 	}
-	addCmd.Flags().StringVar(&n.What, "what", "", "what was decided")
-	addCmd.Flags().StringVar(&n.Why, "why", "", "why")
-	addCmd.Flags().StringVar(&n.Owner, "owner", "", "the member who carries it out")
-	addCmd.Flags().StringVar(&n.Date, "date", "", "YYYY-MM-DD the decision was taken (default today)")
-	addCmd.Flags().Int64Var(&n.ThreadID, "thread", 0, "the thread it came from")
-	addCmd.Flags().StringVar(&n.Meeting, "meeting", "", "the meeting it was taken in (calendar UID or title)")
-	addCmd.Flags().StringVar(&n.Link, "link", "", "where it is written up (http(s) URL)")
-	addCmd.Flags().BoolVar(&n.Close, "close", false, "close the thread")
-	addCmd.Flags().StringVar(&as, "as", "cli", "who records it, for the record")
+	cmd.Flags().StringVar(&n.What, "what", "", "what was decided")
+	cmd.Flags().StringVar(&n.Why, "why", "", "why")
+	cmd.Flags().StringVar(&n.Owner, "owner", "", "the member who carries it out")
+	cmd.Flags().StringVar(&n.Date, "date", "", "YYYY-MM-DD the decision was taken (default today)")
+	cmd.Flags().Int64Var(&n.ThreadID, "thread", 0, "the thread it came from")
+	cmd.Flags().StringVar(&n.Meeting, "meeting", "", "the meeting it was taken in (calendar UID or title)")
+	cmd.Flags().StringVar(&n.Link, "link", "", "where it is written up (http(s) URL)")
+	cmd.Flags().BoolVar(&n.Close, "close", false, "close the thread")
+	cmd.Flags().StringVar(&as, "as", "cli", "who records it, for the record")
+	return cmd
+}
 
+func (a *app) decisionListCommand(tf *teamFlags) *cobra.Command {
 	var (
 		search, from, to string
 		js               bool
 	)
-	listCmd := &cobra.Command{
+	cmd := &cobra.Command{
 		Use:     "list",
 		Short:   "List or search the decision log, newest first",
 		Example: "  rhythm decision list --team Platform --search postgres",
@@ -452,37 +434,31 @@ func (a *app) decisionCommand() *cobra.Command {
 					return usagef("--to: %v", err)
 				}
 			}
-			db, t, err := teamDB(cmd.Context(), dsn, teamRef)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			ds, err := db.Decisions(cmd.Context(), t.ID, q)
-			if err != nil {
-				return fieldFlags(err, map[string]string{"q": "search", "to": "to"})
-			}
-			if js {
-				enc := json.NewEncoder(a.stdout)
-				for _, d := range ds {
-					if err := enc.Encode(d); err != nil {
-						return err
-					}
+			return tf.withTeam(cmd, func(uc *rhythmapp.App, _ rhythmapp.TeamOf) error {
+				_, ds, err := uc.Decisions(cmd.Context(), rhythmapp.System(""), tf.ref, q)
+				if err != nil {
+					return fieldFlags(err, map[string]string{"q": "search", "to": "to"})
 				}
-				return nil
-			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tDATE\tOWNER\tWHAT\tWHY")
-			for _, d := range ds {
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", d.ID, d.Date, d.Owner, d.What, strings.ReplaceAll(d.Why, "\n", " "))
-			}
-			return tw.Flush()
+				return a.printDecisions(ds, js)
+			})
 		},
 	}
-	listCmd.Flags().StringVar(&search, "search", "", "words that must all appear in what, why, owner or meeting")
-	listCmd.Flags().StringVar(&from, "from", "", "decided on or after YYYY-MM-DD")
-	listCmd.Flags().StringVar(&to, "to", "", "decided on or before YYYY-MM-DD")
-	listCmd.Flags().BoolVar(&js, "json", false, "one JSON object per line")
-
-	cmd.AddCommand(addCmd, listCmd)
+	cmd.Flags().StringVar(&search, "search", "", "words that must all appear in what, why, owner or meeting")
+	cmd.Flags().StringVar(&from, "from", "", "decided on or after YYYY-MM-DD")
+	cmd.Flags().StringVar(&to, "to", "", "decided on or before YYYY-MM-DD")
+	cmd.Flags().BoolVar(&js, "json", false, "one JSON object per line")
 	return cmd
+}
+
+// printDecisions writes decisions as a table, or as JSON lines.
+func (a *app) printDecisions(ds []thread.Decision, js bool) error {
+	if js {
+		return writeNDJSON(a.stdout, ds)
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tDATE\tOWNER\tWHAT\tWHY")
+	for _, d := range ds {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", d.ID, d.Date, d.Owner, d.What, strings.ReplaceAll(d.Why, "\n", " "))
+	}
+	return tw.Flush()
 }

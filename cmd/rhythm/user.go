@@ -12,7 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/rhythm-team/rhythm/account"
-	"github.com/rhythm-team/rhythm/store"
+	rhythmapp "github.com/rhythm-team/rhythm/app"
 )
 
 func (a *app) userCommand() *cobra.Command {
@@ -32,33 +32,18 @@ func (a *app) userCommand() *cobra.Command {
   printf '%s\n' "$PASSWORD" | rhythm user add --role lead kenji@example.com`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			r, err := account.ParseRole(role)
-			if err != nil {
-				return usagef("--role: %v", err)
-			}
 			if isAdmin {
-				r = account.Admin
+				role = string(account.Admin)
 			}
-			email := strings.TrimSpace(args[0])
-			if !strings.Contains(email, "@") || strings.ContainsAny(email, " \t") {
-				return usagef("%q is not an email address", email)
+			if _, err := account.ParseRole(role); err != nil {
+				return usagef("--role: %v", err)
 			}
 			pw, err := a.readPassword(passwordFile)
 			if err != nil {
 				return err
 			}
-			if err := account.CheckNewPassword(pw); err != nil {
-				return err
-			}
-			hash, err := account.HashPassword(pw)
-			if err != nil {
-				return err
-			}
-			if name == "" {
-				name = strings.Split(email, "@")[0]
-			}
-			return withDB(cmd, dsn, func(db *store.DB) error {
-				u, err := db.CreateUser(cmd.Context(), account.User{Email: email, Name: name, Role: r}, hash)
+			return withApp(cmd, dsn, func(uc *rhythmapp.App) error {
+				u, err := uc.CreateUser(cmd.Context(), rhythmapp.System(""), rhythmapp.NewUser{Email: args[0], Name: name, Role: role, Password: pw})
 				if err != nil {
 					return err
 				}
@@ -79,8 +64,8 @@ func (a *app) userCommand() *cobra.Command {
 		Example: "  rhythm user list --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withDB(cmd, dsn, func(db *store.DB) error {
-				users, err := db.ListUsers(cmd.Context())
+			return withApp(cmd, dsn, func(uc *rhythmapp.App) error {
+				users, err := uc.Users(cmd.Context(), rhythmapp.System(""))
 				if err != nil {
 					return err
 				}
@@ -109,13 +94,9 @@ func (a *app) userCommand() *cobra.Command {
 			if strings.TrimSpace(tokenName) == "" {
 				return usagef("--name: give the token a name")
 			}
-			return withDB(cmd, dsn, func(db *store.DB) error {
-				u, _, err := db.UserByEmail(cmd.Context(), args[0])
+			return withApp(cmd, dsn, func(uc *rhythmapp.App) error {
+				_, secret, err := uc.CreateToken(cmd.Context(), rhythmapp.System(""), args[0], tokenName)
 				if err != nil {
-					return err
-				}
-				secret, hash := account.NewSecret("rhy_")
-				if _, err := db.CreateToken(cmd.Context(), u.ID, tokenName, hash); err != nil {
 					return err
 				}
 				fmt.Fprintln(a.stdout, secret)

@@ -29,7 +29,7 @@ const (
 // Format detects the format of the file or folder at path from its content:
 // a zip archive or folder with users.json or channels.json is a Slack
 // export, a file starting with a "From " line an mbox, one starting with
-// BEGIN:VCALENDAR an iCalendar file, one whose first line is the events
+// BEGIN:VCALENDAR (or BEGIN:VEVENT) an iCalendar file, one whose first line is the events
 // CSV header a CSV file.
 func Detect(path string, lim ingest.Limits) (Format, error) { return detectAs(path, path, lim) }
 
@@ -80,8 +80,11 @@ func sniff(path, name string, head []byte, lim ingest.Limits) (Format, error) {
 		// too, which says what is missing and where.
 		return Mbox, nil
 	}
-	if t := bytes.TrimLeft(text, " \t\r\n"); len(t) >= 15 && bytes.EqualFold(t[:15], []byte("BEGIN:VCALENDAR")) {
-		return ICS, nil
+	t := bytes.TrimLeft(text, " \t\r\n")
+	for _, begin := range []string{"BEGIN:VCALENDAR", "BEGIN:VEVENT"} { // bare VEVENTs are read too
+		if len(t) >= len(begin) && bytes.EqualFold(t[:len(begin)], []byte(begin)) {
+			return ICS, nil
+		}
 	}
 	first, _, _ := bytes.Cut(text, []byte("\n"))
 	if csvevents.LooksLikeHeader(string(first)) {

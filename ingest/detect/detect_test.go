@@ -55,6 +55,7 @@ func TestDetect(t *testing.T) {
 		{"mbox", func(t *testing.T) string { return filepath.Join("..", "mbox", "testdata", "sample.mbox") }, detect.Mbox, ""},
 		{"csv", func(t *testing.T) string { return filepath.Join("..", "csvevents", "testdata", "events.csv") }, detect.CSV, ""},
 		{"ics", func(t *testing.T) string { return write(t, "cal.txt", "\r\nBEGIN:VCALENDAR\r\nVERSION:2.0\r\n") }, detect.ICS, ""},
+		{"bare VEVENT", func(t *testing.T) string { return write(t, "event.ics", "BEGIN:VEVENT\r\nUID:x\r\n") }, detect.ICS, ""},
 		{"ics with a BOM", func(t *testing.T) string { return write(t, "cal.ics", "\xEF\xBB\xBFbegin:vcalendar\r\n") }, detect.ICS, ""},
 		{"a mail without the mbox line", func(t *testing.T) string { return write(t, "one.eml", "Received: from x\nFrom: a@b.example\n\nhi\n") }, detect.Mbox, ""},
 		{"text", func(t *testing.T) string { return write(t, "notes.txt", "hello\n") }, "", "cannot tell what this is"},

@@ -95,3 +95,29 @@ func waitHTTP(url string, exited <-chan struct{}, limit time.Duration) bool {
 	}
 	return false
 }
+
+// Do sends one request to the CalDAV server as its user (to make
+// calendars and put or delete events the way a calendar app would) and
+// fails the test unless the status is one of want.
+func (d CalDAV) Do(t testing.TB, method, path, body string, want ...int) {
+	t.Helper()
+	req, err := http.NewRequest(method, d.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth(d.Username, d.Password)
+	if body != "" {
+		req.Header.Set("Content-Type", "text/calendar; charset=utf-8")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, w := range want {
+		if resp.StatusCode == w {
+			return
+		}
+	}
+	t.Fatalf("%s %s: %s, want %v", method, path, resp.Status, want)
+}

@@ -1,0 +1,333 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/account"
+	"github.com/rhythm-team/rhythm/app"
+	"github.com/rhythm-team/rhythm/audit"
+	"github.com/rhythm-team/rhythm/internal/secret"
+	"github.com/rhythm-team/rhythm/store"
+	"github.com/rhythm-team/rhythm/store/storetest"
+	"github.com/rhythm-team/rhythm/team"
+	"github.com/rhythm-team/rhythm/thread"
+)
+
+const (
+	rosterA = `team: Alpha
+norms: {response_window: 24h}
+members:
+  - {name: Mia Member, email: member@example.com, zone: Asia/Kathmandu}
+  - {name: Leo Lead, email: lead@example.com, zone: America/St_Johns}
+  - {name: Ana Silva, email: ana@example.com, zone: Europe/Lisbon}
+`
+	rosterB = `team: Bravo
+members:
+  - {name: Olga Other, email: other@example.com, zone: Australia/Lord_Howe}
+`
+)
+
+const rosterC = `team: Charlie
+members:
+  - {name: Carl New, email: carl@example.com, zone: Europe/Oslo}
+`
+
+func roster(yaml string) team.Team {
+	t, err := team.ParseRoster("roster.yaml", []byte(yaml))
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// roles are the identities every use case is called as, in the order of
+// the web authorization table, and the command line.
+var roles = []string{"anonymous", "member", "lead of another team", "lead", "admin", "command line"}
+
+// fixture is a database with two teams and one user of each role.
+type fixture struct {
+	app          *app.App
+	db           *store.DB
+	teamA, teamB team.Team
+	actors       map[string]app.Actor
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	db := storetest.SQLite(t)
+	box, err := secret.New(make([]byte, secret.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{app: app.New(db, nil).WithCalendars(app.CalendarConfig{Box: box}), db: db, actors: map[string]app.Actor{"anonymous": app.Anonymous(), "command line": app.System("")}}
+	for _, r := range []struct {
+		yaml string
+		dst  *team.Team
+	}{{rosterA, &f.teamA}, {rosterB, &f.teamB}} {
+		tm, err := team.ParseRoster("fixture.yaml", []byte(r.yaml))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *r.dst, err = db.CreateTeam(ctx, tm); err != nil {
+			t.Fatal(err)
+		}
+	}
+	users := map[string]account.User{
+		"member":               {Email: "member@example.com", Role: account.Member},
+		"lead of another team": {Email: "other@example.com", Role: account.Lead, LeadOf: []int64{f.teamB.ID}},
+		"lead":                 {Email: "lead@example.com", Role: account.Lead, LeadOf: []int64{f.teamA.ID}},
+		"admin":                {Email: "admin@example.com", Role: account.Admin},
+	}
+	for role, u := range users {
+		u.Name = role
+		u, err := db.CreateUser(ctx, u, "not a real hash")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.actors[role] = app.As(u)
+	}
+	return f
+}
+
+// allowed is who may use a use case of the given access: the same rule
+// as the web route table's (TestAuthorizationTable in web).
+func allowed(a app.Access, role string) bool {
+	switch a {
+	case app.Public:
+		return true
+	case app.SignedIn:
+		return role != "anonymous"
+	case app.TeamMember:
+		return role == "member" || role == "lead" || role == "admin" || role == "command line"
+	case app.TeamLead:
+		return role == "lead" || role == "admin" || role == "command line"
+	case app.AdminOnly:
+		return role == "admin" || role == "command line"
+	}
+	panic("unknown access")
+}
+
+// useCase calls one use case of the application layer as who, on team A.
+type useCase struct {
+	name   string
+	access app.Access
+	call   func(ctx context.Context, f *fixture, who app.Actor) error
+}
+
+const missing = 999999 // an id nothing has: allowed calls answer ENOTFOUND
+
+func useCases() []useCase {
+	a := func(f *fixture) string { return fmt.Sprint(f.teamA.ID) }
+	return []useCase{
+		{"Calendars", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.Calendars(ctx, who, a(f))
+			return err
+		}},
+		{"ConnectCalendar (a team calendar)", app.TeamLead, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.ConnectCalendar(ctx, who, a(f), app.CalendarInput{Team: true, ICSURL: "https://calendar.example.com/team/basic.ics"})
+			return err
+		}},
+		{"ConnectCalendar (the member's own)", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.ConnectCalendar(ctx, who, a(f), app.CalendarInput{Member: "member@example.com", ICSURL: "https://calendar.example.com/member/basic.ics"})
+			return err
+		}},
+		{"RemoveCalendar", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			return f.app.RemoveCalendar(ctx, who, a(f), missing)
+		}},
+		{"SyncCalendar", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.SyncCalendar(ctx, who, a(f), missing)
+			return err
+		}},
+		{"Team", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.Team(ctx, who, a(f))
+			return err
+		}},
+		{"Teams", app.SignedIn, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.Teams(ctx, who)
+			return err
+		}},
+		{"Threads", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, _, err := f.app.Threads(ctx, who, a(f), store.ThreadFilter{})
+			return err
+		}},
+		{"CreateThread", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.CreateThread(ctx, who, a(f), thread.NewThread{Title: "Pick the goal", Owner: "ana@example.com", Participants: []string{"member@example.com"}})
+			return err
+		}},
+		{"Thread", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, _, _, err := f.app.Thread(ctx, who, a(f), missing)
+			return err
+		}},
+		{"Respond", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.Respond(ctx, who, a(f), missing, "", "yes")
+			return err
+		}},
+		{"CloseThread", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.CloseThread(ctx, who, a(f), missing)
+			return err
+		}},
+		{"Waiting", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, _, err := f.app.Waiting(ctx, who, a(f), "ana@example.com")
+			return err
+		}},
+		{"WaitingOnMe", app.SignedIn, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.WaitingOnMe(ctx, who)
+			return err
+		}},
+		{"Decisions", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, _, err := f.app.Decisions(ctx, who, a(f), thread.Query{})
+			return err
+		}},
+		{"Decision", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.Decision(ctx, who, a(f), missing)
+			return err
+		}},
+		{"RecordDecision", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.RecordDecision(ctx, who, a(f), thread.NewDecision{What: "Status goes async", Owner: "ana@example.com"})
+			return err
+		}},
+		{"AuditStored", app.TeamLead, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, _, err := f.app.AuditStored(ctx, who, a(f), auditConfig(), nil)
+			return err // allowed: EINVALID, as nothing is imported
+		}},
+		{"RunStoredAudit", app.TeamLead, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.RunStoredAudit(ctx, who, a(f), auditConfig())
+			return err
+		}},
+		{"SaveAudit", app.TeamLead, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.SaveAudit(ctx, who, a(f), &audit.Result{})
+			return err
+		}},
+		{"LatestAudit", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, _, err := f.app.LatestAudit(ctx, who, a(f))
+			return err
+		}},
+		{"AuditFigures", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.AuditFigures(ctx, who, a(f))
+			return err
+		}},
+		{"CreateTeam", app.AdminOnly, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.CreateTeam(ctx, who, roster(rosterC))
+			return err
+		}},
+		{"SaveRoster", app.AdminOnly, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, _, err := f.app.SaveRoster(ctx, who, roster(rosterC))
+			return err
+		}},
+		{"ReplaceTeam", app.TeamLead, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.ReplaceTeam(ctx, who, a(f), roster(rosterA))
+			return err
+		}},
+		{"Member", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.Member(ctx, who, a(f), missing)
+			return err
+		}},
+		{"AddMember", app.TeamLead, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.AddMember(ctx, who, a(f), roster(rosterC).Members[0])
+			return err
+		}},
+		{"UpdateMember", app.TeamLead, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.UpdateMember(ctx, who, a(f), missing, roster(rosterC).Members[0])
+			return err
+		}},
+		{"DeleteMember", app.TeamLead, func(ctx context.Context, f *fixture, who app.Actor) error {
+			return f.app.DeleteMember(ctx, who, a(f), missing)
+		}},
+		{"DeleteTeam", app.AdminOnly, func(ctx context.Context, f *fixture, who app.Actor) error {
+			return f.app.DeleteTeam(ctx, who, fmt.Sprint(f.teamB.ID))
+		}},
+		{"Playbooks", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.Playbooks(ctx, who, a(f))
+			return err
+		}},
+		{"Playbook", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.Playbook(ctx, who, a(f), "no-such-playbook")
+			return err
+		}},
+		{"RunPlaybook", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, _, err := f.app.RunPlaybook(ctx, who, a(f), "no-such-playbook", app.PlaybookRun{Date: "2026-03-09"})
+			return err
+		}},
+		{"SavePlaybook", app.TeamLead, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.SavePlaybook(ctx, who, a(f), "x", []byte("not: [yaml"))
+			return err
+		}},
+		{"DeletePlaybook", app.TeamLead, func(ctx context.Context, f *fixture, who app.Actor) error {
+			return f.app.DeletePlaybook(ctx, who, a(f), "no-such-playbook")
+		}},
+		{"CreateUser", app.AdminOnly, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.CreateUser(ctx, who, app.NewUser{Email: "new@example.com", Role: "member", Password: "a long enough password"})
+			return err
+		}},
+		{"Users", app.AdminOnly, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.Users(ctx, who)
+			return err
+		}},
+		{"UpdateUser", app.AdminOnly, func(ctx context.Context, f *fixture, who app.Actor) error {
+			return f.app.UpdateUser(ctx, who, missing, "", account.Member, nil)
+		}},
+		{"DeleteUser", app.AdminOnly, func(ctx context.Context, f *fixture, who app.Actor) error {
+			return f.app.DeleteUser(ctx, who, missing)
+		}},
+		{"CreateToken", app.SignedIn, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, _, err := f.app.CreateToken(ctx, who, "member@example.com", "ci")
+			if who.SignedIn() && !who.Admin() && rhythm.ErrorCode(err) == rhythm.EFORBIDDEN {
+				// Only admins make tokens for someone else: their own is allowed.
+				_, _, err = f.app.CreateToken(ctx, who, "", "ci")
+			}
+			return err
+		}},
+		{"Tokens", app.SignedIn, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.Tokens(ctx, who)
+			if who.System {
+				return nil // the command line has no tokens of its own
+			}
+			return err
+		}},
+		{"RevokeToken", app.SignedIn, func(ctx context.Context, f *fixture, who app.Actor) error {
+			err := f.app.RevokeToken(ctx, who, missing)
+			if who.System {
+				return nil
+			}
+			return err
+		}},
+	}
+}
+
+func auditConfig() audit.Config {
+	return audit.Config{Window: audit.Window{From: team.Date{Year: 2026, Month: 3, Day: 2}, To: team.Date{Year: 2026, Month: 3, Day: 29}}}
+}
+
+// TestUseCaseAuthorization calls every use case of the application layer
+// as every role and checks who gets through: the same answers as the web
+// route table, so every surface built on the layer inherits them.
+func TestUseCaseAuthorization(t *testing.T) {
+	for _, role := range roles {
+		f := newFixture(t) // one per role: what one role makes, another may not see
+		for _, uc := range useCases() {
+			t.Run(role+" "+uc.name, func(t *testing.T) {
+				err := uc.call(context.Background(), f, f.actors[role])
+				code := rhythm.ErrorCode(err)
+				if err != nil && code == rhythm.EINTERNAL {
+					t.Fatalf("%s as %s: internal error %v", uc.name, role, err)
+				}
+				denied := err != nil && (code == rhythm.EUNAUTHORIZED || code == rhythm.EFORBIDDEN)
+				want := allowed(uc.access, role)
+				switch {
+				case want && denied:
+					t.Errorf("%s as %s = %v, want it allowed", uc.name, role, err)
+				case !want && !denied:
+					t.Errorf("%s as %s = %v, want EUNAUTHORIZED or EFORBIDDEN", uc.name, role, err)
+				case !want && role == "anonymous" && code != rhythm.EUNAUTHORIZED:
+					t.Errorf("%s as nobody = %v, want EUNAUTHORIZED", uc.name, err)
+				case !want && role != "anonymous" && code != rhythm.EFORBIDDEN:
+					t.Errorf("%s as %s = %v, want EFORBIDDEN", uc.name, role, err)
+				}
+			})
+		}
+	}
+}

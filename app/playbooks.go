@@ -1,0 +1,134 @@
+package app
+
+import (
+	"context"
+
+	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/playbook"
+	"github.com/rhythm-team/rhythm/store"
+	"github.com/rhythm-team/rhythm/team"
+	"github.com/rhythm-team/rhythm/thread"
+)
+
+// WithScheduler sets what places the live sessions of playbook runs; with
+// none, runs that need one are refused. It returns a.
+func (a *App) WithScheduler(s playbook.Scheduler) *App {
+	a.scheduler = s
+	return a
+}
+
+// Playbooks returns the built-in playbooks and the team's own: its
+// members, leads and admins.
+func (a *App) Playbooks(ctx context.Context, who Actor, teamRef string) ([]playbook.Template, error) {
+	ta, err := a.Authorize(ctx, who, TeamMember, teamRef)
+	if err != nil {
+		return nil, err
+	}
+	return a.teamTemplates(ctx, ta.TeamID)
+}
+
+func (a *App) teamTemplates(ctx context.Context, teamID int64) ([]playbook.Template, error) {
+	stored, err := a.db.TeamPlaybooks(ctx, teamID)
+	if err != nil {
+		return nil, err
+	}
+	var own []playbook.Template
+	for _, p := range stored {
+		t, err := playbook.Parse(p.Name+".yaml", []byte(p.YAML))
+		if err != nil {
+			return nil, err
+		}
+		own = append(own, t)
+	}
+	return append(playbook.Builtins(), own...), nil
+}
+
+// Playbook returns one playbook the team may run, by name, or ENOTFOUND.
+func (a *App) Playbook(ctx context.Context, who Actor, teamRef, name string) (playbook.Template, error) {
+	ts, err := a.Playbooks(ctx, who, teamRef)
+	if err != nil {
+		return playbook.Template{}, err
+	}
+	for _, t := range ts {
+		if t.Name == name {
+			return t, nil
+		}
+	}
+	_, err = playbook.Find(name, ts[len(playbook.Builtins()):])
+	return playbook.Template{}, rhythm.Errorf(rhythm.ENOTFOUND, "%s", rhythm.ErrorMessage(err))
+}
+
+// PlaybookRun is what one run of a playbook asks for.
+type PlaybookRun struct {
+	Date   string              `json:"date"`
+	Topic  string              `json:"topic,omitempty"`
+	Roles  map[string][]string `json:"roles,omitempty"`
+	Create bool                `json:"create,omitempty"`
+}
+
+// RunPlaybook plans one run of the named playbook for the team and, with
+// Create, stores its threads (who is their creator): its members, leads
+// and admins.
+func (a *App) RunPlaybook(ctx context.Context, who Actor, teamRef, name string, run PlaybookRun) (*playbook.Plan, []thread.Thread, error) {
+	tp, err := a.Playbook(ctx, who, teamRef, name)
+	if rhythm.ErrorCode(err) == rhythm.ENOTFOUND {
+		// The run names a playbook that does not exist: bad input.
+		return nil, nil, rhythm.Errorf(rhythm.EINVALID, "playbook: %s", rhythm.ErrorMessage(err))
+	} else if err != nil {
+		return nil, nil, err
+	}
+	date, err := team.ParseDate(run.Date)
+	if err != nil {
+		return nil, nil, rhythm.Errorf(rhythm.EINVALID, "date: %v", err)
+	}
+	t, err := a.teamFor(ctx, who, TeamMember, teamRef)
+	if err != nil {
+		return nil, nil, err
+	}
+	now := a.now()
+	plan, err := playbook.Instantiate(tp, playbook.Request{Team: &t.Team, Date: date, Topic: run.Topic, Roles: run.Roles, Now: now, Scheduler: a.scheduler})
+	if err != nil || !run.Create {
+		return plan, nil, err
+	}
+	var ths []thread.Thread
+	for _, n := range plan.NewThreads() {
+		th, err := n.Validate(&t.Team, who.Email, now)
+		if err != nil {
+			return plan, nil, err
+		}
+		ths = append(ths, th)
+	}
+	ths, err = a.db.CreateThreads(ctx, ths)
+	return plan, ths, err
+}
+
+// SavePlaybook stores one of the team's own playbooks from its YAML: its
+// leads and admins.
+func (a *App) SavePlaybook(ctx context.Context, who Actor, teamRef, name string, yaml []byte) (playbook.Template, error) {
+	ta, err := a.Authorize(ctx, who, TeamLead, teamRef)
+	if err != nil {
+		return playbook.Template{}, err
+	}
+	t, err := playbook.Parse("body", yaml)
+	if err != nil {
+		return t, err
+	}
+	if t.Name != name {
+		return t, rhythm.Errorf(rhythm.EINVALID, "name: %q does not match the playbook named in the path (%q)", t.Name, name)
+	}
+	if _, ok := playbook.Builtin(name); ok {
+		return t, rhythm.Errorf(rhythm.EINVALID, "name: %q is a built-in playbook; choose another name", name)
+	}
+	_, err = a.db.SaveTeamPlaybook(ctx, ta.TeamID, store.TeamPlaybook{Name: name, YAML: string(yaml), UpdatedBy: who.Email})
+	return t, err
+}
+
+// DeletePlaybook removes one of the team's own playbooks: its leads and
+// admins.
+func (a *App) DeletePlaybook(ctx context.Context, who Actor, teamRef, name string) error {
+	ta, err := a.Authorize(ctx, who, TeamLead, teamRef)
+	if err != nil {
+		return err
+	}
+	return a.db.DeleteTeamPlaybook(ctx, ta.TeamID, name)
+}
