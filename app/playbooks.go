@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/playbook"
@@ -86,7 +87,7 @@ func (a *App) RunPlaybook(ctx context.Context, who Actor, teamRef, name string, 
 		return nil, nil, err
 	}
 	now := a.now()
-	plan, err := playbook.Instantiate(tp, playbook.Request{Team: &t.Team, Date: date, Topic: run.Topic, Roles: run.Roles, Now: now, Scheduler: a.scheduler})
+	plan, err := playbook.Instantiate(tp, playbook.Request{Team: &t.Team, Date: date, Topic: run.Topic, Roles: run.Roles, Now: now, Scheduler: a.withCalendarBusy(ctx, &t.Team)})
 	if err != nil || !run.Create {
 		return plan, nil, err
 	}
@@ -131,4 +132,26 @@ func (a *App) DeletePlaybook(ctx context.Context, who Actor, teamRef, name strin
 		return err
 	}
 	return a.db.DeleteTeamPlaybook(ctx, ta.TeamID, name)
+}
+
+// withCalendarBusy returns the session scheduler, reading the busy time of
+// members' connected calendars when it is the fair scheduler.
+func (a *App) withCalendarBusy(ctx context.Context, t *team.Team) playbook.Scheduler {
+	fs, ok := a.scheduler.(playbook.FairScheduler)
+	if !ok {
+		return a.scheduler
+	}
+	fs.Busy = func(from, to time.Time) map[string][]team.Interval {
+		busy, _, err := a.db.CalendarBusy(ctx, t.ID, from, to)
+		if err != nil {
+			return nil // a session is still planned, without calendars
+		}
+		for email := range busy {
+			if _, ok := t.Member(email); !ok {
+				delete(busy, email) // a connection of someone who left the roster
+			}
+		}
+		return busy
+	}
+	return fs
 }
