@@ -40,7 +40,7 @@ func (a *App) CalendarsEnabled() bool { return a.calendars != nil && a.calendars
 
 func (a *App) calendarConfig() (*CalendarConfig, error) {
 	if a.calendars == nil || a.calendars.Box == nil {
-		return nil, rhythm.Errorf(rhythm.EUNAVAILABLE, "live calendars are not enabled on this server: give it a secret key (--secret-key-file or RHYTHM_SECRET_KEY)")
+		return nil, rhythm.Errorf(rhythm.EINVALID, "live calendars are not enabled on this server: give it a secret key (--secret-key-file or RHYTHM_SECRET_KEY)")
 	}
 	return a.calendars, nil
 }

@@ -45,7 +45,7 @@ func TestCalendarVisibility(t *testing.T) {
 		t.Fatalf("a private address: %v", err)
 	}
 	off := app.New(f.db, nil)
-	if _, err := off.ConnectCalendar(ctx, f.actors["lead"], team(f.teamA.ID), app.CalendarInput{Team: true, ICSURL: "https://calendar.example.com/x.ics"}); rhythm.ErrorCode(err) != rhythm.EUNAVAILABLE {
+	if _, err := off.ConnectCalendar(ctx, f.actors["lead"], team(f.teamA.ID), app.CalendarInput{Team: true, ICSURL: "https://calendar.example.com/x.ics"}); rhythm.ErrorCode(err) != rhythm.EINVALID {
 		t.Fatalf("without a key: %v", err)
 	}
 }

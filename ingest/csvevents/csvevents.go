@@ -235,6 +235,9 @@ func (f *File) csvError(err error) error {
 	return rhythm.Errorf(rhythm.EINVALID, "%s: %v", f.name, err)
 }
 
+// row reads one CSV record into an interaction. It is long because it
+// checks each column in turn, in the order of the header's documentation,
+// with the line and column of any bad value.
 func (f *File) row(r *csv.Reader, rec []string, c map[string]int) (ingest.Interaction, error) {
 	bad := func(field string, format string, args ...any) error {
 		line, column := r.FieldPos(c[field])
