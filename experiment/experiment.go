@@ -9,6 +9,7 @@ package experiment
 
 import (
 	"fmt"
+	"github.com/rhythm-team/rhythm/internal/suggest"
 	"slices"
 	"strings"
 	"time"
@@ -198,44 +199,13 @@ func CheckOutcomes(outcomes, known []string) error {
 		slices.Sort(sorted)
 		sorted = slices.Compact(sorted)
 		hint := ""
-		if near := closest(o, sorted); near != "" {
+		if near := suggest.Closest(o, sorted); near != "" {
 			hint = fmt.Sprintf("did you mean %s? ", near)
 		}
 		return invalid("outcomes[%d]: no metric %q is measured here (%sknown: %s; import other metrics first with rhythm pulse metrics import)",
 			i, o, hint, strings.Join(sorted, ", "))
 	}
 	return nil
-}
-
-// closest returns the name within two edits of s, if any.
-func closest(s string, names []string) string {
-	best, bestD := "", 3
-	for _, n := range names {
-		if d := editDistance(s, n); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 // Arm returns the arm with the given name (case-insensitive).

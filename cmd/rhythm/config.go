@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/rhythm-team/rhythm/internal/suggest"
 	"slices"
 	"strings"
 
@@ -78,34 +79,9 @@ func nearest(s string, known map[string]bool) string {
 		names = append(names, k)
 	}
 	slices.Sort(names)
-	best, bestD := "", 3
-	for _, n := range names {
-		if d := editDistance(strings.ToLower(s), n); d < bestD {
-			best, bestD = n, d
-		}
-	}
+	best := suggest.Closest(strings.ToLower(s), names)
 	if best == "" && strings.Contains(strings.ToLower(s), "database") {
 		return "db"
 	}
 	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
