@@ -107,8 +107,8 @@ func BenchmarkCalDAVResync10(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if len(res.Replace) != 10 || res.Requests != 2 {
-			b.Fatalf("re-sync downloaded %d resources in %d requests, want 10 in 2", len(res.Replace), res.Requests)
+		if len(res.Replace) != 10 || res.Requests != 1 {
+			b.Fatalf("re-sync downloaded %d resources in %d requests, want 10 in 1", len(res.Replace), res.Requests)
 		}
 		st.apply(res)
 	}

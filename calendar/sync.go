@@ -90,6 +90,10 @@ type Syncer struct {
 	From, To time.Time
 	// Resolver maps attendees to roster members or pseudonyms.
 	Resolver *ingest.Resolver
+	// SeparateData makes a CalDAV sync list the changes first and then
+	// download them (calendar-multiget), as for a server that does not
+	// send calendar data with sync-collection; tests use it.
+	SeparateData bool
 }
 
 // Sync reads what changed in c's calendar since its last sync.
@@ -130,19 +134,32 @@ func (s *Syncer) syncCalDAV(ctx context.Context, c *Connection) (*Result, error)
 	}
 	cl.MaxBytes = s.MaxBytes
 	res := &Result{}
-	defer func() { res.Requests = cl.Requests }()
-	changed, deleted, token, err := s.changes(ctx, cl, c)
+	defer func() { res.Requests = int(cl.Requests.Load()) }()
+	ch, err := s.changes(ctx, cl, c)
 	if err != nil {
 		return nil, err
 	}
-	res.SyncToken, res.Delete = token, deleted
-	if len(changed) == 0 && len(deleted) == 0 {
+	res.SyncToken, res.Delete = ch.token, ch.deleted
+	if len(ch.changed) == 0 && len(ch.deleted) == 0 {
 		res.Unchanged = true
 		return res, nil
 	}
-	objs, err := cl.Get(ctx, c.Calendar, changed)
-	if err != nil {
-		return nil, err
+	// What the server sent with the changes is read as it is; the rest is
+	// downloaded.
+	var objs, missing []caldav.Object
+	var fetch []string
+	for _, href := range ch.changed {
+		if d, ok := ch.data[href]; ok {
+			objs = append(objs, caldav.Object{Href: href, ETag: ch.etags[href], Data: d})
+		} else {
+			fetch = append(fetch, href)
+		}
+	}
+	if len(fetch) > 0 {
+		if missing, err = cl.Get(ctx, c.Calendar, fetch); err != nil {
+			return nil, err
+		}
+		objs = append(objs, missing...)
 	}
 	for _, o := range objs {
 		ins, err := s.read(ctx, o.Data, o.Href, &res.Stats)
@@ -157,54 +174,58 @@ func (s *Syncer) syncCalDAV(ctx context.Context, c *Connection) (*Result, error)
 	return res, nil
 }
 
+// changeSet is what the server said changed since the last sync.
+type changeSet struct {
+	changed []string          // hrefs added or modified, sorted
+	etags   map[string]string // their ETags
+	data    map[string][]byte // bodies the server sent with the changes
+	deleted []string          // hrefs removed, sorted
+	token   string
+}
+
 // changes asks the server what changed: by sync-collection where it has it
 // (a token it no longer knows starts over), else by comparing ETags.
-func (s *Syncer) changes(ctx context.Context, cl *caldav.Client, c *Connection) (changed, deleted []string, token string, err error) {
+func (s *Syncer) changes(ctx context.Context, cl *caldav.Client, c *Connection) (*changeSet, error) {
 	restart := c.SyncToken == ""
-	ch, err := cl.Sync(ctx, c.Calendar, c.SyncToken)
+	withData := !s.SeparateData
+	ch, err := cl.Sync(ctx, c.Calendar, c.SyncToken, withData)
 	if errors.Is(err, caldav.ErrTokenExpired) {
 		restart = true
-		ch, err = cl.Sync(ctx, c.Calendar, "")
+		ch, err = cl.Sync(ctx, c.Calendar, "", withData)
 	}
+	var list map[string]string
 	switch {
 	case err == nil:
-		for href, etag := range ch.Changed {
-			if old, ok := c.Objects[href]; !ok || old != etag || etag == "" {
-				changed = append(changed, href)
-			}
-		}
-		sort.Strings(changed)
-		if restart {
-			// A first sync, or a restart: anything not listed is gone.
-			for href := range c.Objects {
-				if _, ok := ch.Changed[href]; !ok {
-					deleted = append(deleted, href)
-				}
-			}
-		}
-		deleted = append(deleted, ch.Deleted...)
-		sort.Strings(deleted)
-		return changed, deleted, ch.Token, nil
+		list = ch.Changed
 	case !errors.Is(err, caldav.ErrNoSync):
-		return nil, nil, "", err
+		return nil, err
+	default:
+		// No sync-collection: every resource and its ETag, compared.
+		if list, err = cl.List(ctx, c.Calendar); err != nil {
+			return nil, err
+		}
+		restart = true
+		ch = &caldav.Changes{}
 	}
-	list, err := cl.List(ctx, c.Calendar)
-	if err != nil {
-		return nil, nil, "", err
-	}
+	cs := &changeSet{etags: list, data: ch.Data, token: ch.Token}
 	for href, etag := range list {
 		if old, ok := c.Objects[href]; !ok || old != etag || etag == "" {
-			changed = append(changed, href)
+			cs.changed = append(cs.changed, href)
 		}
 	}
-	for href := range c.Objects {
-		if _, ok := list[href]; !ok {
-			deleted = append(deleted, href)
+	if restart {
+		// A first sync, a restart or a full listing: anything not listed
+		// is gone.
+		for href := range c.Objects {
+			if _, ok := list[href]; !ok {
+				cs.deleted = append(cs.deleted, href)
+			}
 		}
 	}
-	sort.Strings(changed)
-	sort.Strings(deleted)
-	return changed, deleted, "", nil
+	cs.deleted = append(cs.deleted, ch.Deleted...)
+	sort.Strings(cs.changed)
+	sort.Strings(cs.deleted)
+	return cs, nil
 }
 
 // read turns one calendar body into interactions in the sync window.

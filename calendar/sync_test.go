@@ -192,7 +192,25 @@ func (s davServer) send(method, path, body string, want ...int) {
 	s.dav.Do(s.t, method, path, body, want...)
 }
 
+// TestCalDAVSyncAppliesChanges syncs a Radicale calendar twice: as Radicale
+// allows, with the calendar data inside sync-collection (one request a
+// sync), and as for a server that sends only ETags (a calendar-multiget of
+// what changed follows).
 func TestCalDAVSyncAppliesChanges(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		separate bool
+		// requests of the first sync and of the sync after the changes
+		first, second int
+	}{
+		{"data with the changes", false, 1, 1},
+		{"changes then multiget", true, 2, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testCalDAVSyncAppliesChanges(t, tc.separate, tc.first, tc.second) })
+	}
+}
+
+func testCalDAVSyncAppliesChanges(t *testing.T, separate bool, firstRequests, secondRequests int) {
 	dav := testenv.Radicale(t)
 	srv := davServer{t, dav}
 	srv.send("MKCALENDAR", "/ana/work/", "", 201)
@@ -221,10 +239,14 @@ func TestCalDAVSyncAppliesChanges(t *testing.T) {
 
 	st := &stored{conn: Connection{ID: 1, Kind: CalDAV, URL: dav.URL, Username: dav.Username, Password: dav.Password, Calendar: "/ana/work/"}}
 	sy := syncer(t)
+	sy.SeparateData = separate
 	ctx := context.Background()
 	first, err := sy.Sync(ctx, &st.conn)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if first.Requests != firstRequests {
+		t.Errorf("first sync sent %d requests, want %d", first.Requests, firstRequests)
 	}
 	st.apply(first)
 	if diff := cmp.Diff(expanded(t, all()...), st.instances()); diff != "" {
@@ -256,8 +278,8 @@ func TestCalDAVSyncAppliesChanges(t *testing.T) {
 	if diff := cmp.Diff([]string{"/ana/work/s2.ics", "/ana/work/s3.ics"}, second.Delete); diff != "" {
 		t.Errorf("second sync deleted (-want +got):\n%s", diff)
 	}
-	if second.Requests != 2 {
-		t.Errorf("second sync sent %d requests, want 2 (sync-collection, one multiget of the 4 changed)", second.Requests)
+	if second.Requests != secondRequests {
+		t.Errorf("second sync sent %d requests, want %d (sync-collection, with the 4 changed or then one multiget of them)", second.Requests, secondRequests)
 	}
 	st.apply(second)
 	if diff := cmp.Diff(expanded(t, all()...), st.instances()); diff != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -42,7 +43,7 @@ func client(t testing.TB, dav testenv.CalDAV, password string) *Client {
 	return c
 }
 
-func keys(m map[string]string) []string {
+func keys[V any](m map[string]V) []string {
 	var out []string
 	for k := range m {
 		out = append(out, k)
@@ -69,13 +70,16 @@ func TestRadicaleDiscoverAndSync(t *testing.T) {
 		t.Fatalf("Discover = %+v, want the one calendar /ana/work/ with a sync token", cals)
 	}
 
-	first, err := c.Sync(ctx, cals[0].Href, "")
+	first, err := c.Sync(ctx, cals[0].Href, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []string{"/ana/work/e1.ics", "/ana/work/e2.ics", "/ana/work/e3.ics"}
 	if diff := cmp.Diff(want, keys(first.Changed)); diff != "" || len(first.Deleted) != 0 {
 		t.Fatalf("first sync (-want +got):\n%s deleted %v", diff, first.Deleted)
+	}
+	if len(first.Data) != 0 {
+		t.Fatalf("a sync without data returned data for %d resources", len(first.Data))
 	}
 	objs, err := c.Get(ctx, cals[0].Href, keys(first.Changed))
 	if err != nil || len(objs) != 3 {
@@ -86,13 +90,27 @@ func TestRadicaleDiscoverAndSync(t *testing.T) {
 			t.Fatalf("object %s: etag %q (sync said %q), data %q", o.Href, o.ETag, first.Changed[o.Href], o.Data)
 		}
 	}
+	// Asked with the data, the same sync brings every body in one request.
+	before := c.Requests.Load()
+	withData, err := c.Sync(ctx, cals[0].Href, "", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := c.Requests.Load() - before; n != 1 {
+		t.Fatalf("a sync with data sent %d requests, want 1", n)
+	}
+	for _, o := range objs {
+		if diff := cmp.Diff(string(o.Data), string(withData.Data[o.Href])); diff != "" || withData.Changed[o.Href] != o.ETag {
+			t.Fatalf("%s: data sent with the changes differs from calendar-multiget's (-multiget +sync):\n%s", o.Href, diff)
+		}
+	}
 
 	// One changed, one deleted, one added: the next sync names exactly those.
 	srv.put("/ana/work/e1.ics", event("e1@test", "20260105T100000Z"))
 	srv.del("/ana/work/e2.ics")
 	srv.put("/ana/work/e4.ics", event("e4@test", "20260109T090000Z"))
-	before := c.Requests
-	second, err := c.Sync(ctx, cals[0].Href, first.Token)
+	before = c.Requests.Load()
+	second, err := c.Sync(ctx, cals[0].Href, first.Token, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,8 +120,11 @@ func TestRadicaleDiscoverAndSync(t *testing.T) {
 	if diff := cmp.Diff([]string{"/ana/work/e2.ics"}, second.Deleted); diff != "" {
 		t.Fatalf("second sync deleted (-want +got):\n%s", diff)
 	}
-	if c.Requests-before != 1 {
-		t.Fatalf("the second sync sent %d requests, want 1", c.Requests-before)
+	if n := c.Requests.Load() - before; n != 1 {
+		t.Fatalf("the second sync sent %d requests, want 1", n)
+	}
+	if diff := cmp.Diff([]string{"/ana/work/e1.ics", "/ana/work/e4.ics"}, keys(second.Data)); diff != "" {
+		t.Fatalf("second sync sent data for (-want +got):\n%s", diff)
 	}
 
 	list, err := c.List(ctx, cals[0].Href)
@@ -118,7 +139,7 @@ func TestRadicaleDiscoverAndSync(t *testing.T) {
 		t.Fatalf("CTag = %q, %q, %v; want the token of the last sync %q", ctag, token, err, second.Token)
 	}
 
-	if _, err := c.Sync(ctx, cals[0].Href, "http://radicale.org/ns/sync/not-a-token"); !errors.Is(err, ErrTokenExpired) {
+	if _, err := c.Sync(ctx, cals[0].Href, "http://radicale.org/ns/sync/not-a-token", true); !errors.Is(err, ErrTokenExpired) {
 		t.Fatalf("an unknown token: %v, want ErrTokenExpired", err)
 	}
 }
@@ -145,8 +166,42 @@ func TestServerWithoutSyncCollection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Sync(context.Background(), "/cal/", ""); !errors.Is(err, ErrNoSync) {
+	if _, err := c.Sync(context.Background(), "/cal/", "", true); !errors.Is(err, ErrNoSync) {
 		t.Fatalf("Sync on a server without it: %v, want ErrNoSync", err)
+	}
+}
+
+// A server that has sync-collection but refuses calendar-data in it is
+// asked again without the data: its changes still come by token.
+func TestServerRefusingDataInSyncCollection(t *testing.T) {
+	var asked []bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		data := strings.Contains(string(body), "calendar-data")
+		asked = append(asked, data)
+		if data {
+			http.Error(w, "unsupported property", http.StatusBadRequest)
+			return
+		}
+		w.WriteHeader(http.StatusMultiStatus)
+		fmt.Fprint(w, `<?xml version="1.0"?><d:multistatus xmlns:d="DAV:"><d:response><d:href>/cal/a.ics</d:href>`+
+			`<d:propstat><d:prop><d:getetag>"1"</d:getetag></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>`+
+			`<d:sync-token>t2</d:sync-token></d:multistatus>`)
+	}))
+	defer srv.Close()
+	c, err := New(outbound.Policy{Allow: []string{"127.0.0.1"}}.Client(), srv.URL, "u", "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := c.Sync(context.Background(), "/cal/", "t1", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]bool{true, false}, asked); diff != "" {
+		t.Errorf("requests asked for data (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string]string{"/cal/a.ics": `"1"`}, ch.Changed); diff != "" || ch.Token != "t2" || len(ch.Data) != 0 {
+		t.Errorf("changes (-want +got):\n%s token %q, data for %d", diff, ch.Token, len(ch.Data))
 	}
 }
 
