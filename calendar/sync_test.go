@@ -15,7 +15,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rhythm-team/rhythm"
-	"github.com/rhythm-team/rhythm/calendar/caldav"
 	"github.com/rhythm-team/rhythm/ical"
 	"github.com/rhythm-team/rhythm/ingest"
 	"github.com/rhythm-team/rhythm/internal/outbound"
@@ -339,18 +338,3 @@ func TestICSSync(t *testing.T) {
 		t.Fatalf("second fetch: %+v, %v, %d downloads; want a 304", second, err, downloads.Load())
 	}
 }
-
-// getOne downloads one resource's body, for tests that edit it.
-func (s *Syncer) getOne(ctx context.Context, c *Connection, href string) (string, error) {
-	cl, err := caldav.New(s.HTTP, c.URL, c.Username, c.Password)
-	if err != nil {
-		return "", err
-	}
-	objs, err := cl.Get(ctx, c.Calendar, []string{href})
-	if err != nil || len(objs) != 1 {
-		return "", fmt.Errorf("get %s: %d objects, %v", href, len(objs), err)
-	}
-	return string(objs[0].Data), nil
-}
-
-func itoa(n int) string { return fmt.Sprint(n) }

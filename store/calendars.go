@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"strings"
 	"time"
 
 	"github.com/rhythm-team/rhythm"
@@ -227,16 +228,18 @@ func (db *DB) forUpdate() string {
 	return ""
 }
 
-// applySync writes what one sync found.
+// applySync writes what one sync found. A first sync writes thousands of
+// rows: its statements are prepared once and the interactions inserted
+// syncedChunk at a time.
 func applySync(ctx context.Context, tx *Tx, id, teamID, importID int64, r *calendar.Result) error {
 	if r.Unchanged {
 		return nil
 	}
 	del := func(key string) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM interactions WHERE import_id = ? AND object_key = ?`, importID, key); err != nil {
+		if _, err := tx.ExecPrepared(ctx, `DELETE FROM interactions WHERE import_id = ? AND object_key = ?`, importID, key); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `DELETE FROM calendar_objects WHERE connection_id = ? AND key = ?`, id, key)
+		_, err := tx.ExecPrepared(ctx, `DELETE FROM calendar_objects WHERE connection_id = ? AND key = ?`, id, key)
 		return err
 	}
 	if r.Full {
@@ -252,6 +255,7 @@ func applySync(ctx context.Context, tx *Tx, id, teamID, importID int64, r *calen
 			return err
 		}
 	}
+	ins := syncedInserter{tx: tx, teamID: teamID, importID: importID}
 	for _, o := range r.Replace {
 		if !r.Full {
 			if err := del(o.Key); err != nil {
@@ -259,24 +263,57 @@ func applySync(ctx context.Context, tx *Tx, id, teamID, importID int64, r *calen
 			}
 		}
 		for i := range o.Interactions {
-			if err := insertSynced(ctx, tx, teamID, importID, o.Key, &o.Interactions[i]); err != nil {
+			if err := ins.add(ctx, o.Key, &o.Interactions[i]); err != nil {
 				return err
 			}
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO calendar_objects (connection_id, key, etag) VALUES (?, ?, ?)`, id, o.Key, o.ETag); err != nil {
+		if _, err := tx.ExecPrepared(ctx, `INSERT INTO calendar_objects (connection_id, key, etag) VALUES (?, ?, ?)`, id, o.Key, o.ETag); err != nil {
 			return err
 		}
+	}
+	return ins.flush(ctx)
+}
+
+// syncedChunk is how many synced interactions one INSERT writes.
+const syncedChunk = 100
+
+// syncedInserter inserts a sync's interactions syncedChunk rows at a time.
+type syncedInserter struct {
+	tx               *Tx
+	teamID, importID int64
+	args             []any // of the rows not yet inserted
+	n                int
+}
+
+func (s *syncedInserter) add(ctx context.Context, key string, in *ingest.Interaction) error {
+	parts := appendParticipants(nil, in.Participants)
+	s.args = append(s.args, s.teamID, s.importID, string(in.Source), in.ID, string(in.Mode), string(in.Kind), in.Start.UnixMicro(), in.End.UnixMicro(),
+		flag(in.AllDay), in.Organizer, string(parts), in.Attendees(), in.Resources, in.ThreadID, in.InReplyTo, in.Channel,
+		string(in.ChannelKind), flag(in.Recurring), key)
+	if s.n++; s.n == syncedChunk {
+		return s.flush(ctx)
 	}
 	return nil
 }
 
-func insertSynced(ctx context.Context, tx *Tx, teamID, importID int64, key string, in *ingest.Interaction) error {
-	parts := appendParticipants(nil, in.Participants)
-	_, err := tx.Exec(ctx, `INSERT INTO interactions (`+interactionColumns+`, object_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		teamID, importID, string(in.Source), in.ID, string(in.Mode), string(in.Kind), in.Start.UnixMicro(), in.End.UnixMicro(),
-		flag(in.AllDay), in.Organizer, string(parts), in.Attendees(), in.Resources, in.ThreadID, in.InReplyTo, in.Channel,
-		string(in.ChannelKind), flag(in.Recurring), key)
+func (s *syncedInserter) flush(ctx context.Context) error {
+	if s.n == 0 {
+		return nil
+	}
+	q := syncedInsertSQL(s.n)
+	var err error
+	if s.n == syncedChunk {
+		_, err = s.tx.ExecPrepared(ctx, q, s.args...)
+	} else {
+		_, err = s.tx.Exec(ctx, q, s.args...)
+	}
+	s.args, s.n = s.args[:0], 0
 	return err
+}
+
+func syncedInsertSQL(n int) string {
+	row := "(" + strings.Repeat("?, ", len(interactionColumnList)) + "?)"
+	return `INSERT INTO interactions (` + interactionColumns + `, object_key) VALUES ` + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }
 
 // CalendarBusy returns, for each member with a connected calendar, the

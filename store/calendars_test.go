@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/calendar"
 	"github.com/rhythm-team/rhythm/ingest"
@@ -122,6 +124,68 @@ func testCalendarConnections(t *testing.T, d storetest.Dialect) {
 	}
 	if _, err := db.CalendarConnection(ctx, c.ID); rhythm.ErrorCode(err) != rhythm.ENOTFOUND {
 		t.Fatalf("a removed connection: %v", err)
+	}
+}
+
+// testCalendarLargeSync: a first sync of hundreds of instances (written in
+// chunks of rows) stores each under its resource, so that the next sync
+// replaces and deletes exactly those of the resources it names.
+func testCalendarLargeSync(t *testing.T, d storetest.Dialect) {
+	db := storetest.OpenDSN(t, d.DSN(t))
+	ctx := context.Background()
+	tm, err := db.CreateTeam(ctx, roster(t, "Big", "a@example.com", "b@example.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.CreateCalendarConnection(ctx, calendar.Record{TeamID: tm.ID, Member: "a@example.com", Kind: calendar.CalDAV,
+		Host: "dav.example.com", URLSealed: "v1:u", Username: "a", PasswordSealed: "v1:p", Calendar: "/a/big/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	object := func(name string, n int) calendar.Object {
+		o := calendar.Object{Key: "/a/big/" + name + ".ics", ETag: `"` + name + `"`}
+		for i := range n {
+			o.Interactions = append(o.Interactions, meeting(fmt.Sprintf("%s/%d", name, i), t0.Add(time.Duration(i)*time.Hour)))
+		}
+		return o
+	}
+	sync := func(r *calendar.Result) {
+		t.Helper()
+		now := db.Now()
+		if _, err := db.ClaimCalendarSync(ctx, "s", c.ID, now, now.Add(time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.FinishCalendarSync(ctx, c.ID, "s", calendar.Outcome{Result: r, At: now, Next: now.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids := func() map[string]int {
+		t.Helper()
+		out := map[string]int{}
+		if err := db.Interactions(ctx, tm.ID, time.Time{}, time.Time{}, func(in ingest.Interaction) error { out[in.ID]++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	// 150 + 101 + 7 = 258 rows: two full chunks and a remainder, across
+	// resources.
+	sync(&calendar.Result{Replace: []calendar.Object{object("a", 150), object("b", 101), object("c", 7)}})
+	got := ids()
+	if len(got) != 258 || got["a/149"] != 1 || got["b/100"] != 1 || got["c/6"] != 1 {
+		t.Fatalf("after the first sync: %d interactions (a/149 %d, b/100 %d, c/6 %d), want 258 once each", len(got), got["a/149"], got["b/100"], got["c/6"])
+	}
+	b := object("b", 1)
+	sync(&calendar.Result{Delete: []string{"/a/big/a.ics"}, Replace: []calendar.Object{b}})
+	want := map[string]int{"b/0": 1}
+	for i := range 7 {
+		want[fmt.Sprintf("c/%d", i)] = 1
+	}
+	if diff := cmp.Diff(want, ids()); diff != "" {
+		t.Fatalf("after deleting a and changing b (-want +got):\n%s", diff)
+	}
+	if objs, _ := db.CalendarObjects(ctx, c.ID); len(objs) != 2 || objs["/a/big/b.ics"] != `"b"` {
+		t.Fatalf("objects = %v", objs)
 	}
 }
 

@@ -184,8 +184,9 @@ func (db *DB) unavailable(err error) error {
 
 // Tx is a transaction with the dialect's placeholder rewriting.
 type Tx struct {
-	tx *sql.Tx
-	db *DB
+	tx    *sql.Tx
+	db    *DB
+	stmts map[string]*sql.Stmt // ExecPrepared's, closed with the transaction
 }
 
 // InTx runs fn in one transaction, committing when fn returns nil and
@@ -220,6 +221,24 @@ func (db *DB) ReadTx(ctx context.Context, fn func(*Tx) error) error {
 // Exec runs a statement written with ? placeholders.
 func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	return tx.tx.ExecContext(ctx, tx.db.rebind(query), args...)
+}
+
+// ExecPrepared runs a statement like Exec, preparing it once per
+// transaction: for a statement run thousands of times in one transaction,
+// parsing it each time costs more than running it.
+func (tx *Tx) ExecPrepared(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, ok := tx.stmts[query]
+	if !ok {
+		var err error
+		if st, err = tx.tx.PrepareContext(ctx, tx.db.rebind(query)); err != nil {
+			return nil, err
+		}
+		if tx.stmts == nil {
+			tx.stmts = map[string]*sql.Stmt{}
+		}
+		tx.stmts[query] = st
+	}
+	return st.ExecContext(ctx, args...)
 }
 
 // Query runs a query written with ? placeholders.
