@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -128,7 +129,7 @@ func (s *syncBench) sync(b *testing.B, id int64) *calendar.Result {
 	return o.Result
 }
 
-func report(b *testing.B, res *calendar.Result) {
+func reportSync(b *testing.B, res *calendar.Result) {
 	n := 0
 	for _, o := range res.Replace {
 		n += len(o.Interactions)
@@ -138,21 +139,60 @@ func report(b *testing.B, res *calendar.Result) {
 	b.ReportMetric(float64(res.Requests), "requests")
 }
 
-// syncCollection asks for every change of a calendar with a new token, as
-// a phone or desktop client syncing it does.
-func syncCollection(b *testing.B, dav testenv.CalDAV, cal string) {
+// syncCollection asks Radicale for a calendar's changes since token, with
+// the calendar data or without, as a phone or desktop client syncing it
+// does, and returns the answer.
+func syncCollection(b *testing.B, dav testenv.CalDAV, cal, token string, data bool) []byte {
+	prop := `<d:getetag/>`
+	if data {
+		prop += `<c:calendar-data/>`
+	}
 	req, _ := http.NewRequest("REPORT", dav.URL+cal, strings.NewReader(`<?xml version="1.0" encoding="utf-8"?>`+
-		`<d:sync-collection xmlns:d="DAV:"><d:sync-token/><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>`))
+		`<d:sync-collection xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:sync-token>`+token+`</d:sync-token>`+
+		`<d:sync-level>1</d:sync-level><d:prop>`+prop+`</d:prop></d:sync-collection>`))
 	req.SetBasicAuth(dav.Username, dav.Password)
 	req.Header.Set("Content-Type", "application/xml")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		b.Fatal(err)
 	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusMultiStatus {
-		b.Fatalf("sync-collection: %s", resp.Status)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusMultiStatus {
+		b.Fatalf("sync-collection: %s, %v", resp.Status, err)
+	}
+	return body
+}
+
+var syncToken = regexp.MustCompile(`<sync-token>([^<]*)</sync-token>`)
+
+// replay is a CalDAV server that answers at once with Radicale's recorded
+// answers: full to a sync without token, changes to one with a token (its
+// ETags made new each time, as for new changes). A sync against it costs
+// rhythm's part alone.
+func replay(b *testing.B, full, changes []byte) testenv.CalDAV {
+	n := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+		w.WriteHeader(http.StatusMultiStatus)
+		if bytes.Contains(body, []byte("<d:sync-token></d:sync-token>")) {
+			w.Write(full)
+			return
+		}
+		n++
+		w.Write(bytes.ReplaceAll(changes, []byte(`"</getetag>`), fmt.Appendf(nil, `-%d"</getetag>`, n)))
+	}))
+	b.Cleanup(srv.Close)
+	return testenv.CalDAV{URL: srv.URL, Username: "ana", Password: "app-pw-7Hq2"}
+}
+
+// edit changes the duration of 10 events, as a calendar app would.
+func edit(b *testing.B, dav testenv.CalDAV, hrefs []string, round int) {
+	for i := range 10 {
+		h := hrefs[(round*10+i)%len(hrefs)]
+		body := duration.ReplaceAllString(get(b, dav, h), fmt.Sprintf("DURATION:PT%dM", 31+round%29))
+		dav.Do(b, http.MethodPut, h, body, 201, 204)
 	}
 }
 
@@ -182,23 +222,25 @@ func copyNeverSynced(b *testing.B, dav testenv.CalDAV, name string) string {
 // sync-collection makes Radicale write a history entry for each of the
 // 5,000 items (files written and fsynced one by one); that work is
 // Radicale's, done once per calendar, and timed here with the rest.
+// "rhythm alone": the same sync against Radicale's recorded answer,
+// served at once: what rhythm's part costs.
 func BenchmarkCalDAVFirstSync5000(b *testing.B) {
-	for _, inUse := range []bool{true, false} {
-		name := "calendar_in_use"
-		if !inUse {
-			name = "never_synced"
-		}
+	for _, name := range []string{"calendar_in_use", "never_synced", "rhythm_alone"} {
 		b.Run(name, func(b *testing.B) {
-			s := newSyncBench(b, radicaleWith5000(b))
-			if inUse {
-				syncCollection(b, s.dav, "/ana/big/")
+			dav := radicaleWith5000(b)
+			if name != "never_synced" {
+				full := syncCollection(b, dav, "/ana/big/", "", true)
+				if name == "rhythm_alone" {
+					dav = replay(b, full, nil)
+				}
 			}
+			s := newSyncBench(b, dav)
 			round := 0
 			for b.Loop() {
 				b.StopTimer()
 				round++
 				cal := "/ana/big/"
-				if !inUse {
+				if name == "never_synced" {
 					cal = copyNeverSynced(b, s.dav, fmt.Sprintf("copy%d", round))
 				}
 				rec := s.connect(b, cal)
@@ -208,7 +250,7 @@ func BenchmarkCalDAVFirstSync5000(b *testing.B) {
 				if len(res.Replace) != 5000 {
 					b.Fatalf("first sync read %d resources, want 5000", len(res.Replace))
 				}
-				report(b, res)
+				reportSync(b, res)
 				b.StartTimer()
 			}
 		})
@@ -219,37 +261,41 @@ var duration = regexp.MustCompile(`DURATION:PT\d+M`)
 
 // BenchmarkCalDAVResync10: a sync after 10 of the 5,000 events changed
 // downloads those 10 and nothing else, and replaces their instances in the
-// store.
+// store. "rhythm alone" syncs against Radicale's recorded answer to such a
+// sync, served at once.
 func BenchmarkCalDAVResync10(b *testing.B) {
-	s := newSyncBench(b, radicaleWith5000(b))
-	syncCollection(b, s.dav, "/ana/big/") // the calendar is in use
-	rec := s.connect(b, "/ana/big/")
-	s.sync(b, rec.ID)
-	objs, err := s.db.CalendarObjects(context.Background(), rec.ID)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var hrefs []string
-	for h := range objs {
-		hrefs = append(hrefs, h)
-	}
-	sort.Strings(hrefs)
-	round := 0
-	for b.Loop() {
-		b.StopTimer()
-		round++
-		for i := range 10 {
-			h := hrefs[(round*10+i)%len(hrefs)]
-			body := duration.ReplaceAllString(get(b, s.dav, h), fmt.Sprintf("DURATION:PT%dM", 31+round%29))
-			s.dav.Do(b, http.MethodPut, h, body, 201, 204)
-		}
-		b.StartTimer()
-		res := s.sync(b, rec.ID)
-		b.StopTimer()
-		if len(res.Replace) != 10 || len(res.Delete) != 0 || res.Requests != 1 {
-			b.Fatalf("re-sync read %d resources and deleted %d in %d requests, want 10 and 0 in 1", len(res.Replace), len(res.Delete), res.Requests)
-		}
-		b.StartTimer()
+	for _, name := range []string{"radicale", "rhythm_alone"} {
+		b.Run(name, func(b *testing.B) {
+			dav := radicaleWith5000(b)
+			full := syncCollection(b, dav, "/ana/big/", "", true) // the calendar is in use
+			var hrefs []string
+			for _, m := range regexp.MustCompile(`<href>([^<]*)</href>`).FindAllSubmatch(full, -1) {
+				hrefs = append(hrefs, string(m[1]))
+			}
+			sort.Strings(hrefs)
+			if name == "rhythm_alone" {
+				edit(b, dav, hrefs, 0)
+				dav = replay(b, full, syncCollection(b, dav, "/ana/big/", string(syncToken.FindSubmatch(full)[1]), true))
+			}
+			s := newSyncBench(b, dav)
+			rec := s.connect(b, "/ana/big/")
+			s.sync(b, rec.ID)
+			round := 0
+			for b.Loop() {
+				b.StopTimer()
+				round++
+				if name == "radicale" {
+					edit(b, dav, hrefs, round)
+				}
+				b.StartTimer()
+				res := s.sync(b, rec.ID)
+				b.StopTimer()
+				if len(res.Replace) != 10 || len(res.Delete) != 0 || res.Requests != 1 {
+					b.Fatalf("re-sync read %d resources and deleted %d in %d requests, want 10 and 0 in 1", len(res.Replace), len(res.Delete), res.Requests)
+				}
+				b.StartTimer()
+			}
+		})
 	}
 }
 
