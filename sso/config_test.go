@@ -244,7 +244,7 @@ func TestLogoutURLAtTheProvider(t *testing.T) {
 	}
 	got := mustURL(u)
 	q := got.Query()
-	if got.Scheme+"://"+got.Host != e.prov.srv.URL || got.Path != "/end_session" || q.Get("id_token_hint") != "the.id.token" ||
+	if got.Scheme+"://"+got.Host != e.prov.URL || got.Path != "/end_session" || q.Get("id_token_hint") != "the.id.token" ||
 		q.Get("client_id") != testClientID || q.Get("post_logout_redirect_uri") != e.url+"/login" {
 		t.Errorf("LogoutURL = %s, want the provider's end_session endpoint with the hint, client id and where to return", u)
 	}
