@@ -93,6 +93,9 @@ func New(cfg Config, box *secret.Box, opts ...Option) (*RP, error) {
 // ProviderName is the name to show on the sign-in button.
 func (rp *RP) ProviderName() string { return rp.cfg.ProviderName }
 
+// Issuer is the provider's issuer URL, as configured.
+func (rp *RP) Issuer() string { return rp.cfg.Issuer }
+
 // discover returns the provider's endpoints and keys, reading the discovery
 // document once. A failure is kept for discoveryBackoff so that a provider
 // that is down is not asked on every request.
