@@ -24,6 +24,10 @@ import (
 // nonce, PKCE verifier) from Begin to Finish, sealed with the server's key.
 const CookieName = "rhythm_oidc"
 
+// CallbackPath is the path of rhythm's redirect URL: the provider sends
+// people back to <public-url>/auth/oidc/callback.
+const CallbackPath = "/auth/oidc/callback"
+
 // FlowLifetime is how long a person has at the provider to sign in.
 const FlowLifetime = 10 * time.Minute
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/rhythm-team/rhythm/account"
 	"github.com/rhythm-team/rhythm/demo"
+	"github.com/rhythm-team/rhythm/internal/secret"
 	"github.com/rhythm-team/rhythm/remind"
 	"github.com/rhythm-team/rhythm/web"
 )
@@ -29,6 +30,7 @@ func (a *app) serveCommand() *cobra.Command {
 		bodyTimeout, uploadTimeout     time.Duration
 		rf                             reminderFlags
 		cf                             calendarFlags
+		sf                             ssoFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -56,6 +58,10 @@ func (a *app) serveCommand() *cobra.Command {
 			proxies, err := account.ParseProxies(trustedProxies)
 			if err != nil {
 				return usagef("--trusted-proxies: %v", err)
+			}
+			ssoCfg, err := sf.config(rf.publicURL)
+			if err != nil {
+				return err
 			}
 			if isDemo && !cmd.Flags().Changed("db") && os.Getenv("RHYTHM_DB") == "" {
 				dir, err := os.MkdirTemp("", "rhythm-demo-")
@@ -93,9 +99,14 @@ func (a *app) serveCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			signOn, err := newSignOn(ssoCfg, rf.publicURL, dsn, func() (*secret.Box, error) { return cf.box(dsn, true) })
+			if err != nil {
+				return err
+			}
+			a.log.Info("sign-in", append(describeSignOn(signOn), "password_login", sf.passwordLogin)...)
 			srv, err := web.New(web.Config{DB: db, Logger: a.log, MaxBody: maxBody, Demo: demoLogin, MetricsToken: metricsToken,
 				ReminderChannels: worker.Channels(), Scheduler: sessionScheduler(), Advisor: meetingAdvisor(), TrustedProxies: proxies, Calendars: calendars,
-				BodyTimeout: bodyTimeout, UploadTimeout: uploadTimeout})
+				BodyTimeout: bodyTimeout, UploadTimeout: uploadTimeout, SignOn: signOn, PasswordLoginOff: !sf.passwordLogin})
 			if err != nil {
 				return err
 			}
@@ -134,6 +145,7 @@ func (a *app) serveCommand() *cobra.Command {
 	cmd.Flags().Int64Var(&maxBody, "max-body", web.DefaultMaxBody, "largest accepted request body in bytes (uploads have their own limit)")
 	rf.register(cmd)
 	cf.register(cmd, true)
+	sf.register(cmd)
 	cmd.Flags().StringVar(&metricsToken, "metrics-token", "", "bearer token that /metrics asks for; without one, /metrics answers only this machine (env RHYTHM_METRICS_TOKEN)")
 	cmd.Flags().DurationVar(&bodyTimeout, "body-timeout", web.DefaultBodyTimeout, "time a client has to send a request body (env RHYTHM_BODY_TIMEOUT)")
 	cmd.Flags().DurationVar(&uploadTimeout, "upload-timeout", web.DefaultUploadTimeout, "time a client has to send an import upload (env RHYTHM_UPLOAD_TIMEOUT)")
