@@ -27,7 +27,7 @@ func (f *ssoFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.clientSecretFile, "oidc-client-secret-file", "", "read the client secret from this file (env RHYTHM_OIDC_CLIENT_SECRET_FILE)")
 	fl.StringVar(&f.name, "oidc-name", "", `provider name on the "Sign in with …" button; default from the issuer (Google, Microsoft, Okta, else its host)`)
 	fl.StringVar(&f.allowedDomains, "oidc-allowed-domains", "", "email domains (comma-separated) whose people may sign in although on no roster; they become members (env RHYTHM_OIDC_ALLOWED_DOMAINS)")
-	fl.StringVar(&f.adminGroup, "oidc-admin-group", "", "value of the ID token's groups claim that makes an admin; others are not admins (env RHYTHM_OIDC_ADMIN_GROUP)")
+	fl.StringVar(&f.adminGroup, "oidc-admin-group", "", "value of the ID token's groups claim that makes an admin; admins signing in without it become members (env RHYTHM_OIDC_ADMIN_GROUP)")
 	fl.StringVar(&f.scopes, "oidc-scopes", "", `scopes asked for besides "openid email profile", comma-separated, e.g. groups at Okta`)
 	fl.BoolVar(&f.passwordLogin, "password-login", true, "offer signing in with a rhythm password; false leaves single sign-on, API tokens and the command line (env RHYTHM_PASSWORD_LOGIN)")
 }
