@@ -343,6 +343,16 @@ func TestPasswordLoginOff(t *testing.T) {
 		t.Errorf("after the refusal: %d users and %d sessions, want %d and %d", u, ss, users, sessions)
 	}
 
+	// Nor is a password changed; the account page offers no form for it.
+	if page := s.request(t, "member", "GET", "/account", nil, nil).Body.String(); strings.Contains(page, "current_password") || !strings.Contains(page, "API tokens") {
+		t.Errorf("account page with passwords off:\n%s", page)
+	}
+	w = s.form(t, "member", "/account/password", url.Values{"current_password": {"fixture password"}, "new_password": {"another long password"},
+		"confirm_password": {"another long password"}}, nil)
+	if w.Code != http.StatusForbidden {
+		t.Errorf("POST /account/password with passwords off = %d, want 403", w.Code)
+	}
+
 	// The API still takes a token the command line made.
 	lead, _, _ := s.db.UserByEmail(context.Background(), "lead@example.com")
 	secretValue, hash := account.NewSecret(tokenPrefix)
