@@ -17,6 +17,7 @@ import (
 	"github.com/rhythm-team/rhythm/demo"
 	"github.com/rhythm-team/rhythm/internal/secret"
 	"github.com/rhythm-team/rhythm/remind"
+	"github.com/rhythm-team/rhythm/store"
 	"github.com/rhythm-team/rhythm/web"
 )
 
@@ -45,15 +46,8 @@ func (a *app) serveCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if metricsTokenFile != "" {
-				b, err := os.ReadFile(metricsTokenFile)
-				if err != nil {
-					return usagef("--metrics-token-file: %v", err)
-				}
-				metricsToken = strings.TrimSpace(string(b))
-			}
-			if metricsToken != "" && len(metricsToken) < 16 {
-				return usagef("--metrics-token: use at least 16 characters")
+			if metricsToken, err = readMetricsToken(metricsToken, metricsTokenFile); err != nil {
+				return err
 			}
 			proxies, err := account.ParseProxies(trustedProxies)
 			if err != nil {
@@ -80,30 +74,19 @@ func (a *app) serveCommand() *cobra.Command {
 			a.log.Info("database opened", "db", describeDB(dsn), "new", fresh)
 			var demoLogin *web.DemoLogin
 			if isDemo {
-				if err := demo.CheckOnlyDemo(ctx, db); err != nil {
-					return fmt.Errorf("--demo --db %s: %w", redact(dsn), err)
-				}
-				t, err := demo.Seed(ctx, db)
-				if err != nil {
+				if demoLogin, err = a.seedDemo(ctx, db, dsn); err != nil {
 					return err
 				}
-				email, password, err := demo.Admin(ctx, db)
-				if err != nil {
-					return err
-				}
-				demoLogin = &web.DemoLogin{Email: email, Password: password}
-				a.log.Info("demo data ready", "team", t.Name, "members", len(t.Members))
 			}
 			worker := &remind.Worker{Store: db, Senders: senders, Before: rf.before, Interval: rf.interval, BaseURL: rf.publicURL, Log: a.log}
 			calendars, err := a.serveCalendars(dsn, &cf)
 			if err != nil {
 				return err
 			}
-			signOn, err := newSignOn(ssoCfg, rf.publicURL, dsn, func() (*secret.Box, error) { return cf.box(dsn, true) })
+			signOn, err := a.newSignOn(ssoCfg, sf.passwordLogin, rf.publicURL, dsn, func() (*secret.Box, error) { return cf.box(dsn, true) })
 			if err != nil {
 				return err
 			}
-			a.log.Info("sign-in", append(describeSignOn(signOn), "password_login", sf.passwordLogin)...)
 			srv, err := web.New(web.Config{DB: db, Logger: a.log, MaxBody: maxBody, Demo: demoLogin, MetricsToken: metricsToken,
 				ReminderChannels: worker.Channels(), Scheduler: sessionScheduler(), Advisor: meetingAdvisor(), TrustedProxies: proxies, Calendars: calendars,
 				BodyTimeout: bodyTimeout, UploadTimeout: uploadTimeout, SignOn: signOn, PasswordLoginOff: !sf.passwordLogin})
@@ -152,6 +135,39 @@ func (a *app) serveCommand() *cobra.Command {
 	cmd.Flags().StringVar(&trustedProxies, "trusted-proxies", "", "reverse proxies (CIDRs or addresses, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed (env RHYTHM_TRUSTED_PROXIES)")
 	cmd.Flags().StringVar(&metricsTokenFile, "metrics-token-file", "", "file holding the metrics token (env RHYTHM_METRICS_TOKEN_FILE)")
 	return cmd
+}
+
+// readMetricsToken returns the /metrics token from the flag or its file.
+func readMetricsToken(token, file string) (string, error) {
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", usagef("--metrics-token-file: %v", err)
+		}
+		token = strings.TrimSpace(string(b))
+	}
+	if token != "" && len(token) < 16 {
+		return "", usagef("--metrics-token: use at least 16 characters")
+	}
+	return token, nil
+}
+
+// seedDemo fills the demo database (which must hold only demo data) and
+// returns the demo admin.
+func (a *app) seedDemo(ctx context.Context, db *store.DB, dsn string) (*web.DemoLogin, error) {
+	if err := demo.CheckOnlyDemo(ctx, db); err != nil {
+		return nil, fmt.Errorf("--demo --db %s: %w", redact(dsn), err)
+	}
+	t, err := demo.Seed(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	email, password, err := demo.Admin(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	a.log.Info("demo data ready", "team", t.Name, "members", len(t.Members))
+	return &web.DemoLogin{Email: email, Password: password}, nil
 }
 
 // displayURL turns a listener address into a URL a person can open.

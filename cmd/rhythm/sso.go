@@ -65,10 +65,11 @@ func (f *ssoFlags) config(publicURL string) (*sso.Config, error) {
 }
 
 // newSignOn returns single sign-on for the web server, or nil when cfg is
-// nil. The sign-in cookie is sealed with the server's secret key (box),
-// which servers sharing PostgreSQL must share.
-func newSignOn(cfg *sso.Config, publicURL, dsn string, box func() (*secret.Box, error)) (*web.SignOn, error) {
+// nil, and logs how people sign in. The sign-in cookie is sealed with the
+// server's secret key (box), which servers sharing PostgreSQL must share.
+func (a *app) newSignOn(cfg *sso.Config, passwordLogin bool, publicURL, dsn string, box func() (*secret.Box, error)) (*web.SignOn, error) {
 	if cfg == nil {
+		a.log.Info("sign-in", "single_sign_on", "off", "password_login", passwordLogin)
 		return nil, nil
 	}
 	b, err := box()
@@ -82,14 +83,7 @@ func newSignOn(cfg *sso.Config, publicURL, dsn string, box func() (*secret.Box, 
 	if err != nil {
 		return nil, err
 	}
+	a.log.Info("sign-in", "single_sign_on", "on", "issuer", cfg.Issuer, "provider", cfg.ProviderName, "redirect_url", cfg.RedirectURL,
+		"allowed_domains", strings.Join(cfg.AllowedDomains, ","), "admin_group", cfg.AdminGroup, "password_login", passwordLogin)
 	return &web.SignOn{RP: rp, Policy: cfg.Policy(), PublicURL: strings.TrimSuffix(publicURL, "/")}, nil
-}
-
-// describeSignOn is the log line's view of the settings, without the secret.
-func describeSignOn(s *web.SignOn) []any {
-	if s == nil {
-		return []any{"single_sign_on", "off"}
-	}
-	return []any{"single_sign_on", "on", "issuer", s.RP.Issuer(), "provider", s.RP.ProviderName(),
-		"allowed_domains", strings.Join(s.Policy.AllowedDomains, ","), "admin_group", s.Policy.AdminGroup}
 }

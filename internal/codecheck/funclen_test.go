@@ -33,7 +33,7 @@ var tooLong = map[string]int{
 	"cmd/rhythm/lint.go app.lintCommand":             140,
 	"cmd/rhythm/ops.go app.storeCommand":             96,
 	"cmd/rhythm/schedule.go app.scheduleCommand":     117,
-	"cmd/rhythm/serve.go app.serveCommand":           122,
+	"cmd/rhythm/serve.go app.serveCommand":           115,
 	"cmd/rhythm/user.go app.userCommand":             94,
 	"decide/advice.go Policy.advice":                 85,
 	"decide/engine.go Policy.Decide":                 267,
