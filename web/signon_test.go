@@ -400,3 +400,31 @@ func TestSetupWithPasswordLoginOff(t *testing.T) {
 		t.Errorf("a refused setup made %d users (%v)", n, err)
 	}
 }
+
+// TestPasswordSessionSignsOutHereOnly: a session begun with a password
+// signs out of rhythm alone, also in a browser that used single sign-on
+// before; only a session begun at the provider goes there to sign out.
+func TestPasswordSessionSignsOutHereOnly(t *testing.T) {
+	s := newSignOnServer(t, signOnOptions{})
+	b := ssotest.NewBrowser()
+	if status, _, _ := get(t, b, b.SignIn(t, s.url+"/auth/oidc/login", "ana")); status != http.StatusOK {
+		t.Fatalf("single sign-on: %d", status)
+	}
+	resp, err := b.PostForm(s.url+"/login", url.Values{"email": {"lead@example.com"}, "password": {"fixture password"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Request.URL.Path != "/teams" {
+		t.Fatalf("password sign-in ended at %s", resp.Request.URL.Path)
+	}
+	b.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err = b.PostForm(s.url+"/logout", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/login" {
+		t.Errorf("signing out of a password session: %d to %q, want /login", resp.StatusCode, loc)
+	}
+}

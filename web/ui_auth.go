@@ -101,6 +101,9 @@ func (s *Server) uiLoginPost(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, r, ErrorStatus(code), formView{Error: rhythm.ErrorMessage(err), Fields: map[string]string{"email": email, "next": next}})
 		return
 	}
+	if s.signOn != nil {
+		s.markSignOn(w, r, false) // signing out of this session leaves the provider be
+	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
@@ -126,7 +129,7 @@ func (s *Server) uiLogout(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	to := s.signOnLogoutURL(r)
-	http.SetCookie(w, &http.Cookie{Name: signOnCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: isTLS(r)})
+	s.markSignOn(w, r, false)
 	if to == "" {
 		to = "/login"
 	}

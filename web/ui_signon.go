@@ -85,10 +85,21 @@ func (s *Server) uiSignOnCallback(w http.ResponseWriter, r *http.Request) {
 		s.signOnFailed(w, r, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: signOnCookie, Value: "1", Path: "/", Expires: s.now().Add(sessionLifetime),
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: isTLS(r)})
+	s.markSignOn(w, r, true)
 	s.log.Info("signed in with single sign-on", "request_id", requestID(r), "user", u.ID)
 	http.Redirect(w, r, safeNext(login.Next), http.StatusSeeOther)
+}
+
+// markSignOn sets (or clears) the cookie that says the browser's session
+// began at the provider.
+func (s *Server) markSignOn(w http.ResponseWriter, r *http.Request, on bool) {
+	c := &http.Cookie{Name: signOnCookie, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: isTLS(r)}
+	if on {
+		c.Value, c.Expires = "1", s.now().Add(sessionLifetime)
+	} else {
+		c.MaxAge = -1
+	}
+	http.SetCookie(w, c)
 }
 
 // signOnFailed shows why a sign-in at the provider did not work: a plain
