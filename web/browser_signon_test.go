@@ -68,4 +68,22 @@ func TestBrowserSignOnToTeamPage(t *testing.T) {
 	if _, sessions := s.accounts(t); sessions != 4 {
 		t.Errorf("%d sessions after signing out, want the fixture's 4", sessions)
 	}
+
+	// A provider's refusal is a plain page with the way back to sign in.
+	var message string
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(s.url+"/auth/oidc/callback?error=access_denied&state=x"),
+		chromedp.WaitVisible("#signin-error", chromedp.ByID),
+		chromedp.Text("#signin-error", &message, chromedp.ByID),
+	)
+	if err != nil {
+		t.Fatalf("refusal page: %v", err)
+	}
+	browsertest.Screenshot(t, ctx, "signin-error")
+	if err := chromedp.Run(ctx, chromedp.Click("#back-to-signin", chromedp.ByID), chromedp.WaitVisible("#signin-sso", chromedp.ByID)); err != nil {
+		t.Errorf("the refusal page does not lead back to sign in: %v", err)
+	}
+	if !strings.Contains(message, "sign in again") && !strings.Contains(message, "did not let you sign in") {
+		t.Errorf("refusal page says %q", message)
+	}
 }
