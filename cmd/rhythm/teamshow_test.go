@@ -1,12 +1,16 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/rhythm-team/rhythm/account"
+	"github.com/rhythm-team/rhythm/store"
 )
 
 // TestTeamShowListsAliasesAndDates: team show prints what the roster says
@@ -44,5 +48,60 @@ members:
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("team show (-want +got):\n%s", diff)
+	}
+}
+
+// TestUnknownNamesAreBadInput: a user, team or thread named on the command
+// line that does not exist is bad input, exit 2 with one line.
+func TestUnknownNamesAreBadInput(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "r.db")
+	if code, _, errs := runCLI(t, "", "team", "import", "testdata/odd-zones.yaml", "--db", db); code != 0 {
+		t.Fatal(errs)
+	}
+	for _, args := range [][]string{
+		{"user", "token", "nobody@example.com", "--db", db},
+		{"team", "show", "Nobody", "--db", db},
+		{"team", "export", "Nobody", "--db", db},
+	} {
+		code, _, errs := runCLI(t, "", args...)
+		if code != 2 || strings.Count(errs, "\n") != 1 {
+			t.Errorf("rhythm %s: exit %d, stderr %q; want exit 2 and one line", strings.Join(args, " "), code, errs)
+		}
+	}
+}
+
+// TestUserRevokeToken: a token made with user token stops working when
+// user revoke names it, by name or id, and user tokens shows it revoked.
+func TestUserRevokeToken(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "r.db")
+	if code, _, errs := runCLI(t, "longpassword1\n", "user", "add", "--admin", "ana@example.com", "--db", db); code != 0 {
+		t.Fatal(errs)
+	}
+	code, secret, errs := runCLI(t, "", "user", "token", "ana@example.com", "--name", "ci", "--db", db)
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	secret = strings.TrimSpace(secret)
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.TokenUser(ctx, account.HashSecret(secret)); err != nil {
+		t.Fatalf("the new token does not work: %v", err)
+	}
+	if code, _, errs := runCLI(t, "", "user", "revoke", "ana@example.com", "nope", "--db", db); code != 2 || !strings.Contains(errs, `no active token "nope"`) {
+		t.Errorf("revoking an unknown token: exit %d, %q", code, errs)
+	}
+	if code, out, errs := runCLI(t, "", "user", "revoke", "ana@example.com", "ci", "--db", db); code != 0 || !strings.Contains(out, "revoked token") {
+		t.Fatalf("revoke: exit %d %s %s", code, out, errs)
+	}
+	if _, err := st.TokenUser(ctx, account.HashSecret(secret)); err == nil {
+		t.Errorf("the revoked token still works")
+	}
+	_, out, _ := runCLI(t, "", "user", "tokens", "ana@example.com", "--db", db)
+	if !strings.Contains(out, "revoked") {
+		t.Errorf("user tokens does not show the token revoked:\n%s", out)
 	}
 }
