@@ -267,7 +267,7 @@ func TestExperimentBadInput(t *testing.T) {
 	}
 	wantUsageError(t, `ID: "one" is not an id`, "experiment", "show", "one", "--db", db)
 	code, _, errs := runCLI(t, "", "experiment", "analyze", "99", "--db", db)
-	if code != 2 || !strings.Contains(errs, "experiment 99 not found") {
+	if code != 1 || !strings.Contains(errs, "experiment 99 not found") {
 		t.Errorf("unknown experiment: exit %d %q", code, errs)
 	}
 }
