@@ -108,3 +108,35 @@ members:
 		t.Errorf("--tz Mars/Olympus: exit %d %q", code, errs)
 	}
 }
+
+// TestLintStartFollowsTheTimeRule: a planned meeting's --start is read in
+// --tz, short names work, and findings give times in --tz with its name.
+func TestLintStartFollowsTheTimeRule(t *testing.T) {
+	dir := t.TempDir()
+	roster := filepath.Join(dir, "team.yaml")
+	os.WriteFile(roster, []byte(`team: Platform
+members:
+  - {name: Ana Silva, email: ana@example.com, zone: Europe/Lisbon}
+  - {name: Kenji Sato, email: kenji@example.com, zone: Asia/Tokyo, hours: "10:00-18:00"}
+`), 0o600)
+	lint := func(tz string) string {
+		_, out, errs := runCLI(t, "", "lint", "--roster", roster, "--title", "Sync", "--start", "2027-03-10 09:30", "--duration", "30m",
+			"--organizer", "ana", "--attendees", "kenji", "--agenda", "Purpose: pick one. Agenda: 1. options", "--tz", tz)
+		return out + errs
+	}
+	// 09:30 in Lisbon is 18:30 in Tokyo: outside Kenji's hours.
+	out := lint("Europe/Lisbon")
+	for _, w := range []string{`"Sync" (Sync, 2027-03-10 09:30 Europe/Lisbon)`, "outside the working hours of Kenji Sato (2027-03-10 09:30 Europe/Lisbon)"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("--tz Europe/Lisbon: output lacks %q:\n%s", w, out)
+		}
+	}
+	// 09:30 in Tokyo is 00:30 in Lisbon: outside Ana's hours, and the
+	// heading says Tokyo.
+	out = lint("Asia/Tokyo")
+	for _, w := range []string{`"Sync" (Sync, 2027-03-10 09:30 Asia/Tokyo)`, "outside the working hours of Ana Silva, Kenji Sato"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("--tz Asia/Tokyo: output lacks %q:\n%s", w, out)
+		}
+	}
+}
