@@ -199,13 +199,18 @@ func readFigures(name string) (*decide.TeamFigures, error) {
 
 // flagError rewrites "field: message" errors of package decide to name the
 // command-line flag ("--overlap: ...").
-func flagError(err error) error {
+func flagError(err error) error { return fieldsAsFlags(err, decideFlags) }
+
+// fieldsAsFlags rewrites a coded "field: message" error whose field flags
+// names into a usage error naming the flag ("--team: ...").
+func fieldsAsFlags(err error, flags map[string]string) error {
 	var re *rhythm.Error
 	if !errors.As(err, &re) {
 		return err
 	}
 	field, rest, ok := strings.Cut(re.Message, ": ")
-	if name, known := decideFlags[field]; ok && known {
+	field, _, _ = strings.Cut(field, "[") // teams[1] is --team
+	if name, known := flags[field]; ok && known {
 		return usagef("--%s: %s", name, rest)
 	}
 	return err
