@@ -249,6 +249,10 @@ func useCases() []useCase {
 			_, err := f.app.Playbooks(ctx, who, a(f))
 			return err
 		}},
+		{"TeamPlaybooks", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, _, err := f.app.TeamPlaybooks(ctx, who, a(f))
+			return err
+		}},
 		{"Playbook", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
 			_, err := f.app.Playbook(ctx, who, a(f), "no-such-playbook")
 			return err

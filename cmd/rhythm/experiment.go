@@ -77,7 +77,7 @@ stored. The power check warns when the experiment is too small to detect a reali
 			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
 				e, err := uc.CreateExperiment(cmd.Context(), rhythmapp.System(""), f.input(cmd))
 				if err != nil {
-					return fieldsAsFlags(err, experimentFields)
+					return fieldFlags(err, experimentFields)
 				}
 				fmt.Fprintf(a.stdout, "created experiment %d %q: %d %ss, %d arms, seed %d\n", e.ID, e.Name, len(e.Pool), e.Units, len(e.Arms), e.Seed)
 				pc := experiment.Power(e, nil)

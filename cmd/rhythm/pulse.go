@@ -265,7 +265,7 @@ tool asked.`,
 			in := rhythmapp.RoundInput{SurveyID: surveyID, Opens: opens, Closes: closes, Imported: imported}
 			// The flags are read before the database is opened.
 			if _, err := in.Round(time.Now()); err != nil {
-				return fieldsAsFlags(err, map[string]string{"opens": "opens", "closes": "closes"})
+				return fieldFlags(err, map[string]string{"opens": "opens", "closes": "closes"})
 			}
 			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
 				r, err := uc.CreateRound(cmd.Context(), rhythmapp.System(""), teamRef, in)
