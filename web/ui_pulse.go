@@ -122,13 +122,17 @@ func (s *Server) uiRound(w http.ResponseWriter, r *http.Request) {
 	s.renderRound(w, r, http.StatusOK, nil, "")
 }
 
-func (s *Server) renderRound(w http.ResponseWriter, r *http.Request, status int, a pulse.Answers, formErr string) {
+// pathRound is the round of the path as the requester sees it.
+func (s *Server) pathRound(r *http.Request) (app.RoundPage, error) {
 	id, err := pathID(r, "survey round")
 	if err != nil {
-		s.uiFail(w, r, err)
-		return
+		return app.RoundPage{}, err
 	}
-	p, err := s.app.Round(r.Context(), s.actor(r), r.PathValue("team"), id)
+	return s.app.Round(r.Context(), s.actor(r), r.PathValue("team"), id)
+}
+
+func (s *Server) renderRound(w http.ResponseWriter, r *http.Request, status int, a pulse.Answers, formErr string) {
+	p, err := s.pathRound(r)
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
@@ -161,12 +165,7 @@ func resultCharts(res pulse.Results) map[string]template.HTML {
 }
 
 func (s *Server) uiSubmitAnswers(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "survey round")
-	if err != nil {
-		s.uiFail(w, r, err)
-		return
-	}
-	p, err := s.app.Round(r.Context(), s.actor(r), r.PathValue("team"), id)
+	p, err := s.pathRound(r)
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
@@ -191,7 +190,7 @@ func (s *Server) uiSubmitAnswers(w http.ResponseWriter, r *http.Request) {
 		s.renderRound(w, r, http.StatusBadRequest, a, fmt.Sprintf("%s: please answer every question", strings.Join(missing, ", ")))
 		return
 	}
-	rd, err := s.app.SubmitAnswers(r.Context(), s.actor(r), r.PathValue("team"), id, a)
+	rd, err := s.app.SubmitAnswers(r.Context(), s.actor(r), r.PathValue("team"), p.Round.ID, a)
 	if err != nil {
 		s.formFail(w, r, err, func(status int, msg string) { s.renderRound(w, r, status, a, msg) })
 		return

@@ -3,11 +3,11 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"io"
 	"os"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -281,17 +281,7 @@ func writeAssignments(w io.Writer, e experiment.Experiment) error {
 // writeExperimentReport writes the analysis of experiment e in format to
 // out.
 func (a *app) writeExperimentReport(e experiment.Experiment, rep experiment.Report, format, out string) error {
-	return a.output(out, func(w io.Writer) error {
-		switch format {
-		case "json":
-			return json.NewEncoder(w).Encode(rep)
-		case "html":
-			body, err := report.ExperimentHTML(rep)
-			if err != nil {
-				return err
-			}
-			return report.Page(w, "Experiment: "+e.Name, body, time.Now())
-		}
-		return report.ExperimentText(w, rep)
-	})
+	html := func() (template.HTML, error) { return report.ExperimentHTML(rep) }
+	text := func(w io.Writer) error { return report.ExperimentText(w, rep) }
+	return a.writeReport(out, format, "Experiment: "+e.Name, rep, html, text)
 }

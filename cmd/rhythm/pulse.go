@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"io/fs"
 	"os"
@@ -121,19 +122,27 @@ func (a *app) pulseCommand() *cobra.Command {
 }
 
 // writeCorrelations writes a correlation report in format to out.
-func (a *app) writeCorrelations(rep pulse.CorrelationReport, now time.Time, format, out string) error {
+func (a *app) writeCorrelations(rep pulse.CorrelationReport, format, out string) error {
+	html := func() (template.HTML, error) { return report.CorrelationHTML(rep) }
+	text := func(w io.Writer) error { return report.CorrelationText(w, rep) }
+	return a.writeReport(out, format, "Communication and outcomes: correlations", rep, html, text)
+}
+
+// writeReport writes a report to out in format: text, JSON, or an HTML
+// page titled title.
+func (a *app) writeReport(out, format, title string, rep any, html func() (template.HTML, error), text func(io.Writer) error) error {
 	return a.output(out, func(w io.Writer) error {
 		switch format {
 		case "json":
 			return json.NewEncoder(w).Encode(rep)
 		case "html":
-			body, err := report.CorrelationHTML(rep)
+			body, err := html()
 			if err != nil {
 				return err
 			}
-			return report.Page(w, "Communication and outcomes: correlations", body, now)
+			return report.Page(w, title, body, time.Now())
 		}
-		return report.CorrelationText(w, rep)
+		return text(w)
 	})
 }
 
@@ -539,7 +548,7 @@ These are associations, not causes.`,
 					if err != nil {
 						return err
 					}
-					return a.writeCorrelations(rep, time.Now(), corrFormat, corrOut)
+					return a.writeCorrelations(rep, corrFormat, corrOut)
 				}
 			}
 			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
@@ -547,7 +556,7 @@ These are associations, not causes.`,
 				if err != nil {
 					return err
 				}
-				return a.writeCorrelations(rep, time.Now(), corrFormat, corrOut)
+				return a.writeCorrelations(rep, corrFormat, corrOut)
 			})
 		},
 	}
