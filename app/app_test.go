@@ -215,6 +215,10 @@ func useCases() []useCase {
 			_, err := f.app.AuditFigures(ctx, who, a(f))
 			return err
 		}},
+		{"MyAudits", app.SignedIn, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.MyAudits(ctx, who)
+			return err
+		}},
 		{"CreateTeam", app.AdminOnly, func(ctx context.Context, f *fixture, who app.Actor) error {
 			_, err := f.app.CreateTeam(ctx, who, roster(rosterC))
 			return err
