@@ -51,7 +51,9 @@ func (a *app) exit(err error) int {
 	}
 	fmt.Fprintln(a.stderr, "rhythm: "+strings.ReplaceAll(strings.TrimSpace(msg), "\n", " "))
 	var ue usageError
-	if errors.As(err, &ue) || rhythm.ErrorCode(err) == rhythm.EINVALID || strings.HasPrefix(msg, "unknown command") {
+	// A name on the command line that names nothing (a user, a team, a
+	// thread) is bad input too.
+	if code := rhythm.ErrorCode(err); errors.As(err, &ue) || code == rhythm.EINVALID || code == rhythm.ENOTFOUND || strings.HasPrefix(msg, "unknown command") {
 		return 2
 	}
 	return 1

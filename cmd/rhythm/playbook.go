@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -91,19 +92,29 @@ func (a *app) playbookCommand() *cobra.Command {
 	return cmd
 }
 
-// createPlanThreads stores the plan's threads, all or none.
-func createPlanThreads(ctx context.Context, db *store.DB, t *team.Team, plan *playbook.Plan) error {
+// createPlanThreads stores the plan's threads, all or none, and returns
+// them with their ids.
+func createPlanThreads(ctx context.Context, db *store.DB, t *team.Team, plan *playbook.Plan) ([]thread.Thread, error) {
 	now := time.Now()
 	ths := make([]thread.Thread, 0, len(plan.Threads))
 	for _, n := range plan.NewThreads() {
 		th, err := n.Validate(t, "playbook "+plan.Playbook, now)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		ths = append(ths, th)
 	}
-	_, err := db.CreateThreads(ctx, ths)
-	return err
+	return db.CreateThreads(ctx, ths)
+}
+
+// confirmThreads says on stderr which threads --create stored, so the plan
+// on stdout stays what --json promises.
+func (a *app) confirmThreads(ths []thread.Thread) {
+	ids := make([]string, len(ths))
+	for i, th := range ths {
+		ids[i] = strconv.FormatInt(th.ID, 10)
+	}
+	fmt.Fprintf(a.stderr, "created %s (id %s); see rhythm thread list\n", plural(len(ths), "thread"), strings.Join(ids, ", "))
 }
 
 // writePlanICS writes the plan's calendar to a file, replacing it only
@@ -459,9 +470,11 @@ func (a *app) runPlaybook(ctx context.Context, uc *rhythmapp.App, name string, t
 		return fieldFlags(err, map[string]string{"date": "date", "topic": "topic", "roles": "role"})
 	}
 	if uc != nil {
-		if err := createPlanThreads(ctx, uc.DB(), req.Team, plan); err != nil {
+		ths, err := createPlanThreads(ctx, uc.DB(), req.Team, plan)
+		if err != nil {
 			return err
 		}
+		a.confirmThreads(ths)
 	}
 	if out.ics == "-" {
 		return plan.WriteICS(a.stdout, req.Team, time.Now())
@@ -470,6 +483,8 @@ func (a *app) runPlaybook(ctx context.Context, uc *rhythmapp.App, name string, t
 		if err := writePlanICS(plan, req.Team, out.ics); err != nil {
 			return err
 		}
+		sessions, dues := plan.CalendarEvents()
+		fmt.Fprintf(a.stderr, "wrote %s: %s and %s to import into each person's calendar\n", out.ics, plural(sessions, "session"), plural(dues, "due-by block"))
 	}
 	if out.asJSON {
 		return json.NewEncoder(a.stdout).Encode(plan)
