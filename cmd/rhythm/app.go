@@ -51,9 +51,7 @@ func (a *app) exit(err error) int {
 	}
 	fmt.Fprintln(a.stderr, "rhythm: "+strings.ReplaceAll(strings.TrimSpace(msg), "\n", " "))
 	var ue usageError
-	// A name on the command line that names nothing (a user, a team, a
-	// thread) is bad input too.
-	if code := rhythm.ErrorCode(err); errors.As(err, &ue) || code == rhythm.EINVALID || code == rhythm.ENOTFOUND || strings.HasPrefix(msg, "unknown command") {
+	if errors.As(err, &ue) || rhythm.ErrorCode(err) == rhythm.EINVALID || strings.HasPrefix(msg, "unknown command") {
 		return 2
 	}
 	return 1
@@ -195,4 +193,13 @@ func (a *app) configure(cmd *cobra.Command, _ []string) error {
 		return usagef("--log-format: %q is not one of text, json", a.logFormat)
 	}
 	return nil
+}
+
+// namedArg makes "not found" for a user or team that the command line
+// named bad input (exit 2), as a typo is; other errors pass unchanged.
+func namedArg(err error) error {
+	if rhythm.ErrorCode(err) == rhythm.ENOTFOUND {
+		return usagef("%s", rhythm.ErrorMessage(err))
+	}
+	return err
 }

@@ -111,7 +111,7 @@ func (a *app) teamShowCommand(dsn *string) *cobra.Command {
 				tm, err := uc.Team(cmd.Context(), rhythmapp.System(""), args[0])
 				t := tm.Team
 				if err != nil {
-					return err
+					return namedArg(err)
 				}
 				if showJSON {
 					return json.NewEncoder(a.stdout).Encode(t)
@@ -139,7 +139,7 @@ func (a *app) teamExportCommand(dsn *string) *cobra.Command {
 				tm, err := uc.Team(cmd.Context(), rhythmapp.System(""), args[0])
 				t := tm.Team
 				if err != nil {
-					return err
+					return namedArg(err)
 				}
 				b, err := team.MarshalRoster(t)
 				if err != nil {

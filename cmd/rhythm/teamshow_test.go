@@ -51,7 +51,7 @@ members:
 	}
 }
 
-// TestUnknownNamesAreBadInput: a user, team or thread named on the command
+// TestUnknownNamesAreBadInput: a user or team named on the command
 // line that does not exist is bad input, exit 2 with one line.
 func TestUnknownNamesAreBadInput(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "r.db")

@@ -99,7 +99,7 @@ func (a *app) userCommand() *cobra.Command {
 			return withApp(cmd, dsn, func(uc *rhythmapp.App) error {
 				_, secret, err := uc.CreateToken(cmd.Context(), rhythmapp.System(""), args[0], tokenName)
 				if err != nil {
-					return err
+					return namedArg(err)
 				}
 				fmt.Fprintln(a.stdout, secret)
 				return nil
@@ -123,7 +123,7 @@ func (a *app) userTokensCommand(dsn *string) *cobra.Command {
 			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
 				tokens, err := uc.TokensOf(cmd.Context(), rhythmapp.System(""), args[0])
 				if err != nil {
-					return err
+					return namedArg(err)
 				}
 				if asJSON {
 					return writeNDJSON(a.stdout, tokens)
@@ -160,11 +160,11 @@ func (a *app) userRevokeCommand(dsn *string) *cobra.Command {
 				ctx, who := cmd.Context(), rhythmapp.System("")
 				tokens, err := uc.TokensOf(ctx, who, args[0])
 				if err != nil {
-					return err
+					return namedArg(err)
 				}
 				t, err := pickToken(tokens, args[1])
 				if err != nil {
-					return err
+					return namedArg(err)
 				}
 				if err := uc.RevokeTokenOf(ctx, who, args[0], t.ID); err != nil {
 					return err
