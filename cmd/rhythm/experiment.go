@@ -160,7 +160,7 @@ func (a *app) experimentAssignCommand(dsn *string) *cobra.Command {
 			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
 				e, err := uc.AssignExperiment(cmd.Context(), rhythmapp.System(""), id, fromCSV, csv)
 				if err != nil {
-					return namedArg(err) // an unknown ID is bad input
+					return err
 				}
 				return writeAssignments(a.stdout, e)
 			})
@@ -187,7 +187,7 @@ func (a *app) experimentShowCommand(dsn *string) *cobra.Command {
 			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
 				e, _, err := uc.Experiment(cmd.Context(), rhythmapp.System(""), id)
 				if err != nil {
-					return namedArg(err) // an unknown ID is bad input
+					return err
 				}
 				pc := experiment.Power(e, nil)
 				status := uc.ExperimentStatus(e)
@@ -255,7 +255,7 @@ rosters (churn) and any --metrics files.`,
 			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
 				e, rep, err := uc.ExperimentReport(cmd.Context(), rhythmapp.System(""), id, extra, anResamples)
 				if err != nil {
-					return namedArg(err) // an unknown ID is bad input
+					return err
 				}
 				return a.writeExperimentReport(e, rep, anFormat, anOut)
 			})
