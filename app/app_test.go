@@ -14,6 +14,7 @@ import (
 	"github.com/rhythm-team/rhythm/internal/secret"
 	"github.com/rhythm-team/rhythm/pulse"
 	"github.com/rhythm-team/rhythm/schedule"
+	"github.com/rhythm-team/rhythm/sso"
 	"github.com/rhythm-team/rhythm/stats"
 	"github.com/rhythm-team/rhythm/store"
 	"github.com/rhythm-team/rhythm/store/storetest"
@@ -68,7 +69,8 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{app: app.New(db, nil).WithCalendars(app.CalendarConfig{Box: box}), db: db, actors: map[string]app.Actor{"anonymous": app.Anonymous(), "command line": app.System("")}}
+	signOn := sso.Policy{AllowedDomains: []string{"partner.example"}, AdminGroup: "rhythm-admins", ProviderName: "Test ID"}
+	f := &fixture{app: app.New(db, nil).WithCalendars(app.CalendarConfig{Box: box}).WithSignOn(signOn), db: db, actors: map[string]app.Actor{"anonymous": app.Anonymous(), "command line": app.System("")}}
 	for _, r := range []struct {
 		yaml string
 		dst  *team.Team
@@ -412,6 +414,15 @@ func useCases() []useCase {
 			_, err := f.app.Tokens(ctx, who)
 			if who.System {
 				return nil // the command line has no tokens of its own
+			}
+			return err
+		}},
+		{"SignInWithIdentity", app.Public, func(ctx context.Context, f *fixture, who app.Actor) error {
+			// Ana is on team A's roster: her first sign-in makes her a member.
+			u, err := f.app.SignInWithIdentity(ctx, who, sso.Claims{Issuer: "https://id.example.com", Subject: "id-ana",
+				Email: "ana@example.com", EmailVerified: true})
+			if err == nil && (u.Role != account.Member || u.Email != "ana@example.com") {
+				return fmt.Errorf("signed in as %+v, want ana@example.com as a member", u)
 			}
 			return err
 		}},

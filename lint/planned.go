@@ -31,6 +31,9 @@ type Planned struct {
 	Until         string   `json:"until,omitempty"`  // YYYY-MM-DD
 	Count         int      `json:"count,omitempty"`
 	DecisionOwner string   `json:"decision_owner,omitempty"`
+	// Zone, when set, reads Start, End and PreReadAt instead of the
+	// organizer's zone: the zone of the person who typed them.
+	Zone *time.Location `json:"-"`
 }
 
 // maxPlannedInstances bounds the instances a planned series is checked on.
@@ -82,15 +85,22 @@ func (p Planned) Meeting(t *team.Team) (Meeting, error) {
 	}
 	who := func(field, s string) (string, error) {
 		s = strings.TrimSpace(s)
-		if t != nil {
-			if mb, ok := t.Member(s); ok {
-				return mb.Email, nil
+		if strings.Contains(s, "@") {
+			if t != nil {
+				if mb, ok := t.Member(s); ok {
+					return mb.Email, nil
+				}
 			}
+			return strings.ToLower(s), nil // a guest from outside the team
 		}
-		if !strings.Contains(s, "@") {
-			return "", bad(field, "%q is neither on the roster nor an email address", s)
+		if t == nil {
+			return "", bad(field, "%q is not an email address", s)
 		}
-		return strings.ToLower(s), nil
+		mb, err := t.Resolve(s)
+		if err != nil {
+			return "", bad(field, "%s", rhythm.ErrorMessage(err))
+		}
+		return mb.Email, nil
 	}
 	loc := time.UTC
 	if p.Organizer != "" {
@@ -104,6 +114,9 @@ func (p Planned) Meeting(t *team.Team) (Meeting, error) {
 				loc = mb.Location()
 			}
 		}
+	}
+	if p.Zone != nil {
+		loc = p.Zone
 	}
 	for i, a := range p.Attendees {
 		if strings.TrimSpace(a) == "" {

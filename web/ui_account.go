@@ -22,6 +22,7 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	v.Tokens = tokens
+	v.Extra = s.loginView()
 	s.render(w, r, status, "account", "Your account", v)
 }
 
@@ -35,6 +36,10 @@ func (s *Server) uiChangePassword(w http.ResponseWriter, r *http.Request) {
 	u, _ := currentUser(r)
 	if viaToken(r) {
 		s.uiFail(w, r, rhythm.Errorf(rhythm.EFORBIDDEN, "an API token cannot change a password; sign in with the browser"))
+		return
+	}
+	if !s.passwordLogin {
+		s.uiFail(w, r, s.passwordRefused())
 		return
 	}
 	var v accountView

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -22,7 +23,7 @@ var errFindings = errors.New("error-level findings")
 func (a *app) lintCommand() *cobra.Command {
 	var (
 		rosterFile, meetingFile, disable string
-		from, to                         string
+		from, to, tz                     string
 		js, listRules                    bool
 		p                                lint.Planned
 	)
@@ -114,6 +115,9 @@ array) or from the flags --title, --start, --duration and the rest.`,
 					meetings = append(meetings, m)
 				}
 			case planned:
+				if p.Zone, err = zoneOf(tz); err != nil {
+					return err
+				}
 				m, err := p.Meeting(&tm)
 				if err != nil {
 					return usagef("--%s", strings.ReplaceAll(err.Error(), "_", "-"))
@@ -122,12 +126,17 @@ array) or from the flags --title, --start, --duration and the rest.`,
 			default:
 				return usagef("give a calendar file (CAL.ics) or a planned meeting (--meeting FILE or --title, --start, --duration)")
 			}
+			loc, err := zoneOf(tz)
+			if err != nil {
+				return err
+			}
+			opts.Zone = loc
 			fs := lint.Check(meetings, opts)
 			file := ""
 			if len(args) == 1 {
 				file = args[0]
 			}
-			if err := writeFindings(a.stdout, file, fs, len(meetings), js); err != nil {
+			if err := writeFindings(a.stdout, file, fs, len(meetings), js, loc); err != nil {
 				return err
 			}
 			if lint.HasErrors(fs) {
@@ -145,7 +154,8 @@ array) or from the flags --title, --start, --duration and the rest.`,
 	f.BoolVar(&listRules, "rules", false, "list the rules and exit")
 	f.StringVar(&meetingFile, "meeting", "", "a planned meeting as JSON (- reads standard input)")
 	f.StringVar(&p.Title, "title", "", "planned meeting: title")
-	f.StringVar(&p.Start, "start", "", "planned meeting: start, RFC 3339 or \"2026-03-10 11:00\" in the organizer's zone")
+	f.StringVar(&p.Start, "start", "", "planned meeting: start, \"2026-03-10 11:00\" in --tz or RFC 3339")
+	zoneFlag(f, &tz)
 	f.StringVar(&p.Duration, "duration", "", "planned meeting: length, e.g. 30m")
 	f.StringVar(&p.Organizer, "organizer", "", "planned meeting: organizer (email, name or alias)")
 	f.StringSliceVar(&p.Attendees, "attendees", nil, "planned meeting: comma-separated attendees")
@@ -170,8 +180,9 @@ func knownRule(id string) bool {
 }
 
 // writeFindings prints findings as text grouped by meeting, each meeting
-// headed by file:line when it comes from a file, or as NDJSON.
-func writeFindings(w io.Writer, file string, fs []lint.Finding, meetings int, js bool) error {
+// headed by file:line when it comes from a file and its start in loc, or
+// as NDJSON.
+func writeFindings(w io.Writer, file string, fs []lint.Finding, meetings int, js bool, loc *time.Location) error {
 	if js {
 		enc := json.NewEncoder(w)
 		for _, f := range fs {
@@ -191,7 +202,7 @@ func writeFindings(w io.Writer, file string, fs []lint.Finding, meetings int, js
 			if file != "" && f.Line > 0 {
 				fmt.Fprintf(&b, "%s:%d: ", file, f.Line)
 			}
-			fmt.Fprintf(&b, "%q (%s, %s)\n", f.Title, f.Event, f.Start.UTC().Format("2006-01-02 15:04 UTC"))
+			fmt.Fprintf(&b, "%q (%s, %s %s)\n", f.Title, f.Event, stamp(f.Start, loc), loc)
 		}
 		if f.Severity == lint.Error {
 			errs++
