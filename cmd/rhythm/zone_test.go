@@ -153,3 +153,23 @@ func TestScheduleReadsTheMachineZone(t *testing.T) {
 		}
 	}
 }
+
+// TestPulseRoundDatesFollowTheTimeRule: a round's dates are midnights in
+// --tz (default: this machine's zone), not UTC midnights, and the list
+// names the zone it shows.
+func TestPulseRoundDatesFollowTheTimeRule(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "pulse.db")
+	mustRun(t, "team", "import", "testdata/pulse-team.yaml", "--db", db)
+	t.Setenv("TZ", "Asia/Tokyo")
+	out := mustRun(t, "pulse", "round", "create", "--team", "Pulse Team", "--opens", "2020-01-10", "--closes", "2020-01-20 18:00", "--imported", "--db", db)
+	if !strings.Contains(out, "opens 2020-01-10 00:00, closes 2020-01-20 18:00 (Asia/Tokyo)") {
+		t.Errorf("round create said %q", out)
+	}
+	js := mustRun(t, "pulse", "round", "list", "--team", "Pulse Team", "--json", "--db", db)
+	if !strings.Contains(js, `"opens":"2020-01-09T15:00:00Z"`) || !strings.Contains(js, `"closes":"2020-01-20T09:00:00Z"`) {
+		t.Errorf("stored times are not Tokyo's: %s", js)
+	}
+	if out := mustRun(t, "pulse", "round", "list", "--team", "Pulse Team", "--tz", "Europe/Berlin", "--db", db); !strings.Contains(out, "OPENS (Europe/Berlin)") || !strings.Contains(out, "2020-01-09 16:00") {
+		t.Errorf("round list --tz Europe/Berlin:\n%s", out)
+	}
+}
