@@ -173,3 +173,23 @@ func TestPulseRoundDatesFollowTheTimeRule(t *testing.T) {
 		t.Errorf("round list --tz Europe/Berlin:\n%s", out)
 	}
 }
+
+// TestPlaybookRunShowsTheMachineZone: a plan's times are shown in --tz,
+// default this machine's zone (it was UTC).
+func TestPlaybookRunShowsTheMachineZone(t *testing.T) {
+	roster := filepath.Join(t.TempDir(), "team.yaml")
+	os.WriteFile(roster, []byte(`team: Platform
+members:
+  - {name: Ana Silva, email: ana@example.com, zone: Europe/Lisbon}
+  - {name: Kenji Sato, email: kenji@example.com, zone: Asia/Tokyo, hours: "10:00-18:00"}
+`), 0o600)
+	t.Setenv("TZ", "Asia/Tokyo")
+	out := mustRun(t, "playbook", "run", "async-prep-huddle", "--roster", roster, "--date", "2027-03-09", "--role", "owner=ana")
+	if !strings.Contains(out, "times in Asia/Tokyo") {
+		t.Errorf("plan does not show Tokyo times:\n%s", out)
+	}
+	out = mustRun(t, "playbook", "run", "async-prep-huddle", "--roster", roster, "--date", "2027-03-09", "--role", "owner=ana", "--tz", "Europe/Lisbon")
+	if !strings.Contains(out, "times in Europe/Lisbon") {
+		t.Errorf("--tz Europe/Lisbon ignored:\n%s", out)
+	}
+}
