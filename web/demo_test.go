@@ -189,4 +189,3 @@ func TestDemoPagesHaveContent(t *testing.T) {
 		}
 	}
 }
-
