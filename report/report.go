@@ -34,6 +34,7 @@ var templates = sync.OnceValue(func() *template.Template {
 		"sizes":   sizes,
 		"scatter": scatter,
 		"lines":   lines,
+		"skipped": pulse.SkippedSummary,
 	}).ParseFS(templateFS, "templates/*.html"))
 })
 
