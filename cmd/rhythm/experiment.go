@@ -22,7 +22,7 @@ import (
 )
 
 // defaultArms are the arms of an experiment created without --arm: the
-// article's "async prep + short sync" against business as usual.
+// "async prep + short sync" pattern against business as usual.
 var defaultArms = []string{"control: meetings as usual", "async prep + 20-min sync: half of the prep moves to a doc, the sync is 25% shorter"}
 
 // parseArm reads "name" or "name: description".
