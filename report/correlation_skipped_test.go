@@ -42,3 +42,22 @@ func TestCorrelationHTMLCollapsesSkippedPairs(t *testing.T) {
 		t.Errorf("the page says \"needs at least\" %d times, want once", n)
 	}
 }
+
+// TestCorrelationTextCollapsesSkippedPairs: the terminal says it in one
+// line too.
+func TestCorrelationTextCollapsesSkippedPairs(t *testing.T) {
+	skipped := make([]pulse.Skipped, 60)
+	for i := range skipped {
+		skipped[i] = pulse.Skipped{X: "x", Y: "y", N: 1, Reason: "n: 1 pairs; a correlation needs at least 3"}
+	}
+	var b strings.Builder
+	if err := CorrelationText(&b, pulse.CorrelationReport{Skipped: skipped, Notes: []string{"a note"}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(b.String(), "Not correlated"); n != 1 {
+		t.Errorf("%d Not correlated lines, want 1:\n%s", n, b.String())
+	}
+	if !strings.Contains(b.String(), "60 pairs of metrics have too little data") {
+		t.Errorf("text does not say how many pairs lack data:\n%s", b.String())
+	}
+}
