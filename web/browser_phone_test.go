@@ -1,13 +1,17 @@
 package web
 
 import (
+	"context"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/rhythm-team/rhythm/account"
+	"github.com/rhythm-team/rhythm/demo"
 	"github.com/rhythm-team/rhythm/internal/browsertest"
 )
 
@@ -61,20 +65,40 @@ func TestBrowserNoSideScrollingOnAPhone(t *testing.T) {
 		team+"/schedule?with=ana&with=kenji&with=maya&with=zoe&duration=30m&weekly=6",
 		team+"/threads?state=all",
 	)
-	shots := map[string]bool{"/teams": true, team: true, team + "/threads": true, "/insights/correlations": true, team + "/audit": true}
+	shots := map[string]bool{"/teams": true, team: true, team + "/threads": true, "/insights/correlations": true, team + "/audit": true, "/me/week": true}
 	for _, p := range pages {
-		var o overflow
-		if err := chromedp.Run(ctx, chromedp.Navigate(ts.URL+p), chromedp.WaitReady("body", chromedp.ByQuery), chromedp.Evaluate(overflowJS, &o)); err != nil {
-			t.Errorf("%s: %v", p, err)
-			continue
-		}
-		if shots[p] {
-			browsertest.Screenshot(t, ctx, "phone"+strings.ReplaceAll(p, "/", "-"))
-		}
-		if o.Scroll > o.Client {
-			t.Errorf("%s scrolls sideways at 390 px: %d px wide in %d; too wide: %s", p, o.Scroll, o.Client, strings.Join(o.Wide, ", "))
-			browsertest.Screenshot(t, ctx, "overflow"+strings.ReplaceAll(p, "/", "-"))
-		}
+		checkPhoneWidth(t, ctx, ts.URL, p, shots[p])
+	}
+	// A member sees pages of their own: their week, what they owe, the
+	// open round's questions.
+	rounds, err := f.db.ListRounds(context.Background(), demo.TeamName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kenji := f.session(t, "kenji@example.com", account.Member)
+	if err := chromedp.Run(ctx, network.SetCookie(sessionCookie, kenji).WithURL(ts.URL).WithHTTPOnly(true)); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/me/week", "/waiting", team + "/pulse/" + strconv.FormatInt(rounds[0].ID, 10), team + "/threads", "/teams"} {
+		checkPhoneWidth(t, ctx, ts.URL, p, shots[p])
+	}
+}
+
+// checkPhoneWidth opens the page and fails the test when it is wider than
+// the screen, naming the widest parts.
+func checkPhoneWidth(t *testing.T, ctx context.Context, base, p string, shot bool) {
+	t.Helper()
+	var o overflow
+	if err := chromedp.Run(ctx, chromedp.Navigate(base+p), chromedp.WaitReady("body", chromedp.ByQuery), chromedp.Evaluate(overflowJS, &o)); err != nil {
+		t.Errorf("%s: %v", p, err)
+		return
+	}
+	if shot {
+		browsertest.Screenshot(t, ctx, "phone"+strings.ReplaceAll(p, "/", "-"))
+	}
+	if o.Scroll > o.Client {
+		t.Errorf("%s scrolls sideways at 390 px: %d px wide in %d; too wide: %s", p, o.Scroll, o.Client, strings.Join(o.Wide, ", "))
+		browsertest.Screenshot(t, ctx, "overflow"+strings.ReplaceAll(p, "/", "-"))
 	}
 }
 

@@ -56,6 +56,26 @@ func newDemoFixture(t *testing.T) *demoFixture {
 	return f
 }
 
+// session signs in a new account for the roster member with email and
+// returns its session cookie's value.
+func (f *demoFixture) session(t *testing.T, email string, role account.Role) string {
+	t.Helper()
+	ctx := context.Background()
+	hash, err := account.HashPassword("a demo member password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := f.db.CreateUser(ctx, account.User{Email: email, Name: email, Role: role}, hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, h := account.NewSecret("rs_")
+	if err := f.db.CreateSession(ctx, h, u.ID, f.db.Now().Add(sessionLifetime)); err != nil {
+		t.Fatal(err)
+	}
+	return secret
+}
+
 // pages returns a path for every page of the route table: each GET route
 // that is neither the API nor a file (such as .ics) nor a health check,
 // with its path parameters filled from the demo data. A page whose
