@@ -194,7 +194,7 @@ func TestDemoPagesHaveContent(t *testing.T) {
 		{team + "/pulse", "closed and open rounds", `href="` + team + `/pulse/\d+"`, 5},
 		{"/experiments", "a running experiment", `Async prep before the weekly sync[\s\S]*?<td data-label="Status">running</td>`, 1},
 		{"/insights/correlations", "associations with intervals", `<article class="finding">`, 1},
-		{"/insights/correlations", "an interval", `<td class="num">\[-?\d\.\d\d, -?\d\.\d\d\]</td>`, 1},
+		{"/insights/correlations", "an interval", `data-label="95% interval">\[-?\d\.\d\d, -?\d\.\d\d\]</td>`, 1},
 		{team + "/audit", "an audit", `id="audit-saved"`, 1},
 	} {
 		if n := len(regexp.MustCompile(c.re).FindAllString(bodies[c.page], -1)); n < c.min {
