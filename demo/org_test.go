@@ -119,7 +119,13 @@ func checkOrganisation(t *testing.T, now time.Time) {
 	if churn == 0 {
 		t.Errorf("no finding with churn: the teams' leavers should give it")
 	}
+	checkWork(t, db, now)
+}
 
+// checkWork checks the demo's threads, decisions, playbook run and
+// experiment.
+func checkWork(t *testing.T, db *store.DB, now time.Time) {
+	ctx := context.Background()
 	platform, err := db.Team(ctx, demo.TeamName)
 	if err != nil {
 		t.Fatal(err)
