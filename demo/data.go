@@ -32,8 +32,9 @@ const DemoWeeks = 13
 const AuditWeeks = 6
 
 // Quarters is how many quarters of data, audits and pulse rounds each team
-// has: the latest DemoWeeks and, in each of the Quarters-1 stretches of
-// 13 weeks before them, HistoryWeeks.
+// has: the latest DemoWeeks and the first HistoryWeeks of each of the
+// Quarters-1 calendar quarters before the one they begin in. Starting on a
+// quarter's first day makes every quarter since then whole for churn.
 const Quarters = 4
 
 // chatRates are the chat messages a person writes a working day, per team
@@ -48,8 +49,7 @@ var chatRates = [][Quarters]float64{
 }
 
 // HistoryWeeks is the length of each earlier quarter's export and audit:
-// six weeks in the middle of the quarter, enough for a quarterly figure
-// and quick to seed.
+// six weeks, enough for a quarterly figure and quick to seed.
 const HistoryWeeks = 6
 
 func init() {
@@ -83,12 +83,17 @@ func stretches(org []team.Team, now time.Time) []*stretch {
 		for q := range Quarters {
 			s := &stretch{team: ti, quarter: q, start: first, weeks: DemoWeeks}
 			if !s.latest() {
-				s.start, s.weeks = first.AddDate(0, 0, -7*(13*(Quarters-1-q)-4)), HistoryWeeks
+				s.start, s.weeks = quarterStart(first).AddDate(0, -3*(Quarters-1-q), 0), HistoryWeeks
 			}
 			out = append(out, s)
 		}
 	}
 	return out
+}
+
+// quarterStart is the first day of t's calendar quarter.
+func quarterStart(t time.Time) time.Time {
+	return time.Date(t.Year(), (t.Month()-1)/3*3+1, 1, 0, 0, 0, 0, time.UTC)
 }
 
 // latestStart is the Monday DemoWeeks-1 weeks before the current week's,
