@@ -149,16 +149,12 @@ func seedData(ctx context.Context, db *store.DB, org []team.Team) error {
 		})
 	}
 	wg.Wait()
-	key, err := db.PseudonymKey(ctx)
-	if err != nil {
-		return err
-	}
 	for i, s := range ss {
 		if errs[i] != nil {
 			return errs[i]
 		}
 		t := &org[s.team]
-		fresh, err := s.importFiles(ctx, db, t, key)
+		fresh, err := s.importFiles(ctx, db, t)
 		if err != nil {
 			return fmt.Errorf("%s: %w", t.Name, err)
 		}
@@ -170,8 +166,8 @@ func seedData(ctx context.Context, db *store.DB, org []team.Team) error {
 }
 
 // importFiles stores the stretch's files; it reports whether any was new.
-func (s *stretch) importFiles(ctx context.Context, db *store.DB, t *team.Team, key []byte) (bool, error) {
-	res, err := ingest.NewResolver(t, key)
+func (s *stretch) importFiles(ctx context.Context, db *store.DB, t *team.Team) (bool, error) {
+	res, err := db.Resolver(ctx, t.ID)
 	if err != nil {
 		return false, err
 	}

@@ -113,31 +113,28 @@ func seedExperiment(ctx context.Context, db *store.DB, org []team.Team) error {
 		return err
 	}
 	monday := thisMonday(db.Now())
-	day := func(weeks, days int) team.Date { return team.DateOf(monday.AddDate(0, 0, 7*weeks+days)) }
-	e := experiment.Experiment{
+	day := func(weeks, days int) string { return team.DateOf(monday.AddDate(0, 0, 7*weeks+days)).String() }
+	seed := uint64(2026)
+	in := app.ExperimentInput{
 		Name:       "Async prep before the weekly sync",
 		Hypothesis: "Writing the agenda and updates down first makes the weekly sync shorter without hurting how connected people feel",
-		Units:      experiment.Teams,
 		Arms: []experiment.Arm{
 			{Name: "control", Description: "meetings as usual"},
 			{Name: "async prep + 20-min sync", Description: "updates move to a shared doc the day before; the sync is 20 minutes"},
 		},
-		Baseline:  metric.Period{Start: day(-9, 0), End: day(-3, -1)},
-		Treatment: metric.Period{Start: day(-3, 0), End: day(6, -1)},
+		Baseline:  day(-9, 0) + "/" + day(-3, -1),
+		Treatment: day(-3, 0) + "/" + day(6, -1),
 		Outcomes:  []string{metric.MeetingHours, "connected"},
-		Seed:      2026,
+		Seed:      &seed,
 	}
-	ids := make([]int64, len(org))
-	for i, t := range org {
-		ids[i] = t.ID
+	for _, t := range org {
+		in.Teams = append(in.Teams, t.Name)
 	}
-	var err error
-	if e.Pool, err = experiment.TeamPool(org, experiment.StratifySize, e.Baseline.Start); err != nil {
+	a, who := app.New(db, db.Now), app.System("demo")
+	e, err := a.CreateExperiment(ctx, who, in)
+	if err != nil {
 		return err
 	}
-	if e, err = db.CreateExperiment(ctx, e, 0, ids); err != nil {
-		return err
-	}
-	_, err = db.AssignExperiment(ctx, e.ID)
+	_, err = a.AssignExperiment(ctx, who, e.ID, "", nil)
 	return err
 }
