@@ -119,7 +119,8 @@ func (s *Server) apiListRounds(w http.ResponseWriter, r *http.Request) {
 }
 
 // roundRequest is the body that schedules a round: dates (a closing date
-// means the end of that day, UTC) or RFC 3339 times.
+// means the end of that day) or times, read in the requester's zone when
+// they carry no offset.
 type roundRequest struct {
 	SurveyID int64  `json:"survey_id"`
 	Opens    string `json:"opens"`
@@ -129,31 +130,33 @@ type roundRequest struct {
 	Imported bool `json:"imported"`
 }
 
-// parseWhen reads a date or an RFC 3339 time for the named field.
-func parseWhen(field, v string, endOfDay bool) (time.Time, error) {
+// parseWhen reads a date (its midnight in loc, or the next one with
+// endOfDay) or a time (parseTyped) for the named field.
+func parseWhen(field, v string, endOfDay bool, loc *time.Location) (time.Time, error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return time.Time{}, rhythm.Errorf(rhythm.EINVALID, "%s: must be set", field)
 	}
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t.UTC(), nil
-	}
-	d, err := time.Parse(time.DateOnly, v)
+	d, err := team.ParseDate(v)
 	if err != nil {
-		return time.Time{}, rhythm.Errorf(rhythm.EINVALID, "%s: %q is not a date (2026-04-01) or a time (2026-04-01T09:00:00Z)", field, v)
+		t, err := parseTyped(field, v, loc)
+		if err != nil {
+			return time.Time{}, rhythm.Errorf(rhythm.EINVALID, "%s: %q is not a date (2026-04-01) or a time (2026-04-01T09:00, read in %s, or 2026-04-01T09:00:00Z)", field, v, loc)
+		}
+		return t, nil
 	}
 	if endOfDay {
-		d = d.AddDate(0, 0, 1)
+		d = team.DateOf(time.Date(d.Year, d.Month, d.Day+1, 0, 0, 0, 0, time.UTC))
 	}
-	return d, nil
+	return team.LocalTime(d, 0, loc).UTC(), nil
 }
 
-func (req roundRequest) round(now time.Time) (pulse.Round, error) {
-	o, err := parseWhen("opens", req.Opens, false)
+func (req roundRequest) round(now time.Time, loc *time.Location) (pulse.Round, error) {
+	o, err := parseWhen("opens", req.Opens, false, loc)
 	if err != nil {
 		return pulse.Round{}, err
 	}
-	c, err := parseWhen("closes", req.Closes, true)
+	c, err := parseWhen("closes", req.Closes, true, loc)
 	if err != nil {
 		return pulse.Round{}, err
 	}
@@ -170,7 +173,7 @@ func (s *Server) apiCreateRound(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	rd, err := req.round(s.now())
+	rd, err := req.round(s.now(), s.zone(r).Location())
 	if err == nil {
 		ta, _ := teamAccess(r)
 		rd, err = s.db.CreateRound(r.Context(), strconv.FormatInt(ta.TeamID, 10), rd)

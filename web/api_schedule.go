@@ -38,6 +38,10 @@ func (s *Server) apiSchedule(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if strings.TrimSpace(body.Zone) == "" {
+		// Days and times without an offset are on the requester's clock.
+		body.Zone = s.zone(r).Name
+	}
 	res, err := s.runQuery(r.Context(), &t, body.Query, s.now())
 	if err != nil {
 		s.fail(w, r, err)
@@ -130,20 +134,32 @@ func (s *Server) runQuery(ctx context.Context, t *team.Team, q schedule.Query, n
 }
 
 // apiOverlap returns a team's weekly overlap heat map:
-// ?week=YYYY-MM-DD (default this week), ?zone=IANA (default UTC),
-// ?with=a,b (default everyone).
+// ?week=YYYY-MM-DD (default this week), ?zone=IANA (default the
+// requester's zone), ?with=a,b (default everyone). The answer's zone is the
+// one used and zone_source says why: "query", or the requester's
+// "account", "roster" or "default" (UTC).
 func (s *Server) apiOverlap(w http.ResponseWriter, r *http.Request) {
 	t, err := s.db.Team(r.Context(), r.PathValue("team"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	h, err := s.overlap(r, &t, "UTC")
+	z, source := s.zone(r), "query"
+	if strings.TrimSpace(r.URL.Query().Get("zone")) == "" {
+		source = z.Source
+	}
+	h, err := s.overlap(r, &t, z.Name)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.json(w, http.StatusOK, h)
+	s.json(w, http.StatusOK, overlapAnswer{Heatmap: h, ZoneSource: source})
+}
+
+// overlapAnswer is the heat map with where its zone came from.
+type overlapAnswer struct {
+	*schedule.Heatmap
+	ZoneSource string `json:"zone_source"`
 }
 
 // overlap computes the heat map a request asks for, in the zone of the

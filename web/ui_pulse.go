@@ -72,7 +72,7 @@ func (s *Server) uiCreateRound(w http.ResponseWriter, r *http.Request) {
 	ta, _ := teamAccess(r)
 	fv := formView{Fields: map[string]string{"opens": r.PostFormValue("opens"), "closes": r.PostFormValue("closes"), "survey": r.PostFormValue("survey")}}
 	surveyID, _ := strconv.ParseInt(r.PostFormValue("survey"), 10, 64)
-	rd, err := roundRequest{SurveyID: surveyID, Opens: r.PostFormValue("opens"), Closes: r.PostFormValue("closes")}.round(s.now())
+	rd, err := roundRequest{SurveyID: surveyID, Opens: r.PostFormValue("opens"), Closes: r.PostFormValue("closes")}.round(s.now(), s.zone(r).Location())
 	if err == nil {
 		_, err = s.db.CreateRound(r.Context(), strconv.FormatInt(ta.TeamID, 10), rd)
 	}
