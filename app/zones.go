@@ -85,3 +85,24 @@ func (a *App) SetZone(ctx context.Context, who Actor, name string) (Zone, error)
 	who.User.Zone = name
 	return a.ZoneOf(ctx, who)
 }
+
+// wallLayouts are the times without an offset a person may type.
+var wallLayouts = []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02 15:04:05"}
+
+// ParseTyped reads a time a person typed into field: RFC 3339 keeps its
+// offset; a wall time (YYYY-MM-DDTHH:MM, seconds optional, T or a space)
+// is read in loc. A wall time a DST change skips moves forward by the gap;
+// one it repeats is the first. The result is in UTC.
+func ParseTyped(field, v string, loc *time.Location) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t.UTC(), nil
+	}
+	for _, layout := range wallLayouts {
+		if t, err := time.Parse(layout, v); err == nil {
+			at := team.LocalTime(team.DateOf(t), t.Hour()*60+t.Minute(), loc).Add(time.Duration(t.Second()) * time.Second)
+			return at.UTC(), nil
+		}
+	}
+	return time.Time{}, rhythm.Errorf(rhythm.EINVALID, "%s: %q is not a time such as 2026-03-10T17:00 (read in %s) or 2026-03-10T17:00:00+01:00", field, v, loc)
+}

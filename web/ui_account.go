@@ -1,16 +1,16 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/rhythm-team/rhythm/app"
-
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/account"
+	"github.com/rhythm-team/rhythm/app"
 )
 
 // accountView is the account page: time zone, password form and API
@@ -29,8 +29,7 @@ type accountView struct {
 }
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, status int, v accountView) {
-	u, _ := currentUser(r)
-	tokens, err := s.db.ListTokens(r.Context(), u.ID)
+	tokens, err := s.app.Tokens(r.Context(), s.actor(r))
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
@@ -41,6 +40,7 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	if v.ZoneError == "" {
+		u, _ := currentUser(r)
 		v.ZoneField = u.Zone
 	}
 	v.Zones = zoneSuggestions(v.Zone.Name)
@@ -121,6 +121,10 @@ func (s *Server) uiSetZone(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
+	// The rest of this answer is on the new clock.
+	u, _ := currentUser(r)
+	u.Zone = strings.TrimSpace(typed)
+	r = r.WithContext(context.WithValue(r.Context(), userKey, u))
 	msg := "Times are now read and shown in " + z.Name + "."
 	if z.Source == "roster" {
 		msg = "Times are now read and shown in your roster zone, " + z.Name + "."
@@ -206,44 +210,4 @@ func (s *Server) uiRevokeToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
-}
-
-// API tokens in the JSON API.
-
-func (s *Server) apiListTokens(w http.ResponseWriter, r *http.Request) {
-	tokens, err := s.app.Tokens(r.Context(), s.actor(r))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.json(w, http.StatusOK, map[string]any{"tokens": tokens})
-}
-
-func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		Name string `json:"name"`
-	}
-	if err := s.decodeJSON(w, r, &in); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	t, secret, err := s.app.CreateToken(r.Context(), s.actor(r), "", in.Name)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.json(w, http.StatusCreated, map[string]any{"token": t, "secret": secret})
-}
-
-func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		s.fail(w, r, rhythm.Errorf(rhythm.ENOTFOUND, "token %q not found", r.PathValue("id")))
-		return
-	}
-	if err := s.app.RevokeToken(r.Context(), s.actor(r), id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
 }

@@ -5,9 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/app"
-	"github.com/rhythm-team/rhythm/team"
 )
 
 // The time rule on the web and the API (app.ZoneOf): a time a person types
@@ -23,27 +21,6 @@ func (s *Server) zone(r *http.Request) app.Zone {
 	return z
 }
 
-// wallLayouts are the times without an offset a person may type.
-var wallLayouts = []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02 15:04:05"}
-
-// parseTyped reads a time a person typed into field: RFC 3339 keeps its
-// offset; a wall time (YYYY-MM-DDTHH:MM, seconds optional) is read in loc.
-// A wall time a DST change skips moves forward by the gap; one it repeats
-// is the first. The result is in UTC.
-func parseTyped(field, v string, loc *time.Location) (time.Time, error) {
-	v = strings.TrimSpace(v)
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t.UTC(), nil
-	}
-	for _, layout := range wallLayouts {
-		if t, err := time.Parse(layout, v); err == nil {
-			at := team.LocalTime(team.DateOf(t), t.Hour()*60+t.Minute(), loc).Add(time.Duration(t.Second()) * time.Second)
-			return at.UTC(), nil
-		}
-	}
-	return time.Time{}, rhythm.Errorf(rhythm.EINVALID, "%s: %q is not a time such as 2026-03-10T17:00 (read in %s) or 2026-03-10T17:00:00+01:00", field, v, loc)
-}
-
 // typedDue turns a due_by a person typed without an offset into RFC 3339
 // read in loc; empty and RFC 3339 values pass unchanged (the use case
 // checks them).
@@ -55,7 +32,7 @@ func typedDue(field, v string, loc *time.Location) (string, error) {
 	if _, err := time.Parse(time.RFC3339, v); err == nil {
 		return v, nil
 	}
-	t, err := parseTyped(field, v, loc)
+	t, err := app.ParseTyped(field, v, loc)
 	if err != nil {
 		return "", err
 	}

@@ -46,7 +46,7 @@ func TestAccountPageSetsZone(t *testing.T) {
 	}
 
 	w = f.form(t, "member", "/account/zone", url.Values{"zone": {"Europe/Berlin"}}, nil)
-	if w.Code != 200 || !strings.Contains(w.Body.String(), "Times are now read and shown in Europe/Berlin.") {
+	if w.Code != 200 || !strings.Contains(w.Body.String(), "Times are now read and shown in Europe/Berlin.") || !strings.Contains(w.Body.String(), "<strong>Europe/Berlin</strong>.") {
 		t.Fatalf("setting Europe/Berlin = %d:\n%s", w.Code, w.Body)
 	}
 	if got := f.storedZone(t, "member@example.com"); got != "Europe/Berlin" {

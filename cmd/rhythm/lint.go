@@ -77,54 +77,9 @@ array) or from the flags --title, --start, --duration and the rest.`,
 			}
 			opts.Team = &tm
 			planned := meetingFile != "" || cmd.Flags().Changed("title") || cmd.Flags().Changed("start")
-			var meetings []lint.Meeting
-			switch {
-			case len(args) == 1 && planned:
-				return usagef("give a calendar file or a planned meeting, not both")
-			case len(args) == 1:
-				ms, warns, err := calendarMeetings(args[0], &tm, from, to)
-				if err != nil {
-					return err
-				}
-				for _, w := range warns {
-					fmt.Fprintf(a.stderr, "rhythm: warning: %s\n", w)
-				}
-				meetings = ms
-			case meetingFile != "":
-				var data []byte
-				if meetingFile == "-" {
-					data, err = io.ReadAll(io.LimitReader(a.stdin, 1<<20))
-				} else {
-					data, err = os.ReadFile(meetingFile)
-				}
-				if err != nil {
-					return usagef("--meeting: %v", err)
-				}
-				ps, err := lint.ParsePlanned(data)
-				if err != nil {
-					return usagef("%s: %s", meetingFile, err.Error())
-				}
-				for i, pl := range ps {
-					m, err := pl.Meeting(&tm)
-					if err != nil {
-						if len(ps) > 1 {
-							return usagef("%s: [%d].%s", meetingFile, i, err.Error())
-						}
-						return usagef("%s: %s", meetingFile, err.Error())
-					}
-					meetings = append(meetings, m)
-				}
-			case planned:
-				if p.Zone, err = zoneOf(tz); err != nil {
-					return err
-				}
-				m, err := p.Meeting(&tm)
-				if err != nil {
-					return usagef("--%s", strings.ReplaceAll(err.Error(), "_", "-"))
-				}
-				meetings = append(meetings, m)
-			default:
-				return usagef("give a calendar file (CAL.ics) or a planned meeting (--meeting FILE or --title, --start, --duration)")
+			meetings, err := a.lintMeetings(args, planned, &tm, meetingFile, from, to, tz, p)
+			if err != nil {
+				return err
 			}
 			loc, err := zoneOf(tz)
 			if err != nil {
@@ -168,6 +123,62 @@ array) or from the flags --title, --start, --duration and the rest.`,
 	f.IntVar(&p.Count, "count", 0, "planned meeting: number of instances of the series")
 	f.StringVar(&p.DecisionOwner, "decision-owner", "", "planned meeting: who decides")
 	return cmd
+}
+
+// lintMeetings reads the meetings lint checks: a calendar's, or the planned
+// ones of --meeting or the flags (their times in --tz).
+func (a *app) lintMeetings(args []string, planned bool, tm *team.Team, meetingFile, from, to, tz string, p lint.Planned) ([]lint.Meeting, error) {
+	var meetings []lint.Meeting
+	var err error
+	switch {
+	case len(args) == 1 && planned:
+		return nil, usagef("give a calendar file or a planned meeting, not both")
+	case len(args) == 1:
+		ms, warns, err := calendarMeetings(args[0], tm, from, to)
+		if err != nil {
+			return nil, err
+		}
+		for _, w := range warns {
+			fmt.Fprintf(a.stderr, "rhythm: warning: %s\n", w)
+		}
+		meetings = ms
+	case meetingFile != "":
+		var data []byte
+		if meetingFile == "-" {
+			data, err = io.ReadAll(io.LimitReader(a.stdin, 1<<20))
+		} else {
+			data, err = os.ReadFile(meetingFile)
+		}
+		if err != nil {
+			return nil, usagef("--meeting: %v", err)
+		}
+		ps, err := lint.ParsePlanned(data)
+		if err != nil {
+			return nil, usagef("%s: %s", meetingFile, err.Error())
+		}
+		for i, pl := range ps {
+			m, err := pl.Meeting(tm)
+			if err != nil {
+				if len(ps) > 1 {
+					return nil, usagef("%s: [%d].%s", meetingFile, i, err.Error())
+				}
+				return nil, usagef("%s: %s", meetingFile, err.Error())
+			}
+			meetings = append(meetings, m)
+		}
+	case planned:
+		if p.Zone, err = zoneOf(tz); err != nil {
+			return nil, err
+		}
+		m, err := p.Meeting(tm)
+		if err != nil {
+			return nil, usagef("--%s", strings.ReplaceAll(err.Error(), "_", "-"))
+		}
+		meetings = append(meetings, m)
+	default:
+		return nil, usagef("give a calendar file (CAL.ics) or a planned meeting (--meeting FILE or --title, --start, --duration)")
+	}
+	return meetings, nil
 }
 
 func knownRule(id string) bool {

@@ -23,13 +23,19 @@ func fieldFlags(err error, flags map[string]string) error {
 	if err == nil || rhythm.ErrorCode(err) != rhythm.EINVALID {
 		return err
 	}
-	msg := rhythm.ErrorMessage(err)
-	for field, flag := range flags {
-		if rest, ok := strings.CutPrefix(msg, field+":"); ok {
-			return rhythm.Errorf(rhythm.EINVALID, "--%s:%s", flag, rest)
-		}
+	field, rest, ok := strings.Cut(rhythm.ErrorMessage(err), ": ")
+	if !ok {
+		return err
 	}
-	return err
+	name, known := flags[field]
+	if !known { // teams[1] is --team
+		base, _, _ := strings.Cut(field, "[")
+		name, known = flags[base]
+	}
+	if !known {
+		return err
+	}
+	return rhythm.Errorf(rhythm.EINVALID, "--%s: %s", name, rest)
 }
 
 // teamFlags are --db and --team, shared by the thread and decision

@@ -140,3 +140,16 @@ members:
 		}
 	}
 }
+
+// TestScheduleReadsTheMachineZone: without --tz, schedule reads --between
+// and shows times in this machine's zone (TZ here), not the first member's.
+func TestScheduleReadsTheMachineZone(t *testing.T) {
+	t.Setenv("TZ", "America/New_York")
+	_, out, errs := runCLI(t, "", "schedule", "--roster", "testdata/bridge.yaml", "--with", "bea@example.com,Leo Hughes",
+		"--duration", "30m", "--between", "2026-03-02", "2026-03-06", "--top", "1")
+	for _, want := range []string{"times in America/New_York", "1  Mon 2026-03-02 04:30  2/2", "Mon 10:30"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s%s", want, out, errs)
+		}
+	}
+}
