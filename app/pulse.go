@@ -90,7 +90,8 @@ func (a *App) memberID(ctx context.Context, teamID int64, who Actor) (int64, err
 }
 
 // RoundInput schedules a round: dates (a closing date means the end of
-// that day) or times, read in Zone when they carry no offset.
+// that day), wall times ("2026-04-01 09:00") or RFC 3339 times. Dates and
+// wall times are read in Zone.
 type RoundInput struct {
 	SurveyID int64  `json:"survey_id"`
 	Opens    string `json:"opens"`
@@ -98,14 +99,13 @@ type RoundInput struct {
 	// Imported makes a round that holds one file of answers from another
 	// tool instead of collecting answers.
 	Imported bool `json:"imported"`
-	// Zone is where dates and wall times are read: the surface sets it
-	// (the web, the user's zone: ZoneOf; the command line, --tz). Nil is
-	// UTC.
+	// Zone is the zone of the person who typed the times; nil means UTC.
 	Zone *time.Location `json:"-"`
 }
 
-// ParseWhen reads a date or a time (ParseTyped) for the named field; a
-// date is its midnight in loc, or with endOfDay the midnight that ends it.
+// ParseWhen reads a date, a wall time ("2026-04-01 09:00") or an RFC 3339
+// time for the named field. A date is midnight in loc (nil: UTC), or with
+// endOfDay the midnight that ends it; a wall time is on loc's clock.
 func ParseWhen(field, v string, endOfDay bool, loc *time.Location) (time.Time, error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -114,18 +114,22 @@ func ParseWhen(field, v string, endOfDay bool, loc *time.Location) (time.Time, e
 	if loc == nil {
 		loc = time.UTC
 	}
-	d, err := team.ParseDate(v)
-	if err != nil {
-		t, err := ParseTyped(field, v, loc)
-		if err != nil {
-			return time.Time{}, rhythm.Errorf(rhythm.EINVALID, "%s: %q is not a date (2026-04-01) or a time (2026-04-01T09:00 in %s, or 2026-04-01T09:00:00Z)", field, v, loc)
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t.UTC(), nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return team.LocalTime(team.DateOf(t), t.Hour()*60+t.Minute(), loc).UTC(), nil
 		}
-		return t, nil
+	}
+	d, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, rhythm.Errorf(rhythm.EINVALID, "%s: %q is not a date (2026-04-01), a time in %s (2026-04-01 09:00) or an RFC 3339 time (2026-04-01T09:00:00Z)", field, v, loc)
 	}
 	if endOfDay {
-		d = team.DateOf(time.Date(d.Year, d.Month, d.Day+1, 0, 0, 0, 0, time.UTC))
+		d = d.AddDate(0, 0, 1)
 	}
-	return team.LocalTime(d, 0, loc).UTC(), nil
+	return team.LocalTime(team.DateOf(d), 0, loc).UTC(), nil
 }
 
 // Round reads the input into a round, refusing one that opens in the
