@@ -2,7 +2,9 @@ package app_test
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/account"
@@ -76,5 +78,38 @@ func TestSetZone(t *testing.T) {
 	}
 	if _, err := f.app.SetZone(ctx, app.System(""), "Europe/Berlin"); rhythm.ErrorCode(err) != rhythm.EINVALID {
 		t.Errorf("the command line: %v, want EINVALID (it has --tz)", err)
+	}
+}
+
+// TestParseTyped: a wall time is read in the given zone (a skipped one
+// moves forward, a repeated one is the first); RFC 3339 keeps its offset.
+func TestParseTyped(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		typed string
+		want  time.Time
+	}{
+		{"2026-03-10T17:00", time.Date(2026, 3, 10, 16, 0, 0, 0, time.UTC)},
+		{"2026-07-10 17:00", time.Date(2026, 7, 10, 15, 0, 0, 0, time.UTC)},
+		{"2026-03-10T17:00:30", time.Date(2026, 3, 10, 16, 0, 30, 0, time.UTC)},
+		{"2026-03-29T02:30", time.Date(2026, 3, 29, 1, 30, 0, 0, time.UTC)},  // skipped: 03:30 CEST
+		{"2026-10-25T02:30", time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC)}, // repeated: the first, CEST
+		{"2026-03-10T17:00:00+09:00", time.Date(2026, 3, 10, 8, 0, 0, 0, time.UTC)},
+		{" 2026-03-10T17:00:00Z ", time.Date(2026, 3, 10, 17, 0, 0, 0, time.UTC)},
+	} {
+		t.Run(tc.typed, func(t *testing.T) {
+			got, err := app.ParseTyped("due_by", tc.typed, berlin)
+			if err != nil || !got.Equal(tc.want) || got.Location() != time.UTC {
+				t.Errorf("ParseTyped(%q) = %s, %v; want %s", tc.typed, got, err, tc.want)
+			}
+		})
+	}
+	for _, bad := range []string{"", "10/03/2026 17:00", "2026-03-10", "2026-03-10T25:00"} {
+		if _, err := app.ParseTyped("due_by", bad, berlin); rhythm.ErrorCode(err) != rhythm.EINVALID || !strings.Contains(err.Error(), "due_by: ") {
+			t.Errorf("ParseTyped(%q) = %v, want EINVALID naming due_by", bad, err)
+		}
 	}
 }
