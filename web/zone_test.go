@@ -264,3 +264,24 @@ func TestOverlapAPIDefaultsToUserZone(t *testing.T) {
 		})
 	}
 }
+
+// TestLintAPIReadsUserZone: a planned start without an offset is read in
+// the requester's zone, and the findings give times in it, named.
+func TestLintAPIReadsUserZone(t *testing.T) {
+	f := newSQLiteFixture(t)
+	f.setZone(t, "member@example.com", "Europe/Berlin")
+	var res struct {
+		Findings []struct{ Rule, Message string }
+	}
+	// Wednesday 11 March is Alpha's no-meeting day in every zone here.
+	f.call(t, "member", "POST", fmt.Sprintf("/api/v1/teams/%d/lint", f.teamA.ID),
+		`{"title":"Sync","start":"2026-03-11 10:00","duration":"30m","organizer":"lead@example.com","agenda":"Purpose: settle the launch date"}`, http.StatusOK, &res)
+	var msgs []string
+	for _, fd := range res.Findings {
+		msgs = append(msgs, fd.Message)
+	}
+	all := strings.Join(msgs, "\n")
+	if !strings.Contains(all, "2026-03-11 10:00 Europe/Berlin") {
+		t.Errorf("findings do not give the start as 2026-03-11 10:00 Europe/Berlin:\n%s", all)
+	}
+}
