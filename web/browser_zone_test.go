@@ -93,4 +93,19 @@ func TestBrowserAccountZone(t *testing.T) {
 		t.Errorf("the thread page does not say due by %s:\n%s", wantShown, due)
 	}
 	browsertest.Screenshot(t, ctx, "thread-berlin")
+
+	// The list names the zone in every due-by and still fits a phone.
+	var list string
+	if err := chromedp.Run(ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(fmt.Sprintf("%s/teams/%d/threads", ts.URL, f.teamA.ID)),
+		chromedp.WaitVisible("#create-thread", chromedp.ByID), chromedp.Text("main", &list, chromedp.ByQuery),
+		chromedp.Evaluate(`document.documentElement.scrollWidth > document.documentElement.clientWidth`, &overflow)); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Screenshot(t, ctx, "threads-phone")
+	if !strings.Contains(list, wantShown) {
+		t.Errorf("the thread list does not show %s:\n%s", wantShown, list)
+	}
+	if overflow {
+		t.Error("the thread list scrolls sideways at 390 px")
+	}
 }
