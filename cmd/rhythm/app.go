@@ -195,15 +195,6 @@ func (a *app) configure(cmd *cobra.Command, _ []string) error {
 	return nil
 }
 
-// teamFlag makes a team that --team named and that does not exist bad
-// input (exit 2) naming the flag; other errors pass unchanged.
-func teamFlag(err error) error {
-	if rhythm.ErrorCode(err) == rhythm.ENOTFOUND && strings.HasPrefix(rhythm.ErrorMessage(err), "team ") {
-		return usagef("--team: %s", rhythm.ErrorMessage(err))
-	}
-	return err
-}
-
 // namedArg makes "not found" for a user or team that the command line
 // named bad input (exit 2), as a typo is; other errors pass unchanged.
 func namedArg(err error) error {

@@ -284,7 +284,7 @@ tool asked.`,
 			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
 				r, err := uc.CreateRound(cmd.Context(), rhythmapp.System(""), teamRef, in)
 				if err != nil {
-					return teamFlag(err)
+					return teamFlagError(err)
 				}
 				fmt.Fprintf(a.stdout, "scheduled round %d for team %q: opens %s, closes %s (%s)\n", r.ID, r.Team,
 					stamp(r.Opens, loc), stamp(r.Closes, loc), loc)
@@ -322,7 +322,7 @@ func (a *app) pulseRoundListCommand(dsn *string) *cobra.Command {
 			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
 				list, err := uc.Rounds(cmd.Context(), rhythmapp.System(""), teamRef)
 				if err != nil {
-					return teamFlag(err)
+					return teamFlagError(err)
 				}
 				if roundsJSON {
 					for _, r := range list {
@@ -462,7 +462,7 @@ func (a *app) pulseChurnCommand(dsn *string) *cobra.Command {
 			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
 				rows, err := uc.Churn(cmd.Context(), rhythmapp.System(""), teamRef, from, to)
 				if err != nil {
-					return teamFlag(err)
+					return teamFlagError(err)
 				}
 				if churnJSON {
 					return writeNDJSON(a.stdout, rows)
