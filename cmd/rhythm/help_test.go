@@ -72,3 +72,54 @@ func TestEveryCommandHasSummaryAndExample(t *testing.T) {
 	}
 	walk(root)
 }
+
+// TestHelpNamesOnlyRealFlags: every --flag a command's summary, description
+// or example names is a flag of that command, of a parent, or of one of its
+// subcommands, so help never points at a flag that does not exist.
+func TestHelpNamesOnlyRealFlags(t *testing.T) {
+	root := newApp(nil, &bytes.Buffer{}, &bytes.Buffer{}).rootCommand()
+	flagRE := regexp.MustCompile(`(?:^|[^-\w])--([a-z][\w.-]*[a-z0-9])`)
+	known := func(c *cobra.Command, name string) bool {
+		if name == "help" || c.Flags().Lookup(name) != nil || c.PersistentFlags().Lookup(name) != nil || c.InheritedFlags().Lookup(name) != nil {
+			return true
+		}
+		found := false
+		var walk func(c *cobra.Command)
+		walk = func(c *cobra.Command) {
+			for _, sub := range c.Commands() {
+				if sub.Flags().Lookup(name) != nil {
+					found = true
+				}
+				walk(sub)
+			}
+		}
+		walk(c)
+		return found
+	}
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		for _, sub := range c.Commands() {
+			if sub.Name() == "completion" || sub.Name() == "help" {
+				continue
+			}
+			for _, text := range []string{sub.Short, sub.Long, sub.Example} {
+				for _, line := range strings.Split(text, "\n") {
+					for _, m := range flagRE.FindAllStringSubmatchIndex(line, -1) {
+						// A flag after "rhythm other command" belongs to that command.
+						of := sub
+						if i := strings.LastIndex(line[:m[0]], "rhythm "); i >= 0 {
+							if c, _, err := root.Find(strings.Fields(line[i+len("rhythm ") : m[0]])); err == nil && c != root {
+								of = c
+							}
+						}
+						if name := line[m[2]:m[3]]; !known(of, name) {
+							t.Errorf("%s: help names --%s, which is no flag of %s", sub.CommandPath(), name, of.CommandPath())
+						}
+					}
+				}
+			}
+			walk(sub)
+		}
+	}
+	walk(root)
+}

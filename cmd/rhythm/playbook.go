@@ -168,7 +168,7 @@ func (a *app) playbookListCommand(pf *playbookFlags) *cobra.Command {
 	var ljs bool
 	listCmd := &cobra.Command{
 		Use:     "list",
-		Short:   "List the playbooks: built-in, from --pf.templates, and the team's stored ones (with --team)",
+		Short:   "List the playbooks: built-in, from --templates, and the team's stored ones (with --team)",
 		Example: "  rhythm playbook list --team Platform",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -268,7 +268,7 @@ func (a *app) playbookShowCommand(pf *playbookFlags) *cobra.Command {
 func (a *app) playbookCheckCommand(pf *playbookFlags) *cobra.Command {
 	checkCmd := &cobra.Command{
 		Use:     "check FILE...",
-		Short:   "Validate team pf.templates; errors name the file, line and field",
+		Short:   "Validate team templates; errors name the file, line and field",
 		Example: "  rhythm playbook check playbooks/*.yaml",
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
