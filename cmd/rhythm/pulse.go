@@ -515,7 +515,7 @@ JSON: [{"unit": "Platform", "period": "2026-Q1", "values": {"sync_async_ratio": 
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(a.stdout, "stored %d values from %d samples\n", n, len(samples))
+				fmt.Fprintf(a.stdout, "stored %s from %s\n", plural(n, "value"), plural(len(samples), "sample"))
 				return nil
 			})
 		},
