@@ -35,6 +35,7 @@ meeting_hours (hours per person-week): a negative DELTA drops a weekly squad mee
 of that length that every team holds, a positive one adds it to the treated teams. The
 audit counts overlapping meetings once, so the measured effect runs a little short.`,
 		Example: `  rhythm gen --people 40 --weeks 13 --seed 1 --out demo-data
+  rhythm team import demo-data/team.yaml
   rhythm import --team "Acme Engineering" demo-data/slack-export.zip demo-data/mail.mbox
   rhythm gen --people 120 --weeks 12 --teams 20 --effect meeting_hours=-2 --out ab-data`,
 		Args: cobra.NoArgs,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -122,4 +123,35 @@ func TestHelpNamesOnlyRealFlags(t *testing.T) {
 		}
 	}
 	walk(root)
+}
+
+// TestFileFreeExamplesRun: the examples of decide and schedule, which read
+// only a roster, run as shown against the README's roster (team.yaml).
+func TestFileFreeExamplesRun(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if err := os.WriteFile("team.yaml", []byte(cliRoster), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	root := newApp(nil, &bytes.Buffer{}, &bytes.Buffer{}).rootCommand()
+	for _, path := range [][]string{{"decide"}, {"schedule"}} {
+		c, _, err := root.Find(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(c.Example, "\n") {
+			line = strings.TrimSpace(line)
+			if !strings.HasPrefix(line, "rhythm ") || strings.HasSuffix(line, `\`) {
+				continue
+			}
+			args, err := shellWords(strings.TrimPrefix(line, "rhythm "))
+			if err != nil {
+				t.Fatalf("%s: %v", line, err)
+			}
+			t.Run(line, func(t *testing.T) {
+				if code, _, errs := runCLI(t, "", args...); code != 0 {
+					t.Errorf("exit %d: %s", code, errs)
+				}
+			})
+		}
+	}
 }
