@@ -254,7 +254,9 @@ func (s *Server) uiSchedule(w http.ResponseWriter, r *http.Request) {
 		v.Members = append(v.Members, finderMember{Email: m.Email, Name: m.Name, Zone: m.Zone, Checked: len(checked) == 0 || checked[strings.ToLower(m.Email)]})
 	}
 	if v.Q["zone"] == "" {
+		// The proposal is in the zone the form shows selected.
 		v.Q["zone"] = viewerZone(r, &t)
+		q.Set("zone", v.Q["zone"])
 	}
 	if v.Q["duration"] == "" {
 		v.Q["duration"] = "30m"
@@ -273,7 +275,7 @@ func (s *Server) uiSchedule(w http.ResponseWriter, r *http.Request) {
 		if _, res, err = s.app.Schedule(r.Context(), s.actor(r), r.PathValue("team"), query); err == nil {
 			v.Ran = true
 			fillFinder(&v, res)
-			v.ICS = "/teams/" + strconv.FormatInt(t.ID, 10) + "/schedule.ics?" + r.URL.RawQuery
+			v.ICS = "/teams/" + strconv.FormatInt(t.ID, 10) + "/schedule.ics?" + q.Encode()
 		}
 	}
 	if err != nil {
