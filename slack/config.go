@@ -31,3 +31,11 @@ type Config struct {
 
 // On reports whether the Slack app is configured.
 func (c Config) On() bool { return c.SigningSecret != "" }
+
+// WithLog returns c logging to log, unless it has a logger already.
+func (c Config) WithLog(log *slog.Logger) Config {
+	if c.Log == nil {
+		c.Log = log
+	}
+	return c
+}
