@@ -185,40 +185,59 @@ func (h *Handler) emailsOf(ctx context.Context, workspace string, event []byte) 
 }
 
 // email returns a Slack user's profile email (users.info, cached), or ""
-// when it is not known.
+// when it is not known. Requests that need the same user at once share
+// one lookup.
 func (h *Handler) email(ctx context.Context, workspace, user string) string {
 	if h.api == nil || user == "" {
 		return ""
 	}
 	key := workspace + "/" + user
-	if e, ok := h.users.get(key); ok {
-		return e
+	for {
+		email, ok, wait := h.users.get(key)
+		if ok {
+			return email
+		}
+		if wait == nil {
+			break // this request looks the user up
+		}
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return ""
+		}
 	}
+	email, found := h.lookup(ctx, user)
+	h.users.done(key, email, found)
+	return email
+}
+
+// lookup asks users.info; found is false when the answer is unknown (the
+// API failed), so the next request asks again.
+func (h *Handler) lookup(ctx context.Context, user string) (string, bool) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	u, err := h.api.GetUserInfoContext(ctx, user)
 	if err != nil {
 		var se slackapi.SlackErrorResponse
 		if errors.As(err, &se) && se.Err == "user_not_found" {
-			h.users.put(key, "")
-		} else {
-			h.log.Warn("slack users.info failed", "user", user, "err", err)
+			return "", true
 		}
-		return ""
+		h.log.Warn("slack users.info failed", "user", user, "err", err)
+		return "", false
 	}
-	email := ""
-	if !u.IsBot {
-		email = u.Profile.Email
+	if u.IsBot {
+		return "", true
 	}
-	h.users.put(key, email)
-	return email
+	return u.Profile.Email, true
 }
 
-// userCache keeps Slack users' emails for a while.
+// userCache keeps Slack users' emails for a while, and which lookups are
+// under way.
 type userCache struct {
-	ttl time.Duration
-	mu  sync.Mutex
-	m   map[string]cached
+	ttl      time.Duration
+	mu       sync.Mutex
+	m        map[string]cached
+	inFlight map[string]chan struct{}
 }
 
 type cached struct {
@@ -227,24 +246,35 @@ type cached struct {
 }
 
 func newUserCache(ttl time.Duration) *userCache {
-	return &userCache{ttl: ttl, m: map[string]cached{}}
+	return &userCache{ttl: ttl, m: map[string]cached{}, inFlight: map[string]chan struct{}{}}
 }
 
-func (c *userCache) get(key string) (string, bool) {
+// get returns the cached email; else a channel to wait on when another
+// request is looking the user up; else nil, and the caller must look it up
+// and call done.
+func (c *userCache) get(key string) (email string, ok bool, wait <-chan struct{}) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.m[key]
-	if !ok || time.Now().After(e.until) {
-		return "", false
+	if e, ok := c.m[key]; ok && time.Now().Before(e.until) {
+		return e.email, true, nil
 	}
-	return e.email, true
+	if ch, busy := c.inFlight[key]; busy {
+		return "", false, ch
+	}
+	c.inFlight[key] = make(chan struct{})
+	return "", false, nil
 }
 
-func (c *userCache) put(key, email string) {
+// done ends a lookup; found false keeps nothing, so the next asks again.
+func (c *userCache) done(key, email string, found bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.m) > 100_000 {
-		clear(c.m) // a bound, not a policy: the next lookups refill it
+	if found {
+		if len(c.m) > 100_000 {
+			clear(c.m) // a bound, not a policy: the next lookups refill it
+		}
+		c.m[key] = cached{email: email, until: time.Now().Add(c.ttl)}
 	}
-	c.m[key] = cached{email: email, until: time.Now().Add(c.ttl)}
+	close(c.inFlight[key])
+	delete(c.inFlight, key)
 }
