@@ -76,11 +76,11 @@ func signature(secret, ts, body string) string {
 // answers users.info from slackUsers; other methods are the test's.
 type webAPI struct {
 	*httptest.Server
-	t     testing.TB
-	mu    sync.Mutex
-	calls map[string]int
+	t      testing.TB
+	mu     sync.Mutex
+	calls  map[string]int
 	bodies map[string][]string
-	extra map[string]http.HandlerFunc
+	extra  map[string]http.HandlerFunc
 	// gate, when set, holds users.info until it is closed.
 	gate chan struct{}
 }
