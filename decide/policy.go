@@ -25,8 +25,11 @@ var defaultPolicyYAML []byte
 // DefaultPolicyYAML returns the text of the embedded default policy.
 func DefaultPolicyYAML() []byte { return slices.Clone(defaultPolicyYAML) }
 
+// defaultPolicy compiles the embedded policy from its Go form
+// (policy_gen.go), which spares the YAML parse on every start of rhythm;
+// TestGeneratedPolicyMatchesYAML keeps the two forms equal.
 var defaultPolicy = sync.OnceValues(func() (*Policy, error) {
-	return ParsePolicy("policy.yaml", defaultPolicyYAML)
+	return compile("policy.yaml", defaultPolicyYAML, defaultPolicyFile())
 })
 
 // DefaultPolicy returns the embedded policy. It fails only if the embedded

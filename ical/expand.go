@@ -54,6 +54,39 @@ func (c *Calendar) Expand(from, to time.Time) ([]Instance, error) {
 
 // ExpandWith is Expand with options.
 func (c *Calendar) ExpandWith(from, to time.Time, opt ExpandOptions) ([]Instance, error) {
+	x, recs, order, err := c.sorted(from, to, opt)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Instance, len(order))
+	for i, j := range order {
+		x.fill(&out[i], &recs[j])
+	}
+	return out, nil
+}
+
+// EachSorted calls fn for every instance overlapping [from, to) in Expand's
+// order, without keeping them all: the Instance passed to fn is reused,
+// copy it to keep it. The whole window is expanded before the first call,
+// so an expansion error comes before any instance. An error from fn stops.
+func (c *Calendar) EachSorted(from, to time.Time, opt ExpandOptions, fn func(*Instance) error) error {
+	x, recs, order, err := c.sorted(from, to, opt)
+	if err != nil {
+		return err
+	}
+	var in Instance
+	for _, j := range order {
+		x.fill(&in, &recs[j])
+		if err := fn(&in); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sorted expands the window into compact records and returns their order
+// by start, UID (compared by rank) and original start.
+func (c *Calendar) sorted(from, to time.Time, opt ExpandOptions) (*expander, []rec, []int32, error) {
 	x := newExpander(c, from, to, opt)
 	var recs []rec
 	x.sink = func(r *rec) error {
@@ -61,10 +94,8 @@ func (c *Calendar) ExpandWith(from, to time.Time, opt ExpandOptions) ([]Instance
 		return nil
 	}
 	if err := x.run(); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	// Sort compact records, comparing UIDs by rank, then build the
-	// instances once.
 	uids := make([]string, len(x.series))
 	for i, s := range x.series {
 		uids[i] = x.uid(s)
@@ -78,12 +109,7 @@ func (c *Calendar) ExpandWith(from, to time.Time, opt ExpandOptions) ([]Instance
 	for r, i := range byUID {
 		rank[i] = int32(r)
 	}
-	order := sortRecs(recs, rank)
-	out := make([]Instance, len(recs))
-	for i, j := range order {
-		x.fill(&out[i], &recs[j])
-	}
-	return out, nil
+	return x, recs, sortRecs(recs, rank), nil
 }
 
 // SortInstances sorts by start, then UID, then original start, as Expand

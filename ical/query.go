@@ -36,16 +36,36 @@ func RowOf(in *Instance) Row {
 // WriteRows writes instances as NDJSON rows, one JSON object per line,
 // byte for byte as encoding/json (without HTML escaping) writes a Row.
 func WriteRows(w io.Writer, ins []Instance) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	var b []byte
+	rw := NewRowWriter(w)
 	for i := range ins {
-		b = AppendRow(b[:0], &ins[i])
-		if _, err := bw.Write(b); err != nil {
+		if err := rw.Write(&ins[i]); err != nil {
 			return err
 		}
 	}
-	return bw.Flush()
+	return rw.Flush()
 }
+
+// RowWriter writes instances as NDJSON rows (see AppendRow) through a
+// buffer; Flush when done.
+type RowWriter struct {
+	bw *bufio.Writer
+	b  []byte
+}
+
+// NewRowWriter returns a RowWriter on w.
+func NewRowWriter(w io.Writer) *RowWriter {
+	return &RowWriter{bw: bufio.NewWriterSize(w, 64<<10)}
+}
+
+// Write writes the row of in.
+func (rw *RowWriter) Write(in *Instance) error {
+	rw.b = AppendRow(rw.b[:0], in)
+	_, err := rw.bw.Write(rw.b)
+	return err
+}
+
+// Flush writes what is buffered.
+func (rw *RowWriter) Flush() error { return rw.bw.Flush() }
 
 // AppendRow appends the NDJSON row of in (with its newline) to b.
 func AppendRow(b []byte, in *Instance) []byte {
@@ -169,9 +189,10 @@ const (
 	ZoneDefault   = "default"
 )
 
-// QueryResult is the outcome of RunQuery.
+// QueryResult is the outcome of RunQuery or OpenQuery.
 type QueryResult struct {
-	Instances  []Instance
+	Instances  []Instance // nil from OpenQuery: use Each
+	cal        *Calendar
 	Warnings   []Warning
 	Zone       *time.Location // the zone the dates were read in
 	ZoneSource string         // ZoneRequested, ZoneCalendar or ZoneDefault (UTC)
@@ -189,6 +210,23 @@ func (e *QueryError) Error() string { return e.Field + ": " + e.Msg }
 // RunQuery reads a calendar from r and expands it over the query's window.
 // Errors name the input and line (a calendar error) or the query field.
 func RunQuery(r io.Reader, q Query) (*QueryResult, error) {
+	res, err := OpenQuery(r, q)
+	if err != nil {
+		return res, err
+	}
+	res.Instances, err = res.cal.Expand(res.From, res.To)
+	return res, err
+}
+
+// Each calls fn for every instance of an OpenQuery result in RunQuery's
+// order, without keeping them (see Calendar.EachSorted).
+func (res *QueryResult) Each(fn func(*Instance) error) error {
+	return res.cal.EachSorted(res.From, res.To, ExpandOptions{}, fn)
+}
+
+// OpenQuery reads a calendar from r and fixes the query's window; Each then
+// lists the instances. Errors are RunQuery's.
+func OpenQuery(r io.Reader, q Query) (*QueryResult, error) {
 	from, err := parseDate("from", q.From)
 	if err != nil {
 		return nil, err
@@ -220,11 +258,7 @@ func RunQuery(r io.Reader, q Query) (*QueryResult, error) {
 	tab := tableFor(res.Zone, nil)
 	res.From = time.Unix(tab.toUTC(from), 0).In(res.Zone)
 	res.To = time.Unix(tab.toUTC(to), 0).In(res.Zone)
-	ins, err := cal.Expand(res.From, res.To)
-	if err != nil {
-		return res, err
-	}
-	res.Instances = ins
+	res.cal = cal
 	return res, nil
 }
 

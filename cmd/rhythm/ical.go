@@ -39,42 +39,7 @@ and uid. Without it, a table in --tz local time.`,
 			"  rhythm ical expand team.ics --from 2026-03-23 --to 2026-03-30 --tz Europe/Berlin",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if from == "" || to == "" {
-				return usagef("--from and --to are required (YYYY-MM-DD)")
-			}
-			in, name, err := openInput(args[0], a.stdin)
-			if err != nil {
-				return usagef("%v", err)
-			}
-			defer in.Close()
-			res, err := ical.RunQuery(in, ical.Query{Name: name, From: from, To: to, Zone: tz})
-			if res != nil {
-				for _, w := range res.Warnings {
-					fmt.Fprintln(a.stderr, "rhythm: warning: "+w.String())
-				}
-			}
-			if err != nil {
-				var qe *ical.QueryError
-				if errors.As(err, &qe) {
-					flag := qe.Field
-					if flag == "zone" {
-						flag = "tz"
-					}
-					return usagef("--%s: %s", flag, qe.Msg)
-				}
-				return rhythm.Errorf(rhythm.EINVALID, "%s", err)
-			}
-			if res.ZoneSource != ical.ZoneRequested {
-				why := "the calendar names no zone"
-				if res.ZoneSource == ical.ZoneCalendar {
-					why = "the calendar's X-WR-TIMEZONE"
-				}
-				fmt.Fprintf(a.stderr, "rhythm: reading --from and --to in %s (%s); set --tz to choose\n", res.Zone, why)
-			}
-			if asJSON {
-				return ical.WriteRows(a.stdout, res.Instances)
-			}
-			return writeInstanceTable(a.stdout, res.Instances, res.Zone)
+			return a.icalExpand(args[0], ical.Query{From: from, To: to, Zone: tz}, asJSON)
 		},
 	}
 	expandCmd.Flags().StringVar(&from, "from", "", "first date of the window, YYYY-MM-DD")
@@ -136,4 +101,63 @@ func cleanCell(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// icalExpand runs rhythm ical expand: rows stream to stdout as NDJSON, or
+// are collected for the table.
+func (a *app) icalExpand(file string, q ical.Query, asJSON bool) error {
+	if q.From == "" || q.To == "" {
+		return usagef("--from and --to are required (YYYY-MM-DD)")
+	}
+	in, name, err := openInput(file, a.stdin)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	defer in.Close()
+	q.Name = name
+	res, err := ical.OpenQuery(in, q)
+	if res != nil {
+		for _, w := range res.Warnings {
+			fmt.Fprintln(a.stderr, "rhythm: warning: "+w.String())
+		}
+	}
+	if err != nil {
+		var qe *ical.QueryError
+		if errors.As(err, &qe) {
+			flag := qe.Field
+			if flag == "zone" {
+				flag = "tz"
+			}
+			return usagef("--%s: %s", flag, qe.Msg)
+		}
+		return rhythm.Errorf(rhythm.EINVALID, "%s", err)
+	}
+
+	// The window is expanded before the first row is written, so
+	// an error from Each that is not the writer's is the calendar's.
+	var ins []ical.Instance
+	write := func(in *ical.Instance) error { ins = append(ins, *in); return nil }
+	var rw *ical.RowWriter
+	if asJSON {
+		rw = ical.NewRowWriter(a.stdout)
+		write = rw.Write
+	}
+	var werr error
+	if err := res.Each(func(in *ical.Instance) error { werr = write(in); return werr }); err != nil {
+		if werr != nil {
+			return werr
+		}
+		return rhythm.Errorf(rhythm.EINVALID, "%s", err)
+	}
+	if res.ZoneSource != ical.ZoneRequested {
+		why := "the calendar names no zone"
+		if res.ZoneSource == ical.ZoneCalendar {
+			why = "the calendar's X-WR-TIMEZONE"
+		}
+		fmt.Fprintf(a.stderr, "rhythm: reading --from and --to in %s (%s); set --tz to choose\n", res.Zone, why)
+	}
+	if rw != nil {
+		return rw.Flush()
+	}
+	return writeInstanceTable(a.stdout, ins, res.Zone)
 }
