@@ -301,6 +301,17 @@ func useCases() []useCase {
 				Event: []byte(`{"type":"message","user":"U1","ts":"1772442000.000100","channel":"C0ALPHA","text":"hi"}`)})
 			return err
 		}},
+		{"SlackCaller", app.SlackSigned, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, t, err := f.app.SlackCaller(ctx, who, "C0ALPHA", "member@example.com", "U0MEMBER")
+			if err == nil && t.Name != "Alpha" {
+				return fmt.Errorf("SlackCaller found team %q", t.Name)
+			}
+			return err
+		}},
+		{"SnoozeReminder", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.SnoozeReminder(ctx, who, a(f), missing)
+			return err
+		}},
 		{"RevokeToken", app.SignedIn, func(ctx context.Context, f *fixture, who app.Actor) error {
 			err := f.app.RevokeToken(ctx, who, missing)
 			if who.System {

@@ -2,10 +2,14 @@ package app
 
 import (
 	"context"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/ingest"
 	ingestslack "github.com/rhythm-team/rhythm/ingest/slack"
+	"github.com/rhythm-team/rhythm/team"
 )
 
 // ChatEvent is a message event from Slack's Events API, after the request
@@ -90,4 +94,91 @@ func channelKind(id, typ string) ingest.ChannelKind {
 		return ingest.DM
 	}
 	return ingest.Public
+}
+
+// SlackCaller maps the Slack user of a verified request to a roster
+// member: by their profile email (when known), else by their Slack user ID
+// as an alias on the roster, on the teams linked to the request's
+// workspace. A team that follows channel is preferred. It returns the
+// actor to run the member's use cases as, and that team. A user on no
+// linked roster is ENOTFOUND; nothing of any team is returned then.
+func (a *App) SlackCaller(ctx context.Context, who Actor, channel, email, userID string) (Actor, TeamOf, error) {
+	if _, err := a.Authorize(ctx, who, SlackSigned, ""); err != nil {
+		return Actor{}, TeamOf{}, err
+	}
+	ids, err := a.db.SlackTeams(ctx, who.Slack)
+	if err != nil {
+		return Actor{}, TeamOf{}, err
+	}
+	var (
+		found  team.Team
+		member string
+	)
+	for _, id := range ids {
+		t, err := a.db.Team(ctx, strconv.FormatInt(id, 10))
+		if err != nil {
+			return Actor{}, TeamOf{}, err
+		}
+		m := slackMember(&t, email, userID)
+		if m == "" {
+			continue
+		}
+		if _, follows := t.Slack.Follows(channel); follows || member == "" {
+			found, member = t, m
+			if follows {
+				break
+			}
+		}
+	}
+	if member == "" {
+		return Actor{}, TeamOf{}, rhythm.Errorf(rhythm.ENOTFOUND, "you are not on a rhythm roster linked to this Slack workspace")
+	}
+	actor := SlackMember(who.Slack, member)
+	t, err := a.teamFor(ctx, actor, TeamMember, strconv.FormatInt(found.ID, 10))
+	return actor, t, err
+}
+
+// slackMember finds the member with the email, else with the Slack user
+// ID among their aliases, and returns their roster email.
+func slackMember(t *team.Team, email, userID string) string {
+	for _, m := range t.Members {
+		if email != "" && strings.EqualFold(m.Email, email) {
+			return m.Email
+		}
+	}
+	for _, m := range t.Members {
+		for _, al := range m.Aliases {
+			if userID != "" && strings.EqualFold(al, userID) {
+				return m.Email
+			}
+		}
+	}
+	return ""
+}
+
+// SnoozeReminder sends who's reminder id again at the start of their next
+// working morning (in their zone, hours and days) and returns that time.
+func (a *App) SnoozeReminder(ctx context.Context, who Actor, teamRef string, id int64) (time.Time, error) {
+	t, err := a.teamFor(ctx, who, TeamMember, teamRef)
+	if err != nil {
+		return time.Time{}, err
+	}
+	m, ok := t.Member(who.Email)
+	if !ok {
+		return time.Time{}, rhythm.Errorf(rhythm.ENOTFOUND, "no reminder %d of yours to snooze: you are not on team %q", id, t.Name)
+	}
+	until := NextWorkingMorning(m, a.now())
+	return until, a.db.SnoozeReminder(ctx, t.ID, id, m.Email, until)
+}
+
+// NextWorkingMorning is the start of m's first working stretch after now
+// (a day off or holiday skipped), or now plus a day when m works none in
+// the next three weeks.
+func NextWorkingMorning(m *team.Member, now time.Time) time.Time {
+	for _, iv := range m.WorkingIntervals(now, now.Add(21*24*time.Hour)) {
+		if iv.Start.After(now) {
+			return iv.Start
+		}
+	}
+	return now.Add(24 * time.Hour)
 }

@@ -54,6 +54,8 @@ func (s *Server) routes() {
 
 	// The Slack app (see package slack).
 	s.handle("POST "+slack.PathEvents, slackSigned, s.slack.Events)
+	s.handle("POST "+slack.PathCommands, slackSigned, s.slack.Commands)
+	s.handle("POST "+slack.PathInteractions, slackSigned, s.slack.Interactions)
 
 	// JSON API.
 	s.handle("GET /api/v1/teams", signedIn, s.apiListTeams)
