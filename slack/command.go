@@ -17,7 +17,7 @@ var Subcommands = []struct{ Name, Usage, Summary string }{
 	{"decide", "decide [what]", "async, sync or hybrid, with the rules that decided it"},
 	{"thread", "thread <title> @a @b due 2d", "open an async thread; each person owes an answer by the due time"},
 	{"waiting", "waiting", "the threads you owe an answer to"},
-	{"decision", "decision <text>", "record a decision in the team's log, linked to this conversation"},
+	{"decision", "decision <what> because <why>", "record a decision in the team's log, linked to this conversation"},
 	{"time", "time @a @b 30m", "fair times for a meeting with these people"},
 	{"help", "help", "this list"},
 }

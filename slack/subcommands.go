@@ -97,11 +97,11 @@ func (h *Handler) waiting(ctx context.Context, who app.Actor, t app.TeamOf) (rep
 // decision records a decision in the team's log, linked to the
 // conversation it was typed in.
 func (h *Handler) decision(ctx context.Context, c slash, text string, who app.Actor, t app.TeamOf) (reply, error) {
-	what := strings.TrimSpace(text)
-	if what == "" {
-		return reply{}, rhythm.Errorf(rhythm.EINVALID, "/rhythm decision: say what was decided, e.g. /rhythm decision We ship the beta on Friday")
+	what, why := splitWhy(text)
+	if what == "" || why == "" {
+		return reply{}, rhythm.Errorf(rhythm.EINVALID, "/rhythm decision: say what was decided and why, e.g. /rhythm decision We ship the beta on Friday because QA signed off")
 	}
-	d, err := h.app.RecordDecision(ctx, who, t.Name, thread.NewDecision{What: what, Owner: who.Email, Link: slackLink(c.Workspace, c.Channel)})
+	d, err := h.app.RecordDecision(ctx, who, t.Name, thread.NewDecision{What: what, Why: why, Owner: who.Email, Link: slackLink(c.Workspace, c.Channel)})
 	if err != nil {
 		return reply{}, err
 	}
@@ -179,4 +179,14 @@ func firstName(name string) string {
 // escapeText escapes the three characters Slack reads as markup.
 func escapeText(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// splitWhy splits "what because why" (or "what — why").
+func splitWhy(text string) (what, why string) {
+	for _, sep := range []string{" because ", " — ", " -- ", " - "} {
+		if i := strings.Index(strings.ToLower(text), sep); i >= 0 {
+			return strings.TrimSpace(text[:i]), strings.TrimSpace(text[i+len(sep):])
+		}
+	}
+	return strings.TrimSpace(text), ""
 }
