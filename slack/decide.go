@@ -237,4 +237,3 @@ func (h *Handler) submitDecide(ctx context.Context, cb *slackapi.InteractionCall
 		}}}
 	return slackapi.NewUpdateViewSubmissionResponse(view)
 }
-
