@@ -251,3 +251,5 @@ func writeExport(t testing.TB, msgs []chatMessage) string {
 	}
 	return dir
 }
+
+func appSystem() app.Actor { return app.System("") }
