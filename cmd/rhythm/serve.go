@@ -95,7 +95,7 @@ func (a *app) serveCommand() *cobra.Command {
 			}
 			srv, err := web.New(web.Config{DB: db, Logger: a.log, MaxBody: maxBody, Demo: demoLogin, MetricsToken: metricsToken,
 				ReminderChannels: worker.Channels(), Scheduler: sessionScheduler(), Advisor: meetingAdvisor(), TrustedProxies: proxies, Calendars: calendars,
-				BodyTimeout: bodyTimeout, UploadTimeout: uploadTimeout})
+				BodyTimeout: bodyTimeout, UploadTimeout: uploadTimeout, Slack: rf.slack.config(rf.publicURL)})
 			if err != nil {
 				return err
 			}
