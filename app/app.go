@@ -24,6 +24,7 @@ type App struct {
 	now       func() time.Time
 	scheduler playbook.Scheduler
 	calendars *CalendarConfig // nil: live calendars are off
+	resolvers resolverCache   // teams' identity resolvers for live chat
 }
 
 // New returns the use cases over db; now is the clock (time.Now when nil).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rhythm-team/rhythm"
@@ -52,7 +53,7 @@ func (a *App) RecordChatEvent(ctx context.Context, who Actor, ev ChatEvent) (Cha
 	}
 	r.Teams = len(follows)
 	for _, f := range follows {
-		res, err := a.db.Resolver(ctx, f.TeamID)
+		res, err := a.resolvers.get(ctx, a, f.TeamID)
 		if err != nil {
 			return r, err
 		}
@@ -181,4 +182,41 @@ func NextWorkingMorning(m *team.Member, now time.Time) time.Time {
 		}
 	}
 	return now.Add(24 * time.Hour)
+}
+
+// resolverTTL is how long a team's resolver serves live events: a roster
+// change reaches live chat within it, and a burst of events reads the
+// roster once.
+const resolverTTL = 5 * time.Second
+
+// resolverCache keeps teams' identity resolvers for a few seconds.
+type resolverCache struct {
+	mu sync.Mutex
+	m  map[int64]cachedResolver
+}
+
+type cachedResolver struct {
+	res   *ingest.Resolver
+	until time.Time
+}
+
+func (c *resolverCache) get(ctx context.Context, a *App, teamID int64) (*ingest.Resolver, error) {
+	now := time.Now()
+	c.mu.Lock()
+	r, ok := c.m[teamID]
+	c.mu.Unlock()
+	if ok && now.Before(r.until) {
+		return r.res, nil
+	}
+	res, err := a.db.Resolver(ctx, teamID)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) > 10_000 {
+		c.m = map[int64]cachedResolver{}
+	}
+	c.m[teamID] = cachedResolver{res: res, until: now.Add(resolverTTL)}
+	c.mu.Unlock()
+	return res, nil
 }

@@ -110,12 +110,10 @@ func (db *DB) RecordLiveChat(ctx context.Context, teamID int64, in ingest.Intera
 		if err != nil {
 			return err
 		}
+		// The live import row's counts are not kept per message (every
+		// event would queue on that one row); Imports counts its rows.
 		n, err := res.RowsAffected()
-		if err != nil || n == 0 {
-			return err
-		}
-		stored = true
-		_, err = tx.Exec(ctx, "UPDATE imports SET read_count = read_count + 1, stored = stored + 1 WHERE id = ?", importID)
+		stored = n > 0
 		return err
 	})
 	return stored, err
