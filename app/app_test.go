@@ -319,6 +319,21 @@ func useCases() []useCase {
 			}
 			return err
 		}},
+		{"TokensOf", app.SignedIn, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.TokensOf(ctx, who, "member@example.com")
+			if who.SignedIn() && !who.Admin() && rhythm.ErrorCode(err) == rhythm.EFORBIDDEN {
+				// Only admins list someone else's tokens: their own is allowed.
+				_, err = f.app.TokensOf(ctx, who, "")
+			}
+			return err
+		}},
+		{"RevokeTokenOf", app.SignedIn, func(ctx context.Context, f *fixture, who app.Actor) error {
+			err := f.app.RevokeTokenOf(ctx, who, "member@example.com", missing)
+			if who.SignedIn() && !who.Admin() && rhythm.ErrorCode(err) == rhythm.EFORBIDDEN {
+				err = f.app.RevokeTokenOf(ctx, who, "", missing)
+			}
+			return err
+		}},
 	}
 }
 

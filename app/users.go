@@ -145,7 +145,13 @@ func (a *App) tokenOwner(ctx context.Context, who Actor, forEmail string) (accou
 
 // Tokens lists who's own API tokens.
 func (a *App) Tokens(ctx context.Context, who Actor) ([]account.Token, error) {
-	u, err := a.tokenOwner(ctx, who, "")
+	return a.TokensOf(ctx, who, "")
+}
+
+// TokensOf lists the API tokens of the account with email forEmail (who's
+// own when empty; another's only for an admin).
+func (a *App) TokensOf(ctx context.Context, who Actor, forEmail string) ([]account.Token, error) {
+	u, err := a.tokenOwner(ctx, who, forEmail)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +160,13 @@ func (a *App) Tokens(ctx context.Context, who Actor) ([]account.Token, error) {
 
 // RevokeToken revokes one of who's own API tokens.
 func (a *App) RevokeToken(ctx context.Context, who Actor, id int64) error {
-	u, err := a.tokenOwner(ctx, who, "")
+	return a.RevokeTokenOf(ctx, who, "", id)
+}
+
+// RevokeTokenOf revokes token id of the account with email forEmail (who's
+// own when empty; another's only for an admin).
+func (a *App) RevokeTokenOf(ctx context.Context, who Actor, forEmail string, id int64) error {
+	u, err := a.tokenOwner(ctx, who, forEmail)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,15 @@ import (
 // dueBlock is the length of the calendar block that ends at a due-by.
 const dueBlock = 15 * time.Minute
 
+// CalendarEvents counts the events WriteICS writes: live sessions, and
+// due-by blocks (posts, replies and decision records).
+func (p *Plan) CalendarEvents() (sessions, dues int) {
+	for _, th := range p.Threads {
+		dues += 1 + len(th.Dues)
+	}
+	return len(p.Sessions), dues + len(p.Decisions)
+}
+
 // WriteICS writes the plan as an iCalendar file: each live session as a
 // meeting with its attendees, and each due-by (the owner's post, every
 // responder's reply, the decision record) as a short free block ending
@@ -55,5 +64,5 @@ func (p *Plan) WriteICS(w io.Writer, t *team.Team, stamp time.Time) error {
 	for _, d := range p.Decisions {
 		due(d.UID, "Record decision: "+d.Title, d.Owner, d.DueBy)
 	}
-	return ical.Write(w, evs, ical.WriteOptions{Name: p.Title + " — " + p.Topic, Method: "PUBLISH", Stamp: stamp})
+	return ical.Write(w, evs, ical.WriteOptions{Name: p.Heading(), Method: "PUBLISH", Stamp: stamp})
 }

@@ -394,6 +394,15 @@ func (p *Plan) NewThreads() []thread.NewThread {
 	return out
 }
 
+// Heading is the plan's title with its topic, "Title — Topic", or the
+// title alone when the run has no topic of its own.
+func (p *Plan) Heading() string {
+	if p.Topic == "" || p.Topic == p.Title {
+		return p.Title
+	}
+	return p.Title + " — " + p.Topic
+}
+
 // WriteText writes the plan for people to read, with times in zone.
 func (p *Plan) WriteText(w io.Writer, zone *time.Location) error {
 	if zone == nil {
@@ -401,7 +410,7 @@ func (p *Plan) WriteText(w io.Writer, zone *time.Location) error {
 	}
 	f := func(t time.Time) string { return t.In(zone).Format("Mon 2 Jan 15:04") }
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s — %s\nteam %s, starting %s; times in %s\n", p.Title, p.Topic, p.Team, p.Date, zone)
+	fmt.Fprintf(&b, "%s\nteam %s, starting %s; times in %s\n", p.Heading(), p.Team, p.Date, zone)
 	for _, t := range p.Threads {
 		fmt.Fprintf(&b, "\nthread  %s\n  owner %s posts by %s\n", t.Title, t.Owner, f(t.OwnerDue))
 		for _, d := range t.Dues {

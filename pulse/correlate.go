@@ -68,6 +68,9 @@ type Skipped struct {
 
 // CorrelationReport holds every finding with the caveats that go with it.
 type CorrelationReport struct {
+	// Caveat says these are associations, not causes; every rendering
+	// shows it once, first.
+	Caveat   string    `json:"caveat"`
 	Findings []Finding `json:"findings"`
 	Skipped  []Skipped `json:"skipped,omitempty"`
 	Notes    []string  `json:"notes"`
@@ -135,8 +138,8 @@ func Correlate(req CorrelationRequest) (CorrelationReport, error) {
 	for i, p := range stats.Holm(ps) {
 		rep.Findings[i].PAdjusted = p
 	}
+	rep.Caveat = Caveat
 	rep.Notes = []string{
-		Caveat,
 		"Each point is a team-quarter: samples are averaged into calendar quarters by their middle day.",
 		"Intervals are 95% percentile bootstrap intervals that resample whole teams; p-values come from permutation tests that shuffle whole teams, quarter by quarter; n is shown with every result.",
 	}

@@ -288,8 +288,8 @@ func TestCorrelateReport(t *testing.T) {
 	if f.Kendall.Method != stats.Kendall || f.Kendall.N != 24 {
 		t.Errorf("kendall = %+v", f.Kendall)
 	}
-	if !strings.Contains(strings.Join(rep.Notes, " "), "associations, not causes") {
-		t.Errorf("notes lack the caveat: %q", rep.Notes)
+	if !strings.Contains(rep.Caveat, "associations, not causes") || strings.Contains(strings.Join(rep.Notes, " "), "associations, not causes") {
+		t.Errorf("the caveat is not said once: caveat %q, notes %q", rep.Caveat, rep.Notes)
 	}
 
 	small, err := Correlate(CorrelationRequest{Samples: samples[:8], Options: stats.Options{Resamples: 200, Permutations: 200}})

@@ -26,7 +26,7 @@ const (
 	FormatCSV  = "csv"
 )
 
-// WriteAudit writes an audit report in format (html, json or csv).
+// WriteAudit writes an audit report in format (text, html, json or csv).
 func WriteAudit(w io.Writer, format string, r *audit.Report) error {
 	switch format {
 	case FormatHTML:
@@ -35,8 +35,10 @@ func WriteAudit(w io.Writer, format string, r *audit.Report) error {
 		return AuditJSON(w, r)
 	case FormatCSV:
 		return AuditCSV(w, r)
+	case FormatText:
+		return AuditText(w, r)
 	}
-	return fmt.Errorf("unknown report format %q (html, json or csv)", format)
+	return fmt.Errorf("unknown report format %q (text, html, json or csv)", format)
 }
 
 // AuditJSON writes an audit report as one indented JSON document.

@@ -96,7 +96,7 @@ func execute(name string, data any) (template.HTML, error) {
 
 // CorrelationHTML renders a correlation report as an HTML fragment.
 func CorrelationHTML(rep pulse.CorrelationReport) (template.HTML, error) {
-	return execute("correlation", map[string]any{"Report": rep, "Caveat": pulse.Caveat})
+	return execute("correlation", map[string]any{"Report": rep, "Caveat": rep.Caveat})
 }
 
 // ExperimentHTML renders an experiment report as an HTML fragment.
@@ -150,7 +150,7 @@ func Page(w io.Writer, title string, body template.HTML, generated time.Time) er
 // CorrelationText writes a correlation report for a terminal.
 func CorrelationText(w io.Writer, rep pulse.CorrelationReport) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Association, not cause. %s\n\n", pulse.Caveat)
+	fmt.Fprintf(&b, "Association, not cause. %s\n\n", rep.Caveat)
 	for _, f := range rep.Findings {
 		fmt.Fprintf(&b, "%s and %s  (n = %d team-quarters, %d teams, %d quarters)\n", f.X, f.Y, f.N, f.Teams, f.Periods)
 		fmt.Fprintf(&b, "  Spearman rho %s  95%% CI %s  p %s  (adjusted %s)\n", signed(f.Spearman.R), f.Spearman.CI.Format("%.2f"), stats.FormatP(f.Spearman.P), stats.FormatP(f.PAdjusted))
@@ -166,7 +166,7 @@ func CorrelationText(w io.Writer, rep pulse.CorrelationReport) error {
 	for _, s := range rep.Skipped {
 		fmt.Fprintf(&b, "not correlated: %s and %s (n = %d): %s\n", s.X, s.Y, s.N, s.Reason)
 	}
-	for _, n := range rep.Notes[1:] {
+	for _, n := range rep.Notes {
 		fmt.Fprintf(&b, "- %s\n", n)
 	}
 	_, err := io.WriteString(w, b.String())

@@ -195,3 +195,12 @@ func (a *app) configure(cmd *cobra.Command, _ []string) error {
 	}
 	return nil
 }
+
+// namedArg makes "not found" for a user or team that the command line
+// named bad input (exit 2), as a typo is; other errors pass unchanged.
+func namedArg(err error) error {
+	if rhythm.ErrorCode(err) == rhythm.ENOTFOUND {
+		return usagef("%s", rhythm.ErrorMessage(err))
+	}
+	return err
+}

@@ -77,7 +77,7 @@ member sees their own numbers and the team's group figures.`,
 	fl.StringVar(&f.compareFrom, "compare-from", "", "first day of a baseline period to compare with")
 	fl.StringVar(&f.compareTo, "compare-to", "", "last day of the baseline period, included")
 	fl.IntVar(&f.minGroup, "min-group", 0, "smallest group to show figures for (default: the team's min_group_size; at least 3)")
-	fl.StringVar(&f.format, "format", "html", "report format: html, json or csv")
+	fl.StringVar(&f.format, "format", "html", "report format: html, json, csv or text (default: text on a terminal without --out, else html)")
 	fl.StringVar(&f.out, "out", "", "file to write the report to (default: standard output)")
 	d := audit.DefaultCosts()
 	fl.Float64Var(&f.chatMinutes, "chat-minutes", d.Chat.Minutes(), "assumed minutes to write a chat message")
@@ -96,6 +96,9 @@ type auditInput struct {
 }
 
 func (a *app) runAudit(ctx context.Context, cmd *cobra.Command, f *auditFlags) error {
+	if !cmd.Flags().Changed("format") && f.out == "" && isTerminal(a.stdout) {
+		f.format = report.FormatText // HTML is for a file or a browser
+	}
 	cfg, inputs, err := f.check()
 	if err != nil {
 		return err
@@ -162,9 +165,9 @@ func (f *auditFlags) check() (audit.Config, []auditInput, error) {
 		return cfg, nil, err
 	}
 	switch f.format {
-	case report.FormatHTML, report.FormatJSON, report.FormatCSV:
+	case report.FormatHTML, report.FormatJSON, report.FormatCSV, report.FormatText:
 	default:
-		return cfg, nil, usagef("--format: %q is not html, json or csv", f.format)
+		return cfg, nil, usagef("--format: %q is not text, html, json or csv", f.format)
 	}
 	var inputs []auditInput
 	for _, l := range []struct {

@@ -98,7 +98,7 @@ func TestAuditBadInput(t *testing.T) {
 		{"nothing in the window", []string{"--roster", roster, "--slack", slackZip, "--from", "2025-01-01", "--to", "2025-01-31"}, "none of the"},
 		{"stored team without imports", append([]string{"--team", "Acme Engineering", "--db", db}, window...), "has no stored imports"},
 		{"min group below 3", append([]string{"--roster", roster, "--slack", slackZip, "--min-group", "2"}, window...), "--min-group 2: groups of fewer than 3"},
-		{"unknown format", append([]string{"--roster", roster, "--slack", slackZip, "--format", "xml"}, window...), `--format: "xml" is not html, json or csv`},
+		{"unknown format", append([]string{"--roster", roster, "--slack", slackZip, "--format", "xml"}, window...), `--format: "xml" is not text, html, json or csv`},
 		{"compare half given", append([]string{"--roster", roster, "--slack", slackZip, "--compare-from", "2026-01-01"}, window...), "--compare-from and --compare-to go together"},
 		{"bad cost", append([]string{"--roster", roster, "--slack", slackZip, "--chat-minutes", "0"}, window...), "--chat-minutes must be more than 0"},
 		{"save without stored team", append([]string{"--roster", filepath.Join("..", "..", "demo", "team.yaml"), "--slack", slackZip, "--save", "--db", db}, window...), "--save: team"},

@@ -271,7 +271,7 @@ func (a *app) syncCalendars(ctx context.Context, db *store.DB, dsn string, cf *c
 	if err != nil {
 		return err
 	}
-	step, done := a.rowProgress("syncing calendars")
+	step, done := a.terminalProgress("syncing calendars")
 	defer done()
 	failed := 0
 	for i, v := range views {

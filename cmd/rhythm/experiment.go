@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
@@ -100,7 +101,13 @@ func (a *app) experimentCommand() *cobra.Command {
 	var dsn string
 	cmd := groupCommand("experiment", "A/B experiments of communication rhythms: create, assign, show, analyze", "  rhythm experiment list")
 	persistentDBFlag(cmd, &dsn)
+	cmd.AddCommand(a.experimentCreateCommand(&dsn), a.experimentListCommand(&dsn), a.experimentAssignCommand(&dsn),
+		a.experimentShowCommand(&dsn), a.experimentAnalyzeCommand(&dsn))
+	return cmd
+}
 
+// experimentCreateCommand is rhythm experiment create.
+func (a *app) experimentCreateCommand(dsn *string) *cobra.Command {
 	var f experimentFlags
 	create := &cobra.Command{
 		Use:   "create --name NAME --team T... --baseline PERIOD --treatment PERIOD --outcome METRIC...",
@@ -116,7 +123,7 @@ stored. The power check warns when the experiment is too small to detect a reali
     --outcome meeting_hours --outcome enps`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withDB(cmd, dsn, func(db *store.DB) error {
+			return withDB(cmd, *dsn, func(db *store.DB) error {
 				e, ids, err := f.build(cmd, db)
 				if err != nil {
 					return err
@@ -147,6 +154,11 @@ stored. The power check warns when the experiment is too small to detect a reali
 	create.Flags().StringVar(&f.stratify, "stratify", experiment.StratifySize, "team units: stratify by size (smaller/larger) or none; person units are stratified by team")
 	create.Flags().Uint64Var(&f.seed, "seed", 0, "seed of the random assignment (default: random, stored)")
 
+	return create
+}
+
+// experimentListCommand is rhythm experiment list.
+func (a *app) experimentListCommand(dsn *string) *cobra.Command {
 	var listJSON bool
 	list := &cobra.Command{
 		Use:     "list",
@@ -154,7 +166,7 @@ stored. The power check warns when the experiment is too small to detect a reali
 		Example: "  rhythm experiment list --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withDB(cmd, dsn, func(db *store.DB) error {
+			return withDB(cmd, *dsn, func(db *store.DB) error {
 				l, err := db.ListExperiments(cmd.Context())
 				if err != nil {
 					return err
@@ -173,6 +185,11 @@ stored. The power check warns when the experiment is too small to detect a reali
 	}
 	list.Flags().BoolVar(&listJSON, "json", false, "one JSON object per line")
 
+	return list
+}
+
+// experimentAssignCommand is rhythm experiment assign.
+func (a *app) experimentAssignCommand(dsn *string) *cobra.Command {
 	var fromCSV string
 	assign := &cobra.Command{
 		Use:     "assign ID",
@@ -196,7 +213,7 @@ stored. The power check warns when the experiment is too small to detect a reali
 					return err
 				}
 			}
-			return withDB(cmd, dsn, func(db *store.DB) error {
+			return withDB(cmd, *dsn, func(db *store.DB) error {
 				var e experiment.Experiment
 				if from != nil {
 					e, err = db.AdoptAssignment(cmd.Context(), id, from)
@@ -212,6 +229,11 @@ stored. The power check warns when the experiment is too small to detect a reali
 	}
 	assign.Flags().StringVar(&fromCSV, "from-csv", "", "take an existing assignment from this CSV (columns unit or team, and arm; rhythm gen --teams writes one) instead of drawing one")
 
+	return assign
+}
+
+// experimentShowCommand is rhythm experiment show.
+func (a *app) experimentShowCommand(dsn *string) *cobra.Command {
 	var showJSON bool
 	show := &cobra.Command{
 		Use:     "show ID",
@@ -223,7 +245,7 @@ stored. The power check warns when the experiment is too small to detect a reali
 			if err != nil {
 				return err
 			}
-			return withDB(cmd, dsn, func(db *store.DB) error {
+			return withDB(cmd, *dsn, func(db *store.DB) error {
 				e, err := db.Experiment(cmd.Context(), id)
 				if err != nil {
 					return err
@@ -259,6 +281,11 @@ stored. The power check warns when the experiment is too small to detect a reali
 	}
 	show.Flags().BoolVar(&showJSON, "json", false, "print the experiment as JSON")
 
+	return show
+}
+
+// experimentAnalyzeCommand is rhythm experiment analyze.
+func (a *app) experimentAnalyzeCommand(dsn *string) *cobra.Command {
 	var (
 		anFiles         []string
 		anFormat, anOut string
@@ -286,33 +313,8 @@ rosters (churn) and any --metrics files.`,
 			if err != nil {
 				return err
 			}
-			return withDB(cmd, dsn, func(db *store.DB) error {
-				e, err := db.Experiment(cmd.Context(), id)
-				if err != nil {
-					return err
-				}
-				now := db.Now()
-				samples, err := db.OutcomeSamples(cmd.Context(), now, extra)
-				if err != nil {
-					return err
-				}
-				rep, err := experiment.Analyze(e, samples, team.DateOf(now.UTC()), stats.Options{Seed: e.Seed, Resamples: anResamples})
-				if err != nil {
-					return err
-				}
-				return a.output(anOut, func(w io.Writer) error {
-					switch anFormat {
-					case "json":
-						return json.NewEncoder(w).Encode(rep)
-					case "html":
-						body, err := report.ExperimentHTML(rep)
-						if err != nil {
-							return err
-						}
-						return report.Page(w, "Experiment: "+e.Name, body, now)
-					}
-					return report.ExperimentText(w, rep)
-				})
+			return withDB(cmd, *dsn, func(db *store.DB) error {
+				return a.analyzeExperiment(cmd.Context(), db, id, extra, anFormat, anOut, anResamples)
 			})
 		},
 	}
@@ -321,8 +323,7 @@ rosters (churn) and any --metrics files.`,
 	analyze.Flags().StringVarP(&anOut, "out", "o", "", "write to this file instead of standard output")
 	analyze.Flags().IntVar(&anResamples, "resamples", stats.DefaultResamples, "bootstrap resamples")
 
-	cmd.AddCommand(create, list, assign, show, analyze)
-	return cmd
+	return analyze
 }
 
 func writeAssignments(w io.Writer, e experiment.Experiment) error {
@@ -332,4 +333,34 @@ func writeAssignments(w io.Writer, e experiment.Experiment) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", as.Unit, as.Arm, as.Stratum)
 	}
 	return tw.Flush()
+}
+
+// analyzeExperiment writes the analysis of experiment id in format to out.
+func (a *app) analyzeExperiment(ctx context.Context, db *store.DB, id int64, extra []metric.Sample, format, out string, resamples int) error {
+	e, err := db.Experiment(ctx, id)
+	if err != nil {
+		return err
+	}
+	now := db.Now()
+	samples, err := db.OutcomeSamples(ctx, now, extra)
+	if err != nil {
+		return err
+	}
+	rep, err := experiment.Analyze(e, samples, team.DateOf(now.UTC()), stats.Options{Seed: e.Seed, Resamples: resamples})
+	if err != nil {
+		return err
+	}
+	return a.output(out, func(w io.Writer) error {
+		switch format {
+		case "json":
+			return json.NewEncoder(w).Encode(rep)
+		case "html":
+			body, err := report.ExperimentHTML(rep)
+			if err != nil {
+				return err
+			}
+			return report.Page(w, "Experiment: "+e.Name, body, now)
+		}
+		return report.ExperimentText(w, rep)
+	})
 }

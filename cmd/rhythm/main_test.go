@@ -325,10 +325,7 @@ func TestTeamImportBadInput(t *testing.T) {
 	}
 	for _, args := range [][]string{{"team", "import"}, {"team", "nope"}, {"team", "list", "--bogus"}, {"nope"}, {"team", "show", "Nobody", "--db", db}} {
 		code, _, errs := runCLI(t, "", args...)
-		want := 2
-		if len(args) > 1 && args[1] == "show" {
-			want = 1
-		}
+		const want = 2
 		if code != want || strings.Count(errs, "\n") != 1 {
 			t.Errorf("rhythm %s: exit %d stderr %q, want exit %d and one line", strings.Join(args, " "), code, errs, want)
 		}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -115,19 +116,29 @@ func usageFor(err error, hint string) error {
 	return err
 }
 
-// createPlanThreads stores the plan's threads, all or none.
-func createPlanThreads(ctx context.Context, db *store.DB, t *team.Team, plan *playbook.Plan) error {
+// createPlanThreads stores the plan's threads, all or none, and returns
+// them with their ids.
+func createPlanThreads(ctx context.Context, db *store.DB, t *team.Team, plan *playbook.Plan) ([]thread.Thread, error) {
 	now := time.Now()
 	ths := make([]thread.Thread, 0, len(plan.Threads))
 	for _, n := range plan.NewThreads() {
 		th, err := n.Validate(t, "playbook "+plan.Playbook, now)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		ths = append(ths, th)
 	}
-	_, err := db.CreateThreads(ctx, ths)
-	return err
+	return db.CreateThreads(ctx, ths)
+}
+
+// confirmThreads says on stderr which threads --create stored, so the plan
+// on stdout stays what --json promises.
+func (a *app) confirmThreads(ths []thread.Thread) {
+	ids := make([]string, len(ths))
+	for i, th := range ths {
+		ids[i] = strconv.FormatInt(th.ID, 10)
+	}
+	fmt.Fprintf(a.stderr, "created %s (id %s); see rhythm thread list\n", plural(len(ths), "thread"), strings.Join(ids, ", "))
 }
 
 // writePlanICS writes the plan's calendar to a file, replacing it only
@@ -376,9 +387,11 @@ func (a *app) playbookRunCommand(pf *playbookFlags) *cobra.Command {
 				return fieldFlags(err, map[string]string{"date": "date", "topic": "topic", "roles": "role"})
 			}
 			if create {
-				if err := createPlanThreads(ctx, db, &tm, plan); err != nil {
+				ths, err := createPlanThreads(ctx, db, &tm, plan)
+				if err != nil {
 					return err
 				}
+				a.confirmThreads(ths)
 			}
 			if icsOut == "-" {
 				return plan.WriteICS(a.stdout, &tm, time.Now())
@@ -387,6 +400,8 @@ func (a *app) playbookRunCommand(pf *playbookFlags) *cobra.Command {
 				if err := writePlanICS(plan, &tm, icsOut); err != nil {
 					return err
 				}
+				sessions, dues := plan.CalendarEvents()
+				fmt.Fprintf(a.stderr, "wrote %s: %s and %s to import into each person's calendar\n", icsOut, plural(sessions, "session"), plural(dues, "due-by block"))
 			}
 			if rjs {
 				return json.NewEncoder(a.stdout).Encode(plan)

@@ -3,7 +3,9 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -109,7 +111,7 @@ func (a *app) teamShowCommand(dsn *string) *cobra.Command {
 				tm, err := uc.Team(cmd.Context(), rhythmapp.System(""), args[0])
 				t := tm.Team
 				if err != nil {
-					return err
+					return namedArg(err)
 				}
 				if showJSON {
 					return json.NewEncoder(a.stdout).Encode(t)
@@ -117,12 +119,7 @@ func (a *app) teamShowCommand(dsn *string) *cobra.Command {
 				n := t.Norms
 				fmt.Fprintf(a.stdout, "%s (id %d)\nresponse window %s, meetings at most %s, no-meeting day %s, reports need %d people\n\n",
 					t.Name, t.ID, n.ResponseWindow, n.MeetingMax, orNone(n.NoMeetingDay.String()), n.MinGroupSize)
-				tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "NAME\tEMAIL\tZONE\tHOURS\tDAYS")
-				for _, m := range t.Members {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.Name, m.Email, m.Zone, m.Hours, m.Days)
-				}
-				return tw.Flush()
+				return writeMembers(a.stdout, t.Members)
 			})
 		},
 	}
@@ -142,7 +139,7 @@ func (a *app) teamExportCommand(dsn *string) *cobra.Command {
 				tm, err := uc.Team(cmd.Context(), rhythmapp.System(""), args[0])
 				t := tm.Team
 				if err != nil {
-					return err
+					return namedArg(err)
 				}
 				b, err := team.MarshalRoster(t)
 				if err != nil {
@@ -158,4 +155,68 @@ func (a *app) teamExportCommand(dsn *string) *cobra.Command {
 	}
 	exportCmd.Flags().StringVarP(&out, "out", "o", "", "write to this file instead of standard output")
 	return exportCmd
+}
+
+// writeMembers prints the member table of team show. The ALIASES and DATES
+// columns appear when some member has aliases or dates (start, leave,
+// holidays), so a plain roster stays narrow.
+func writeMembers(w io.Writer, members []team.Member) error {
+	var aliases, dates bool
+	for _, m := range members {
+		aliases = aliases || len(m.Aliases) > 0
+		dates = dates || memberDates(m) != ""
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	head := "NAME\tEMAIL\tZONE\tHOURS\tDAYS"
+	if aliases {
+		head += "\tALIASES"
+	}
+	if dates {
+		head += "\tDATES"
+	}
+	fmt.Fprintln(tw, head)
+	for _, m := range members {
+		row := fmt.Sprintf("%s\t%s\t%s\t%s\t%s", m.Name, m.Email, m.Zone, m.Hours, m.Days)
+		if aliases {
+			row += "\t" + orDash(strings.Join(m.Aliases, ", "))
+		}
+		if dates {
+			row += "\t" + orDash(memberDates(m))
+		}
+		fmt.Fprintln(tw, row)
+	}
+	return tw.Flush()
+}
+
+// memberDates says a member's start, leave and days off in a few words:
+// "from 2026-01-05, until 2026-06-30, holidays DE-BE + 2 dates".
+func memberDates(m team.Member) string {
+	var parts []string
+	if !m.Start.IsZero() {
+		parts = append(parts, "from "+m.Start.String())
+	}
+	if !m.Leave.IsZero() {
+		parts = append(parts, "until "+m.Leave.String())
+	}
+	var off []string
+	if m.HolidayRegion != "" {
+		off = append(off, m.HolidayRegion)
+	}
+	switch n := len(m.Holidays); {
+	case n == 1:
+		off = append(off, m.Holidays[0].String())
+	case n > 1:
+		off = append(off, fmt.Sprintf("%d dates", n))
+	}
+	if len(off) > 0 {
+		parts = append(parts, "holidays "+strings.Join(off, " + "))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

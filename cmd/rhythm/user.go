@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/account"
 	rhythmapp "github.com/rhythm-team/rhythm/app"
 )
@@ -97,7 +99,7 @@ func (a *app) userCommand() *cobra.Command {
 			return withApp(cmd, dsn, func(uc *rhythmapp.App) error {
 				_, secret, err := uc.CreateToken(cmd.Context(), rhythmapp.System(""), args[0], tokenName)
 				if err != nil {
-					return err
+					return namedArg(err)
 				}
 				fmt.Fprintln(a.stdout, secret)
 				return nil
@@ -106,8 +108,94 @@ func (a *app) userCommand() *cobra.Command {
 	}
 	token.Flags().StringVar(&tokenName, "name", "cli", "what the token is for")
 
-	cmd.AddCommand(add, list, token)
+	cmd.AddCommand(add, list, token, a.userTokensCommand(&dsn), a.userRevokeCommand(&dsn))
 	return cmd
+}
+
+func (a *app) userTokensCommand(dsn *string) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:     "tokens EMAIL",
+		Short:   "List a user's API tokens (names and dates; the secrets are never stored)",
+		Example: "  rhythm user tokens ana@example.com",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
+				tokens, err := uc.TokensOf(cmd.Context(), rhythmapp.System(""), args[0])
+				if err != nil {
+					return namedArg(err)
+				}
+				if asJSON {
+					return writeNDJSON(a.stdout, tokens)
+				}
+				tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "ID\tNAME\tCREATED (UTC)\tLAST USED (UTC)\tSTATE")
+				for _, t := range tokens {
+					used, state := "never", "active"
+					if !t.LastUsedAt.IsZero() {
+						used = t.LastUsedAt.UTC().Format("2006-01-02 15:04")
+					}
+					if t.Revoked {
+						state = "revoked"
+					}
+					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.CreatedAt.UTC().Format("2006-01-02 15:04"), used, state)
+				}
+				return tw.Flush()
+			})
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "one JSON object per line")
+	return c
+}
+
+func (a *app) userRevokeCommand(dsn *string) *cobra.Command {
+	return &cobra.Command{
+		Use:   "revoke EMAIL TOKEN",
+		Short: "Revoke a user's API token, named by its id or its name (see user tokens)",
+		Example: `  rhythm user revoke ana@example.com ci
+  rhythm user revoke ana@example.com 3`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
+				ctx, who := cmd.Context(), rhythmapp.System("")
+				tokens, err := uc.TokensOf(ctx, who, args[0])
+				if err != nil {
+					return namedArg(err)
+				}
+				t, err := pickToken(tokens, args[1])
+				if err != nil {
+					return namedArg(err)
+				}
+				if err := uc.RevokeTokenOf(ctx, who, args[0], t.ID); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "revoked token %d (%s) of %s; requests with it now answer 401\n", t.ID, t.Name, args[0])
+				return nil
+			})
+		},
+	}
+}
+
+// pickToken finds the active token named by id or name; a name shared by
+// several active tokens must be given as an id.
+func pickToken(tokens []account.Token, arg string) (account.Token, error) {
+	var found []account.Token
+	for _, t := range tokens {
+		if !t.Revoked && (strconv.FormatInt(t.ID, 10) == arg || strings.EqualFold(t.Name, arg)) {
+			found = append(found, t)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return account.Token{}, rhythm.Errorf(rhythm.ENOTFOUND, "no active token %q (rhythm user tokens EMAIL lists them)", arg)
+	}
+	ids := make([]string, len(found))
+	for i, t := range found {
+		ids[i] = strconv.FormatInt(t.ID, 10)
+	}
+	return account.Token{}, rhythm.Errorf(rhythm.EINVALID, "%d active tokens are named %q: give the id (%s)", len(found), arg, strings.Join(ids, ", "))
 }
 
 // readPassword reads a password from a file, a terminal prompt (without
