@@ -96,6 +96,10 @@ const LiveSlackHash = "slack-live"
 // ts, from an earlier delivery or an export) is not stored again.
 func (db *DB) RecordLiveChat(ctx context.Context, teamID int64, in ingest.Interaction) (bool, error) {
 	stored := false
+	if db.dialect != Postgres {
+		db.liveMu.Lock()
+		defer db.liveMu.Unlock()
+	}
 	err := db.InTx(ctx, func(tx *Tx) error {
 		importID, err := liveImport(ctx, tx, db, teamID)
 		if err != nil {
