@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	slackapi "github.com/slack-go/slack"
+
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/app"
 )
@@ -25,6 +27,8 @@ type reply struct {
 	Text         string `json:"text"`
 	// ReplaceOriginal is for answers to buttons.
 	ReplaceOriginal bool `json:"replace_original,omitempty"`
+	// Blocks, when set, show Text with buttons.
+	Blocks []slackapi.Block `json:"blocks,omitempty"`
 }
 
 func ephemeral(format string, args ...any) reply {

@@ -7,10 +7,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/rhythm-team/rhythm/remind"
 	"github.com/rhythm-team/rhythm/slack"
 	"github.com/rhythm-team/rhythm/store"
 	"github.com/rhythm-team/rhythm/thread"
@@ -22,6 +24,14 @@ type answer struct {
 	ResponseType    string `json:"response_type"`
 	Text            string `json:"text"`
 	ReplaceOriginal bool   `json:"replace_original"`
+	Blocks          []struct {
+		Type     string `json:"type"`
+		BlockID  string `json:"block_id"`
+		Elements []struct {
+			ActionID string `json:"action_id"`
+			Value    string `json:"value"`
+		} `json:"elements"`
+	} `json:"blocks"`
 }
 
 // command sends /rhythm text as user from #platform and returns the answer.
@@ -84,6 +94,10 @@ func TestCommandThreadWaitingDecision(t *testing.T) {
 		t.Fatalf("threads = %v, %v", ths, err)
 	}
 	th := ths[0]
+	if len(a.Blocks) != 2 || a.Blocks[1].BlockID != "rhythm_thread_"+strconv.FormatInt(th.ID, 10) || len(a.Blocks[1].Elements) != 2 ||
+		a.Blocks[1].Elements[0].ActionID != remind.ActionAnswer || a.Blocks[1].Elements[1].ActionID != remind.ActionAcknowledge {
+		t.Errorf("thread message blocks = %+v, want Answer and Acknowledge buttons", a.Blocks)
+	}
 	if th.Owner != "ana@example.com" || strings.Join(th.Participants, ",") != "kenji@example.com,priya@example.com" ||
 		th.Link != "https://app.slack.com/client/"+workspace+"/"+channelID {
 		t.Errorf("stored thread = %+v", th)

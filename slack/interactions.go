@@ -73,7 +73,10 @@ func (h *Handler) button(ctx context.Context, cb *slackapi.InteractionCallback, 
 		}
 		return ephemeral("%s", rhythm.ErrorMessage(err))
 	}
-	return reply{ResponseType: "ephemeral", Text: text, ReplaceOriginal: true}
+	// A reminder is the member's own direct message: the answer replaces
+	// its buttons. A thread's message is the channel's: the answer is the
+	// member's alone.
+	return reply{ResponseType: "ephemeral", Text: text, ReplaceOriginal: strings.HasPrefix(a.BlockID, "rhythm_reminder_")}
 }
 
 // act does what the button says.

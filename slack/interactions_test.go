@@ -84,8 +84,12 @@ func TestReminderButtons(t *testing.T) {
 	if code != 200 || !strings.Contains(body, "You acknowledged *Pick the Q3 goal*. 1 still owe") || !strings.Contains(body, `"replace_original":true`) {
 		t.Errorf("acknowledge = %d %s", code, body)
 	}
-	if _, body := e.interact(t, press("U0PRIYA", remind.ActionAnswer, rid, th.ID)); !strings.Contains(body, "You answered *Pick the Q3 goal*. 0 still owe") {
-		t.Errorf("answer = %s", body)
+	// Priya answers from the thread's message in the channel: the answer
+	// is hers alone and leaves the channel's message as it is.
+	fromChannel := press("U0PRIYA", remind.ActionAnswer, rid, th.ID)
+	fromChannel["actions"].([]map[string]any)[0]["block_id"] = "rhythm_thread_" + strconv.FormatInt(th.ID, 10)
+	if _, body := e.interact(t, fromChannel); !strings.Contains(body, "You answered *Pick the Q3 goal*. 0 still owe") || strings.Contains(body, "replace_original") {
+		t.Errorf("answer from the channel = %s", body)
 	}
 	got, err := e.db.Thread(ctx, e.team.ID, th.ID)
 	if err != nil || len(got.Pending()) != 0 {

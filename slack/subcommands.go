@@ -3,11 +3,15 @@ package slack
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
+	slackapi "github.com/slack-go/slack"
+
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/app"
+	"github.com/rhythm-team/rhythm/remind"
 	"github.com/rhythm-team/rhythm/schedule"
 	"github.com/rhythm-team/rhythm/team"
 	"github.com/rhythm-team/rhythm/thread"
@@ -69,7 +73,20 @@ func (h *Handler) thread(ctx context.Context, c slash, text string, who app.Acto
 	if u := h.pageURL(fmt.Sprintf("/teams/%d/threads/%d", t.ID, v.ID)); u != "" {
 		fmt.Fprintf(&b, "<%s|Open in rhythm>", u)
 	}
-	return reply{ResponseType: "in_channel", Text: b.String()}, nil
+	return reply{ResponseType: "in_channel", Text: b.String(), Blocks: threadBlocks(b.String(), v.ID)}, nil
+}
+
+// threadBlocks shows a new thread's message with buttons for the people
+// who owe an answer: Answer and Acknowledge.
+func threadBlocks(text string, id int64) []slackapi.Block {
+	value := strconv.FormatInt(id, 10)
+	answer := slackapi.NewButtonBlockElement(remind.ActionAnswer, value, plain("Answer"))
+	answer.Style = slackapi.StylePrimary
+	ack := slackapi.NewButtonBlockElement(remind.ActionAcknowledge, value, plain("Acknowledge"))
+	return []slackapi.Block{
+		slackapi.NewSectionBlock(slackapi.NewTextBlockObject(slackapi.MarkdownType, text, false, false), nil, nil),
+		slackapi.NewActionBlock("rhythm_thread_"+value, answer, ack),
+	}
 }
 
 // waiting lists what the caller owes on the team's open threads.
