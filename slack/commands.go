@@ -44,6 +44,10 @@ func (h *Handler) Commands(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form, err := url.ParseQuery(string(body))
+	if err == nil && form.Get("ssl_check") == "1" {
+		w.WriteHeader(http.StatusOK) // Slack checking the certificate
+		return
+	}
 	if err != nil || form.Get("team_id") == "" || form.Get("user_id") == "" {
 		writeError(w, rhythm.Errorf(rhythm.EINVALID, "not a slash command: team_id and user_id are required"))
 		return

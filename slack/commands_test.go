@@ -62,6 +62,12 @@ func TestCommandHelpAndUnmapped(t *testing.T) {
 			t.Errorf("help = %+v", a)
 		}
 	}
+	if w := serve(e.h.Commands, signed(t, slack.PathCommands, formType, "ssl_check=1&token=legacy", time.Now())); w.Code != 200 || w.Body.Len() != 0 {
+		t.Errorf("ssl_check = %d %q, want an empty 200", w.Code, w.Body)
+	}
+	if w := serve(e.h.Commands, signed(t, slack.PathCommands, formType, "text=help", time.Now())); w.Code != 400 {
+		t.Errorf("a command without team and user = %d, want 400", w.Code)
+	}
 	if a := e.command(t, "U0ANA", "frobnicate", nil); !strings.Contains(a.Text, "unknown command") {
 		t.Errorf("unknown = %+v", a)
 	}
