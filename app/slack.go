@@ -21,10 +21,11 @@ type ChatEvent struct {
 	Channel     string // event.channel
 	ChannelType string // event.channel_type: channel, group, im, mpim
 	Event       []byte // the inner "event" object
-	// Emails maps the Slack user IDs the event names to their profile
-	// emails where known (users.info), so people are named as an export
-	// of the workspace names them.
-	Emails map[string]string
+	// Emails returns the profile emails (users.info) of the Slack users
+	// the event names, where known, so people are named as an export of
+	// the workspace names them. It is called only for followed channels;
+	// nil means none are known.
+	Emails func(ctx context.Context) map[string]string
 }
 
 // ChatEventResult says what became of an event.
@@ -52,12 +53,16 @@ func (a *App) RecordChatEvent(ctx context.Context, who Actor, ev ChatEvent) (Cha
 		return r, err
 	}
 	r.Teams = len(follows)
+	var emails map[string]string
+	if ev.Emails != nil {
+		emails = ev.Emails(ctx)
+	}
 	for _, f := range follows {
 		res, err := a.resolvers.get(ctx, a, f.TeamID)
 		if err != nil {
 			return r, err
 		}
-		in, skip, err := ingestslack.Live(ev.Event, ingestslack.Channel{ID: ev.Channel, Name: f.Channel.Name, Kind: channelKind(ev.Channel, ev.ChannelType)}, res, ev.Emails)
+		in, skip, err := ingestslack.Live(ev.Event, ingestslack.Channel{ID: ev.Channel, Name: f.Channel.Name, Kind: channelKind(ev.Channel, ev.ChannelType)}, res, emails)
 		if err != nil {
 			return r, rhythm.Errorf(rhythm.EINVALID, "%v", err)
 		}

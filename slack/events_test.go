@@ -215,6 +215,9 @@ func TestDroppedEvents(t *testing.T) {
 	if got := interactions(t, e.db, e.team.ID); len(got) != 0 {
 		t.Errorf("%d interactions stored, want none: %+v", len(got), got)
 	}
+	if n := e.api.count("users.info"); n != 0 {
+		t.Errorf("dropped events looked up %d users", n)
+	}
 	bad := serve(e.h.Events, signed(t, slack.PathEvents, jsonType, `{"type":"event_callback",`, time.Now()))
 	if bad.Code != 400 {
 		t.Errorf("malformed JSON = %d, want 400", bad.Code)

@@ -151,7 +151,7 @@ func (h *Handler) Events(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	emails := h.emailsOf(r.Context(), env.TeamID, env.Event)
+	emails := func(ctx context.Context) map[string]string { return h.emailsOf(ctx, env.TeamID, env.Event) }
 	res, err := h.app.RecordChatEvent(r.Context(), app.SlackApp(env.TeamID), app.ChatEvent{
 		Workspace: env.TeamID, Channel: ev.Channel, ChannelType: ev.ChannelType, Event: env.Event, Emails: emails})
 	if err != nil {
