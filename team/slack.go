@@ -2,7 +2,6 @@ package team
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 )
 
@@ -56,21 +55,30 @@ func (c *RosterSlackChannel) UnmarshalYAML(unmarshal func(any) error) error {
 	return nil
 }
 
-var (
-	slackTeamRE    = regexp.MustCompile(`^[TE][A-Z0-9]{2,20}$`)
-	slackChannelRE = regexp.MustCompile(`^[CGD][A-Z0-9]{2,20}$`)
-)
+// slackID reports whether s is a Slack ID starting with one of first:
+// an upper-case letter, then 2 to 20 upper-case letters or digits.
+func slackID(s, first string) bool {
+	if len(s) < 3 || len(s) > 21 || !strings.ContainsRune(first, rune(s[0])) {
+		return false
+	}
+	for _, c := range s[1:] {
+		if (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
 
 // link checks the roster's slack field; field names the part at fault.
 func (r *RosterSlack) link() (SlackLink, string, error) {
 	l := SlackLink{Workspace: strings.TrimSpace(r.Workspace)}
-	if !slackTeamRE.MatchString(l.Workspace) {
+	if !slackID(l.Workspace, "TE") {
 		return l, "workspace", fmt.Errorf("%q is not a Slack workspace ID such as T0123ABCD (Slack: workspace settings, or the team_id of any request)", r.Workspace)
 	}
 	seen := map[string]bool{}
 	for i, c := range r.Channels {
 		id := strings.TrimSpace(c.ID)
-		if !slackChannelRE.MatchString(id) {
+		if !slackID(id, "CGD") {
 			return l, fmt.Sprintf("channels[%d]", i), fmt.Errorf("%q is not a Slack channel ID such as C0123ABCD (the channel's details show it)", c.ID)
 		}
 		if seen[id] {
