@@ -153,8 +153,9 @@ func TestCommandDecide(t *testing.T) {
 	var view struct {
 		TriggerID string `json:"trigger_id"`
 		View      struct {
-			CallbackID string `json:"callback_id"`
-			Blocks     []struct {
+			CallbackID      string `json:"callback_id"`
+			PrivateMetadata string `json:"private_metadata"`
+			Blocks          []struct {
 				BlockID string `json:"block_id"`
 			} `json:"blocks"`
 		} `json:"view"`
@@ -177,7 +178,8 @@ func TestCommandDecide(t *testing.T) {
 	if !strings.Contains(a.Text, "Opened the decide form") || !strings.Contains(a.Text, "people") {
 		t.Errorf("vague decide = %+v", a)
 	}
-	if e.api.count("views.open") != 1 || view.TriggerID != "13345224609.738474920.8088930838d88f008e0" || view.View.CallbackID != slack.CallbackDecide || len(view.View.Blocks) != 7 {
+	if e.api.count("views.open") != 1 || view.TriggerID != "13345224609.738474920.8088930838d88f008e0" || view.View.CallbackID != slack.CallbackDecide || len(view.View.Blocks) != 7 ||
+		!strings.Contains(view.View.PrivateMetadata, "response_url=https%3A%2F%2Fhooks.slack.com") {
 		t.Errorf("views.open = %d calls, %+v", e.api.count("views.open"), view)
 	}
 	// A guest may ask too: decide reads no team data.

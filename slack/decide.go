@@ -42,7 +42,9 @@ func (h *Handler) decide(ctx context.Context, c slash, text string) (reply, erro
 	if h.api == nil || c.TriggerID == "" {
 		return ephemeral("Say also the %s, e.g. `/rhythm decide status update to 7 people in 4 zones, due in 2 days`.", strings.Join(g.Missing, ", ")), nil
 	}
-	meta := url.Values{"channel": {c.Channel}, "team": {c.Workspace}}.Encode()
+	// The command's response_url (valid for 30 minutes) rides along, so
+	// the submitted form's answer is posted where the command was typed.
+	meta := url.Values{"channel": {c.Channel}, "response_url": {c.ResponseURL}}.Encode()
 	if _, err := h.api.OpenViewContext(ctx, c.TriggerID, decideModal(p, g.Input, meta)); err != nil {
 		return reply{}, fmt.Errorf("slack views.open: %w", err)
 	}
@@ -231,6 +233,13 @@ func (h *Handler) submitDecide(ctx context.Context, cb *slackapi.InteractionCall
 	meta, _ := url.ParseQuery(cb.View.PrivateMetadata)
 	norms := h.norms(ctx, slash{Workspace: cb.Team.ID, Channel: meta.Get("channel"), User: cb.User.ID})
 	text := h.decisionText(p, in, norms)
+	if ru := meta.Get("response_url"); ru != "" {
+		h.work.Add(1)
+		go func() {
+			defer h.work.Done()
+			h.respond(ru, ephemeral("%s", text))
+		}()
+	}
 	view := &slackapi.ModalViewRequest{Type: slackapi.VTModal, Title: plain("Async or sync?"), Close: plain("Done"),
 		Blocks: slackapi.Blocks{BlockSet: []slackapi.Block{
 			slackapi.NewSectionBlock(slackapi.NewTextBlockObject(slackapi.MarkdownType, text, false, false), nil, nil),

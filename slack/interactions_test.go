@@ -3,6 +3,8 @@ package slack_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -105,6 +107,13 @@ func TestReminderButtons(t *testing.T) {
 
 func TestDecideModalSubmission(t *testing.T) {
 	e := newEnv(t, slack.Config{})
+	posted := make(chan answer, 1)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var a answer
+		json.NewDecoder(r.Body).Decode(&a)
+		posted <- a
+	}))
+	defer hook.Close()
 	value := func(v string) map[string]any { return map[string]any{"type": "plain_text_input", "value": v} }
 	chosen := func(v string) map[string]any {
 		return map[string]any{"type": "static_select", "selected_option": map[string]any{"value": v}}
@@ -115,12 +124,20 @@ func TestDecideModalSubmission(t *testing.T) {
 			state[id] = map[string]any{id: v}
 		}
 		return e.interact(t, map[string]any{"type": "view_submission", "team": map[string]any{"id": workspace}, "user": map[string]any{"id": "U0ANA"},
-			"view": map[string]any{"id": "V1", "callback_id": slack.CallbackDecide, "private_metadata": "channel=" + channelID, "state": map[string]any{"values": state}}})
+			"view": map[string]any{"id": "V1", "callback_id": slack.CallbackDecide, "private_metadata": url.Values{"channel": {channelID}, "response_url": {hook.URL}}.Encode(), "state": map[string]any{"values": state}}})
 	}
 	code, body := submit(map[string]map[string]any{"purpose": chosen("status-update"), "people": value("7"), "zones": value("4"),
 		"urgency": chosen("72h"), "ambiguity": chosen("low")})
 	if code != 200 || !strings.Contains(body, `"response_action":"update"`) || !strings.Contains(body, "*async*") {
 		t.Errorf("submission = %d %s", code, body)
+	}
+	select {
+	case a := <-posted:
+		if a.ResponseType != "ephemeral" || !strings.Contains(a.Text, "*async*") {
+			t.Errorf("answer posted where the command was typed = %+v", a)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("the decision was not posted to the command's response_url")
 	}
 	code, body = submit(map[string]map[string]any{"purpose": chosen("status-update"), "people": value("seven"), "urgency": chosen("72h")})
 	if code != 200 || !strings.Contains(body, `"response_action":"errors"`) || !strings.Contains(body, `"people":"A whole number from 1."`) || !strings.Contains(body, `"zones"`) {
