@@ -15,6 +15,7 @@ import (
 
 	"github.com/rhythm-team/rhythm/account"
 	"github.com/rhythm-team/rhythm/playbook"
+	"github.com/rhythm-team/rhythm/sso"
 	"github.com/rhythm-team/rhythm/store"
 )
 
@@ -24,6 +25,7 @@ type App struct {
 	now       func() time.Time
 	scheduler playbook.Scheduler
 	calendars *CalendarConfig // nil: live calendars are off
+	signOn    *sso.Policy     // nil: no single sign-on
 	resolvers resolverCache   // teams' identity resolvers for live chat
 }
 

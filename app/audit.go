@@ -89,3 +89,30 @@ func (a *App) AuditFigures(ctx context.Context, who Actor, teamRef string) (*dec
 	tf := rep.TeamFigures
 	return &tf, nil
 }
+
+// MyAudit is one saved audit's figures of the actor, with the team's
+// group figures for comparison when the team's latest report shows them.
+type MyAudit struct {
+	store.PersonAudit
+	Team *audit.Figures
+}
+
+// MyAudits returns the actor's own figures from every saved audit that
+// counted them: nobody else's.
+func (a *App) MyAudits(ctx context.Context, who Actor) ([]MyAudit, error) {
+	if _, err := a.Authorize(ctx, who, SignedIn, ""); err != nil {
+		return nil, err
+	}
+	mine, err := a.db.PersonAudits(ctx, who.User.Email)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MyAudit, len(mine))
+	for i, pa := range mine {
+		out[i].PersonAudit = pa
+		if info, rep, err := a.db.LatestAudit(ctx, pa.TeamID); err == nil && info.ID == pa.ID && !rep.Current.Team.Suppressed {
+			out[i].Team = &rep.Current.Team
+		}
+	}
+	return out, nil
+}

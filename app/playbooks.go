@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/rhythm-team/rhythm"
@@ -28,7 +29,28 @@ func (a *App) Playbooks(ctx context.Context, who Actor, teamRef string) ([]playb
 	return a.teamTemplates(ctx, ta.TeamID)
 }
 
+// TeamPlaybooks returns a team with its own stored playbooks (not the
+// built-in ones): its members, leads and admins.
+func (a *App) TeamPlaybooks(ctx context.Context, who Actor, teamRef string) (TeamOf, []playbook.Template, error) {
+	t, err := a.teamFor(ctx, who, TeamMember, teamRef)
+	if err != nil {
+		return t, nil, err
+	}
+	own, err := a.ownTemplates(ctx, t.ID)
+	return t, own, err
+}
+
+// teamTemplates are the built-in playbooks and the team's own.
 func (a *App) teamTemplates(ctx context.Context, teamID int64) ([]playbook.Template, error) {
+	own, err := a.ownTemplates(ctx, teamID)
+	if err != nil {
+		return nil, err
+	}
+	return append(playbook.Builtins(), own...), nil
+}
+
+// ownTemplates parses the team's stored playbooks.
+func (a *App) ownTemplates(ctx context.Context, teamID int64) ([]playbook.Template, error) {
 	stored, err := a.db.TeamPlaybooks(ctx, teamID)
 	if err != nil {
 		return nil, err
@@ -37,11 +59,11 @@ func (a *App) teamTemplates(ctx context.Context, teamID int64) ([]playbook.Templ
 	for _, p := range stored {
 		t, err := playbook.Parse(p.Name+".yaml", []byte(p.YAML))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("stored playbook %s: %w", p.Name, err)
 		}
 		own = append(own, t)
 	}
-	return append(playbook.Builtins(), own...), nil
+	return own, nil
 }
 
 // Playbook returns one playbook the team may run, by name, or ENOTFOUND.

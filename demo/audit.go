@@ -12,7 +12,6 @@ import (
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/audit"
 	"github.com/rhythm-team/rhythm/gen"
-	"github.com/rhythm-team/rhythm/ingest"
 	"github.com/rhythm-team/rhythm/ingest/icsevents"
 	"github.com/rhythm-team/rhythm/store"
 	"github.com/rhythm-team/rhythm/team"
@@ -44,11 +43,7 @@ func seedAudit(ctx context.Context, db *store.DB, t team.Team) error {
 	if err := d.WriteICS(&cal); err != nil {
 		return err
 	}
-	key, err := db.PseudonymKey(ctx)
-	if err != nil {
-		return err
-	}
-	res, err := ingest.NewResolver(&t, key)
+	res, err := db.Resolver(ctx, t.ID)
 	if err != nil {
 		return err
 	}

@@ -33,11 +33,7 @@ func seedInteractions(ctx context.Context, db *store.DB, t team.Team) error {
 	if err != nil {
 		return err
 	}
-	key, err := db.PseudonymKey(ctx)
-	if err != nil {
-		return err
-	}
-	res, err := ingest.NewResolver(&t, key)
+	res, err := db.Resolver(ctx, t.ID)
 	if err != nil {
 		return err
 	}

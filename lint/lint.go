@@ -101,6 +101,9 @@ type Options struct {
 	Advisor Advisor
 	// Disable lists rule ids not to run.
 	Disable []string
+	// Zone is the clock findings give times on (default UTC); each time
+	// names it.
+	Zone *time.Location
 }
 
 // Rule is one item of the checklist.
@@ -326,12 +329,18 @@ func (m *Meeting) instances() []time.Time {
 	return []time.Time{m.Start}
 }
 
-// affected describes which instances a rule hit, for the message.
-func affected(hit, total int, first time.Time) string {
-	if total == 1 {
-		return first.UTC().Format("2006-01-02 15:04 UTC")
+// affected describes which instances a rule hit, for the message, with
+// times on the clock of Options.Zone.
+func (c *checker) affected(hit, total int, first time.Time) string {
+	loc := c.opts.Zone
+	if loc == nil {
+		loc = time.UTC
 	}
-	return fmt.Sprintf("%d of %d instances, first %s", hit, total, first.UTC().Format("2006-01-02 15:04 UTC"))
+	at := first.In(loc).Format("2006-01-02 15:04 ") + loc.String()
+	if total == 1 {
+		return at
+	}
+	return fmt.Sprintf("%d of %d instances, first %s", hit, total, at)
 }
 
 func (c *checker) outsideHours(m *Meeting) (string, bool) {
@@ -374,7 +383,7 @@ func (c *checker) outsideHours(m *Meeting) (string, bool) {
 	if len(names) > 5 {
 		names = append(names[:5], fmt.Sprintf("and %d more", len(who)-5))
 	}
-	return fmt.Sprintf("outside the working hours of %s (%s)", strings.Join(names, ", "), affected(hit, len(insts), first)), true
+	return fmt.Sprintf("outside the working hours of %s (%s)", strings.Join(names, ", "), c.affected(hit, len(insts), first)), true
 }
 
 func (c *checker) noMeetingDay(m *Meeting) (string, bool) {
@@ -410,7 +419,7 @@ func (c *checker) noMeetingDay(m *Meeting) (string, bool) {
 	if hit == 0 {
 		return "", false
 	}
-	return fmt.Sprintf("on %s, the team's no-meeting day, for some attendee (%s)", day, affected(hit, len(insts), first)), true
+	return fmt.Sprintf("on %s, the team's no-meeting day, for some attendee (%s)", day, c.affected(hit, len(insts), first)), true
 }
 
 func (c *checker) couldBeAsync(m *Meeting) (string, bool) {

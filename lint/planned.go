@@ -31,6 +31,9 @@ type Planned struct {
 	Until         string   `json:"until,omitempty"`  // YYYY-MM-DD
 	Count         int      `json:"count,omitempty"`
 	DecisionOwner string   `json:"decision_owner,omitempty"`
+	// Zone, when set, reads Start, End and PreReadAt instead of the
+	// organizer's zone: the zone of the person who typed them.
+	Zone *time.Location `json:"-"`
 }
 
 // maxPlannedInstances bounds the instances a planned series is checked on.
@@ -71,6 +74,28 @@ func ParsePlanned(data []byte) ([]Planned, error) {
 	return []Planned{p}, nil
 }
 
+// person resolves a name in field: an email (a guest when not on the
+// team), or a member's name, alias or unique prefix.
+func person(t *team.Team, field, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "@") {
+		if t != nil {
+			if mb, ok := t.Member(s); ok {
+				return mb.Email, nil
+			}
+		}
+		return strings.ToLower(s), nil // a guest from outside the team
+	}
+	if t == nil {
+		return "", bad(field, "%q is not an email address", s)
+	}
+	mb, err := t.Resolve(s)
+	if err != nil {
+		return "", bad(field, "%s", rhythm.ErrorMessage(err))
+	}
+	return mb.Email, nil
+}
+
 // Meeting checks p and returns the meeting it describes; t, when set,
 // resolves people by name or alias and gives the organizer's zone. Errors
 // are EINVALID and start with the field.
@@ -80,18 +105,7 @@ func (p Planned) Meeting(t *team.Team) (Meeting, error) {
 	if m.Title == "" {
 		return m, bad("title", "a title is required")
 	}
-	who := func(field, s string) (string, error) {
-		s = strings.TrimSpace(s)
-		if t != nil {
-			if mb, ok := t.Member(s); ok {
-				return mb.Email, nil
-			}
-		}
-		if !strings.Contains(s, "@") {
-			return "", bad(field, "%q is neither on the roster nor an email address", s)
-		}
-		return strings.ToLower(s), nil
-	}
+	who := func(field, s string) (string, error) { return person(t, field, s) }
 	loc := time.UTC
 	if p.Organizer != "" {
 		e, err := who("organizer", p.Organizer)
@@ -104,6 +118,9 @@ func (p Planned) Meeting(t *team.Team) (Meeting, error) {
 				loc = mb.Location()
 			}
 		}
+	}
+	if p.Zone != nil {
+		loc = p.Zone
 	}
 	for i, a := range p.Attendees {
 		if strings.TrimSpace(a) == "" {

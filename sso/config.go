@@ -79,11 +79,32 @@ func (c *Config) Validate() error {
 	}
 	c.AllowedDomains = domains
 	c.AdminGroup = strings.TrimSpace(c.AdminGroup)
-	if strings.TrimSpace(c.ProviderName) == "" {
-		u, _ := url.Parse(c.Issuer)
-		c.ProviderName = u.Hostname()
+	c.ProviderName = strings.TrimSpace(c.ProviderName)
+	if c.ProviderName == "" {
+		c.ProviderName = DefaultProviderName(c.Issuer)
 	}
 	return nil
+}
+
+// DefaultProviderName is the name a sign-in button shows for an issuer:
+// the company for the well-known ones ("Google" for accounts.google.com,
+// "Microsoft" for login.microsoftonline.com, "Okta" for *.okta.com), else
+// the issuer's host.
+func DefaultProviderName(issuer string) string {
+	u, err := url.Parse(issuer)
+	if err != nil {
+		return issuer
+	}
+	host := strings.ToLower(u.Hostname())
+	switch {
+	case host == "accounts.google.com":
+		return "Google"
+	case host == "login.microsoftonline.com" || host == "sts.windows.net":
+		return "Microsoft"
+	case strings.HasSuffix(host, ".okta.com"):
+		return "Okta"
+	}
+	return host
 }
 
 // checkURL accepts an absolute https URL, or http on a loopback host (for

@@ -244,8 +244,28 @@ func TestLogoutURLAtTheProvider(t *testing.T) {
 	}
 	got := mustURL(u)
 	q := got.Query()
-	if got.Scheme+"://"+got.Host != e.prov.srv.URL || got.Path != "/end_session" || q.Get("id_token_hint") != "the.id.token" ||
+	if got.Scheme+"://"+got.Host != e.prov.URL || got.Path != "/end_session" || q.Get("id_token_hint") != "the.id.token" ||
 		q.Get("client_id") != testClientID || q.Get("post_logout_redirect_uri") != e.url+"/login" {
 		t.Errorf("LogoutURL = %s, want the provider's end_session endpoint with the hint, client id and where to return", u)
+	}
+}
+
+func TestDefaultProviderName(t *testing.T) {
+	for issuer, want := range map[string]string{
+		"https://accounts.google.com": "Google",
+		"https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0": "Microsoft",
+		"https://sts.windows.net/9188040d-6c67-4c5b-b112-36a304b66dad/":               "Microsoft",
+		"https://acme.okta.com":                     "Okta",
+		"https://keycloak.example.com/realms/staff": "keycloak.example.com",
+		"http://127.0.0.1:5556/dex":                 "127.0.0.1",
+	} {
+		if got := sso.DefaultProviderName(issuer); got != want {
+			t.Errorf("DefaultProviderName(%q) = %q, want %q", issuer, got, want)
+		}
+	}
+	c := validConfig()
+	c.ProviderName = "  Acme ID "
+	if err := c.Validate(); err != nil || c.ProviderName != "Acme ID" {
+		t.Errorf("a given name: %q %v, want \"Acme ID\"", c.ProviderName, err)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/account"
 	"github.com/rhythm-team/rhythm/internal/secret"
+	"github.com/rhythm-team/rhythm/internal/ssotest"
 	"github.com/rhythm-team/rhythm/sso"
 	"github.com/rhythm-team/rhythm/store"
 	"github.com/rhythm-team/rhythm/store/storetest"
@@ -79,14 +80,14 @@ func writeError(w http.ResponseWriter, err error) {
 // env is one rhythm server with a fresh database, signing in at the
 // shared test provider.
 type env struct {
-	prov *provider
+	prov *ssotest.Provider
 	app  *app
 	url  string
 	key  []byte
 }
 
 var shared struct {
-	prov *provider
+	prov *ssotest.Provider
 	// rhythm's test servers need one callback URL registered at the
 	// provider: one listener, its handler set per test.
 	front   *httptest.Server
@@ -103,7 +104,7 @@ func setHandler(h http.Handler) {
 func TestMain(m *testing.M) {
 	// The example provider logs every request; the tests read results instead.
 	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
-	prov, register, err := startProvider()
+	prov, err := ssotest.Start()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -119,10 +120,10 @@ func TestMain(m *testing.M) {
 		}
 		h.ServeHTTP(w, r)
 	}))
-	register(shared.front.URL + callbackPath)
+	prov.Register(shared.front.URL + callbackPath)
 	code := m.Run()
 	shared.front.Close()
-	prov.srv.Close()
+	prov.Close()
 	os.Exit(code)
 }
 
@@ -131,7 +132,7 @@ func newEnv(t *testing.T) *env {
 	if shared.prov == nil {
 		t.Fatal("TestMain did not start the provider")
 	}
-	shared.prov.set(nil, nil)
+	shared.prov.Set(nil, nil)
 	key := make([]byte, secret.KeySize)
 	copy(key, "a test key of thirty-two bytes!!")
 	e := &env{prov: shared.prov, url: shared.front.URL, key: key}
@@ -172,7 +173,7 @@ func (e *env) newRP(t *testing.T, opts ...sso.Option) (*sso.RP, sso.Policy) {
 		t.Fatal(err)
 	}
 	cfg := sso.Config{
-		Issuer: e.prov.srv.URL, ClientID: testClientID, ClientSecret: testClientSecret,
+		Issuer: e.prov.URL, ClientID: testClientID, ClientSecret: testClientSecret,
 		RedirectURL: e.url + callbackPath, AllowedDomains: []string{"partner.example"},
 		AdminGroup: adminGroup, ProviderName: "Test ID",
 	}
@@ -258,10 +259,10 @@ func TestSignInAtARealProvider(t *testing.T) {
 				t.Fatalf("callback: %d %+v (%s)", r.status, r.body.Error, r.cause)
 			}
 			p := personNamed(tt.username)
-			if r.body.User.Email != p.email || r.body.User.Role != tt.want || r.body.User.ID == 0 {
-				t.Errorf("signed in as %+v, want %s as %s", r.body.User, p.email, tt.want)
+			if r.body.User.Email != p.Email || r.body.User.Role != tt.want || r.body.User.ID == 0 {
+				t.Errorf("signed in as %+v, want %s as %s", r.body.User, p.Email, tt.want)
 			}
-			wantClaims := sso.Claims{Issuer: e.prov.srv.URL, Subject: "id-" + tt.username, Email: p.email, EmailVerified: true,
+			wantClaims := sso.Claims{Issuer: e.prov.URL, Subject: "id-" + tt.username, Email: p.Email, EmailVerified: true,
 				Name: strings.ToUpper(tt.username[:1]) + tt.username[1:] + " Tester", Groups: tt.groups}
 			if got := r.body.Claims; got.Issuer != wantClaims.Issuer || got.Subject != wantClaims.Subject || got.Email != wantClaims.Email ||
 				!got.EmailVerified || got.Name != wantClaims.Name || strings.Join(got.Groups, ",") != strings.Join(wantClaims.Groups, ",") {
@@ -273,10 +274,10 @@ func TestSignInAtARealProvider(t *testing.T) {
 			if _, sessions := e.counts(t); sessions != 1 {
 				t.Errorf("%d sessions, want 1", sessions)
 			}
-			if len(b.jar.Cookies(mustURL(e.url))) == 0 {
+			if len(b.Jar.Cookies(mustURL(e.url))) == 0 {
 				t.Errorf("no session cookie")
 			}
-			for _, c := range b.jar.Cookies(mustURL(e.url)) {
+			for _, c := range b.Jar.Cookies(mustURL(e.url)) {
 				if c.Name == sso.CookieName {
 					t.Errorf("the sign-in cookie outlived the sign-in")
 				}
@@ -292,15 +293,6 @@ func TestSignInAtARealProvider(t *testing.T) {
 			}
 		})
 	}
-}
-
-func personNamed(name string) person {
-	for _, p := range people {
-		if p.username == name {
-			return p
-		}
-	}
-	panic(name)
 }
 
 func mustURL(s string) *url.URL {

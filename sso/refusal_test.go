@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/internal/ssotest"
 	"github.com/rhythm-team/rhythm/sso"
 )
 
@@ -49,7 +50,7 @@ func rewrite(key *rsa.PrivateKey, kid string, edit func(map[string]any)) func(ma
 func TestRefusedTokens(t *testing.T) {
 	type tokenRewrite = func(map[string]any) (map[string]any, *rsa.PrivateKey, string)
 	published := func(edit func(map[string]any)) tokenRewrite {
-		return rewrite(shared.prov.published, "test-published", edit)
+		return rewrite(shared.prov.Published, ssotest.PublishedKeyID, edit)
 	}
 	now := time.Now()
 	tests := []struct {
@@ -70,9 +71,9 @@ func TestRefusedTokens(t *testing.T) {
 		{name: "issuer mismatch", user: "ana", status: 401, code: rhythm.EUNAUTHORIZED, cause: "issued by a different provider",
 			token: published(func(c map[string]any) { c["iss"] = "https://impostor.example" })},
 		{name: "signed by a key the provider never published", user: "ana", status: 401, code: rhythm.EUNAUTHORIZED, cause: "failed to verify signature",
-			token: rewrite(shared.prov.stranger, "test-stranger", func(map[string]any) {})},
+			token: rewrite(shared.prov.Stranger, "test-stranger", func(map[string]any) {})},
 		{name: "signed by an unpublished key without a key id", user: "ana", status: 401, code: rhythm.EUNAUTHORIZED, cause: "failed to verify signature",
-			token: rewrite(shared.prov.stranger, "", func(map[string]any) {})},
+			token: rewrite(shared.prov.Stranger, "", func(map[string]any) {})},
 		{name: "bad nonce", user: "ana", status: 401, code: rhythm.EUNAUTHORIZED, cause: "nonce does not match",
 			auth: func(q url.Values) { q.Set("nonce", "a-nonce-of-another-browser") }},
 		{name: "nonce left out", user: "ana", status: 401, code: rhythm.EUNAUTHORIZED, cause: "nonce does not match",
@@ -85,12 +86,12 @@ func TestRefusedTokens(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
-			e.prov.set(tt.auth, tt.token)
+			e.prov.Set(tt.auth, tt.token)
 			users, _ := e.counts(t)
 			b := newBrowser(t)
 			r := e.get(t, b.Client, b.signInAtProvider(t, e.url, tt.user))
 			if tt.cause == "" {
-				if r.status != http.StatusOK || r.body.User.Email != personNamed(tt.user).email {
+				if r.status != http.StatusOK || r.body.User.Email != personNamed(tt.user).Email {
 					t.Fatalf("control sign-in: %d %+v (%s)", r.status, r.body, r.cause)
 				}
 				return
@@ -167,12 +168,12 @@ func TestRefusedState(t *testing.T) {
 	t.Run("the sign-in cookie is cleared by the callback, even when refused", func(t *testing.T) {
 		e := newEnv(t)
 		b := newBrowser(t)
-		e.prov.set(func(q url.Values) { q.Set("nonce", "x") }, nil)
+		e.prov.Set(func(q url.Values) { q.Set("nonce", "x") }, nil)
 		r := e.get(t, b.Client, b.signInAtProvider(t, e.url, "ana"))
 		if r.status != 401 {
 			t.Fatalf("status %d, want 401", r.status)
 		}
-		for _, c := range b.jar.Cookies(mustURL(e.url)) {
+		for _, c := range b.Jar.Cookies(mustURL(e.url)) {
 			if c.Name == "rhythm_oidc" {
 				t.Errorf("the sign-in cookie is still set")
 			}

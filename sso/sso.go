@@ -24,6 +24,10 @@ import (
 // nonce, PKCE verifier) from Begin to Finish, sealed with the server's key.
 const CookieName = "rhythm_oidc"
 
+// CallbackPath is the path of rhythm's redirect URL: the provider sends
+// people back to <public-url>/auth/oidc/callback.
+const CallbackPath = "/auth/oidc/callback"
+
 // FlowLifetime is how long a person has at the provider to sign in.
 const FlowLifetime = 10 * time.Minute
 
@@ -92,6 +96,9 @@ func New(cfg Config, box *secret.Box, opts ...Option) (*RP, error) {
 
 // ProviderName is the name to show on the sign-in button.
 func (rp *RP) ProviderName() string { return rp.cfg.ProviderName }
+
+// Issuer is the provider's issuer URL, as configured.
+func (rp *RP) Issuer() string { return rp.cfg.Issuer }
 
 // discover returns the provider's endpoints and keys, reading the discovery
 // document once. A failure is kept for discoveryBackoff so that a provider

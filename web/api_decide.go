@@ -5,9 +5,7 @@ import (
 
 	gojson "github.com/goccy/go-json"
 
-	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/decide"
-	"github.com/rhythm-team/rhythm/team"
 )
 
 // apiDecide answers POST /api/v1/decide: the body is a decide.Request (a
@@ -18,7 +16,8 @@ func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.answerDecide(w, r, &req, nil)
+	d, err := s.app.Decide(r.Context(), s.actor(r), &req)
+	s.answerDecide(w, r, d, err)
 }
 
 // apiTeamDecide answers POST /api/v1/teams/{team}/decide with the stored
@@ -29,31 +28,11 @@ func (s *Server) apiTeamDecide(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if req.Roster != nil {
-		s.fail(w, r, rhythm.Errorf(rhythm.EINVALID, "roster: the team's stored roster is used here; send no roster"))
-		return
-	}
-	t, err := s.pathTeam(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if req.TeamFigures == nil { // the team's measured figures, from its latest audit
-		if req.TeamFigures, err = s.app.AuditFigures(r.Context(), s.actor(r), r.PathValue("team")); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
-	s.answerDecide(w, r, &req, &t)
+	d, err := s.app.DecideForTeam(r.Context(), s.actor(r), r.PathValue("team"), &req)
+	s.answerDecide(w, r, d, err)
 }
 
-func (s *Server) answerDecide(w http.ResponseWriter, r *http.Request, req *decide.Request, t *team.Team) {
-	p, err := decide.DefaultPolicy()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	d, err := p.DecideRequest(req, t, s.now())
+func (s *Server) answerDecide(w http.ResponseWriter, r *http.Request, d decide.Decision, err error) {
 	if err != nil {
 		s.fail(w, r, err)
 		return

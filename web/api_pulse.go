@@ -2,91 +2,18 @@ package web
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"net/http"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/rhythm-team/rhythm"
-	"github.com/rhythm-team/rhythm/account"
+	"github.com/rhythm-team/rhythm/app"
 	"github.com/rhythm-team/rhythm/metric"
 	"github.com/rhythm-team/rhythm/pulse"
-	"github.com/rhythm-team/rhythm/stats"
 	"github.com/rhythm-team/rhythm/team"
 )
 
-// teamRound returns the round of the path, which must belong to the team
-// of the path.
-func (s *Server) teamRound(r *http.Request) (pulse.Round, error) {
-	id, err := pathID(r, "survey round")
-	if err != nil {
-		return pulse.Round{}, err
-	}
-	rd, err := s.db.Round(r.Context(), id)
-	if err != nil {
-		return rd, err
-	}
-	teamID := int64(0)
-	if ta, ok := teamAccess(r); ok {
-		teamID = ta.TeamID
-	} else { // admin routes do not look the team up
-		t, err := s.db.Team(r.Context(), r.PathValue("team"))
-		if err != nil {
-			return rd, err
-		}
-		teamID = t.ID
-	}
-	if teamID != rd.TeamID {
-		return rd, rhythm.Errorf(rhythm.ENOTFOUND, "survey round %d not found in this team", id)
-	}
-	return rd, nil
-}
-
-// roundView is a round as a member sees it in lists.
-type roundView struct {
-	pulse.Round
-	// Responses is the round's response count, for leads and admins only:
-	// watching it rise as colleagues answer would tell members who did.
-	Responses *int         `json:"responses,omitempty"`
-	Status    pulse.Status `json:"status"`
-	// Answered tells whether the requesting user has answered.
-	Answered bool `json:"answered"`
-	// OnRoster tells whether the requesting user may answer.
-	OnRoster bool `json:"on_roster"`
-}
-
-func (s *Server) roundViews(r *http.Request) ([]roundView, error) {
-	ta, _ := teamAccess(r)
-	rounds, err := s.db.ListRounds(r.Context(), strconv.FormatInt(ta.TeamID, 10))
-	if err != nil {
-		return nil, err
-	}
-	u, _ := currentUser(r)
-	memberID, err := s.db.MemberIDByEmail(r.Context(), ta.TeamID, u.Email)
-	if err != nil && rhythm.ErrorCode(err) != rhythm.ENOTFOUND {
-		return nil, err
-	}
-	now := s.now()
-	lead := u.Role == account.Admin || ta.IsLead
-	out := make([]roundView, len(rounds))
-	for i, rd := range rounds {
-		out[i] = roundView{Round: rd, Status: rd.Status(now), OnRoster: memberID != 0}
-		if lead {
-			out[i].Responses = &rounds[i].Responses
-		}
-		if memberID != 0 {
-			if out[i].Answered, err = s.db.HasAnswered(r.Context(), rd.ID, memberID); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return out, nil
-}
-
 func (s *Server) apiListSurveys(w http.ResponseWriter, r *http.Request) {
-	list, err := s.db.ListSurveys(r.Context())
+	list, err := s.app.Surveys(r.Context(), s.actor(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -100,8 +27,7 @@ func (s *Server) apiCreateSurvey(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	sv.ID = 0
-	sv, err := s.db.CreateSurvey(r.Context(), sv)
+	sv, err := s.app.CreateSurvey(r.Context(), s.actor(r), sv)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -110,7 +36,7 @@ func (s *Server) apiCreateSurvey(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiListRounds(w http.ResponseWriter, r *http.Request) {
-	rounds, err := s.roundViews(r)
+	rounds, err := s.app.Rounds(r.Context(), s.actor(r), r.PathValue("team"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -118,63 +44,13 @@ func (s *Server) apiListRounds(w http.ResponseWriter, r *http.Request) {
 	s.json(w, http.StatusOK, map[string]any{"rounds": rounds})
 }
 
-// roundRequest is the body that schedules a round: dates (a closing date
-// means the end of that day, UTC) or RFC 3339 times.
-type roundRequest struct {
-	SurveyID int64  `json:"survey_id"`
-	Opens    string `json:"opens"`
-	Closes   string `json:"closes"`
-	// Imported makes a round that holds one file of answers from another
-	// tool instead of collecting answers.
-	Imported bool `json:"imported"`
-}
-
-// parseWhen reads a date or an RFC 3339 time for the named field.
-func parseWhen(field, v string, endOfDay bool) (time.Time, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return time.Time{}, rhythm.Errorf(rhythm.EINVALID, "%s: must be set", field)
-	}
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t.UTC(), nil
-	}
-	d, err := time.Parse(time.DateOnly, v)
-	if err != nil {
-		return time.Time{}, rhythm.Errorf(rhythm.EINVALID, "%s: %q is not a date (2026-04-01) or a time (2026-04-01T09:00:00Z)", field, v)
-	}
-	if endOfDay {
-		d = d.AddDate(0, 0, 1)
-	}
-	return d, nil
-}
-
-func (req roundRequest) round(now time.Time) (pulse.Round, error) {
-	o, err := parseWhen("opens", req.Opens, false)
-	if err != nil {
-		return pulse.Round{}, err
-	}
-	c, err := parseWhen("closes", req.Closes, true)
-	if err != nil {
-		return pulse.Round{}, err
-	}
-	rd := pulse.Round{SurveyID: req.SurveyID, Opens: o, Closes: c, Imported: req.Imported}
-	if err := rd.CheckNotPast(now, rd.Imported); err != nil {
-		return rd, err
-	}
-	return rd, nil
-}
-
 func (s *Server) apiCreateRound(w http.ResponseWriter, r *http.Request) {
-	var req roundRequest
-	if err := s.decodeJSON(w, r, &req); err != nil {
+	var in app.RoundInput
+	if err := s.decodeJSON(w, r, &in); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	rd, err := req.round(s.now())
-	if err == nil {
-		ta, _ := teamAccess(r)
-		rd, err = s.db.CreateRound(r.Context(), strconv.FormatInt(ta.TeamID, 10), rd)
-	}
+	rd, err := s.app.CreateRound(r.Context(), s.actor(r), r.PathValue("team"), in)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -182,20 +58,8 @@ func (s *Server) apiCreateRound(w http.ResponseWriter, r *http.Request) {
 	s.json(w, http.StatusCreated, rd)
 }
 
-// submitAnswers records the signed-in member's answers to the round.
-func (s *Server) submitAnswers(r *http.Request, rd pulse.Round, a pulse.Answers) error {
-	u, _ := currentUser(r)
-	memberID, err := s.db.MemberIDByEmail(r.Context(), rd.TeamID, u.Email)
-	if rhythm.ErrorCode(err) == rhythm.ENOTFOUND {
-		return rhythm.Errorf(rhythm.EFORBIDDEN, "only people on the roster of team %q answer its survey", rd.Team)
-	} else if err != nil {
-		return err
-	}
-	return s.db.SubmitResponse(r.Context(), rd.ID, memberID, a)
-}
-
 func (s *Server) apiSubmitResponse(w http.ResponseWriter, r *http.Request) {
-	rd, err := s.teamRound(r)
+	id, err := pathID(r, "survey round")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -207,7 +71,8 @@ func (s *Server) apiSubmitResponse(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.submitAnswers(r, rd, body.Answers); err != nil {
+	rd, err := s.app.SubmitAnswers(r.Context(), s.actor(r), r.PathValue("team"), id, body.Answers)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -216,12 +81,12 @@ func (s *Server) apiSubmitResponse(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiRoundResults(w http.ResponseWriter, r *http.Request) {
-	rd, err := s.teamRound(r)
+	id, err := pathID(r, "survey round")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	res, _, err := s.db.RoundResults(r.Context(), rd.ID, s.now())
+	res, err := s.app.RoundResults(r.Context(), s.actor(r), r.PathValue("team"), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -230,15 +95,12 @@ func (s *Server) apiRoundResults(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiExportResponses(w http.ResponseWriter, r *http.Request) {
-	rd, err := s.teamRound(r)
+	id, err := pathID(r, "survey round")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	res, rs, err := s.db.RoundResults(r.Context(), rd.ID, s.now())
-	if err == nil && res.Suppressed {
-		err = rhythm.Errorf(rhythm.EFORBIDDEN, "%s", res.Reason)
-	}
+	res, rs, err := s.app.RoundResponses(r.Context(), s.actor(r), r.PathValue("team"), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -249,12 +111,12 @@ func (s *Server) apiExportResponses(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="round-`+strconv.FormatInt(rd.ID, 10)+`.csv"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="round-`+strconv.FormatInt(id, 10)+`.csv"`)
 	w.Write(buf.Bytes())
 }
 
 func (s *Server) apiImportResponses(w http.ResponseWriter, r *http.Request) {
-	rd, err := s.teamRound(r)
+	id, err := pathID(r, "survey round")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -264,18 +126,7 @@ func (s *Server) apiImportResponses(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	sv, err := s.db.Survey(r.Context(), rd.SurveyID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	rs, err := pulse.ReadResponsesCSV("body", bytes.NewReader(body), sv)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	sum := sha256.Sum256(body)
-	n, err := s.db.ImportResponses(r.Context(), rd.ID, hex.EncodeToString(sum[:]), rs)
+	n, err := s.app.ImportResponses(r.Context(), s.actor(r), r.PathValue("team"), id, "body", body)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -284,7 +135,6 @@ func (s *Server) apiImportResponses(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiChurn(w http.ResponseWriter, r *http.Request) {
-	ta, _ := teamAccess(r)
 	q := r.URL.Query()
 	to := team.DateOf(s.now().UTC())
 	from := team.DateOf(s.now().UTC().AddDate(-1, 0, 0))
@@ -301,7 +151,7 @@ func (s *Server) apiChurn(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	rows, err := s.db.Churn(r.Context(), strconv.FormatInt(ta.TeamID, 10), from, to)
+	rows, err := s.app.Churn(r.Context(), s.actor(r), r.PathValue("team"), from, to)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -320,23 +170,12 @@ func (s *Server) apiImportMetrics(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	n, err := s.db.SaveSamples(r.Context(), "api", samples)
+	n, err := s.app.ImportMetrics(r.Context(), s.actor(r), "api", samples)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	s.json(w, http.StatusOK, map[string]any{"samples": len(samples), "values": n})
-}
-
-// correlationReport builds the correlation report from everything stored.
-func (s *Server) correlationReport(r *http.Request) (pulse.CorrelationReport, error) {
-	q := r.URL.Query()
-	samples, err := s.db.OutcomeSamples(r.Context(), s.now(), nil)
-	if err != nil {
-		return pulse.CorrelationReport{}, err
-	}
-	seed, _ := strconv.ParseUint(q.Get("seed"), 10, 64)
-	return pulse.Correlate(pulse.CorrelationRequest{Samples: samples, X: q["x"], Y: q["y"], Options: stats.Options{Seed: seed}})
 }
 
 func (s *Server) apiCorrelations(w http.ResponseWriter, r *http.Request) {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -124,16 +123,6 @@ func (s *Server) guard(a access, h http.HandlerFunc) http.Handler {
 		}
 		h(w, r.WithContext(ctx))
 	})
-}
-
-// teamLabel names the team of a refusal: by name to the people on it, and
-// as "this team" to others, so that asking for ids does not tell the names
-// of other teams.
-func teamLabel(ta store.TeamAccess) string {
-	if ta.IsMember || ta.IsLead {
-		return fmt.Sprintf("team %q", ta.TeamName)
-	}
-	return "this team"
 }
 
 // deny answers an authentication or authorization failure: JSON for the

@@ -36,8 +36,7 @@ func (s *Server) apiListReminders(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	ta, _ := teamAccess(r)
-	rs, err := s.db.Reminders(r.Context(), ta.TeamID, f)
+	rs, err := s.app.Reminders(r.Context(), s.actor(r), r.PathValue("team"), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -54,8 +53,7 @@ func (s *Server) retryReminder(r *http.Request) (remind.Reminder, error) {
 	if err != nil {
 		return remind.Reminder{}, err
 	}
-	ta, _ := teamAccess(r)
-	return s.db.RetryReminder(r.Context(), ta.TeamID, id, s.now())
+	return s.app.RetryReminder(r.Context(), s.actor(r), r.PathValue("team"), id)
 }
 
 func (s *Server) apiRetryReminder(w http.ResponseWriter, r *http.Request) {
@@ -93,7 +91,7 @@ func (s *Server) remindersPage(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	v.State = st
-	if v.Reminders, err = s.db.Reminders(r.Context(), t.ID, f); err != nil {
+	if v.Reminders, err = s.app.Reminders(r.Context(), s.actor(r), r.PathValue("team"), f); err != nil {
 		s.uiFail(w, r, err)
 		return
 	}
@@ -102,11 +100,7 @@ func (s *Server) remindersPage(w http.ResponseWriter, r *http.Request, status in
 
 func (s *Server) uiRetryReminder(w http.ResponseWriter, r *http.Request) {
 	if _, err := s.retryReminder(r); err != nil {
-		if code := rhythm.ErrorCode(err); code == rhythm.EINTERNAL {
-			s.uiFail(w, r, err)
-			return
-		}
-		s.remindersPage(w, r, ErrorStatus(rhythm.ErrorCode(err)), formView{Error: rhythm.ErrorMessage(err)})
+		s.formFail(w, r, err, func(status int, msg string) { s.remindersPage(w, r, status, formView{Error: msg}) })
 		return
 	}
 	ta, _ := teamAccess(r)

@@ -7,6 +7,8 @@ import (
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/app"
+	"github.com/rhythm-team/rhythm/pulse"
+	"github.com/rhythm-team/rhythm/stats"
 	"github.com/rhythm-team/rhythm/store"
 	"github.com/rhythm-team/rhythm/team"
 	"github.com/rhythm-team/rhythm/thread"
@@ -85,4 +87,26 @@ func decisionQuery(r *http.Request) (thread.Query, error) {
 		}
 	}
 	return q, thread.CheckQuery(q)
+}
+
+// correlationReport reads ?x=, ?y= and ?seed= and builds the correlation
+// report from everything stored.
+func (s *Server) correlationReport(r *http.Request) (pulse.CorrelationReport, error) {
+	q := r.URL.Query()
+	seed, _ := strconv.ParseUint(q.Get("seed"), 10, 64)
+	return s.app.Correlations(r.Context(), s.actor(r), q["x"], q["y"], nil, stats.Options{Seed: seed})
+}
+
+// splitValues splits each of a query's values on commas, dropping empty
+// parts: ?with=a,b&with=c is a, b, c.
+func splitValues(vs []string) []string {
+	var out []string
+	for _, v := range vs {
+		for part := range strings.SplitSeq(v, ",") {
+			if part = strings.TrimSpace(part); part != "" {
+				out = append(out, part)
+			}
+		}
+	}
+	return out
 }

@@ -131,6 +131,8 @@ func (s *Server) routes() {
 	s.handle("POST /login", public, s.uiLoginPost)
 	s.handle("POST /login/demo", public, s.uiDemoLogin)
 	s.handle("POST /logout", public, s.uiLogout)
+	s.handle("GET /auth/oidc/login", public, s.uiSignOnBegin)
+	s.handle("GET /auth/oidc/callback", public, s.uiSignOnCallback)
 	s.handle("GET /account", signedIn, s.uiAccount)
 	s.handle("POST /account/password", signedIn, s.uiChangePassword)
 	s.handle("POST /account/tokens", signedIn, s.uiCreateToken)

@@ -80,6 +80,13 @@ type Config struct {
 	// means DefaultBodyTimeout. UploadTimeout is the same for imports; 0
 	// means DefaultUploadTimeout.
 	BodyTimeout, UploadTimeout time.Duration
+	// SignOn, when set, lets people sign in with their account at an
+	// OpenID Provider.
+	SignOn *SignOn
+	// PasswordLoginOff hides the password form and refuses password
+	// sign-in and first-run setup with a password; API tokens and the
+	// command line still work.
+	PasswordLoginOff bool
 }
 
 // DemoLogin is the demo admin that `serve --demo` creates.
@@ -113,15 +120,22 @@ type Server struct {
 	trustedProxies []netip.Prefix
 	// bodyTimeout and uploadTimeout limit the time a request body takes.
 	bodyTimeout, uploadTimeout time.Duration
+	signOn                     *SignOn // nil: no single sign-on
+	passwordLogin              bool
+	csp                        string // the Content-Security-Policy header
 }
 
 // New returns a server with its templates parsed and routes registered.
 func New(cfg Config) (*Server, error) {
 	s := &Server{db: cfg.DB, log: cfg.Logger, maxBody: cfg.MaxBody, now: cfg.Now, demo: cfg.Demo, metricsToken: cfg.MetricsToken,
-		channels: cfg.ReminderChannels, advisor: cfg.Advisor, trustedProxies: cfg.TrustedProxies}
+		channels: cfg.ReminderChannels, advisor: cfg.Advisor, trustedProxies: cfg.TrustedProxies,
+		signOn: cfg.SignOn, passwordLogin: !cfg.PasswordLoginOff, csp: contentSecurityPolicy(cfg.SignOn)}
 	s.app = app.New(s.db, func() time.Time { return s.now() }).WithScheduler(cfg.Scheduler) // tests set s.now after New
 	if cfg.Calendars != nil {
 		s.app.WithCalendars(*cfg.Calendars)
+	}
+	if cfg.SignOn != nil {
+		s.app.WithSignOn(cfg.SignOn.Policy)
 	}
 	dummyHash() // ready before the first sign-in, so failures take the same time
 	if s.log == nil {
@@ -166,7 +180,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Frame-Options", "DENY")
-	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+	h.Set("Content-Security-Policy", s.csp)
 	if !strings.HasPrefix(r.URL.Path, "/static/") {
 		// Pages and API answers hold someone's data: never cached.
 		h.Set("Cache-Control", "no-store")

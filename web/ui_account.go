@@ -16,13 +16,13 @@ type accountView struct {
 }
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, status int, v accountView) {
-	u, _ := currentUser(r)
-	tokens, err := s.db.ListTokens(r.Context(), u.ID)
+	tokens, err := s.app.Tokens(r.Context(), s.actor(r))
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
 	}
 	v.Tokens = tokens
+	v.Extra = s.loginView()
 	s.render(w, r, status, "account", "Your account", v)
 }
 
@@ -36,6 +36,10 @@ func (s *Server) uiChangePassword(w http.ResponseWriter, r *http.Request) {
 	u, _ := currentUser(r)
 	if viaToken(r) {
 		s.uiFail(w, r, rhythm.Errorf(rhythm.EFORBIDDEN, "an API token cannot change a password; sign in with the browser"))
+		return
+	}
+	if !s.passwordLogin {
+		s.uiFail(w, r, s.passwordRefused())
 		return
 	}
 	var v accountView
@@ -96,44 +100,4 @@ func (s *Server) uiRevokeToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
-}
-
-// API tokens in the JSON API.
-
-func (s *Server) apiListTokens(w http.ResponseWriter, r *http.Request) {
-	tokens, err := s.app.Tokens(r.Context(), s.actor(r))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.json(w, http.StatusOK, map[string]any{"tokens": tokens})
-}
-
-func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		Name string `json:"name"`
-	}
-	if err := s.decodeJSON(w, r, &in); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	t, secret, err := s.app.CreateToken(r.Context(), s.actor(r), "", in.Name)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.json(w, http.StatusCreated, map[string]any{"token": t, "secret": secret})
-}
-
-func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		s.fail(w, r, rhythm.Errorf(rhythm.ENOTFOUND, "token %q not found", r.PathValue("id")))
-		return
-	}
-	if err := s.app.RevokeToken(r.Context(), s.actor(r), id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
 }

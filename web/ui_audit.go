@@ -1,13 +1,11 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/rhythm-team/rhythm"
-	"github.com/rhythm-team/rhythm/account"
 	"github.com/rhythm-team/rhythm/audit"
 	"github.com/rhythm-team/rhythm/report"
 	"github.com/rhythm-team/rhythm/store"
@@ -114,20 +112,6 @@ func auditConfig(form map[string]string) (audit.Config, error) {
 	return cfg, nil
 }
 
-// apiGetAudit answers the team's latest saved audit report (group
-// figures only).
-func (s *Server) apiGetAudit(w http.ResponseWriter, r *http.Request) {
-	info, rep, err := s.app.LatestAudit(r.Context(), s.actor(r), r.PathValue("team"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.json(w, http.StatusOK, struct {
-		store.AuditInfo
-		Report audit.Report `json:"report"`
-	}{info, rep})
-}
-
 // myWeek is one team's part of the "my week" page.
 type myWeek struct {
 	store.PersonAudit
@@ -138,22 +122,19 @@ type myWeek struct {
 	Charts report.AuditCharts
 }
 
-func (s *Server) myWeeks(ctx context.Context, u account.User) ([]myWeek, error) {
-	mine, err := s.db.PersonAudits(ctx, u.Email)
+func (s *Server) myWeeks(r *http.Request) ([]myWeek, error) {
+	mine, err := s.app.MyAudits(r.Context(), s.actor(r))
 	if err != nil {
 		return nil, err
 	}
 	out := make([]myWeek, 0, len(mine))
-	for _, pa := range mine {
-		mw := myWeek{PersonAudit: pa, Charts: report.PersonCharts(&pa.Person)}
-		for i := len(pa.Person.Weeks) - 1; i >= 0; i-- {
-			if pa.Person.Weeks[i].PersonWeeks > 0 {
-				mw.Latest = &pa.Person.Weeks[i]
+	for _, ma := range mine {
+		mw := myWeek{PersonAudit: ma.PersonAudit, Team: ma.Team, Charts: report.PersonCharts(&ma.Person)}
+		for i := len(ma.Person.Weeks) - 1; i >= 0; i-- {
+			if ma.Person.Weeks[i].PersonWeeks > 0 {
+				mw.Latest = &ma.Person.Weeks[i]
 				break
 			}
-		}
-		if info, rep, err := s.db.LatestAudit(ctx, pa.TeamID); err == nil && info.ID == pa.ID && !rep.Current.Team.Suppressed {
-			mw.Team = &rep.Current.Team
 		}
 		out = append(out, mw)
 	}
@@ -162,22 +143,10 @@ func (s *Server) myWeeks(ctx context.Context, u account.User) ([]myWeek, error) 
 
 // uiMyWeek shows the signed-in person their own figures: nobody else's.
 func (s *Server) uiMyWeek(w http.ResponseWriter, r *http.Request) {
-	u, _ := currentUser(r)
-	weeks, err := s.myWeeks(r.Context(), u)
+	weeks, err := s.myWeeks(r)
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, "myweek", "My week", weeks)
-}
-
-// apiMyAudit answers the signed-in person's own figures.
-func (s *Server) apiMyAudit(w http.ResponseWriter, r *http.Request) {
-	u, _ := currentUser(r)
-	mine, err := s.db.PersonAudits(r.Context(), u.Email)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.json(w, http.StatusOK, mine)
 }

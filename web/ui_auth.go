@@ -65,15 +65,28 @@ func (s *Server) uiHome(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) uiLogin(w http.ResponseWriter, r *http.Request) {
-	if n, err := s.db.CountUsers(r.Context()); err == nil && n == 0 {
+	// Without passwords the first admin comes through the provider or the
+	// command line, so the sign-in page stays.
+	if n, err := s.db.CountUsers(r.Context()); err == nil && n == 0 && s.passwordLogin {
 		http.Redirect(w, r, "/setup", http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, http.StatusOK, "login", "Sign in", formView{Fields: map[string]string{"next": safeNext(r.URL.Query().Get("next"))}})
+	s.renderLogin(w, r, http.StatusOK, formView{Fields: map[string]string{"next": safeNext(r.URL.Query().Get("next"))}})
+}
+
+// renderLogin shows the sign-in page: the provider's button first, when
+// single sign-on is set up, then the password form, when it is on.
+func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, v formView) {
+	v.Extra = s.loginView()
+	s.render(w, r, status, "login", "Sign in", v)
 }
 
 func (s *Server) uiLoginPost(w http.ResponseWriter, r *http.Request) {
 	email, password, next := r.PostFormValue("email"), r.PostFormValue("password"), safeNext(r.PostFormValue("next"))
+	if !s.passwordLogin {
+		s.renderLogin(w, r, http.StatusForbidden, formView{Error: rhythm.ErrorMessage(s.passwordRefused()), Fields: map[string]string{"next": next}})
+		return
+	}
 	u, err := s.signIn(r.Context(), r, email, password)
 	if err == nil {
 		err = s.startSession(w, r, u)
@@ -85,8 +98,11 @@ func (s *Server) uiLoginPost(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		retryAfter(w, err)
-		s.render(w, r, ErrorStatus(code), "login", "Sign in", formView{Error: rhythm.ErrorMessage(err), Fields: map[string]string{"email": email, "next": next}})
+		s.renderLogin(w, r, ErrorStatus(code), formView{Error: rhythm.ErrorMessage(err), Fields: map[string]string{"email": email, "next": next}})
 		return
+	}
+	if s.signOn != nil {
+		s.markSignOn(w, r, false) // signing out of this session leaves the provider be
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
@@ -112,7 +128,12 @@ func (s *Server) uiLogout(w http.ResponseWriter, r *http.Request) {
 		s.uiFail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	to := s.signOnLogoutURL(r)
+	s.markSignOn(w, r, false)
+	if to == "" {
+		to = "/login"
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 func (s *Server) uiSetup(w http.ResponseWriter, r *http.Request) {
@@ -120,7 +141,7 @@ func (s *Server) uiSetup(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, http.StatusOK, "setup", "Set up rhythm", formView{})
+	s.render(w, r, http.StatusOK, "setup", "Set up rhythm", formView{Extra: s.loginView()})
 }
 
 // formNewUser reads the fields of a user form.
@@ -129,6 +150,10 @@ func formNewUser(r *http.Request) app.NewUser {
 }
 
 func (s *Server) uiSetupPost(w http.ResponseWriter, r *http.Request) {
+	if !s.passwordLogin {
+		s.render(w, r, http.StatusForbidden, "setup", "Set up rhythm", formView{Error: rhythm.ErrorMessage(s.passwordRefused()), Extra: s.loginView()})
+		return
+	}
 	u, err := s.app.SetUp(r.Context(), formNewUser(r))
 	if err == nil {
 		err = s.startSession(w, r, u)
@@ -139,7 +164,7 @@ func (s *Server) uiSetupPost(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.render(w, r, ErrorStatus(rhythm.ErrorCode(err)), "setup", "Set up rhythm",
-			formView{Error: rhythm.ErrorMessage(err), Fields: map[string]string{"email": u.Email, "name": u.Name}})
+			formView{Error: rhythm.ErrorMessage(err), Fields: map[string]string{"email": u.Email, "name": u.Name}, Extra: s.loginView()})
 		return
 	}
 	s.log.Info("first admin created", "user", u.ID)

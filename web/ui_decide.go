@@ -7,10 +7,8 @@ import (
 	"strings"
 
 	"github.com/rhythm-team/rhythm"
-	"github.com/rhythm-team/rhythm/account"
 	"github.com/rhythm-team/rhythm/decide"
 	"github.com/rhythm-team/rhythm/store"
-	"github.com/rhythm-team/rhythm/team"
 )
 
 // decideView is the decide page: the form as filled, and the answer.
@@ -33,13 +31,12 @@ func (s *Server) uiDecide(w http.ResponseWriter, r *http.Request) {
 		s.uiFail(w, r, err)
 		return
 	}
-	u, _ := currentUser(r)
 	q := r.URL.Query()
 	v := decideView{Form: q}
 	for _, id := range p.PurposeIDs() {
 		v.Purposes = append(v.Purposes, option{id, p.PurposeName(id)})
 	}
-	if v.Teams, err = s.db.TeamsOf(r.Context(), u); err != nil {
+	if v.Teams, err = s.app.Teams(r.Context(), s.actor(r)); err != nil {
 		s.uiFail(w, r, err)
 		return
 	}
@@ -47,7 +44,7 @@ func (s *Server) uiDecide(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, "decide", "Decide", v)
 		return
 	}
-	d, err := s.decideForm(r, p, u, q)
+	d, err := s.decideForm(r, q)
 	if err != nil {
 		if rhythm.ErrorCode(err) != rhythm.EINVALID {
 			s.uiFail(w, r, err)
@@ -64,7 +61,7 @@ func (s *Server) uiDecide(w http.ResponseWriter, r *http.Request) {
 
 // decideForm reads the form into a request and answers it, with the chosen
 // team's norms and roster when the user may see that team.
-func (s *Server) decideForm(r *http.Request, p *decide.Policy, u account.User, q url.Values) (decide.Decision, error) {
+func (s *Server) decideForm(r *http.Request, q url.Values) (decide.Decision, error) {
 	var req decide.Request
 	req.Purpose = q.Get("purpose")
 	req.Ambiguity, req.Relationship, req.Stakes = q.Get("ambiguity"), q.Get("relationship"), q.Get("stakes")
@@ -96,18 +93,10 @@ func (s *Server) decideForm(r *http.Request, p *decide.Policy, u account.User, q
 			req.With = append(req.With, n)
 		}
 	}
-	var t *team.Team
 	if ref := strings.TrimSpace(q.Get("team")); ref != "" {
-		tm, err := s.app.Team(r.Context(), s.actor(r), ref)
-		if err != nil {
-			return decide.Decision{}, err
-		}
-		t = &tm.Team
-		if req.TeamFigures, err = s.app.AuditFigures(r.Context(), s.actor(r), ref); err != nil {
-			return decide.Decision{}, err
-		}
+		return s.app.DecideForTeam(r.Context(), s.actor(r), ref, &req)
 	}
-	return p.DecideRequest(&req, t, s.now())
+	return s.app.Decide(r.Context(), s.actor(r), &req)
 }
 
 func formInt(q url.Values, name string) (*int, error) {

@@ -9,14 +9,14 @@ import (
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/account"
+	"github.com/rhythm-team/rhythm/app"
 	"github.com/rhythm-team/rhythm/experiment"
 	"github.com/rhythm-team/rhythm/report"
 	"github.com/rhythm-team/rhythm/store"
-	"github.com/rhythm-team/rhythm/team"
 )
 
 func (s *Server) uiExperiments(w http.ResponseWriter, r *http.Request) {
-	list, err := s.visibleExperiments(r)
+	list, err := s.app.Experiments(r.Context(), s.actor(r))
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
@@ -25,22 +25,6 @@ func (s *Server) uiExperiments(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "experiments", "Experiments", map[string]any{
 		"Experiments": list, "CanCreate": u.Role == account.Admin || len(u.LeadOf) > 0,
 	})
-}
-
-// ledTeams are the teams the user may put in an experiment.
-func (s *Server) ledTeams(r *http.Request) ([]store.TeamSummary, error) {
-	all, err := s.db.ListTeams(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	u, _ := currentUser(r)
-	out := []store.TeamSummary{}
-	for _, t := range all {
-		if leads(u, t.ID) {
-			out = append(out, t)
-		}
-	}
-	return out, nil
 }
 
 // experimentForm holds what was typed into the new-experiment form.
@@ -52,7 +36,7 @@ type experimentForm struct {
 
 func (s *Server) uiNewExperiment(w http.ResponseWriter, r *http.Request) {
 	var arms []string
-	for _, a := range defaultArms {
+	for _, a := range app.DefaultArms {
 		arms = append(arms, a.Name+": "+a.Description)
 	}
 	s.renderExperimentForm(w, r, http.StatusOK, experimentForm{
@@ -61,7 +45,7 @@ func (s *Server) uiNewExperiment(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderExperimentForm(w http.ResponseWriter, r *http.Request, status int, f experimentForm) {
-	teams, err := s.ledTeams(r)
+	teams, err := s.app.LedTeams(r.Context(), s.actor(r))
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
@@ -88,7 +72,7 @@ func (s *Server) uiCreateExperiment(w http.ResponseWriter, r *http.Request) {
 	for _, k := range []string{"name", "hypothesis", "units", "arms", "baseline_start", "baseline_end", "treatment_start", "treatment_end", "outcomes", "seed", "stratify"} {
 		f.Fields[k] = r.PostFormValue(k)
 	}
-	req := experimentRequest{
+	req := app.ExperimentInput{
 		Name: f.Fields["name"], Hypothesis: f.Fields["hypothesis"], Units: f.Fields["units"], Stratify: f.Fields["stratify"],
 		Teams:     r.PostForm["team"],
 		Baseline:  f.Fields["baseline_start"] + "/" + f.Fields["baseline_end"],
@@ -115,59 +99,54 @@ func (s *Server) uiCreateExperiment(w http.ResponseWriter, r *http.Request) {
 	}
 	var e experiment.Experiment
 	if err == nil {
-		var ids []int64
-		e, ids, err = s.buildExperiment(r, req)
-		if err == nil {
-			u, _ := currentUser(r)
-			e, err = s.db.CreateExperiment(r.Context(), e, u.ID, ids)
-		}
+		e, err = s.app.CreateExperiment(r.Context(), s.actor(r), req)
 	}
 	if err != nil {
-		if rhythm.ErrorCode(err) == rhythm.EINTERNAL {
-			s.uiFail(w, r, err)
-			return
-		}
-		f.Error = rhythm.ErrorMessage(err)
-		s.renderExperimentForm(w, r, ErrorStatus(rhythm.ErrorCode(err)), f)
+		s.formFail(w, r, err, func(status int, msg string) {
+			f.Error = msg
+			s.renderExperimentForm(w, r, status, f)
+		})
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/experiments/%d", e.ID), http.StatusSeeOther)
 }
 
 func (s *Server) uiExperiment(w http.ResponseWriter, r *http.Request) {
-	e, manage, err := s.loadExperiment(r)
+	id, err := pathID(r, "experiment")
+	if err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	e, manage, err := s.app.Experiment(r.Context(), s.actor(r), id)
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, "experiment", e.Name, map[string]any{
-		"E": e, "Manage": manage, "Status": e.Status(team.DateOf(s.now().UTC())), "Power": experiment.Power(e, nil),
+		"E": e, "Manage": manage, "Status": s.app.ExperimentStatus(e), "Power": experiment.Power(e, nil),
 	})
 }
 
 func (s *Server) uiAssignExperiment(w http.ResponseWriter, r *http.Request) {
-	e, manage, err := s.loadExperiment(r)
-	if err == nil && !manage {
-		err = rhythm.Errorf(rhythm.EFORBIDDEN, "only admins and leads of every team in experiment %d may assign it", e.ID)
-	}
+	id, err := pathID(r, "experiment")
 	if err == nil {
-		_, err = s.db.AssignExperiment(r.Context(), e.ID)
+		_, err = s.app.AssignExperiment(r.Context(), s.actor(r), id, "", nil)
 	}
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/experiments/%d", e.ID), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/experiments/%d", id), http.StatusSeeOther)
 }
 
 func (s *Server) uiExperimentReport(w http.ResponseWriter, r *http.Request) {
-	e, _, err := s.loadExperiment(r)
+	id, err := pathID(r, "experiment")
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
 	}
+	e, rep, err := s.app.ExperimentReport(r.Context(), s.actor(r), id, nil, 0)
 	var body template.HTML
-	rep, err := s.experimentReport(r, e)
 	if err == nil {
 		body, err = report.ExperimentHTML(rep)
 	}

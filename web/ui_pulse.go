@@ -10,6 +10,7 @@ import (
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/account"
+	"github.com/rhythm-team/rhythm/app"
 	"github.com/rhythm-team/rhythm/metric"
 	"github.com/rhythm-team/rhythm/pulse"
 	"github.com/rhythm-team/rhythm/report"
@@ -40,12 +41,13 @@ func noticeOf(r *http.Request) string {
 
 func (s *Server) renderPulse(w http.ResponseWriter, r *http.Request, status int, fv formView) {
 	ta, _ := teamAccess(r)
-	rounds, err := s.roundViews(r)
+	ctx, who, ref := r.Context(), s.actor(r), r.PathValue("team")
+	rounds, err := s.app.Rounds(ctx, who, ref)
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
 	}
-	surveys, err := s.db.ListSurveys(r.Context())
+	surveys, err := s.app.Surveys(ctx, who)
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
@@ -58,7 +60,7 @@ func (s *Server) renderPulse(w http.ResponseWriter, r *http.Request, status int,
 	if isLead(r) {
 		today := team.DateOf(s.now().UTC())
 		from := metric.QuarterOf(team.DateOf(s.now().UTC().AddDate(0, -9, 0))).Start
-		if churn, err = s.db.Churn(r.Context(), strconv.FormatInt(ta.TeamID, 10), from, today); err != nil {
+		if churn, err = s.app.Churn(ctx, who, ref, from, today); err != nil {
 			s.uiFail(w, r, err)
 			return
 		}
@@ -72,17 +74,12 @@ func (s *Server) uiCreateRound(w http.ResponseWriter, r *http.Request) {
 	ta, _ := teamAccess(r)
 	fv := formView{Fields: map[string]string{"opens": r.PostFormValue("opens"), "closes": r.PostFormValue("closes"), "survey": r.PostFormValue("survey")}}
 	surveyID, _ := strconv.ParseInt(r.PostFormValue("survey"), 10, 64)
-	rd, err := roundRequest{SurveyID: surveyID, Opens: r.PostFormValue("opens"), Closes: r.PostFormValue("closes")}.round(s.now())
-	if err == nil {
-		_, err = s.db.CreateRound(r.Context(), strconv.FormatInt(ta.TeamID, 10), rd)
-	}
-	if err != nil {
-		if rhythm.ErrorCode(err) == rhythm.EINTERNAL {
-			s.uiFail(w, r, err)
-			return
-		}
-		fv.Error = rhythm.ErrorMessage(err)
-		s.renderPulse(w, r, ErrorStatus(rhythm.ErrorCode(err)), fv)
+	in := app.RoundInput{SurveyID: surveyID, Opens: r.PostFormValue("opens"), Closes: r.PostFormValue("closes")}
+	if _, err := s.app.CreateRound(r.Context(), s.actor(r), r.PathValue("team"), in); err != nil {
+		s.formFail(w, r, err, func(status int, msg string) {
+			fv.Error = msg
+			s.renderPulse(w, r, status, fv)
+		})
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/teams/%d/pulse?done=round", ta.TeamID), http.StatusSeeOther)
@@ -125,44 +122,30 @@ func (s *Server) uiRound(w http.ResponseWriter, r *http.Request) {
 	s.renderRound(w, r, http.StatusOK, nil, "")
 }
 
+// pathRound is the round of the path as the requester sees it.
+func (s *Server) pathRound(r *http.Request) (app.RoundPage, error) {
+	id, err := pathID(r, "survey round")
+	if err != nil {
+		return app.RoundPage{}, err
+	}
+	return s.app.Round(r.Context(), s.actor(r), r.PathValue("team"), id)
+}
+
 func (s *Server) renderRound(w http.ResponseWriter, r *http.Request, status int, a pulse.Answers, formErr string) {
-	rd, err := s.teamRound(r)
+	p, err := s.pathRound(r)
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
-	}
-	sv, err := s.db.Survey(r.Context(), rd.SurveyID)
-	if err != nil {
-		s.uiFail(w, r, err)
-		return
-	}
-	u, _ := currentUser(r)
-	memberID, err := s.db.MemberIDByEmail(r.Context(), rd.TeamID, u.Email)
-	if err != nil && rhythm.ErrorCode(err) != rhythm.ENOTFOUND {
-		s.uiFail(w, r, err)
-		return
-	}
-	answered := false
-	if memberID != 0 {
-		if answered, err = s.db.HasAnswered(r.Context(), rd.ID, memberID); err != nil {
-			s.uiFail(w, r, err)
-			return
-		}
 	}
 	data := map[string]any{
-		"Round": rd, "Survey": sv, "Status": rd.Status(s.now()), "OnRoster": memberID != 0, "Answered": answered,
-		"Questions": questions(sv, a), "Error": formErr, "Lead": isLead(r), "Notice": noticeOf(r),
+		"Round": p.Round, "Survey": p.Survey, "Status": p.Status, "OnRoster": p.OnRoster, "Answered": p.Answered,
+		"Questions": questions(p.Survey, a), "Error": formErr, "Lead": p.Lead, "Notice": noticeOf(r),
 	}
-	if isLead(r) {
-		res, _, err := s.db.RoundResults(r.Context(), rd.ID, s.now())
-		if err != nil {
-			s.uiFail(w, r, err)
-			return
-		}
-		data["Results"] = res
-		data["Charts"] = resultCharts(res)
+	if p.Results != nil {
+		data["Results"] = *p.Results
+		data["Charts"] = resultCharts(*p.Results)
 	}
-	s.render(w, r, status, "pulse_round", fmt.Sprintf("%s · round %d", sv.Title, rd.ID), data)
+	s.render(w, r, status, "pulse_round", fmt.Sprintf("%s · round %d", p.Survey.Title, p.Round.ID), data)
 }
 
 // resultCharts draws each unsuppressed item's distribution.
@@ -182,12 +165,7 @@ func resultCharts(res pulse.Results) map[string]template.HTML {
 }
 
 func (s *Server) uiSubmitAnswers(w http.ResponseWriter, r *http.Request) {
-	rd, err := s.teamRound(r)
-	if err != nil {
-		s.uiFail(w, r, err)
-		return
-	}
-	sv, err := s.db.Survey(r.Context(), rd.SurveyID)
+	p, err := s.pathRound(r)
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
@@ -195,7 +173,7 @@ func (s *Server) uiSubmitAnswers(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
 	a := pulse.Answers{}
 	var missing []string
-	for _, it := range sv.Items {
+	for _, it := range p.Survey.Items {
 		v := strings.TrimSpace(r.PostFormValue(it.Key))
 		if v == "" {
 			missing = append(missing, it.Key)
@@ -212,12 +190,9 @@ func (s *Server) uiSubmitAnswers(w http.ResponseWriter, r *http.Request) {
 		s.renderRound(w, r, http.StatusBadRequest, a, fmt.Sprintf("%s: please answer every question", strings.Join(missing, ", ")))
 		return
 	}
-	if err := s.submitAnswers(r, rd, a); err != nil {
-		if rhythm.ErrorCode(err) == rhythm.EINTERNAL {
-			s.uiFail(w, r, err)
-			return
-		}
-		s.renderRound(w, r, ErrorStatus(rhythm.ErrorCode(err)), a, rhythm.ErrorMessage(err))
+	rd, err := s.app.SubmitAnswers(r.Context(), s.actor(r), r.PathValue("team"), p.Round.ID, a)
+	if err != nil {
+		s.formFail(w, r, err, func(status int, msg string) { s.renderRound(w, r, status, a, msg) })
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/teams/%d/pulse/%d?done=answered", rd.TeamID, rd.ID), http.StatusSeeOther)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/app"
 	"github.com/rhythm-team/rhythm/schedule"
 	"github.com/rhythm-team/rhythm/team"
 )
@@ -91,24 +92,23 @@ func memberZones(t *team.Team) []string {
 }
 
 func (s *Server) uiOverlap(w http.ResponseWriter, r *http.Request) {
-	t, err := s.db.Team(r.Context(), r.PathValue("team"))
+	t, err := s.pathTeam(r)
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
 	}
+	q := r.URL.Query()
 	zone := viewerZone(r, &t)
-	if z := strings.TrimSpace(r.URL.Query().Get("zone")); z != "" {
+	if z := strings.TrimSpace(q.Get("zone")); z != "" {
 		zone = z
 	}
 	v := overlapView{Team: t, Zone: zone, Zones: zoneChoices(&t, zone)}
-	h, err := s.overlap(r, &t, zone)
+	_, h, err := s.app.Overlap(r.Context(), s.actor(r), r.PathValue("team"), app.OverlapQuery{Zone: zone, Week: q.Get("week"), With: splitValues(q["with"])})
 	if err != nil {
-		if rhythm.ErrorCode(err) == rhythm.EINTERNAL {
-			s.uiFail(w, r, err)
-			return
-		}
-		v.Error = rhythm.ErrorMessage(err)
-		s.render(w, r, ErrorStatus(rhythm.ErrorCode(err)), "overlap", "Overlap · "+t.Name, v)
+		s.formFail(w, r, err, func(status int, msg string) {
+			v.Error = msg
+			s.render(w, r, status, "overlap", "Overlap · "+t.Name, v)
+		})
 		return
 	}
 	fillOverlap(&v, h)
@@ -236,7 +236,7 @@ type finderView struct {
 }
 
 func (s *Server) uiSchedule(w http.ResponseWriter, r *http.Request) {
-	t, err := s.db.Team(r.Context(), r.PathValue("team"))
+	t, err := s.pathTeam(r)
 	if err != nil {
 		s.uiFail(w, r, err)
 		return
@@ -269,20 +269,18 @@ func (s *Server) uiSchedule(w http.ResponseWriter, r *http.Request) {
 	}
 	query, err := finderQuery(q)
 	if err == nil {
-		var res *scheduleResult
-		if res, err = s.runQuery(r.Context(), &t, query, s.now()); err == nil {
+		var res *app.ScheduleResult
+		if _, res, err = s.app.Schedule(r.Context(), s.actor(r), r.PathValue("team"), query); err == nil {
 			v.Ran = true
 			fillFinder(&v, res)
 			v.ICS = "/teams/" + strconv.FormatInt(t.ID, 10) + "/schedule.ics?" + r.URL.RawQuery
 		}
 	}
 	if err != nil {
-		if rhythm.ErrorCode(err) == rhythm.EINTERNAL {
-			s.uiFail(w, r, err)
-			return
-		}
-		v.Error = rhythm.ErrorMessage(err)
-		s.render(w, r, ErrorStatus(rhythm.ErrorCode(err)), "schedule", "Find a time · "+t.Name, v)
+		s.formFail(w, r, err, func(status int, msg string) {
+			v.Error = msg
+			s.render(w, r, status, "schedule", "Find a time · "+t.Name, v)
+		})
 		return
 	}
 	s.render(w, r, http.StatusOK, "schedule", "Find a time · "+t.Name, v)
@@ -325,8 +323,8 @@ func attendeeCells(as []schedule.Attendee, withEnd bool) ([]cellView, string) {
 	return cells, fmt.Sprintf("%d/%d", in, len(as))
 }
 
-func fillFinder(v *finderView, res *scheduleResult) {
-	if rk := res.ranking; rk != nil {
+func fillFinder(v *finderView, res *app.ScheduleResult) {
+	if rk := res.Ranking; rk != nil {
 		loc, _ := time.LoadLocation(rk.Zone)
 		v.Summary = fmt.Sprintf("The best %d of %d start times for a %v meeting, in %s time.", len(rk.Slots), rk.Candidates, team.Duration(rk.Duration), rk.Zone)
 		if rk.Blocked > 0 {
@@ -342,7 +340,7 @@ func fillFinder(v *finderView, res *scheduleResult) {
 		}
 		return
 	}
-	sr := res.series
+	sr := res.Series
 	v.Weekly = true
 	loc, _ := time.LoadLocation(sr.Zone)
 	for i, rs := range sr.Rotation {
@@ -381,27 +379,17 @@ func heads(as []schedule.Attendee) []finderMember {
 // uiScheduleICS downloads the slot finder's proposal (the weekly series,
 // or the best one-off time) as an iCalendar file.
 func (s *Server) uiScheduleICS(w http.ResponseWriter, r *http.Request) {
-	t, err := s.db.Team(r.Context(), r.PathValue("team"))
-	if err != nil {
-		s.uiFail(w, r, err)
-		return
-	}
 	query, err := finderQuery(r.URL.Query())
-	var res *scheduleResult
+	var (
+		t   app.TeamOf
+		res *app.ScheduleResult
+		buf bytes.Buffer
+	)
 	if err == nil {
-		res, err = s.runQuery(r.Context(), &t, query, s.now())
+		t, res, err = s.app.Schedule(r.Context(), s.actor(r), r.PathValue("team"), query)
 	}
-	if err != nil {
-		s.uiFail(w, r, err)
-		return
-	}
-	title := t.Name + " sync"
-	opts := schedule.ICSOptions{Summary: title, Name: title, Stamp: s.now()}
-	var buf bytes.Buffer
-	if res.series != nil {
-		err = res.series.WriteICS(&buf, opts)
-	} else {
-		err = res.ranking.WriteICS(&buf, opts)
+	if err == nil {
+		err = res.WriteICS(&buf, t.Name+" sync", s.now())
 	}
 	if err != nil {
 		s.uiFail(w, r, err)

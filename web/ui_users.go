@@ -1,7 +1,6 @@
 package web
 
 import (
-	"github.com/rhythm-team/rhythm/app"
 	"net/http"
 	"strconv"
 	"strings"
@@ -95,29 +94,4 @@ func (s *Server) uiDeleteUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
-}
-
-// Users in the JSON API (admins).
-
-func (s *Server) apiListUsers(w http.ResponseWriter, r *http.Request) {
-	users, err := s.app.Users(r.Context(), s.actor(r))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.json(w, http.StatusOK, map[string]any{"users": users})
-}
-
-func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) {
-	var in app.NewUser
-	if err := s.decodeJSON(w, r, &in); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	u, err := s.app.CreateUser(r.Context(), s.actor(r), in)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.json(w, http.StatusCreated, u)
 }

@@ -11,10 +11,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/rhythm-team/rhythm"
 	rhythmapp "github.com/rhythm-team/rhythm/app"
 	"github.com/rhythm-team/rhythm/store"
-	"github.com/rhythm-team/rhythm/team"
 )
 
 // dbFlag adds --db to a command that reads or writes stored data.
@@ -85,27 +83,7 @@ func withDB(cmd *cobra.Command, dsn string, fn func(db *store.DB) error) error {
 // withApp opens the database named by dsn and runs fn with the use cases
 // over it, then closes it.
 func withApp(cmd *cobra.Command, dsn string, fn func(uc *rhythmapp.App) error) error {
-	return withDB(cmd, dsn, func(db *store.DB) error { return fn(rhythmapp.New(db, nil)) })
-}
-
-// teamDB opens the database and reads the team named by --team.
-func teamDB(ctx context.Context, dsn, ref string) (*store.DB, team.Team, error) {
-	if strings.TrimSpace(ref) == "" {
-		return nil, team.Team{}, usagef("--team is required")
-	}
-	db, err := openDB(ctx, dsn)
-	if err != nil {
-		return nil, team.Team{}, err
-	}
-	t, err := db.Team(ctx, ref)
-	if err != nil {
-		db.Close()
-		if rhythm.ErrorCode(err) == rhythm.ENOTFOUND {
-			return nil, t, usagef("--team: %s", rhythm.ErrorMessage(err))
-		}
-		return nil, t, err
-	}
-	return db, t, nil
+	return withDB(cmd, dsn, func(db *store.DB) error { return fn(rhythmapp.New(db, db.Now)) })
 }
 
 // dbExists reports whether dsn names an existing SQLite file or any
@@ -134,5 +112,5 @@ func describeDB(dsn string) string {
 
 // withCreatedApp is withApp for commands that may start a new database.
 func withCreatedApp(cmd *cobra.Command, dsn string, fn func(uc *rhythmapp.App) error) error {
-	return withCreatedDB(cmd, dsn, func(db *store.DB) error { return fn(rhythmapp.New(db, nil)) })
+	return withCreatedDB(cmd, dsn, func(db *store.DB) error { return fn(rhythmapp.New(db, db.Now)) })
 }

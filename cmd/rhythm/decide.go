@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
 	"strings"
 	"time"
@@ -199,17 +198,7 @@ func readFigures(name string) (*decide.TeamFigures, error) {
 
 // flagError rewrites "field: message" errors of package decide to name the
 // command-line flag ("--overlap: ...").
-func flagError(err error) error {
-	var re *rhythm.Error
-	if !errors.As(err, &re) {
-		return err
-	}
-	field, rest, ok := strings.Cut(re.Message, ": ")
-	if name, known := decideFlags[field]; ok && known {
-		return usagef("--%s: %s", name, rest)
-	}
-	return err
-}
+func flagError(err error) error { return fieldFlags(err, decideFlags) }
 
 // lazyPurposes fills the purposes into cmd's help when it is shown: the
 // embedded policy is parsed only then, not whenever rhythm starts.

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"io"
 	"os"
 	"strings"
@@ -13,32 +11,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/rhythm-team/rhythm"
+	rhythmapp "github.com/rhythm-team/rhythm/app"
 	"github.com/rhythm-team/rhythm/experiment"
-	"github.com/rhythm-team/rhythm/metric"
 	"github.com/rhythm-team/rhythm/report"
 	"github.com/rhythm-team/rhythm/stats"
-	"github.com/rhythm-team/rhythm/store"
-	"github.com/rhythm-team/rhythm/team"
 )
-
-// defaultArms are the arms of an experiment created without --arm: the
-// article's "async prep + short sync" against business as usual.
-var defaultArms = []string{"control: meetings as usual", "async prep + 20-min sync: half of the prep moves to a doc, the sync is 25% shorter"}
-
-// parseArm reads "name" or "name: description".
-func parseArm(s string) experiment.Arm {
-	name, desc, _ := strings.Cut(s, ":")
-	return experiment.Arm{Name: strings.TrimSpace(name), Description: strings.TrimSpace(desc)}
-}
-
-// randomSeed returns a seed for an experiment created without --seed; it is
-// stored, so the assignment can be reproduced.
-func randomSeed() uint64 {
-	var b [8]byte
-	rand.Read(b[:])
-	return binary.LittleEndian.Uint64(b[:]) >> 11 // fits a JSON number exactly
-}
 
 // experimentFlags are the flags of experiment create.
 type experimentFlags struct {
@@ -48,53 +25,27 @@ type experimentFlags struct {
 	seed                              uint64
 }
 
-func (f experimentFlags) build(cmd *cobra.Command, db *store.DB) (experiment.Experiment, []int64, error) {
-	e := experiment.Experiment{Name: f.name, Hypothesis: strings.TrimSpace(f.hypothesis), Units: experiment.UnitKind(f.units), Seed: f.seed, Outcomes: f.outcomes}
-	var err error
-	if e.Baseline, err = metric.ParsePeriod(f.baseline); err != nil {
-		return e, nil, usagef("--baseline: %v", err)
+// experimentFields are the fields of an experiment definition by the
+// flag that sets them, for errors that name the flag.
+var experimentFields = map[string]string{"teams": "team", "units": "units", "baseline": "baseline", "treatment": "treatment", "stratify": "stratify"}
+
+// input reads the flags into an experiment definition.
+func (f experimentFlags) input(cmd *cobra.Command) rhythmapp.ExperimentInput {
+	in := rhythmapp.ExperimentInput{Name: f.name, Hypothesis: f.hypothesis, Units: f.units, Baseline: f.baseline, Treatment: f.treatment,
+		Outcomes: f.outcomes, Stratify: f.stratify}
+	for _, a := range f.arms {
+		name, desc, _ := strings.Cut(a, ":")
+		in.Arms = append(in.Arms, experiment.Arm{Name: strings.TrimSpace(name), Description: strings.TrimSpace(desc)})
 	}
-	if e.Treatment, err = metric.ParsePeriod(f.treatment); err != nil {
-		return e, nil, usagef("--treatment: %v", err)
+	if cmd.Flags().Changed("seed") {
+		in.Seed = &f.seed
 	}
-	arms := f.arms
-	if len(arms) == 0 {
-		arms = defaultArms
-	}
-	for _, a := range arms {
-		e.Arms = append(e.Arms, parseArm(a))
-	}
-	if !cmd.Flags().Changed("seed") {
-		e.Seed = randomSeed()
-	}
-	if len(f.teams) == 0 {
-		return e, nil, usagef("--team: name the teams taking part (repeat --team)")
-	}
-	var teams []team.Team
-	var ids []int64
 	for _, ref := range f.teams {
-		for _, r := range strings.Split(ref, ",") {
-			t, err := db.Team(cmd.Context(), strings.TrimSpace(r))
-			if rhythm.ErrorCode(err) == rhythm.ENOTFOUND {
-				return e, nil, rhythm.Errorf(rhythm.EINVALID, "--team: %s", rhythm.ErrorMessage(err))
-			} else if err != nil {
-				return e, nil, err
-			}
-			teams = append(teams, t)
-			ids = append(ids, t.ID)
+		for r := range strings.SplitSeq(ref, ",") {
+			in.Teams = append(in.Teams, strings.TrimSpace(r))
 		}
 	}
-	switch e.Units {
-	case experiment.People:
-		e.Pool = experiment.PeoplePool(teams, e.Baseline.Start)
-	case experiment.Teams, "":
-		if e.Pool, err = experiment.TeamPool(teams, f.stratify, e.Baseline.Start); err != nil {
-			return e, nil, err
-		}
-	default:
-		return e, nil, usagef("--units: %q is not team or person", f.units)
-	}
-	return e, ids, nil
+	return in
 }
 
 func (a *app) experimentCommand() *cobra.Command {
@@ -123,14 +74,10 @@ stored. The power check warns when the experiment is too small to detect a reali
     --outcome meeting_hours --outcome enps`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withDB(cmd, *dsn, func(db *store.DB) error {
-				e, ids, err := f.build(cmd, db)
+			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
+				e, err := uc.CreateExperiment(cmd.Context(), rhythmapp.System(""), f.input(cmd))
 				if err != nil {
-					return err
-				}
-				e, err = db.CreateExperiment(cmd.Context(), e, 0, ids)
-				if err != nil {
-					return err
+					return fieldFlags(err, experimentFields)
 				}
 				fmt.Fprintf(a.stdout, "created experiment %d %q: %d %ss, %d arms, seed %d\n", e.ID, e.Name, len(e.Pool), e.Units, len(e.Arms), e.Seed)
 				pc := experiment.Power(e, nil)
@@ -166,8 +113,8 @@ func (a *app) experimentListCommand(dsn *string) *cobra.Command {
 		Example: "  rhythm experiment list --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withDB(cmd, *dsn, func(db *store.DB) error {
-				l, err := db.ListExperiments(cmd.Context())
+			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
+				l, err := uc.Experiments(cmd.Context(), rhythmapp.System(""))
 				if err != nil {
 					return err
 				}
@@ -201,25 +148,17 @@ func (a *app) experimentAssignCommand(dsn *string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var from []experiment.Assignment
+			var csv io.Reader
 			if fromCSV != "" {
 				f, err := os.Open(fromCSV)
 				if err != nil {
 					return usagef("--from-csv: %v", err)
 				}
-				from, err = experiment.ParseAssignments(fromCSV, f)
-				f.Close()
-				if err != nil {
-					return err
-				}
+				defer f.Close()
+				csv = f
 			}
-			return withDB(cmd, *dsn, func(db *store.DB) error {
-				var e experiment.Experiment
-				if from != nil {
-					e, err = db.AdoptAssignment(cmd.Context(), id, from)
-				} else {
-					e, err = db.AssignExperiment(cmd.Context(), id)
-				}
+			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
+				e, err := uc.AssignExperiment(cmd.Context(), rhythmapp.System(""), id, fromCSV, csv)
 				if err != nil {
 					return err
 				}
@@ -245,13 +184,13 @@ func (a *app) experimentShowCommand(dsn *string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return withDB(cmd, *dsn, func(db *store.DB) error {
-				e, err := db.Experiment(cmd.Context(), id)
+			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
+				e, _, err := uc.Experiment(cmd.Context(), rhythmapp.System(""), id)
 				if err != nil {
 					return err
 				}
 				pc := experiment.Power(e, nil)
-				status := e.Status(team.DateOf(db.Now().UTC()))
+				status := uc.ExperimentStatus(e)
 				if showJSON {
 					return json.NewEncoder(a.stdout).Encode(map[string]any{"experiment": e, "status": status, "power": pc})
 				}
@@ -313,8 +252,12 @@ rosters (churn) and any --metrics files.`,
 			if err != nil {
 				return err
 			}
-			return withDB(cmd, *dsn, func(db *store.DB) error {
-				return a.analyzeExperiment(cmd.Context(), db, id, extra, anFormat, anOut, anResamples)
+			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
+				e, rep, err := uc.ExperimentReport(cmd.Context(), rhythmapp.System(""), id, extra, anResamples)
+				if err != nil {
+					return err
+				}
+				return a.writeExperimentReport(e, rep, anFormat, anOut)
 			})
 		},
 	}
@@ -335,32 +278,10 @@ func writeAssignments(w io.Writer, e experiment.Experiment) error {
 	return tw.Flush()
 }
 
-// analyzeExperiment writes the analysis of experiment id in format to out.
-func (a *app) analyzeExperiment(ctx context.Context, db *store.DB, id int64, extra []metric.Sample, format, out string, resamples int) error {
-	e, err := db.Experiment(ctx, id)
-	if err != nil {
-		return err
-	}
-	now := db.Now()
-	samples, err := db.OutcomeSamples(ctx, now, extra)
-	if err != nil {
-		return err
-	}
-	rep, err := experiment.Analyze(e, samples, team.DateOf(now.UTC()), stats.Options{Seed: e.Seed, Resamples: resamples})
-	if err != nil {
-		return err
-	}
-	return a.output(out, func(w io.Writer) error {
-		switch format {
-		case "json":
-			return json.NewEncoder(w).Encode(rep)
-		case "html":
-			body, err := report.ExperimentHTML(rep)
-			if err != nil {
-				return err
-			}
-			return report.Page(w, "Experiment: "+e.Name, body, now)
-		}
-		return report.ExperimentText(w, rep)
-	})
+// writeExperimentReport writes the analysis of experiment e in format to
+// out.
+func (a *app) writeExperimentReport(e experiment.Experiment, rep experiment.Report, format, out string) error {
+	html := func() (template.HTML, error) { return report.ExperimentHTML(rep) }
+	text := func(w io.Writer) error { return report.ExperimentText(w, rep) }
+	return a.writeReport(out, format, "Experiment: "+e.Name, rep, html, text)
 }

@@ -12,10 +12,8 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	rhythmapp "github.com/rhythm-team/rhythm/app"
 	"github.com/rhythm-team/rhythm/ingest"
-	"github.com/rhythm-team/rhythm/ingest/detect"
-	"github.com/rhythm-team/rhythm/internal/metrics"
-	"github.com/rhythm-team/rhythm/store"
 )
 
 func (a *app) importCommand() *cobra.Command {
@@ -43,44 +41,14 @@ A file imported before (same content) changes nothing.`,
 			if os.Getenv("GOMEMLIMIT") == "" {
 				debug.SetMemoryLimit(importMemoryLimit)
 			}
-			db, err := openDB(ctx, dsn)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			t, err := db.Team(ctx, teamRef)
-			if err != nil {
-				return err
-			}
-			key, err := db.PseudonymKey(ctx)
-			if err != nil {
-				return err
-			}
-			res, err := ingest.NewResolver(&t, key)
-			if err != nil {
-				return err
-			}
-			for _, f := range files {
-				imp, err := a.importFile(ctx, db, t.ID, res, f)
-				if err != nil {
-					return err
-				}
-				if imp.Duplicate {
-					fmt.Fprintf(a.stdout, "%s: already imported (import %d): nothing changed\n", f, imp.ID)
-					continue
-				}
-				st := ingest.Stats{Read: imp.Read, Emitted: imp.Stored, Skipped: imp.SkippedReasons}
-				fmt.Fprintf(a.stdout, "%s: %s, %s\n", f, imp.Format, st)
-				const shown = 5
-				for i, n := range imp.Notes {
-					if i == shown {
-						fmt.Fprintf(a.stdout, "  … %d more noted in the import record\n", len(imp.Notes)-shown)
-						break
+			return withApp(cmd, dsn, func(uc *rhythmapp.App) error {
+				for _, f := range files {
+					if err := a.importFile(ctx, uc, teamRef, f); err != nil {
+						return err
 					}
-					fmt.Fprintf(a.stdout, "  skipped %s: %s\n", n.Where, n.Reason)
 				}
-			}
-			return nil
+				return nil
+			})
 		},
 	}
 	dbFlag(cmd, &dsn)
@@ -91,32 +59,30 @@ A file imported before (same content) changes nothing.`,
 // importMemoryLimit is the soft memory limit of rhythm import.
 const importMemoryLimit = 160 << 20
 
-// importFile stores one file as one import.
-func (a *app) importFile(ctx context.Context, db *store.DB, teamID int64, res *ingest.Resolver, path string) (store.Import, error) {
-	src, format, err := detect.Open(path, res, detect.Options{Limits: ingest.DefaultLimits()})
-	if err != nil {
-		return store.Import{}, err
-	}
-	defer src.Close()
-	hash, err := detect.Hash(path)
-	if err != nil {
-		return store.Import{}, err
-	}
+// importFile stores one file as one import and says what was stored.
+func (a *app) importFile(ctx context.Context, uc *rhythmapp.App, teamRef, path string) error {
 	bar := a.progress(filepath.Base(path))
-	defer bar.Finish()
-	meta := store.ImportMeta{Name: filepath.Base(path), Format: string(format), Hash: hash}
-	imp, err := db.ImportInteractions(ctx, teamID, meta, func(ctx context.Context, emit func(ingest.Interaction) error) (ingest.Stats, error) {
-		return src.Import(ctx, func(in ingest.Interaction) error {
-			bar.Add(1)
-			return emit(in)
-		})
-	})
-	rows := imp.Stored
-	if imp.Duplicate {
-		rows = 0
+	imps, err := uc.Import(ctx, rhythmapp.System(""), teamRef, []rhythmapp.ImportFile{{Path: path, Progress: func(n int) { bar.Add(n) }}})
+	bar.Finish()
+	if err != nil {
+		return err
 	}
-	metrics.Import(string(format), rows, err)
-	return imp, err
+	imp := imps[0]
+	if imp.Duplicate {
+		fmt.Fprintf(a.stdout, "%s: already imported (import %d): nothing changed\n", path, imp.ID)
+		return nil
+	}
+	st := ingest.Stats{Read: imp.Read, Emitted: imp.Stored, Skipped: imp.SkippedReasons}
+	fmt.Fprintf(a.stdout, "%s: %s, %s\n", path, imp.Format, st)
+	const shown = 5
+	for i, n := range imp.Notes {
+		if i == shown {
+			fmt.Fprintf(a.stdout, "  … %d more noted in the import record\n", len(imp.Notes)-shown)
+			break
+		}
+		fmt.Fprintf(a.stdout, "  skipped %s: %s\n", n.Where, n.Reason)
+	}
+	return nil
 }
 
 // progress returns a counter shown on stderr when it is a terminal, and a

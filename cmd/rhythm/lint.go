@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -22,7 +23,7 @@ var errFindings = errors.New("error-level findings")
 func (a *app) lintCommand() *cobra.Command {
 	var (
 		rosterFile, meetingFile, disable string
-		from, to                         string
+		from, to, tz                     string
 		js, listRules                    bool
 		p                                lint.Planned
 	)
@@ -76,58 +77,21 @@ array) or from the flags --title, --start, --duration and the rest.`,
 			}
 			opts.Team = &tm
 			planned := meetingFile != "" || cmd.Flags().Changed("title") || cmd.Flags().Changed("start")
-			var meetings []lint.Meeting
-			switch {
-			case len(args) == 1 && planned:
-				return usagef("give a calendar file or a planned meeting, not both")
-			case len(args) == 1:
-				ms, warns, err := calendarMeetings(args[0], &tm, from, to)
-				if err != nil {
-					return err
-				}
-				for _, w := range warns {
-					fmt.Fprintf(a.stderr, "rhythm: warning: %s\n", w)
-				}
-				meetings = ms
-			case meetingFile != "":
-				var data []byte
-				if meetingFile == "-" {
-					data, err = io.ReadAll(io.LimitReader(a.stdin, 1<<20))
-				} else {
-					data, err = os.ReadFile(meetingFile)
-				}
-				if err != nil {
-					return usagef("--meeting: %v", err)
-				}
-				ps, err := lint.ParsePlanned(data)
-				if err != nil {
-					return usagef("%s: %s", meetingFile, err.Error())
-				}
-				for i, pl := range ps {
-					m, err := pl.Meeting(&tm)
-					if err != nil {
-						if len(ps) > 1 {
-							return usagef("%s: [%d].%s", meetingFile, i, err.Error())
-						}
-						return usagef("%s: %s", meetingFile, err.Error())
-					}
-					meetings = append(meetings, m)
-				}
-			case planned:
-				m, err := p.Meeting(&tm)
-				if err != nil {
-					return usagef("--%s", strings.ReplaceAll(err.Error(), "_", "-"))
-				}
-				meetings = append(meetings, m)
-			default:
-				return usagef("give a calendar file (CAL.ics) or a planned meeting (--meeting FILE or --title, --start, --duration)")
+			meetings, err := a.lintMeetings(args, planned, &tm, meetingFile, from, to, tz, p)
+			if err != nil {
+				return err
 			}
+			loc, err := zoneOf(tz)
+			if err != nil {
+				return err
+			}
+			opts.Zone = loc
 			fs := lint.Check(meetings, opts)
 			file := ""
 			if len(args) == 1 {
 				file = args[0]
 			}
-			if err := writeFindings(a.stdout, file, fs, len(meetings), js); err != nil {
+			if err := writeFindings(a.stdout, file, fs, len(meetings), js, loc); err != nil {
 				return err
 			}
 			if lint.HasErrors(fs) {
@@ -145,7 +109,8 @@ array) or from the flags --title, --start, --duration and the rest.`,
 	f.BoolVar(&listRules, "rules", false, "list the rules and exit")
 	f.StringVar(&meetingFile, "meeting", "", "a planned meeting as JSON (- reads standard input)")
 	f.StringVar(&p.Title, "title", "", "planned meeting: title")
-	f.StringVar(&p.Start, "start", "", "planned meeting: start, RFC 3339 or \"2026-03-10 11:00\" in the organizer's zone")
+	f.StringVar(&p.Start, "start", "", "planned meeting: start, \"2026-03-10 11:00\" in --tz or RFC 3339")
+	zoneFlag(f, &tz)
 	f.StringVar(&p.Duration, "duration", "", "planned meeting: length, e.g. 30m")
 	f.StringVar(&p.Organizer, "organizer", "", "planned meeting: organizer (email, name or alias)")
 	f.StringSliceVar(&p.Attendees, "attendees", nil, "planned meeting: comma-separated attendees")
@@ -160,6 +125,62 @@ array) or from the flags --title, --start, --duration and the rest.`,
 	return cmd
 }
 
+// lintMeetings reads the meetings lint checks: a calendar's, or the planned
+// ones of --meeting or the flags (their times in --tz).
+func (a *app) lintMeetings(args []string, planned bool, tm *team.Team, meetingFile, from, to, tz string, p lint.Planned) ([]lint.Meeting, error) {
+	var meetings []lint.Meeting
+	var err error
+	switch {
+	case len(args) == 1 && planned:
+		return nil, usagef("give a calendar file or a planned meeting, not both")
+	case len(args) == 1:
+		ms, warns, err := calendarMeetings(args[0], tm, from, to)
+		if err != nil {
+			return nil, err
+		}
+		for _, w := range warns {
+			fmt.Fprintf(a.stderr, "rhythm: warning: %s\n", w)
+		}
+		meetings = ms
+	case meetingFile != "":
+		var data []byte
+		if meetingFile == "-" {
+			data, err = io.ReadAll(io.LimitReader(a.stdin, 1<<20))
+		} else {
+			data, err = os.ReadFile(meetingFile)
+		}
+		if err != nil {
+			return nil, usagef("--meeting: %v", err)
+		}
+		ps, err := lint.ParsePlanned(data)
+		if err != nil {
+			return nil, usagef("%s: %s", meetingFile, err.Error())
+		}
+		for i, pl := range ps {
+			m, err := pl.Meeting(tm)
+			if err != nil {
+				if len(ps) > 1 {
+					return nil, usagef("%s: [%d].%s", meetingFile, i, err.Error())
+				}
+				return nil, usagef("%s: %s", meetingFile, err.Error())
+			}
+			meetings = append(meetings, m)
+		}
+	case planned:
+		if p.Zone, err = zoneOf(tz); err != nil {
+			return nil, err
+		}
+		m, err := p.Meeting(tm)
+		if err != nil {
+			return nil, usagef("--%s", strings.ReplaceAll(err.Error(), "_", "-"))
+		}
+		meetings = append(meetings, m)
+	default:
+		return nil, usagef("give a calendar file (CAL.ics) or a planned meeting (--meeting FILE or --title, --start, --duration)")
+	}
+	return meetings, nil
+}
+
 func knownRule(id string) bool {
 	for _, r := range lint.Rules() {
 		if r.ID == id {
@@ -170,8 +191,9 @@ func knownRule(id string) bool {
 }
 
 // writeFindings prints findings as text grouped by meeting, each meeting
-// headed by file:line when it comes from a file, or as NDJSON.
-func writeFindings(w io.Writer, file string, fs []lint.Finding, meetings int, js bool) error {
+// headed by file:line when it comes from a file and its start in loc, or
+// as NDJSON.
+func writeFindings(w io.Writer, file string, fs []lint.Finding, meetings int, js bool, loc *time.Location) error {
 	if js {
 		enc := json.NewEncoder(w)
 		for _, f := range fs {
@@ -191,7 +213,7 @@ func writeFindings(w io.Writer, file string, fs []lint.Finding, meetings int, js
 			if file != "" && f.Line > 0 {
 				fmt.Fprintf(&b, "%s:%d: ", file, f.Line)
 			}
-			fmt.Fprintf(&b, "%q (%s, %s)\n", f.Title, f.Event, f.Start.UTC().Format("2006-01-02 15:04 UTC"))
+			fmt.Fprintf(&b, "%q (%s, %s %s)\n", f.Title, f.Event, stamp(f.Start, loc), loc)
 		}
 		if f.Severity == lint.Error {
 			errs++

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rhythm-team/rhythm"
+	rhythmapp "github.com/rhythm-team/rhythm/app"
 	"github.com/rhythm-team/rhythm/playbook"
 	"github.com/rhythm-team/rhythm/store"
 	"github.com/rhythm-team/rhythm/team"
@@ -73,23 +74,6 @@ func checkNames(ts []playbook.Template) error {
 	return nil
 }
 
-// storedTemplates parses a team's stored templates.
-func storedTemplates(ctx context.Context, db *store.DB, teamID int64) ([]playbook.Template, error) {
-	ps, err := db.TeamPlaybooks(ctx, teamID)
-	if err != nil {
-		return nil, err
-	}
-	var out []playbook.Template
-	for _, p := range ps {
-		t, err := playbook.Parse(p.Name+".yaml", []byte(p.YAML))
-		if err != nil {
-			return nil, fmt.Errorf("stored playbook %s: %w", p.Name, err)
-		}
-		out = append(out, t)
-	}
-	return out, nil
-}
-
 func (a *app) playbookCommand() *cobra.Command {
 	var pf playbookFlags
 	cmd := groupCommand("playbook", "Hybrid playbooks: list, show, check, add and run them for a team", "  rhythm playbook list")
@@ -106,14 +90,6 @@ func (a *app) playbookCommand() *cobra.Command {
 
 	cmd.AddCommand(listCmd, showCmd, checkCmd, addCmd, runCmd)
 	return cmd
-}
-
-// usageFor turns a missing --team into a usage error with a hint.
-func usageFor(err error, hint string) error {
-	if err != nil && strings.Contains(err.Error(), "--team is required") {
-		return usagef("%s", hint)
-	}
-	return err
 }
 
 // createPlanThreads stores the plan's threads, all or none, and returns
@@ -164,22 +140,28 @@ type playbookFlags struct{ dsn, teamRef, templates string }
 
 // extra returns the templates of --templates and, with --team and a
 // database, the team's stored ones.
-func (pf *playbookFlags) extra(ctx context.Context, withDB bool) ([]playbook.Template, error) {
+func (pf *playbookFlags) extra(cmd *cobra.Command, withDB bool) ([]playbook.Template, error) {
 	ts, err := loadTemplates(pf.templates)
 	if err != nil || !withDB || pf.teamRef == "" {
 		return ts, err
 	}
-	db, t, err := teamDB(ctx, pf.dsn, pf.teamRef)
+	err = withApp(cmd, pf.dsn, func(uc *rhythmapp.App) error {
+		_, own, err := uc.TeamPlaybooks(cmd.Context(), rhythmapp.System(""), pf.teamRef)
+		ts = append(ts, own...)
+		return err
+	})
 	if err != nil {
-		return nil, err
+		return nil, teamFlagError(err)
 	}
-	defer db.Close()
-	stored, err := storedTemplates(ctx, db, t.ID)
-	if err != nil {
-		return nil, err
+	return ts, checkNames(ts)
+}
+
+// teamFlagError makes an unknown team a usage error naming --team.
+func teamFlagError(err error) error {
+	if rhythm.ErrorCode(err) == rhythm.ENOTFOUND && strings.HasPrefix(rhythm.ErrorMessage(err), "team ") {
+		return usagef("--team: %s", rhythm.ErrorMessage(err))
 	}
-	all := append(ts, stored...)
-	return all, checkNames(all)
+	return err
 }
 
 func (a *app) playbookListCommand(pf *playbookFlags) *cobra.Command {
@@ -190,7 +172,7 @@ func (a *app) playbookListCommand(pf *playbookFlags) *cobra.Command {
 		Example: "  rhythm playbook list --team Platform",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ts, err := pf.extra(cmd.Context(), true)
+			ts, err := pf.extra(cmd, true)
 			if err != nil {
 				return err
 			}
@@ -230,7 +212,7 @@ func (a *app) playbookShowCommand(pf *playbookFlags) *cobra.Command {
 		Example: "  rhythm playbook show async-prep-huddle --yaml > design-review.yaml",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ts, err := pf.extra(cmd.Context(), false)
+			ts, err := pf.extra(cmd, false)
 			if err != nil {
 				return err
 			}
@@ -330,12 +312,19 @@ func (a *app) playbookAddCommand(pf *playbookFlags) *cobra.Command {
 			if _, ok := playbook.Builtin(t.Name); ok {
 				return usagef("%s: name: %q is a built-in playbook; choose another name", args[0], t.Name)
 			}
-			db, tm, err := teamDB(cmd.Context(), addDSN, addTeam)
-			if err != nil {
-				return err
+			if strings.TrimSpace(addTeam) == "" {
+				return usagef("--team is required")
 			}
-			defer db.Close()
-			if _, err := db.SaveTeamPlaybook(cmd.Context(), tm.ID, store.TeamPlaybook{Name: t.Name, YAML: string(b), UpdatedBy: "cli"}); err != nil {
+			var tm rhythmapp.TeamOf
+			err = withApp(cmd, addDSN, func(uc *rhythmapp.App) error {
+				who := rhythmapp.System("")
+				if tm, err = uc.Team(cmd.Context(), who, addTeam); err != nil {
+					return teamFlagError(err)
+				}
+				_, err := uc.SavePlaybook(cmd.Context(), who, addTeam, t.Name, b)
+				return err
+			})
+			if err != nil {
 				return err
 			}
 			fmt.Fprintf(a.stdout, "stored playbook %q for team %s\n", t.Name, tm.Name)
@@ -367,46 +356,33 @@ func (a *app) playbookRunCommand(pf *playbookFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			db, tm, ts, err := a.playbookTeam(ctx, pf, runDSN, runTeam, rosterFile, create)
-			if err != nil {
-				return err
-			}
-			if db != nil {
-				defer db.Close()
-			}
-			req.Team = &tm
-			t, err := playbook.Find(args[0], ts)
-			if err != nil {
-				return usageError{err}
-			}
-			plan, err := playbook.Instantiate(t, req)
-			if err != nil {
-				if rest, ok := strings.CutPrefix(rhythm.ErrorMessage(err), "roles."); ok && rhythm.ErrorCode(err) == rhythm.EINVALID {
-					return usagef("--role %s", rest)
-				}
-				return fieldFlags(err, map[string]string{"date": "date", "topic": "topic", "roles": "role"})
-			}
-			if create {
-				ths, err := createPlanThreads(ctx, db, &tm, plan)
+			if rosterFile != "" || runTeam == "" {
+				tm, ts, err := playbookRoster(pf, runTeam, rosterFile, create)
 				if err != nil {
 					return err
 				}
-				a.confirmThreads(ths)
+				req.Team = &tm
+				return a.runPlaybook(ctx, nil, args[0], ts, req, zone, runOut{icsOut, rjs})
 			}
-			if icsOut == "-" {
-				return plan.WriteICS(a.stdout, &tm, time.Now())
-			}
-			if icsOut != "" {
-				if err := writePlanICS(plan, &tm, icsOut); err != nil {
+			return withApp(cmd, runDSN, func(uc *rhythmapp.App) error {
+				t, own, err := uc.TeamPlaybooks(ctx, rhythmapp.System(""), runTeam)
+				if err != nil {
+					return teamFlagError(err)
+				}
+				ts, err := loadTemplates(pf.templates)
+				if err != nil {
 					return err
 				}
-				sessions, dues := plan.CalendarEvents()
-				fmt.Fprintf(a.stderr, "wrote %s: %s and %s to import into each person's calendar\n", icsOut, plural(sessions, "session"), plural(dues, "due-by block"))
-			}
-			if rjs {
-				return json.NewEncoder(a.stdout).Encode(plan)
-			}
-			return plan.WriteText(a.stdout, zone)
+				ts = append(ts, own...)
+				if err := checkNames(ts); err != nil {
+					return err
+				}
+				req.Team = &t.Team
+				if !create {
+					uc = nil
+				}
+				return a.runPlaybook(ctx, uc, args[0], ts, req, zone, runOut{icsOut, rjs})
+			})
 		},
 	}
 	runCmd.Flags().StringVar(&runDSN, "db", "rhythm.db", "database the team is read from (env RHYTHM_DB)")
@@ -449,41 +425,69 @@ func playbookRequest(date, tz, topic string, roles []string) (playbook.Request, 
 	return req, zone, nil
 }
 
-// playbookTeam reads the team of playbook run, from --roster or from the
-// database (then open, for the caller to close), with the templates it
-// may use.
-func (a *app) playbookTeam(ctx context.Context, pf *playbookFlags, runDSN, runTeam, rosterFile string, create bool) (*store.DB, team.Team, []playbook.Template, error) {
+// playbookRoster reads the team of playbook run from --roster, with the
+// templates of --templates.
+func playbookRoster(pf *playbookFlags, runTeam, rosterFile string, create bool) (team.Team, []playbook.Template, error) {
 	var tm team.Team
-	ts, err := loadTemplates(pf.templates)
-	if err != nil {
-		return nil, tm, nil, err
-	}
 	switch {
 	case rosterFile != "" && runTeam != "":
-		return nil, tm, nil, usagef("give --roster or --team, not both")
-	case rosterFile != "":
-		if create {
-			return nil, tm, nil, usagef("--create stores threads in the database: use --team, not --roster")
+		return tm, nil, usagef("give --roster or --team, not both")
+	case rosterFile == "":
+		return tm, nil, usagef("give --team (with --db) or --roster")
+	case create:
+		return tm, nil, usagef("--create stores threads in the database: use --team, not --roster")
+	}
+	ts, err := loadTemplates(pf.templates)
+	if err != nil {
+		return tm, nil, err
+	}
+	b, err := os.ReadFile(rosterFile)
+	if err != nil {
+		return tm, nil, usagef("--roster: %v", err)
+	}
+	tm, err = team.ParseRoster(rosterFile, b)
+	return tm, ts, err
+}
+
+// runOut is where playbook run writes the plan.
+type runOut struct {
+	ics    string
+	asJSON bool
+}
+
+// runPlaybook plans one run of the playbook name for req.Team and writes
+// it; with uc, the plan's threads are stored.
+func (a *app) runPlaybook(ctx context.Context, uc *rhythmapp.App, name string, ts []playbook.Template, req playbook.Request, zone *time.Location, out runOut) error {
+	t, err := playbook.Find(name, ts)
+	if err != nil {
+		return usageError{err}
+	}
+	plan, err := playbook.Instantiate(t, req)
+	if err != nil {
+		if rest, ok := strings.CutPrefix(rhythm.ErrorMessage(err), "roles."); ok && rhythm.ErrorCode(err) == rhythm.EINVALID {
+			return usagef("--role %s", rest)
 		}
-		b, err := os.ReadFile(rosterFile)
+		return fieldFlags(err, map[string]string{"date": "date", "topic": "topic", "roles": "role"})
+	}
+	if uc != nil {
+		ths, err := createPlanThreads(ctx, uc.DB(), req.Team, plan)
 		if err != nil {
-			return nil, tm, nil, usagef("--roster: %v", err)
+			return err
 		}
-		tm, err = team.ParseRoster(rosterFile, b)
-		return nil, tm, ts, err
+		a.confirmThreads(ths)
 	}
-	db, tm, err := teamDB(ctx, runDSN, runTeam)
-	if err != nil {
-		return nil, tm, nil, usageFor(err, "give --team (with --db) or --roster")
+	if out.ics == "-" {
+		return plan.WriteICS(a.stdout, req.Team, time.Now())
 	}
-	stored, err := storedTemplates(ctx, db, tm.ID)
-	if err == nil {
-		ts = append(ts, stored...)
-		err = checkNames(ts)
+	if out.ics != "" {
+		if err := writePlanICS(plan, req.Team, out.ics); err != nil {
+			return err
+		}
+		sessions, dues := plan.CalendarEvents()
+		fmt.Fprintf(a.stderr, "wrote %s: %s and %s to import into each person's calendar\n", out.ics, plural(sessions, "session"), plural(dues, "due-by block"))
 	}
-	if err != nil {
-		db.Close()
-		return nil, tm, nil, err
+	if out.asJSON {
+		return json.NewEncoder(a.stdout).Encode(plan)
 	}
-	return db, tm, ts, nil
+	return plan.WriteText(a.stdout, zone)
 }

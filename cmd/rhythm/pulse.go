@@ -2,11 +2,10 @@ package main
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"io/fs"
 	"os"
@@ -19,30 +18,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rhythm-team/rhythm"
+	rhythmapp "github.com/rhythm-team/rhythm/app"
 	"github.com/rhythm-team/rhythm/metric"
 	"github.com/rhythm-team/rhythm/pulse"
 	"github.com/rhythm-team/rhythm/report"
 	"github.com/rhythm-team/rhythm/stats"
-	"github.com/rhythm-team/rhythm/store"
 	"github.com/rhythm-team/rhythm/team"
 )
-
-// parseInstant reads a flag's time: RFC 3339, or a date (UTC midnight; with
-// endOfDay, the midnight that ends it).
-func parseInstant(flag, s string, endOfDay bool) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), nil
-	}
-	d, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return time.Time{}, usagef("--%s: %q is not a date (2026-04-01) or a time (2026-04-01T09:00:00Z)", flag, s)
-	}
-	if endOfDay {
-		d = d.AddDate(0, 0, 1)
-	}
-	return d, nil
-}
 
 func parseDateFlag(flag, s string) (team.Date, error) {
 	d, err := team.ParseDate(s)
@@ -139,24 +121,28 @@ func (a *app) pulseCommand() *cobra.Command {
 	return cmd
 }
 
-// correlate writes the correlation report over samples.
-func (a *app) correlate(samples []metric.Sample, now time.Time, x, y []string, format, out string, opt stats.Options) error {
-	rep, err := pulse.Correlate(pulse.CorrelationRequest{Samples: samples, X: x, Y: y, Options: opt})
-	if err != nil {
-		return err
-	}
+// writeCorrelations writes a correlation report in format to out.
+func (a *app) writeCorrelations(rep pulse.CorrelationReport, format, out string) error {
+	html := func() (template.HTML, error) { return report.CorrelationHTML(rep) }
+	text := func(w io.Writer) error { return report.CorrelationText(w, rep) }
+	return a.writeReport(out, format, "Communication and outcomes: correlations", rep, html, text)
+}
+
+// writeReport writes a report to out in format: text, JSON, or an HTML
+// page titled title.
+func (a *app) writeReport(out, format, title string, rep any, html func() (template.HTML, error), text func(io.Writer) error) error {
 	return a.output(out, func(w io.Writer) error {
 		switch format {
 		case "json":
 			return json.NewEncoder(w).Encode(rep)
 		case "html":
-			body, err := report.CorrelationHTML(rep)
+			body, err := html()
 			if err != nil {
 				return err
 			}
-			return report.Page(w, "Communication and outcomes: correlations", body, now)
+			return report.Page(w, title, body, time.Now())
 		}
-		return report.CorrelationText(w, rep)
+		return text(w)
 	})
 }
 
@@ -204,8 +190,8 @@ func (a *app) pulseSurveyListCommand(dsn *string) *cobra.Command {
 		Example: "  rhythm pulse survey list --json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withDB(cmd, *dsn, func(db *store.DB) error {
-				list, err := db.ListSurveys(cmd.Context())
+			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
+				list, err := uc.Surveys(cmd.Context(), rhythmapp.System(""))
 				if err != nil {
 					return err
 				}
@@ -251,8 +237,8 @@ func (a *app) pulseSurveyCreateCommand(dsn *string) *cobra.Command {
 			if err := s.Validate(); err != nil {
 				return rhythm.Errorf(rhythm.EINVALID, "%s: %s", args[0], rhythm.ErrorMessage(err))
 			}
-			return withCreatedDB(cmd, *dsn, func(db *store.DB) error {
-				s, err := db.CreateSurvey(cmd.Context(), s)
+			return withCreatedApp(cmd, *dsn, func(uc *rhythmapp.App) error {
+				s, err := uc.CreateSurvey(cmd.Context(), rhythmapp.System(""), s)
 				if err != nil {
 					return err
 				}
@@ -285,20 +271,13 @@ tool asked.`,
 			if teamRef == "" {
 				return usagef("--team is required")
 			}
-			o, err := parseInstant("opens", opens, false)
-			if err != nil {
-				return err
+			in := rhythmapp.RoundInput{SurveyID: surveyID, Opens: opens, Closes: closes, Imported: imported}
+			// The flags are read before the database is opened.
+			if _, err := in.Round(time.Now()); err != nil {
+				return fieldFlags(err, map[string]string{"opens": "opens", "closes": "closes"})
 			}
-			c, err := parseInstant("closes", closes, true)
-			if err != nil {
-				return err
-			}
-			rd := pulse.Round{SurveyID: surveyID, Opens: o, Closes: c, Imported: imported}
-			if err := rd.CheckNotPast(time.Now(), imported); err != nil {
-				return err
-			}
-			return withDB(cmd, *dsn, func(db *store.DB) error {
-				r, err := db.CreateRound(cmd.Context(), teamRef, rd)
+			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
+				r, err := uc.CreateRound(cmd.Context(), rhythmapp.System(""), teamRef, in)
 				if err != nil {
 					return err
 				}
@@ -330,19 +309,23 @@ func (a *app) pulseRoundListCommand(dsn *string) *cobra.Command {
 			if teamRef == "" {
 				return usagef("--team is required")
 			}
-			return withDB(cmd, *dsn, func(db *store.DB) error {
-				list, err := db.ListRounds(cmd.Context(), teamRef)
+			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
+				list, err := uc.Rounds(cmd.Context(), rhythmapp.System(""), teamRef)
 				if err != nil {
 					return err
 				}
 				if roundsJSON {
-					return writeNDJSON(a.stdout, list)
+					for _, r := range list {
+						if err := json.NewEncoder(a.stdout).Encode(r.Round); err != nil {
+							return err
+						}
+					}
+					return nil
 				}
-				now := db.Now()
 				tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "ROUND\tSURVEY\tOPENS\tCLOSES\tSTATUS\tRESPONSES")
 				for _, r := range list {
-					fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%d\n", r.ID, r.SurveyID, r.Opens.Format("2006-01-02 15:04"), r.Closes.Format("2006-01-02 15:04"), r.Status(now), r.Responses)
+					fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%d\n", r.ID, r.SurveyID, r.Opens.Format("2006-01-02 15:04"), r.Closes.Format("2006-01-02 15:04"), r.Status, r.Round.Responses)
 				}
 				return tw.Flush()
 			})
@@ -365,8 +348,8 @@ func (a *app) pulseResultsCommand(dsn *string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return withDB(cmd, *dsn, func(db *store.DB) error {
-				res, _, err := db.RoundResults(cmd.Context(), id, db.Now())
+			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
+				res, err := uc.RoundResults(cmd.Context(), rhythmapp.System(""), "", id)
 				if err != nil {
 					return err
 				}
@@ -402,21 +385,8 @@ Rounds that collect answers in rhythm refuse imports.`,
 			if err != nil {
 				return usagef("%v", err)
 			}
-			return withDB(cmd, *dsn, func(db *store.DB) error {
-				r, err := db.Round(cmd.Context(), id)
-				if err != nil {
-					return err
-				}
-				s, err := db.Survey(cmd.Context(), r.SurveyID)
-				if err != nil {
-					return err
-				}
-				rs, err := pulse.ReadResponsesCSV(args[1], bytes.NewReader(data), s)
-				if err != nil {
-					return err
-				}
-				sum := sha256.Sum256(data)
-				n, err := db.ImportResponses(cmd.Context(), id, hex.EncodeToString(sum[:]), rs)
+			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
+				n, err := uc.ImportResponses(cmd.Context(), rhythmapp.System(""), "", id, args[1], data)
 				if err != nil {
 					return err
 				}
@@ -444,13 +414,10 @@ func (a *app) pulseExportCommand(dsn *string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return withDB(cmd, *dsn, func(db *store.DB) error {
-				res, rs, err := db.RoundResults(cmd.Context(), id, db.Now())
+			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
+				res, rs, err := uc.RoundResponses(cmd.Context(), rhythmapp.System(""), "", id)
 				if err != nil {
 					return err
-				}
-				if res.Suppressed {
-					return rhythm.Errorf(rhythm.EFORBIDDEN, "round %d: %s", id, res.Reason)
 				}
 				return a.output(exportOut, func(w io.Writer) error { return pulse.WriteResponsesCSV(w, res.Survey, rs) })
 			})
@@ -481,8 +448,8 @@ func (a *app) pulseChurnCommand(dsn *string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return withDB(cmd, *dsn, func(db *store.DB) error {
-				rows, err := db.Churn(cmd.Context(), teamRef, from, to)
+			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
+				rows, err := uc.Churn(cmd.Context(), rhythmapp.System(""), teamRef, from, to)
 				if err != nil {
 					return err
 				}
@@ -532,8 +499,8 @@ JSON: [{"unit": "Platform", "period": "2026-Q1", "values": {"sync_async_ratio": 
 			if err != nil {
 				return err
 			}
-			return withCreatedDB(cmd, *dsn, func(db *store.DB) error {
-				n, err := db.SaveSamples(cmd.Context(), strings.Join(args, ","), samples)
+			return withCreatedApp(cmd, *dsn, func(uc *rhythmapp.App) error {
+				n, err := uc.ImportMetrics(cmd.Context(), rhythmapp.System(""), strings.Join(args, ","), samples)
 				if err != nil {
 					return err
 				}
@@ -577,16 +544,19 @@ These are associations, not causes.`,
 			// must exist.
 			if p, ok := sqliteFile(*dsn); ok && len(extra) > 0 && !cmd.Flags().Changed("db") && os.Getenv("RHYTHM_DB") == "" {
 				if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
-					return a.correlate(extra, time.Now(), corrX, corrY, corrFormat, corrOut, opt)
+					rep, err := pulse.Correlate(pulse.CorrelationRequest{Samples: extra, X: corrX, Y: corrY, Options: opt})
+					if err != nil {
+						return err
+					}
+					return a.writeCorrelations(rep, corrFormat, corrOut)
 				}
 			}
-			return withDB(cmd, *dsn, func(db *store.DB) error {
-				now := db.Now()
-				samples, err := db.OutcomeSamples(cmd.Context(), now, extra)
+			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
+				rep, err := uc.Correlations(cmd.Context(), rhythmapp.System(""), corrX, corrY, extra, opt)
 				if err != nil {
 					return err
 				}
-				return a.correlate(samples, now, corrX, corrY, corrFormat, corrOut, opt)
+				return a.writeCorrelations(rep, corrFormat, corrOut)
 			})
 		},
 	}

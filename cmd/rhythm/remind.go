@@ -34,7 +34,7 @@ func (f *reminderFlags) register(cmd *cobra.Command) {
 	fl.DurationVar(&f.before, "remind-before", remind.DefaultBefore, "send the due-soon reminder this long before a thread's due-by")
 	fl.DurationVar(&f.interval, "remind-interval", remind.DefaultInterval, "how often the reminder worker looks for work")
 	f.slack.register(cmd)
-	fl.StringVar(&f.publicURL, "public-url", "", "the address people open rhythm at, for links in reminders (env RHYTHM_PUBLIC_URL)")
+	fl.StringVar(&f.publicURL, "public-url", "", "the address people open rhythm at, for links in reminders and the single sign-on redirect URL (env RHYTHM_PUBLIC_URL)")
 }
 
 // senders returns the configured channels, or a usage error naming the

@@ -42,8 +42,9 @@ and shows each member's share and the Gini index. Instances follow each week's
 real local time, across every clock change. See docs/schedule.md.
 
 --between takes two dates (the end day included) or local times such as
-2026-03-02T09:00, in --tz (default: the first member's zone). Without it the
-window is the seven days from tomorrow.
+2026-03-02T09:00, in --tz (default: this machine's zone), which also shows the
+times and anchors a weekly series' wall time. Without it the window is the seven
+days from tomorrow.
 
 --ics writes the series (or the best one-off time) as an iCalendar file, with a
 VTIMEZONE, that Google Calendar and Outlook import.`,
@@ -81,6 +82,11 @@ VTIMEZONE, that Google Calendar and Outlook import.`,
 			if err != nil {
 				return err
 			}
+			loc, err := zoneOf(q.Zone)
+			if err != nil {
+				return err
+			}
+			q.Zone = loc.String()
 			req, err := q.Request(&t, scheduleNow())
 			if err != nil {
 				return err
@@ -129,7 +135,7 @@ VTIMEZONE, that Google Calendar and Outlook import.`,
 	f.StringVar(&q.Duration, "duration", "", "meeting length, e.g. 30m or 1h15m (at most 24h)")
 	f.StringVar(&between, "between", "", "window start; the end follows as the next argument")
 	f.IntVar(&q.Weekly, "weekly", 0, "plan this many weekly instances")
-	f.StringVar(&q.Zone, "tz", "", "zone of --between and of the weekly slots' wall time (default: the first member's)")
+	zoneFlag(f, &q.Zone)
 	f.IntVar(&q.Top, "top", 5, "how many one-off times to show")
 	f.IntVar(&q.Rotation, "rotation", schedule.DefaultRotation, "most slots a weekly rotation cycles through (1-4)")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object per line: one per slot or instance, then a summary")

@@ -10,11 +10,11 @@ import (
 
 func TestScheduleOneOffTable(t *testing.T) {
 	code, out, errs := runCLI(t, "", "schedule", "--roster", "testdata/bridge.yaml", "--with", "bea@example.com,Leo Hughes",
-		"--duration", "30m", "--between", "2026-03-02", "2026-03-06", "--top", "3")
+		"--duration", "30m", "--between", "2026-03-02", "2026-03-06", "--top", "3", "--tz", "Europe/Berlin")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, want := range []string{"Best 3 of", "Bea Krüger", "Europe/London", "1  Mon 2026-03-02 10:30  2/2", "Mon 09:30"} {
+	for _, want := range []string{"Best 3 of", "times in Europe/Berlin", "Bea Krüger", "Europe/London", "1  Mon 2026-03-02 10:30  2/2", "Mon 09:30"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -95,7 +95,7 @@ func TestScheduleBadInput(t *testing.T) {
 		{"between without end", []string{"--duration", "30m", "--between", "2026-03-06"}, 2, "--between takes a start and an end"},
 		{"weekly zero", []string{"--duration", "30m", "--weekly", "0"}, 2, "--weekly must be between 1 and"},
 		{"stray argument", []string{"--duration", "30m", "2026-03-02"}, 2, "unexpected argument"},
-		{"bad zone", []string{"--duration", "30m", "--tz", "Europe/Pariss"}, 2, `zone: unknown time zone "Europe/Pariss"`},
+		{"bad zone", []string{"--duration", "30m", "--tz", "Europe/Pariss"}, 2, `--tz: unknown time zone "Europe/Pariss"`},
 		{"no slot left", []string{"--duration", "30m", "--between", "2026-03-04T10:00", "2026-03-04T12:00"}, 1, "no meeting time left"},
 	}
 	for _, tt := range tests {

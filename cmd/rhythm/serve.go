@@ -16,6 +16,7 @@ import (
 	"github.com/rhythm-team/rhythm/account"
 	rhythmapp "github.com/rhythm-team/rhythm/app"
 	"github.com/rhythm-team/rhythm/demo"
+	"github.com/rhythm-team/rhythm/internal/secret"
 	"github.com/rhythm-team/rhythm/remind"
 	"github.com/rhythm-team/rhythm/store"
 	"github.com/rhythm-team/rhythm/web"
@@ -31,6 +32,7 @@ type serveFlags struct {
 	bodyTimeout, uploadTimeout     time.Duration
 	rf                             reminderFlags
 	cf                             calendarFlags
+	sf                             ssoFlags
 }
 
 func (a *app) serveCommand() *cobra.Command {
@@ -57,6 +59,7 @@ func (f *serveFlags) register(cmd *cobra.Command) {
 	cmd.Flags().Int64Var(&f.maxBody, "max-body", web.DefaultMaxBody, "largest accepted request body in bytes (uploads have their own limit)")
 	f.rf.register(cmd)
 	f.cf.register(cmd, true)
+	f.sf.register(cmd)
 	cmd.Flags().StringVar(&f.metricsToken, "metrics-token", "", "bearer token that /metrics asks for; without one, /metrics answers only this machine (env RHYTHM_METRICS_TOKEN)")
 	cmd.Flags().DurationVar(&f.bodyTimeout, "body-timeout", web.DefaultBodyTimeout, "time a client has to send a request body (env RHYTHM_BODY_TIMEOUT)")
 	cmd.Flags().DurationVar(&f.uploadTimeout, "upload-timeout", web.DefaultUploadTimeout, "time a client has to send an import upload (env RHYTHM_UPLOAD_TIMEOUT)")
@@ -95,6 +98,10 @@ func (a *app) serve(cmd *cobra.Command, f *serveFlags) error {
 	if err != nil {
 		return usagef("--trusted-proxies: %v", err)
 	}
+	ssoCfg, err := f.sf.config(f.rf.publicURL)
+	if err != nil {
+		return err
+	}
 	if f.isDemo && !cmd.Flags().Changed("db") && os.Getenv("RHYTHM_DB") == "" {
 		dir, err := os.MkdirTemp("", "rhythm-demo-")
 		if err != nil {
@@ -119,9 +126,14 @@ func (a *app) serve(cmd *cobra.Command, f *serveFlags) error {
 	if err != nil {
 		return err
 	}
+	signOn, err := a.newSignOn(ssoCfg, f.sf.passwordLogin, f.rf.publicURL, f.dsn, func() (*secret.Box, error) { return f.cf.box(f.dsn, true) })
+	if err != nil {
+		return err
+	}
 	srv, err := web.New(web.Config{DB: db, Logger: a.log, MaxBody: f.maxBody, Demo: demoLogin, MetricsToken: f.metricsToken,
 		ReminderChannels: worker.Channels(), Scheduler: sessionScheduler(), Advisor: meetingAdvisor(), TrustedProxies: proxies, Calendars: calendars,
-		BodyTimeout: f.bodyTimeout, UploadTimeout: f.uploadTimeout, Slack: f.rf.slack.config(f.rf.publicURL)})
+		BodyTimeout: f.bodyTimeout, UploadTimeout: f.uploadTimeout, SignOn: signOn, PasswordLoginOff: !f.sf.passwordLogin,
+		Slack: f.rf.slack.config(f.rf.publicURL)})
 	if err != nil {
 		return err
 	}

@@ -23,22 +23,34 @@ func fieldFlags(err error, flags map[string]string) error {
 	if err == nil || rhythm.ErrorCode(err) != rhythm.EINVALID {
 		return err
 	}
-	msg := rhythm.ErrorMessage(err)
-	for field, flag := range flags {
-		if rest, ok := strings.CutPrefix(msg, field+":"); ok {
-			return rhythm.Errorf(rhythm.EINVALID, "--%s:%s", flag, rest)
-		}
+	field, rest, ok := strings.Cut(rhythm.ErrorMessage(err), ": ")
+	if !ok {
+		return err
 	}
-	return err
+	name, known := flags[field]
+	if !known { // teams[1] is --team
+		base, _, _ := strings.Cut(field, "[")
+		name, known = flags[base]
+	}
+	if !known {
+		return err
+	}
+	return rhythm.Errorf(rhythm.EINVALID, "--%s: %s", name, rest)
 }
 
 // teamFlags are --db and --team, shared by the thread and decision
 // commands.
-type teamFlags struct{ dsn, ref string }
+type teamFlags struct{ dsn, ref, tz string }
 
 func (f *teamFlags) add(cmd *cobra.Command) {
 	persistentDBFlag(cmd, &f.dsn)
 	cmd.PersistentFlags().StringVar(&f.ref, "team", "", "the team, by name or id (env RHYTHM_TEAM)")
+	zoneFlag(cmd.PersistentFlags(), &f.tz)
+}
+
+// stamp formats t on the clock of loc, for tables whose header names loc.
+func stamp(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format("2006-01-02 15:04")
 }
 
 // withTeam opens the database and reads the team of --team (as the command
@@ -112,7 +124,11 @@ func (a *app) threadListCommand(tf *teamFlags) *cobra.Command {
 						rows = append(rows, th)
 					}
 				}
-				return a.printThreads(rows, js)
+				loc, err := zoneOf(tf.tz)
+				if err != nil {
+					return err
+				}
+				return a.printThreads(rows, js, loc)
 			})
 		},
 	}
@@ -123,19 +139,20 @@ func (a *app) threadListCommand(tf *teamFlags) *cobra.Command {
 	return cmd
 }
 
-// printThreads writes threads as a table, or as JSON lines.
-func (a *app) printThreads(rows []rhythmapp.ThreadView, js bool) error {
+// printThreads writes threads as a table with due-bys in loc, or as JSON
+// lines.
+func (a *app) printThreads(rows []rhythmapp.ThreadView, js bool, loc *time.Location) error {
 	if js {
 		return writeNDJSON(a.stdout, rows)
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTATE\tDUE BY (UTC)\tOWNER\tTITLE\tOWES")
+	fmt.Fprintf(tw, "ID\tSTATE\tDUE BY (%s)\tOWNER\tTITLE\tOWES\n", loc)
 	for _, th := range rows {
 		st := string(th.State)
 		if th.Overdue {
 			st = "overdue"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", th.ID, st, th.DueBy.Format("2006-01-02 15:04"), th.Owner, th.Title, owesText(th.Owed))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", th.ID, st, stamp(th.DueBy, loc), th.Owner, th.Title, owesText(th.Owed))
 	}
 	return tw.Flush()
 }
@@ -157,12 +174,22 @@ func (a *app) threadCreateCommand(tf *teamFlags) *cobra.Command {
 			if in != "" && n.DueBy != "" {
 				return usagef("give --due or --in, not both")
 			}
+			loc, err := zoneOf(tf.tz)
+			if err != nil {
+				return err
+			}
 			if in != "" {
 				d, err := team.ParseDuration(in)
 				if err != nil {
 					return usagef("--in: %v", err)
 				}
 				n.DueBy = time.Now().Add(d).UTC().Format(time.RFC3339)
+			} else if n.DueBy != "" {
+				due, ok := parseLocalTime(n.DueBy, loc)
+				if !ok {
+					return usagef("--due: %q is not a time such as \"2026-03-12 17:00\" (read in %s) or 2026-03-12T17:00:00Z", n.DueBy, loc)
+				}
+				n.DueBy = due.UTC().Format(time.RFC3339)
 			}
 			n.Participants = splitList(with)
 			return tf.withTeam(cmd, func(uc *rhythmapp.App, _ rhythmapp.TeamOf) error {
@@ -173,8 +200,8 @@ func (a *app) threadCreateCommand(tf *teamFlags) *cobra.Command {
 				if js {
 					return json.NewEncoder(a.stdout).Encode(th)
 				}
-				fmt.Fprintf(a.stdout, "thread %d %q: %s owes a response by %s; %s closes the loop\n", th.ID, th.Title,
-					strings.Join(th.Participants, ", "), th.DueBy.Format(time.RFC3339), th.Owner)
+				fmt.Fprintf(a.stdout, "thread %d %q: %s owes a response by %s %s; %s closes the loop\n", th.ID, th.Title,
+					strings.Join(th.Participants, ", "), stamp(th.DueBy, loc), loc, th.Owner)
 				return nil
 			})
 		},
@@ -182,7 +209,7 @@ func (a *app) threadCreateCommand(tf *teamFlags) *cobra.Command {
 	cmd.Flags().StringVar(&n.Title, "title", "", "what the thread is about")
 	cmd.Flags().StringVar(&n.Owner, "owner", "", "the member who closes the loop (email, name or alias)")
 	cmd.Flags().StringVar(&with, "with", "", "comma-separated members who owe a response")
-	cmd.Flags().StringVar(&n.DueBy, "due", "", "due-by as RFC 3339, e.g. 2026-03-12T17:00:00Z (default: now + the team's response window)")
+	cmd.Flags().StringVar(&n.DueBy, "due", "", "due-by, e.g. \"2026-03-12 17:00\" in --tz, or RFC 3339 (default: now + the team's response window)")
 	cmd.Flags().StringVar(&in, "in", "", "due-by as a time from now, e.g. 48h or 2d")
 	cmd.Flags().StringVar(&n.Link, "link", "", "where the discussion happens (http(s) URL)")
 	cmd.Flags().StringVar(&as, "as", "cli", "who opens the thread, for the record")
@@ -210,7 +237,11 @@ func (a *app) threadShowCommand(tf *teamFlags) *cobra.Command {
 				if js {
 					return json.NewEncoder(a.stdout).Encode(th)
 				}
-				a.printThread(th)
+				loc, err := zoneOf(tf.tz)
+				if err != nil {
+					return err
+				}
+				a.printThread(th, loc)
 				return nil
 			})
 		},
@@ -219,14 +250,15 @@ func (a *app) threadShowCommand(tf *teamFlags) *cobra.Command {
 	return cmd
 }
 
-// printThread writes one thread: its due-by on every clock, responses, debts.
-func (a *app) printThread(th rhythmapp.ThreadView) {
-	fmt.Fprintf(a.stdout, "thread %d %q (%s)\nowner %s, due by %s\n", th.ID, th.Title, th.State, th.Owner, th.DueBy.Format(time.RFC3339))
+// printThread writes one thread: its due-by in loc and on every member's
+// clock, responses (times in loc), debts.
+func (a *app) printThread(th rhythmapp.ThreadView, loc *time.Location) {
+	fmt.Fprintf(a.stdout, "thread %d %q (%s)\nowner %s, due by %s %s\n", th.ID, th.Title, th.State, th.Owner, stamp(th.DueBy, loc), loc)
 	for _, ld := range th.LocalDues {
 		fmt.Fprintf(a.stdout, "  %s: %s %s\n", ld.Member, ld.Local, ld.Zone)
 	}
 	for _, r := range th.Responses {
-		fmt.Fprintf(a.stdout, "%s %s %s", r.At.Format(time.RFC3339), r.Member, r.Kind)
+		fmt.Fprintf(a.stdout, "%s %s %s %s", stamp(r.At, loc), loc, r.Member, r.Kind)
 		if r.Note != "" {
 			fmt.Fprintf(a.stdout, ": %s", r.Note)
 		}
@@ -316,7 +348,11 @@ func (a *app) threadWaitingCommand(tf *teamFlags) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return a.printWaiting(items, m, js)
+				loc, err := zoneOf(tf.tz)
+				if err != nil {
+					return err
+				}
+				return a.printWaiting(items, js, loc)
 			})
 		},
 	}
@@ -324,8 +360,8 @@ func (a *app) threadWaitingCommand(tf *teamFlags) *cobra.Command {
 	return cmd
 }
 
-// printWaiting writes what m owes, due-bys on m's clock, or JSON lines.
-func (a *app) printWaiting(items []rhythmapp.WaitingItem, m *team.Member, js bool) error {
+// printWaiting writes what a member owes, due-bys in loc, or JSON lines.
+func (a *app) printWaiting(items []rhythmapp.WaitingItem, js bool, loc *time.Location) error {
 	if js {
 		enc := json.NewEncoder(a.stdout)
 		for _, d := range items {
@@ -336,13 +372,13 @@ func (a *app) printWaiting(items []rhythmapp.WaitingItem, m *team.Member, js boo
 		return nil
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tOWES\tDUE BY (LOCAL)\tTITLE")
+	fmt.Fprintf(tw, "ID\tOWES\tDUE BY (%s)\tTITLE\n", loc)
 	for _, d := range items {
 		what := d.What
 		if d.Overdue {
 			what += " (overdue)"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", d.ThreadID, what, d.Due.In(m.Location()).Format("Mon 2 Jan 15:04"), d.Title)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", d.ThreadID, what, stamp(d.Due, loc), d.Title)
 	}
 	return tw.Flush()
 }
