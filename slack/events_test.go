@@ -1,10 +1,13 @@
 package slack_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -139,7 +142,8 @@ func TestRefusedRequestsChangeNothing(t *testing.T) {
 // Slack's retries of an earlier delivery (same event_id, X-Slack-Retry-Num),
 // from 8 senders at once: exactly 900 interactions.
 func TestEventsRetriesStoredOnce(t *testing.T) {
-	e := newEnv(t, slack.Config{})
+	dsn := storetest.SQLiteDSN(t)
+	e := newEnvOn(t, storetest.OpenDSN(t, dsn), slack.Config{})
 	msgs := conversation(900)
 	type delivery struct {
 		m     chatMessage
@@ -189,6 +193,12 @@ func TestEventsRetriesStoredOnce(t *testing.T) {
 	}
 	if len(ids) != 900 {
 		t.Errorf("%d distinct interactions, want 900", len(ids))
+	}
+	// No text of any message is kept: not in the database file, not in its log.
+	for _, f := range []string{dsn, dsn + "-wal"} {
+		if b, err := os.ReadFile(f); err == nil && bytes.Contains(b, []byte("SECRET-chat")) {
+			t.Errorf("%s holds message text", filepath.Base(f))
+		}
 	}
 	if n := e.api.count("users.info"); n > len(slackUsers) {
 		t.Errorf("users.info called %d times for %d people: the cache does not hold", n, len(slackUsers))
