@@ -10,6 +10,7 @@ import (
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/ingest"
 	ingestslack "github.com/rhythm-team/rhythm/ingest/slack"
+	"github.com/rhythm-team/rhythm/store"
 	"github.com/rhythm-team/rhythm/team"
 )
 
@@ -47,7 +48,7 @@ func (a *App) RecordChatEvent(ctx context.Context, who Actor, ev ChatEvent) (Cha
 	if ev.Workspace != who.Slack {
 		return r, rhythm.Errorf(rhythm.EFORBIDDEN, "the event is for another Slack workspace than the request")
 	}
-	follows, err := a.db.SlackFollowers(ctx, ev.Workspace, ev.Channel)
+	follows, err := a.resolvers.followers(ctx, a, ev.Workspace, ev.Channel)
 	if err != nil || len(follows) == 0 {
 		r.Skip = "channel not followed"
 		return r, err
@@ -189,15 +190,44 @@ func NextWorkingMorning(m *team.Member, now time.Time) time.Time {
 	return now.Add(24 * time.Hour)
 }
 
-// resolverTTL is how long a team's resolver serves live events: a roster
-// change reaches live chat within it, and a burst of events reads the
-// roster once.
+// resolverTTL is how long a team's resolver, and a channel's followers,
+// serve live events: a roster or link change reaches live chat within it,
+// and a burst of events reads them once.
 const resolverTTL = 5 * time.Second
 
-// resolverCache keeps teams' identity resolvers for a few seconds.
+// resolverCache keeps teams' identity resolvers, and the teams that follow
+// each channel, for a few seconds.
 type resolverCache struct {
-	mu sync.Mutex
-	m  map[int64]cachedResolver
+	mu      sync.Mutex
+	m       map[int64]cachedResolver
+	follows map[string]cachedFollowers
+}
+
+type cachedFollowers struct {
+	fs    []store.SlackFollower
+	until time.Time
+}
+
+// followers returns the teams that follow channel of workspace.
+func (c *resolverCache) followers(ctx context.Context, a *App, workspace, channel string) ([]store.SlackFollower, error) {
+	key, now := workspace+"/"+channel, time.Now()
+	c.mu.Lock()
+	f, ok := c.follows[key]
+	c.mu.Unlock()
+	if ok && now.Before(f.until) {
+		return f.fs, nil
+	}
+	fs, err := a.db.SlackFollowers(ctx, workspace, channel)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.follows == nil || len(c.follows) > 10_000 {
+		c.follows = map[string]cachedFollowers{}
+	}
+	c.follows[key] = cachedFollowers{fs: fs, until: now.Add(resolverTTL)}
+	c.mu.Unlock()
+	return fs, nil
 }
 
 type cachedResolver struct {
