@@ -90,7 +90,8 @@ func (a *App) memberID(ctx context.Context, teamID int64, who Actor) (int64, err
 }
 
 // RoundInput schedules a round: dates (a closing date means the end of
-// that day, UTC) or RFC 3339 times.
+// that day), wall times ("2026-04-01 09:00") or RFC 3339 times. Dates and
+// wall times are read in Zone.
 type RoundInput struct {
 	SurveyID int64  `json:"survey_id"`
 	Opens    string `json:"opens"`
@@ -98,36 +99,47 @@ type RoundInput struct {
 	// Imported makes a round that holds one file of answers from another
 	// tool instead of collecting answers.
 	Imported bool `json:"imported"`
+	// Zone is the zone of the person who typed the times; nil means UTC.
+	Zone *time.Location `json:"-"`
 }
 
-// ParseWhen reads a date or an RFC 3339 time for the named field; a date
-// is UTC midnight, or with endOfDay the midnight that ends it.
-func ParseWhen(field, v string, endOfDay bool) (time.Time, error) {
+// ParseWhen reads a date, a wall time ("2026-04-01 09:00") or an RFC 3339
+// time for the named field. A date is midnight in loc (nil: UTC), or with
+// endOfDay the midnight that ends it; a wall time is on loc's clock.
+func ParseWhen(field, v string, endOfDay bool, loc *time.Location) (time.Time, error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return time.Time{}, rhythm.Errorf(rhythm.EINVALID, "%s: must be set", field)
 	}
+	if loc == nil {
+		loc = time.UTC
+	}
 	if t, err := time.Parse(time.RFC3339, v); err == nil {
 		return t.UTC(), nil
 	}
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return team.LocalTime(team.DateOf(t), t.Hour()*60+t.Minute(), loc).UTC(), nil
+		}
+	}
 	d, err := time.Parse(time.DateOnly, v)
 	if err != nil {
-		return time.Time{}, rhythm.Errorf(rhythm.EINVALID, "%s: %q is not a date (2026-04-01) or a time (2026-04-01T09:00:00Z)", field, v)
+		return time.Time{}, rhythm.Errorf(rhythm.EINVALID, "%s: %q is not a date (2026-04-01), a time in %s (2026-04-01 09:00) or an RFC 3339 time (2026-04-01T09:00:00Z)", field, v, loc)
 	}
 	if endOfDay {
 		d = d.AddDate(0, 0, 1)
 	}
-	return d, nil
+	return team.LocalTime(team.DateOf(d), 0, loc).UTC(), nil
 }
 
 // Round reads the input into a round, refusing one that opens in the
 // past unless it is imported.
 func (in RoundInput) Round(now time.Time) (pulse.Round, error) {
-	o, err := ParseWhen("opens", in.Opens, false)
+	o, err := ParseWhen("opens", in.Opens, false, in.Zone)
 	if err != nil {
 		return pulse.Round{}, err
 	}
-	c, err := ParseWhen("closes", in.Closes, true)
+	c, err := ParseWhen("closes", in.Closes, true, in.Zone)
 	if err != nil {
 		return pulse.Round{}, err
 	}

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/goccy/go-yaml"
@@ -91,7 +92,7 @@ func goLiteral(b *bytes.Buffer, v reflect.Value) {
 		}
 		fmt.Fprintf(b, "%s{\n", typeName(v.Type()))
 		keys := v.MapKeys()
-		slices.SortFunc(keys, func(x, y reflect.Value) int { return cmpString(x.String(), y.String()) })
+		slices.SortFunc(keys, func(x, y reflect.Value) int { return strings.Compare(x.String(), y.String()) })
 		for _, k := range keys {
 			goLiteral(b, k)
 			b.WriteString(": ")
@@ -142,14 +143,4 @@ func typeName(t reflect.Type) string {
 		return "any"
 	}
 	return t.Name()
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -391,7 +391,7 @@ func (a *app) playbookRunCommand(pf *playbookFlags) *cobra.Command {
 	runCmd.Flags().StringVar(&date, "date", "", "the day the run starts, YYYY-MM-DD (onboarding: the first day)")
 	runCmd.Flags().StringVar(&topic, "topic", "", "what the run is about, used in titles")
 	runCmd.Flags().StringArrayVar(&roles, "role", nil, "ROLE=PEOPLE, e.g. owner=ana@example.com or participants=kenji,sujan (repeatable)")
-	runCmd.Flags().StringVar(&tz, "tz", "", "show times in this IANA zone (default UTC)")
+	zoneFlag(runCmd.Flags(), &tz)
 	runCmd.Flags().StringVar(&icsOut, "ics", "", "also write the plan as an iCalendar file (- for standard output)")
 	runCmd.Flags().BoolVar(&rjs, "json", false, "print the plan as JSON")
 	runCmd.Flags().BoolVar(&create, "create", false, "store the plan's threads in the database (with --team)")
@@ -407,11 +407,9 @@ func playbookRequest(date, tz, topic string, roles []string) (playbook.Request, 
 	if err != nil {
 		return playbook.Request{}, nil, usagef("--date: %v", err)
 	}
-	zone := time.UTC
-	if tz != "" {
-		if zone, err = team.LoadZone(tz); err != nil {
-			return playbook.Request{}, nil, usagef("--tz: %s", rhythm.ErrorMessage(err))
-		}
+	zone, err := zoneOf(tz)
+	if err != nil {
+		return playbook.Request{}, nil, err
 	}
 	req := playbook.Request{Date: d, Topic: topic, Roles: map[string][]string{}, Now: time.Now(), Scheduler: sessionScheduler()}
 	for _, r := range roles {

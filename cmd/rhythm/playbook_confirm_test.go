@@ -13,12 +13,7 @@ import (
 func TestPlaybookRunTitleAndConfirmations(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "r.db")
-	roster := filepath.Join(dir, "team.yaml")
-	os.WriteFile(roster, []byte(`team: Platform
-members:
-  - {name: Ana Silva, email: ana@example.com, zone: Europe/Lisbon}
-  - {name: Kenji Sato, email: kenji@example.com, zone: Asia/Tokyo, hours: "10:00-18:00"}
-`), 0o600)
+	roster := platformRoster(t)
 	if code, _, errs := runCLI(t, "", "team", "import", roster, "--db", db); code != 0 {
 		t.Fatal(errs)
 	}

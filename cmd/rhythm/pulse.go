@@ -252,15 +252,16 @@ func (a *app) pulseSurveyCreateCommand(dsn *string) *cobra.Command {
 
 func (a *app) pulseRoundCreateCommand(dsn *string) *cobra.Command {
 	var (
-		teamRef, opens, closes string
-		surveyID               int64
-		imported               bool
+		teamRef, opens, closes, tz string
+		surveyID                   int64
+		imported                   bool
 	)
 	roundCreate := &cobra.Command{
 		Use:   "create --team TEAM --opens WHEN --closes WHEN",
 		Short: "Schedule a round of a survey for a team",
 		Long: `Schedule a round of a survey for a team. --opens and --closes take a date (a date
-for --closes means the end of that day, UTC) or an RFC 3339 time. Answers are anonymous;
+for --closes means the end of that day), a time such as "2026-04-01 09:00" (both in
+--tz, default this machine's zone) or an RFC 3339 time. Answers are anonymous;
 results appear once the round has closed with at least the team's min_group_size responses.
 With --imported the round holds answers from another tool instead (rhythm pulse import):
 one file, never mixed with answers collected in rhythm; --opens and --closes say when that
@@ -271,7 +272,11 @@ tool asked.`,
 			if teamRef == "" {
 				return usagef("--team is required")
 			}
-			in := rhythmapp.RoundInput{SurveyID: surveyID, Opens: opens, Closes: closes, Imported: imported}
+			loc, err := zoneOf(tz)
+			if err != nil {
+				return err
+			}
+			in := rhythmapp.RoundInput{SurveyID: surveyID, Opens: opens, Closes: closes, Imported: imported, Zone: loc}
 			// The flags are read before the database is opened.
 			if _, err := in.Round(time.Now()); err != nil {
 				return fieldFlags(err, map[string]string{"opens": "opens", "closes": "closes"})
@@ -281,8 +286,8 @@ tool asked.`,
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(a.stdout, "scheduled round %d for team %q: opens %s, closes %s\n", r.ID, r.Team,
-					r.Opens.Format(time.RFC3339), r.Closes.Format(time.RFC3339))
+				fmt.Fprintf(a.stdout, "scheduled round %d for team %q: opens %s, closes %s (%s)\n", r.ID, r.Team,
+					stamp(r.Opens, loc), stamp(r.Closes, loc), loc)
 				return nil
 			})
 		},
@@ -290,6 +295,7 @@ tool asked.`,
 	roundCreate.Flags().StringVar(&teamRef, "team", "", "team name or id")
 	roundCreate.Flags().StringVar(&opens, "opens", "", "when the round opens")
 	roundCreate.Flags().StringVar(&closes, "closes", "", "when the round closes")
+	zoneFlag(roundCreate.Flags(), &tz)
 	roundCreate.Flags().Int64Var(&surveyID, "survey", 0, "survey id (default: the built-in Team pulse)")
 	roundCreate.Flags().BoolVar(&imported, "imported", false, "a round for answers imported from another tool, not answered in rhythm")
 	return roundCreate
@@ -297,8 +303,8 @@ tool asked.`,
 
 func (a *app) pulseRoundListCommand(dsn *string) *cobra.Command {
 	var (
-		teamRef    string
-		roundsJSON bool
+		teamRef, listTZ string
+		roundsJSON      bool
 	)
 	roundList := &cobra.Command{
 		Use:     "list --team TEAM",
@@ -308,6 +314,10 @@ func (a *app) pulseRoundListCommand(dsn *string) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if teamRef == "" {
 				return usagef("--team is required")
+			}
+			loc, err := zoneOf(listTZ)
+			if err != nil {
+				return err
 			}
 			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
 				list, err := uc.Rounds(cmd.Context(), rhythmapp.System(""), teamRef)
@@ -323,9 +333,9 @@ func (a *app) pulseRoundListCommand(dsn *string) *cobra.Command {
 					return nil
 				}
 				tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "ROUND\tSURVEY\tOPENS\tCLOSES\tSTATUS\tRESPONSES")
+				fmt.Fprintf(tw, "ROUND\tSURVEY\tOPENS (%s)\tCLOSES\tSTATUS\tRESPONSES\n", loc)
 				for _, r := range list {
-					fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%d\n", r.ID, r.SurveyID, r.Opens.Format("2006-01-02 15:04"), r.Closes.Format("2006-01-02 15:04"), r.Status, r.Round.Responses)
+					fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%d\n", r.ID, r.SurveyID, stamp(r.Opens, loc), stamp(r.Closes, loc), r.Status, r.Round.Responses)
 				}
 				return tw.Flush()
 			})
@@ -333,6 +343,7 @@ func (a *app) pulseRoundListCommand(dsn *string) *cobra.Command {
 	}
 	roundList.Flags().StringVar(&teamRef, "team", "", "team name or id")
 	roundList.Flags().BoolVar(&roundsJSON, "json", false, "one JSON object per line")
+	zoneFlag(roundList.Flags(), &listTZ)
 	return roundList
 }
 

@@ -37,7 +37,7 @@ func TestPulseRoundImportResultsExport(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "pulse.db")
 	mustRun(t, "team", "import", "testdata/pulse-team.yaml", "--db", db)
 	out := mustRun(t, "pulse", "round", "create", "--team", "Pulse Team", "--opens", "2020-01-10", "--closes", "2020-01-20", "--imported", "--db", db)
-	if !strings.Contains(out, "scheduled round 1") || !strings.Contains(out, "closes 2020-01-21T00:00:00Z") {
+	if !strings.Contains(out, "scheduled round 1") || !strings.Contains(out, "closes 2020-01-21 00:00 (UTC)") {
 		t.Errorf("round create said %q", out)
 	}
 	if out := mustRun(t, "pulse", "import", "1", "testdata/responses.csv", "--db", db); !strings.Contains(out, "imported 6 responses") {

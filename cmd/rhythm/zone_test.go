@@ -64,14 +64,8 @@ func TestParseLocalTime(t *testing.T) {
 // --tz (default: this machine's zone), and list, waiting and show print
 // due-bys in that zone with its name, not UTC here and local there.
 func TestThreadTimesFollowTheTimeRule(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "r.db")
-	roster := filepath.Join(dir, "team.yaml")
-	os.WriteFile(roster, []byte(`team: Platform
-members:
-  - {name: Ana Silva, email: ana@example.com, zone: Europe/Lisbon}
-  - {name: Kenji Sato, email: kenji@example.com, zone: Asia/Tokyo}
-`), 0o600)
+	db := filepath.Join(t.TempDir(), "r.db")
+	roster := platformRoster(t)
 	if code, _, errs := runCLI(t, "", "team", "import", roster, "--db", db); code != 0 {
 		t.Fatal(errs)
 	}
@@ -112,13 +106,7 @@ members:
 // TestLintStartFollowsTheTimeRule: a planned meeting's --start is read in
 // --tz, short names work, and findings give times in --tz with its name.
 func TestLintStartFollowsTheTimeRule(t *testing.T) {
-	dir := t.TempDir()
-	roster := filepath.Join(dir, "team.yaml")
-	os.WriteFile(roster, []byte(`team: Platform
-members:
-  - {name: Ana Silva, email: ana@example.com, zone: Europe/Lisbon}
-  - {name: Kenji Sato, email: kenji@example.com, zone: Asia/Tokyo, hours: "10:00-18:00"}
-`), 0o600)
+	roster := platformRoster(t)
 	lint := func(tz string) string {
 		_, out, errs := runCLI(t, "", "lint", "--roster", roster, "--title", "Sync", "--start", "2027-03-10 09:30", "--duration", "30m",
 			"--organizer", "ana", "--attendees", "kenji", "--agenda", "Purpose: pick one. Agenda: 1. options", "--tz", tz)
@@ -152,4 +140,55 @@ func TestScheduleReadsTheMachineZone(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s%s", want, out, errs)
 		}
 	}
+}
+
+// TestPulseRoundDatesFollowTheTimeRule: a round's dates are midnights in
+// --tz (default: this machine's zone), not UTC midnights, and the list
+// names the zone it shows.
+func TestPulseRoundDatesFollowTheTimeRule(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "pulse.db")
+	mustRun(t, "team", "import", "testdata/pulse-team.yaml", "--db", db)
+	t.Setenv("TZ", "Asia/Tokyo")
+	out := mustRun(t, "pulse", "round", "create", "--team", "Pulse Team", "--opens", "2020-01-10", "--closes", "2020-01-20 18:00", "--imported", "--db", db)
+	if !strings.Contains(out, "opens 2020-01-10 00:00, closes 2020-01-20 18:00 (Asia/Tokyo)") {
+		t.Errorf("round create said %q", out)
+	}
+	js := mustRun(t, "pulse", "round", "list", "--team", "Pulse Team", "--json", "--db", db)
+	if !strings.Contains(js, `"opens":"2020-01-09T15:00:00Z"`) || !strings.Contains(js, `"closes":"2020-01-20T09:00:00Z"`) {
+		t.Errorf("stored times are not Tokyo's: %s", js)
+	}
+	if out := mustRun(t, "pulse", "round", "list", "--team", "Pulse Team", "--tz", "Europe/Berlin", "--db", db); !strings.Contains(out, "OPENS (Europe/Berlin)") || !strings.Contains(out, "2020-01-09 16:00") {
+		t.Errorf("round list --tz Europe/Berlin:\n%s", out)
+	}
+}
+
+// TestPlaybookRunShowsTheMachineZone: a plan's times are shown in --tz,
+// default this machine's zone (it was UTC).
+func TestPlaybookRunShowsTheMachineZone(t *testing.T) {
+	roster := platformRoster(t)
+	t.Setenv("TZ", "Asia/Tokyo")
+	out := mustRun(t, "playbook", "run", "async-prep-huddle", "--roster", roster, "--date", "2027-03-09", "--role", "owner=ana")
+	if !strings.Contains(out, "times in Asia/Tokyo") {
+		t.Errorf("plan does not show Tokyo times:\n%s", out)
+	}
+	out = mustRun(t, "playbook", "run", "async-prep-huddle", "--roster", roster, "--date", "2027-03-09", "--role", "owner=ana", "--tz", "Europe/Lisbon")
+	if !strings.Contains(out, "times in Europe/Lisbon") {
+		t.Errorf("--tz Europe/Lisbon ignored:\n%s", out)
+	}
+}
+
+// platformRoster writes a two-member roster (Lisbon, and Tokyo working
+// 10:00-18:00) and returns its path.
+func platformRoster(t *testing.T) string {
+	t.Helper()
+	roster := filepath.Join(t.TempDir(), "team.yaml")
+	err := os.WriteFile(roster, []byte(`team: Platform
+members:
+  - {name: Ana Silva, email: ana@example.com, zone: Europe/Lisbon}
+  - {name: Kenji Sato, email: kenji@example.com, zone: Asia/Tokyo, hours: "10:00-18:00"}
+`), 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return roster
 }
