@@ -31,7 +31,7 @@ type ExperimentInput struct {
 }
 
 // DefaultArms are the arms of an experiment defined without any: the
-// article's "async prep + short sync" against business as usual.
+// "async prep + short sync" pattern against business as usual.
 var DefaultArms = []experiment.Arm{
 	{Name: "control", Description: "meetings as usual"},
 	{Name: "async prep + 20-min sync", Description: "half of the prep moves to a shared doc; the sync is 25% shorter"},

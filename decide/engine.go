@@ -610,7 +610,7 @@ func (p *Policy) resultStep(a *arena, d *Decision, lean float64, leanMode, mode,
 func confidence(p *Policy, lean float64, leanMode, mode Mode, ruled, pinned bool, defaulted int, tf *TeamFigures) float64 {
 	var c float64
 	if pinned {
-		// Rules of the article fix the mode from both sides (a playbook).
+		// The policy's rules fix the mode from both sides (a playbook).
 		c = 0.9
 	} else if mode == leanMode {
 		var margin float64
@@ -624,11 +624,11 @@ func confidence(p *Policy, lean float64, leanMode, mode Mode, ruled, pinned bool
 		}
 		c = 0.6 + 0.35*math.Min(1, margin/3)
 		if ruled {
-			// A rule of the article agrees with the lean.
+			// A rule of the policy agrees with the lean.
 			c = math.Max(c, 0.85)
 		}
 	} else {
-		// A rule of the article decided against the lean.
+		// A rule of the policy decided against the lean.
 		steps := int(mode) - int(leanMode)
 		if steps < 0 {
 			steps = -steps

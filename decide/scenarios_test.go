@@ -14,7 +14,7 @@ func ptr[T any](v T) *T { return &v }
 // measured is a team whose first replies take a median of 12 wall-clock hours.
 var measured = &decide.TeamFigures{Measured: true, Weeks: 6, MedianResponseHours: 12, WithinWindowShare: 0.8}
 
-// scenarios are the article's guidance, one interaction each, with the mode
+// scenarios are the policy's guidance, one interaction each, with the mode
 // it recommends and the rule that must appear in the trace.
 var scenarios = []struct {
 	name     string
@@ -129,7 +129,7 @@ var scenarios = []struct {
 
 func TestScenarios(t *testing.T) {
 	if len(scenarios) < 25 {
-		t.Fatalf("only %d scenarios; the article's guidance needs at least 25", len(scenarios))
+		t.Fatalf("only %d scenarios; the policy's guidance needs at least 25", len(scenarios))
 	}
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {

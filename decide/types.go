@@ -1,6 +1,8 @@
 // Package decide chooses how one interaction should happen: async, sync or
-// hybrid. It encodes the comparison matrix, use-case guidance and flowchart
-// of rhythm's source article as an embedded, documented policy (policy.yaml),
+// hybrid. It encodes a comparison matrix of the two modes on five criteria,
+// rules per purpose of communication and a decision flowchart (start
+// async across time zones; go live for ambiguity, relationships, stakes
+// and urgency) as an embedded, documented policy (policy.yaml),
 // tuned per team by its norms and by the team's own measured figures, and
 // explains every answer with a rule trace. The package does no I/O.
 package decide
@@ -219,7 +221,7 @@ type Decision struct {
 	Advice Advice `json:"advice"`
 }
 
-// Playbook is one of the article's hybrid patterns.
+// Playbook is one of the policy's hybrid patterns: async work around a short live part.
 type Playbook struct {
 	ID    string   `json:"id"`
 	Name  string   `json:"name"`
@@ -248,7 +250,7 @@ type Facts struct {
 	Derived      []string      `json:"derived,omitempty"`   // facts derived from the roster or team figures
 }
 
-// Matrix is the article's comparison matrix scored for this interaction.
+// Matrix is the policy's comparison matrix scored for this interaction.
 type Matrix struct {
 	Criteria []Criterion `json:"criteria"`
 	// Async and Sync are the weighted totals, sum(weight * score).

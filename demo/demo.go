@@ -1,13 +1,18 @@
-// Package demo seeds a database with a realistic demo team, so that
-// `rhythm serve --demo` opens on something to look at. Each capability adds
-// its own step to Steps.
+// Package demo seeds a database with a realistic demo organisation, so
+// that `rhythm serve --demo` opens on something to look at: four teams
+// with a year of generated chat, mail and calendars, quarterly audits,
+// pulse rounds and churn, threads, decisions, a playbook run and a running
+// experiment. Everything is made through the generator (gen/) and the
+// same use cases the command line and the web app call. Each part adds its
+// own step to Steps.
 package demo
 
 import (
 	"context"
-	_ "embed"
+	"embed"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/account"
@@ -18,36 +23,106 @@ import (
 //go:embed team.yaml
 var rosterYAML []byte
 
-// TeamName is the name of the demo team.
+//go:embed teams/*.yaml
+var teamsFS embed.FS
+
+// TeamName is the name of the demo's main team, the one Seed returns.
 const TeamName = "Platform"
 
-// Step seeds one part of the demo data. It runs after the roster is stored.
+// otherTeams are the rosters of the organisation's other teams, in order.
+var otherTeams = []string{"teams/mobile.yaml", "teams/data.yaml", "teams/support.yaml"}
+
+// Step seeds one part of the demo data. It runs after the rosters are
+// stored; org holds the teams, Platform first.
 type Step struct {
 	Name string
-	Run  func(ctx context.Context, db *store.DB, t team.Team) error
+	Run  func(ctx context.Context, db *store.DB, org []team.Team) error
 }
 
-// Steps are run in order by Seed after the roster is stored.
+// Steps are run in order by Seed after the rosters are stored.
 var Steps []Step
 
-// Roster returns the demo team's roster.
+// Roster returns the demo's main team's roster, as written.
 func Roster() (team.Team, error) { return team.ParseRoster("demo/team.yaml", rosterYAML) }
 
-// Seed stores the demo team and runs every step.
-func Seed(ctx context.Context, db *store.DB) (team.Team, error) {
+// changes are the organisation's joiners and leavers, in weeks before the
+// Monday of the week the demo is seeded, so churn varies by team and
+// quarter. Platform has joiners only: everyone on its roster is there now.
+var changes = []struct {
+	email        string
+	start, leave int
+}{
+	{email: "diego@example.com", start: 30}, {email: "sam@example.com", start: 18},
+	{email: "ben@example.com", leave: 34}, {email: "tariq@example.com", start: 31},
+	{email: "omar@example.com", leave: 9}, {email: "wei@example.com", start: 40},
+	{email: "lars@example.com", leave: 45}, {email: "noah@example.com", leave: 21}, {email: "fatima@example.com", start: 16},
+}
+
+// Org returns the rosters of the demo organisation, Platform first, with
+// the start and leave dates of its joiners and leavers set relative to now.
+func Org(now time.Time) ([]team.Team, error) {
 	t, err := Roster()
 	if err != nil {
-		return t, err
+		return nil, err
 	}
-	if t, _, err = db.SaveRoster(ctx, t); err != nil {
-		return t, fmt.Errorf("demo roster: %w", err)
+	org := []team.Team{t}
+	for _, name := range otherTeams {
+		b, err := teamsFS.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		t, err := team.ParseRoster("demo/"+name, b)
+		if err != nil {
+			return nil, err
+		}
+		org = append(org, t)
 	}
-	for _, s := range Steps {
-		if err := s.Run(ctx, db, t); err != nil {
-			return t, fmt.Errorf("demo %s: %w", s.Name, err)
+	monday := thisMonday(now)
+	weeksAgo := func(w int) team.Date { return team.DateOf(monday.AddDate(0, 0, -7*w)) }
+	for i := range org {
+		for j := range org[i].Members {
+			m := &org[i].Members[j]
+			for _, c := range changes {
+				if c.email != m.Email {
+					continue
+				}
+				if c.start > 0 {
+					m.Start = weeksAgo(c.start)
+				}
+				if c.leave > 0 {
+					m.Leave = team.DateOf(monday.AddDate(0, 0, -7*c.leave-3)) // the Friday before
+				}
+			}
 		}
 	}
-	return t, nil
+	return org, nil
+}
+
+// Seed stores the demo organisation's teams and runs every step. It
+// returns the main team, Platform. Seeding again adds nothing new.
+func Seed(ctx context.Context, db *store.DB) (team.Team, error) {
+	org, err := Org(db.Now())
+	if err != nil {
+		return team.Team{}, err
+	}
+	for i := range org {
+		if org[i], _, err = db.SaveRoster(ctx, org[i]); err != nil {
+			return org[0], fmt.Errorf("demo roster %s: %w", org[i].Name, err)
+		}
+	}
+	for _, s := range Steps {
+		if err := s.Run(ctx, db, org); err != nil {
+			return org[0], fmt.Errorf("demo %s: %w", s.Name, err)
+		}
+	}
+	return org[0], nil
+}
+
+// thisMonday is midnight UTC of the Monday of now's week.
+func thisMonday(now time.Time) time.Time {
+	now = now.UTC()
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	return day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7))
 }
 
 // AdminEmail is the demo admin's sign-in.
@@ -73,7 +148,16 @@ func Admin(ctx context.Context, db *store.DB) (email, password string, err error
 }
 
 // TeamNames are the teams Seed stores.
-func TeamNames() []string { return []string{TeamName} }
+func TeamNames() []string {
+	names := []string{TeamName}
+	for _, f := range otherTeams {
+		b, _ := teamsFS.ReadFile(f)
+		if t, err := team.ParseRoster(f, b); err == nil {
+			names = append(names, t.Name)
+		}
+	}
+	return names
+}
 
 // CheckOnlyDemo refuses a database that holds anything but demo data — a
 // team Seed does not make or a user other than the demo admin — so that
@@ -83,8 +167,9 @@ func CheckOnlyDemo(ctx context.Context, db *store.DB) error {
 	if err != nil {
 		return err
 	}
+	names := TeamNames()
 	for _, t := range teams {
-		if !slices.Contains(TeamNames(), t.Name) {
+		if !slices.Contains(names, t.Name) {
 			return rhythm.Errorf(rhythm.EINVALID, "the database holds team %q, which is not demo data; --demo needs a new database (leave out --db for a temporary one)", t.Name)
 		}
 	}

@@ -47,6 +47,9 @@ type Config struct {
 	Teams int
 	// Effect, when set, is a known treatment effect on the treated teams.
 	Effect Effect
+	// Uncompressed stores the Slack export's files without compression:
+	// a bigger archive that is quicker to write and to read.
+	Uncompressed bool
 }
 
 // Files are the names Write gives the generated files.

@@ -1,10 +1,13 @@
 package gen_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/rhythm-team/rhythm/gen"
 	"github.com/rhythm-team/rhythm/team"
@@ -93,5 +96,46 @@ func BenchmarkSlack(b *testing.B) {
 	d := dataset(b, 100, 4, 1)
 	for b.Loop() {
 		d.WriteSlack(io.Discard)
+	}
+}
+
+// TestUncompressedSlack checks that an uncompressed export holds the same
+// files as the compressed one, stored rather than deflated.
+func TestUncompressedSlack(t *testing.T) {
+	files := func(uncompressed bool) (map[string]string, int64) {
+		d, err := gen.New(gen.Config{People: 6, Weeks: 1, Seed: 3, Uncompressed: uncompressed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := d.WriteSlack(&b); err != nil {
+			t.Fatal(err)
+		}
+		zr, err := zip.NewReader(bytes.NewReader(b.Bytes()), int64(b.Len()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, f := range zr.File {
+			if want := map[bool]uint16{false: zip.Deflate, true: zip.Store}[uncompressed]; f.Method != want {
+				t.Errorf("uncompressed %v: %s has method %d, want %d", uncompressed, f.Name, f.Method, want)
+			}
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(rc)
+			rc.Close()
+			out[f.Name] = string(body)
+		}
+		return out, int64(b.Len())
+	}
+	deflated, small := files(false)
+	stored, big := files(true)
+	if diff := cmp.Diff(deflated, stored); diff != "" {
+		t.Errorf("files differ (-deflated +stored):\n%s", diff)
+	}
+	if big <= small {
+		t.Errorf("stored export is %d bytes, deflated %d: want it bigger", big, small)
 	}
 }

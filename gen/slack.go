@@ -128,15 +128,19 @@ func (d *Dataset) WriteSlack(out io.Writer) error {
 	} {
 		g.w = jw{b: g.w.b[:0]}
 		f.fn()
-		if err := writeEntry(zw, f.name, g.w.b, d.cfg.Start); err != nil {
+		if err := g.writeEntry(zw, f.name, g.w.b, d.cfg.Start); err != nil {
 			return err
 		}
 	}
 	return zw.Close()
 }
 
-func writeEntry(zw *zip.Writer, name string, body []byte, mod time.Time) error {
-	w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: mod})
+func (g *slackGen) writeEntry(zw *zip.Writer, name string, body []byte, mod time.Time) error {
+	method := zip.Deflate
+	if g.d.cfg.Uncompressed {
+		method = zip.Store
+	}
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: method, Modified: mod})
 	if err != nil {
 		return err
 	}
@@ -459,7 +463,7 @@ func (g *slackGen) flush(zw *zip.Writer, upTo int) error {
 		g.w.endArr()
 		day := g.d.cfg.Start.AddDate(0, 0, k.day)
 		name := g.convs[k.conv].folder() + "/" + day.Format(time.DateOnly) + ".json"
-		if err := writeEntry(zw, name, g.w.b, day); err != nil {
+		if err := g.writeEntry(zw, name, g.w.b, day); err != nil {
 			return err
 		}
 	}

@@ -1,5 +1,5 @@
 // Package lint checks meetings — planned, or read from a calendar —
-// against the article's meeting checklist and common pitfalls: a stated
+// against a meeting checklist and common pitfalls: a stated
 // purpose and agenda, an async pre-read shared in time, few attendees, a
 // timebox within the team's norm, an end date for recurring meetings, a
 // decision owner, everyone inside their working hours, the no-meeting day

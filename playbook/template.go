@@ -1,4 +1,4 @@
-// Package playbook holds the article's hybrid playbooks as templates —
+// Package playbook holds rhythm's built-in hybrid playbooks as templates —
 // async prep with a 20-minute huddle, onboarding, the 1:1 with an
 // employee-owned agenda, the cross-functional async backbone, and the
 // weekly async status update — and instantiates a template for a team and

@@ -34,6 +34,7 @@ var templates = sync.OnceValue(func() *template.Template {
 		"sizes":   sizes,
 		"scatter": scatter,
 		"lines":   lines,
+		"skipped": pulse.SkippedSummary,
 	}).ParseFS(templateFS, "templates/*.html"))
 })
 
@@ -163,8 +164,8 @@ func CorrelationText(w io.Writer, rep pulse.CorrelationReport) error {
 	if len(rep.Findings) == 0 {
 		b.WriteString("No pair of metrics had enough team-quarters to correlate.\n\n")
 	}
-	for _, s := range rep.Skipped {
-		fmt.Fprintf(&b, "not correlated: %s and %s (n = %d): %s\n", s.X, s.Y, s.N, s.Reason)
+	for _, line := range pulse.SkippedSummary(rep.Skipped) {
+		fmt.Fprintf(&b, "%s\n", line)
 	}
 	for _, n := range rep.Notes {
 		fmt.Fprintf(&b, "- %s\n", n)

@@ -13,6 +13,7 @@ import (
 	"github.com/rhythm-team/rhythm/experiment"
 	"github.com/rhythm-team/rhythm/report"
 	"github.com/rhythm-team/rhythm/store"
+	"github.com/rhythm-team/rhythm/team"
 )
 
 func (s *Server) uiExperiments(w http.ResponseWriter, r *http.Request) {
@@ -22,9 +23,29 @@ func (s *Server) uiExperiments(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, _ := currentUser(r)
+	today := team.DateOf(s.now().UTC())
+	rows := make([]experimentRow, len(list))
+	for i, e := range list {
+		rows[i] = experimentRow{ExperimentSummary: e, Status: summaryStatus(e, today)}
+	}
 	s.render(w, r, http.StatusOK, "experiments", "Experiments", map[string]any{
-		"Experiments": list, "CanCreate": u.Role == account.Admin || len(u.LeadOf) > 0,
+		"Experiments": rows, "CanCreate": u.Role == account.Admin || len(u.LeadOf) > 0,
 	})
+}
+
+// experimentRow is an experiment as the list shows it.
+type experimentRow struct {
+	store.ExperimentSummary
+	Status experiment.Status
+}
+
+// summaryStatus is where a listed experiment stands on day today.
+func summaryStatus(e store.ExperimentSummary, today team.Date) experiment.Status {
+	x := experiment.Experiment{Baseline: e.Baseline, Treatment: e.Treatment}
+	if e.Assigned {
+		x.Assignments = []experiment.Assignment{{Unit: "assigned"}}
+	}
+	return x.Status(today)
 }
 
 // experimentForm holds what was typed into the new-experiment form.

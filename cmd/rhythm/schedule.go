@@ -99,34 +99,7 @@ VTIMEZONE, that Google Calendar and Outlook import.`,
 					return err
 				}
 			}
-			if title == "" {
-				title = t.Name + " sync"
-			}
-			opts := schedule.ICSOptions{Summary: title, Name: title}
-			if q.Weekly > 0 {
-				s, err := schedule.Rotate(req)
-				if err != nil {
-					return err
-				}
-				if asJSON {
-					return writeNDJSON(a.stdout, s.Records())
-				}
-				if err := printSeries(a.stdout, s); err != nil {
-					return err
-				}
-				return a.writeICS(icsPath, func(w io.Writer) error { return s.WriteICS(w, opts) })
-			}
-			r, err := schedule.Find(req)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return writeNDJSON(a.stdout, r.Records())
-			}
-			if err := printRanking(a.stdout, r); err != nil {
-				return err
-			}
-			return a.writeICS(icsPath, func(w io.Writer) error { return r.WriteICS(w, opts) })
+			return a.runSchedule(&t, req, q.Weekly, asJSON, icsPath, title)
 		},
 	}
 	f := cmd.Flags()
@@ -309,4 +282,37 @@ func readBusy(t *team.Team, specs []string, from, to time.Time) (map[string][]te
 		}
 	}
 	return busy, nil
+}
+
+// runSchedule ranks one-off times, or plans a weekly series, and prints it
+// (a table, NDJSON, and the --ics file).
+func (a *app) runSchedule(t *team.Team, req schedule.Request, weekly int, asJSON bool, icsPath, title string) error {
+	if title == "" {
+		title = t.Name + " sync"
+	}
+	opts := schedule.ICSOptions{Summary: title, Name: title}
+	if weekly > 0 {
+		s, err := schedule.Rotate(req)
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			return writeNDJSON(a.stdout, s.Records())
+		}
+		if err := printSeries(a.stdout, s); err != nil {
+			return err
+		}
+		return a.writeICS(icsPath, func(w io.Writer) error { return s.WriteICS(w, opts) })
+	}
+	r, err := schedule.Find(req)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return writeNDJSON(a.stdout, r.Records())
+	}
+	if err := printRanking(a.stdout, r); err != nil {
+		return err
+	}
+	return a.writeICS(icsPath, func(w io.Writer) error { return r.WriteICS(w, opts) })
 }
