@@ -138,7 +138,7 @@ func TestCommandThreadWaitingDecision(t *testing.T) {
 func TestCommandTime(t *testing.T) {
 	e := newEnv(t, slack.Config{})
 	a := e.command(t, "U0ANA", "time <@U0LEA|lea> @omar 45m", nil)
-	if !strings.Contains(a.Text, "Fairest times for Ana Silva, Lea Park, Omar Haddad (45m0s)") || !strings.Contains(a.Text, "1. Ana ") {
+	if !strings.Contains(a.Text, "Fairest times for Ana Silva, Lea Park, Omar Haddad (45m)") || !strings.Contains(a.Text, "1. Ana ") {
 		t.Errorf("time = %+v", a)
 	}
 	if a := e.command(t, "U0ANA", "time 30m", nil); !strings.Contains(a.Text, "name the people") {

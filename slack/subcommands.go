@@ -137,22 +137,22 @@ func (h *Handler) findTime(ctx context.Context, text string, who app.Actor, t ap
 		return reply{}, err
 	}
 	with := append([]string{who.Email}, emails...)
-	q := schedule.Query{With: with, Duration: args.Duration.String(), Top: 3}
-	req, err := q.Request(&t.Team, time.Now())
+	// Through the schedule use case: connected calendars' busy time counts.
+	_, res, err := h.app.Schedule(ctx, who, t.Name, schedule.Query{With: with, Duration: args.Duration.String(), Top: 3})
 	if err != nil {
 		return reply{}, err
 	}
-	rk, err := schedule.Find(req)
-	if err != nil {
-		return reply{}, err
-	}
-	if len(rk.Slots) == 0 {
+	rk := res.Ranking
+	if rk == nil || len(rk.Slots) == 0 {
 		return ephemeral("No time in the next seven days suits everyone; try fewer people or a shorter meeting."), nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Fairest times for %s (%s):\n", escapeText(strings.Join(names(&t.Team, with), ", ")), args.Duration)
+	fmt.Fprintf(&b, "Fairest times for %s (%s):\n", escapeText(strings.Join(names(&t.Team, with), ", ")), team.Duration(args.Duration))
 	for i, s := range rk.Slots {
 		fmt.Fprintf(&b, "%d. %s%s\n", i+1, slotText(&t.Team, s, with), map[bool]string{false: " — someone is outside their hours"}[s.AllInside])
+	}
+	for _, w := range rk.Warnings {
+		fmt.Fprintf(&b, "_%s_\n", escapeText(w))
 	}
 	return ephemeral("%s", b.String()), nil
 }
