@@ -418,6 +418,14 @@ func useCases() []useCase {
 			}
 			return err
 		}},
+		{"ZoneOf", app.Public, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.ZoneOf(ctx, who)
+			return err
+		}},
+		{"SetZone", app.SignedIn, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.SetZone(ctx, who, "Europe/Berlin")
+			return err
+		}},
 		{"Tokens", app.SignedIn, func(ctx context.Context, f *fixture, who app.Actor) error {
 			_, err := f.app.Tokens(ctx, who)
 			if who.System {

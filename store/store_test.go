@@ -53,6 +53,7 @@ func TestStore(t *testing.T) {
 			t.Run("parallel sign-in attempts are reserved one by one", func(t *testing.T) { testParallelAttemptsReserved(t, d) })
 			t.Run("sign-in backoff waits, then lets the next attempt through", func(t *testing.T) { testAttemptBackoff(t, d) })
 			t.Run("single sign-on subjects", func(t *testing.T) { testOIDCSubjects(t, d) })
+			t.Run("user zones", func(t *testing.T) { testUserZone(t, d) })
 		})
 	}
 }

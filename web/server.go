@@ -250,6 +250,16 @@ type page struct {
 	User  *account.User
 	Demo  bool
 	Data  any
+	// Zone is the signed-in user's zone (UTC for nobody): At prints in it.
+	Zone *time.Location
+}
+
+// At formats an instant in the user's zone, naming it.
+func (p page) At(t time.Time) string {
+	if p.Zone == nil {
+		return stamp(t, time.UTC)
+	}
+	return stamp(t, p.Zone)
 }
 
 // render writes the page template name, rendered into a buffer first so a
@@ -280,9 +290,10 @@ func (s *Server) renderFailed(w http.ResponseWriter, r *http.Request, err error)
 }
 
 func (s *Server) pageData(r *http.Request, name, title string, data any) page {
-	p := page{Title: title, Nav: name, Demo: s.demo != nil, Data: data}
+	p := page{Title: title, Nav: name, Demo: s.demo != nil, Data: data, Zone: time.UTC}
 	if u, ok := currentUser(r); ok {
 		p.User = &u
+		p.Zone = s.zone(r).Location()
 	}
 	return p
 }
