@@ -45,6 +45,9 @@ type User struct {
 	Role      Role      `json:"role"`
 	LeadOf    []int64   `json:"lead_of,omitempty"` // ids of the teams a lead leads
 	CreatedAt time.Time `json:"created_at"`
+	// Zone is the IANA zone the user chose on the account page; empty
+	// means their roster zone, else UTC (app.ZoneOf decides).
+	Zone string `json:"zone,omitempty"`
 }
 
 // Token is an API token as listed; its secret is shown only when made.

@@ -114,13 +114,8 @@ func ParseWhen(field, v string, endOfDay bool, loc *time.Location) (time.Time, e
 	if loc == nil {
 		loc = time.UTC
 	}
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t.UTC(), nil
-	}
-	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04"} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return team.LocalTime(team.DateOf(t), t.Hour()*60+t.Minute(), loc).UTC(), nil
-		}
+	if t, err := ParseTyped(field, v, loc); err == nil {
+		return t, nil
 	}
 	d, err := time.Parse(time.DateOnly, v)
 	if err != nil {

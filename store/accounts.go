@@ -69,7 +69,7 @@ func (db *DB) createUser(ctx context.Context, tx *Tx, u account.User, passwordHa
 	return u, setLeadTeams(ctx, tx, u.ID, u.LeadOf)
 }
 
-const userColumns = "id, email, name, role, created_at"
+const userColumns = "id, email, name, role, created_at, zone"
 
 func scanUser(s scanner) (account.User, error) {
 	var (
@@ -77,7 +77,7 @@ func scanUser(s scanner) (account.User, error) {
 		role string
 		at   int64
 	)
-	err := s.Scan(&u.ID, &u.Email, &u.Name, &role, &at)
+	err := s.Scan(&u.ID, &u.Email, &u.Name, &role, &at, &u.Zone)
 	u.Role, u.CreatedAt = account.Role(role), time.Unix(at, 0).UTC()
 	return u, err
 }
@@ -284,7 +284,7 @@ func (db *DB) SessionUser(ctx context.Context, tokenHash string) (account.User, 
 	var u account.User
 	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var err error
-		u, err = scanUser(tx.QueryRow(ctx, `SELECT u.id, u.email, u.name, u.role, u.created_at FROM sessions s
+		u, err = scanUser(tx.QueryRow(ctx, `SELECT u.id, u.email, u.name, u.role, u.created_at, u.zone FROM sessions s
 			JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?`, tokenHash, db.Now().Unix()))
 		if err != nil {
 			return notFound(err, "session expired; sign in again")
@@ -478,6 +478,8 @@ type TeamAccess struct {
 	TeamName string
 	IsLead   bool
 	IsMember bool
+	// SlackWorkspace is the Slack workspace the team is linked to, if any.
+	SlackWorkspace string
 }
 
 // Access returns u's relation to the team with ref.
@@ -486,11 +488,11 @@ func (db *DB) Access(ctx context.Context, ref string, u account.User) (TeamAcces
 	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var row *sql.Row
 		if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
-			row = tx.QueryRow(ctx, "SELECT id, name FROM teams WHERE id = ?", id)
+			row = tx.QueryRow(ctx, "SELECT id, name, slack_workspace FROM teams WHERE id = ?", id)
 		} else {
-			row = tx.QueryRow(ctx, "SELECT id, name FROM teams WHERE name_key = ?", nameKey(ref))
+			row = tx.QueryRow(ctx, "SELECT id, name, slack_workspace FROM teams WHERE name_key = ?", nameKey(ref))
 		}
-		if err := row.Scan(&a.TeamID, &a.TeamName); err != nil {
+		if err := row.Scan(&a.TeamID, &a.TeamName, &a.SlackWorkspace); err != nil {
 			return notFound(err, "team %q not found", ref)
 		}
 		var n int
@@ -537,4 +539,34 @@ func (db *DB) TeamsOf(ctx context.Context, u account.User) ([]TeamSummary, error
 		}
 	}
 	return out, err
+}
+
+// SetUserZone stores the IANA zone a user reads times in ("" for their
+// roster zone). The caller checks the name.
+func (db *DB) SetUserZone(ctx context.Context, userID int64, zone string) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, "UPDATE users SET zone = ?, updated_at = ? WHERE id = ?", zone, db.Now().Unix(), userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return rhythm.Errorf(rhythm.ENOTFOUND, "user %d not found", userID)
+		}
+		return nil
+	})
+}
+
+// RosterZone returns the zone of the roster member with the email (any
+// case) in the first team that lists them (by team id), or "" when no
+// roster does.
+func (db *DB) RosterZone(ctx context.Context, email string) (string, error) {
+	var zone string
+	err := db.ReadTx(ctx, func(tx *Tx) error {
+		err := tx.QueryRow(ctx, "SELECT zone FROM members WHERE email_key = ? ORDER BY team_id, position LIMIT 1", nameKey(email)).Scan(&zone)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		return err
+	})
+	return zone, err
 }

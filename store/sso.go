@@ -19,7 +19,7 @@ func (db *DB) UserByOIDCSubject(ctx context.Context, issuer, subject string) (ac
 	var u account.User
 	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var err error
-		u, err = scanUser(tx.QueryRow(ctx, `SELECT u.id, u.email, u.name, u.role, u.created_at FROM oidc_subjects s
+		u, err = scanUser(tx.QueryRow(ctx, `SELECT u.id, u.email, u.name, u.role, u.created_at, u.zone FROM oidc_subjects s
 			JOIN users u ON u.id = s.user_id WHERE s.issuer = ? AND s.subject = ?`, issuer, subject))
 		if err != nil {
 			return notFound(err, "no user signs in as %s at %s", subject, issuer)

@@ -46,11 +46,14 @@ func TestStore(t *testing.T) {
 			t.Run("a re-audit of a period cannot single out a removed member", func(t *testing.T) { testAuditDifferencing(t, d) })
 			t.Run("reads do not wait for a writer", func(t *testing.T) { testReadsDoNotWaitForWriter(t, d) })
 			t.Run("chat is stored once across imports", func(t *testing.T) { testChatStoredOnce(t, d) })
+			t.Run("slack link", func(t *testing.T) { testSlackLink(t, d) })
+			t.Run("live chat is stored once", func(t *testing.T) { testLiveChatOnce(t, d) })
 			t.Run("calendar connections sync by resource", func(t *testing.T) { testCalendarConnections(t, d) })
 			t.Run("calendar claims across servers", func(t *testing.T) { testCalendarClaimsAcrossServers(t, d) })
 			t.Run("parallel sign-in attempts are reserved one by one", func(t *testing.T) { testParallelAttemptsReserved(t, d) })
 			t.Run("sign-in backoff waits, then lets the next attempt through", func(t *testing.T) { testAttemptBackoff(t, d) })
 			t.Run("single sign-on subjects", func(t *testing.T) { testOIDCSubjects(t, d) })
+			t.Run("user zones", func(t *testing.T) { testUserZone(t, d) })
 		})
 	}
 }

@@ -8,7 +8,8 @@ import (
 )
 
 // apiLint checks planned meetings (one JSON object or an array) against
-// the meeting checklist with the team's roster and norms.
+// the meeting checklist with the team's roster and norms. Starts without
+// an offset are read in the requester's zone; findings name it.
 func (s *Server) apiLint(w http.ResponseWriter, r *http.Request) {
 	body, err := s.readBody(w, r)
 	if err != nil {
@@ -25,8 +26,12 @@ func (s *Server) apiLint(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// Times typed without an offset, and the times findings give, are on
+	// the requester's clock.
+	zone := s.zone(r).Location()
 	var ms []lint.Meeting
 	for i, p := range ps {
+		p.Zone = zone
 		m, err := p.Meeting(&t)
 		if err != nil {
 			if len(ps) > 1 {
@@ -37,7 +42,7 @@ func (s *Server) apiLint(w http.ResponseWriter, r *http.Request) {
 		}
 		ms = append(ms, m)
 	}
-	fs := lint.Check(ms, lint.Options{Team: &t, Advisor: s.advisor})
+	fs := lint.Check(ms, lint.Options{Team: &t, Advisor: s.advisor, Zone: zone})
 	if fs == nil {
 		fs = []lint.Finding{}
 	}

@@ -50,6 +50,7 @@ func (s *Server) apiCreateRound(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	in.Zone = s.zone(r).Location() // dates and wall times on the requester's clock
 	rd, err := s.app.CreateRound(r.Context(), s.actor(r), r.PathValue("team"), in)
 	if err != nil {
 		s.fail(w, r, err)

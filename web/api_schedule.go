@@ -30,6 +30,10 @@ func (s *Server) apiSchedule(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, rhythm.Errorf(rhythm.EINVALID, "team is required (an id or a name)"))
 		return
 	}
+	if strings.TrimSpace(body.Zone) == "" {
+		// Days and times without an offset are on the requester's clock.
+		body.Zone = s.zone(r).Name
+	}
 	t, res, err := s.app.Schedule(r.Context(), s.actor(r), body.Team, body.Query)
 	if err != nil {
 		s.fail(w, r, err)
@@ -49,18 +53,27 @@ func (s *Server) apiSchedule(w http.ResponseWriter, r *http.Request) {
 }
 
 // apiOverlap returns a team's weekly overlap heat map:
-// ?week=YYYY-MM-DD (default this week), ?zone=IANA (default UTC),
-// ?with=a,b (default everyone).
+// ?week=YYYY-MM-DD (default this week), ?zone=IANA (default the
+// requester's zone), ?with=a,b (default everyone). The answer's zone is the
+// one used and zone_source says why: "query", or the requester's
+// "account", "roster" or "default" (UTC).
 func (s *Server) apiOverlap(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	zone := strings.TrimSpace(q.Get("zone"))
+	zone, source := strings.TrimSpace(q.Get("zone")), "query"
 	if zone == "" {
-		zone = "UTC"
+		z := s.zone(r)
+		zone, source = z.Name, z.Source
 	}
 	_, h, err := s.app.Overlap(r.Context(), s.actor(r), r.PathValue("team"), app.OverlapQuery{Zone: zone, Week: q.Get("week"), With: splitValues(q["with"])})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.json(w, http.StatusOK, h)
+	s.json(w, http.StatusOK, overlapAnswer{Heatmap: h, ZoneSource: source})
+}
+
+// overlapAnswer is the heat map with where its zone came from.
+type overlapAnswer struct {
+	*schedule.Heatmap
+	ZoneSource string `json:"zone_source"`
 }

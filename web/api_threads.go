@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/rhythm-team/rhythm/app"
 	"github.com/rhythm-team/rhythm/thread"
 )
 
@@ -22,11 +23,18 @@ func (s *Server) apiListThreads(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiCreateThread(w http.ResponseWriter, r *http.Request) {
 	var n thread.NewThread
-	if err := s.decodeJSON(w, r, &n); err != nil {
+	err := s.decodeJSON(w, r, &n)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	th, err := s.app.CreateThread(r.Context(), s.actor(r), r.PathValue("team"), n)
+	// A due_by without an offset is on the requester's clock.
+	z := s.zone(r)
+	n.DueBy, err = typedDue("due_by", n.DueBy, z.Location())
+	var th app.ThreadView
+	if err == nil {
+		th, err = s.app.CreateThread(r.Context(), s.actor(r), r.PathValue("team"), n)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -344,7 +344,8 @@ func TestPulseRoundRefusals(t *testing.T) {
 	f.setNow(time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC))
 	base := fmt.Sprintf("/api/v1/teams/%d/pulse/rounds", f.teamA.ID)
 	code, body := f.jsonReq(t, "lead", "POST", base, `{"opens":"2026-02-01","closes":"2026-02-14"}`)
-	if code != 400 || !strings.Contains(body, "closes: 2026-02-15 00:00 UTC is in the past") {
+	// The lead's days are on their roster clock, America/St_Johns (UTC-3:30).
+	if code != 400 || !strings.Contains(body, "closes: 2026-02-15 03:30 UTC is in the past") {
 		t.Errorf("past round = %d %s, want 400", code, body)
 	}
 	code, body = f.jsonReq(t, "lead", "POST", base, `{"opens":"2026-02-01","closes":"2026-02-14","imported":true}`)

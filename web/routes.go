@@ -1,9 +1,11 @@
 package web
 
 import (
-	"github.com/rhythm-team/rhythm/app"
 	"io/fs"
 	"net/http"
+
+	"github.com/rhythm-team/rhythm/app"
+	"github.com/rhythm-team/rhythm/slack"
 )
 
 // access is who may use a route. Every route declares one: the first
@@ -17,6 +19,10 @@ const (
 	teamMember = app.TeamMember // a member of the {team} in the path, its leads, admins
 	teamLead   = app.TeamLead   // a lead of the {team} in the path, admins
 	adminOnly  = app.AdminOnly  // admins
+	// slackSigned is a request signed with the Slack app's signing secret:
+	// no session or token is looked at; the Slack handler verifies the
+	// signature before it reads anything and acts as the Slack app.
+	slackSigned = app.SlackSigned
 	// unguarded is anyone, without even looking at credentials: health checks
 	// and metrics, which answer while the database is away and check
 	// their own token where they need one.
@@ -45,6 +51,11 @@ func (s *Server) routes() {
 	s.handle("GET /healthz", unguarded, s.healthz)
 	s.handle("GET /readyz", unguarded, s.readyz)
 	s.handle("GET /metrics", unguarded, s.metricsHandler()) // its own token, or this machine only
+
+	// The Slack app (see package slack).
+	s.handle("POST "+slack.PathEvents, slackSigned, s.slack.Events)
+	s.handle("POST "+slack.PathCommands, slackSigned, s.slack.Commands)
+	s.handle("POST "+slack.PathInteractions, slackSigned, s.slack.Interactions)
 
 	// JSON API.
 	s.handle("GET /api/v1/teams", signedIn, s.apiListTeams)
@@ -86,6 +97,8 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/teams/{team}/imports", teamMember, s.apiListImports)
 	s.handle("GET /api/v1/teams/{team}/audit", teamMember, s.apiGetAudit)
 	s.handle("GET /api/v1/me/audit", signedIn, s.apiMyAudit)
+	s.handle("GET /api/v1/me", signedIn, s.apiMe)
+	s.handle("PATCH /api/v1/me", signedIn, s.apiPatchMe)
 	s.handle("GET /api/v1/tokens", signedIn, s.apiListTokens)
 	s.handle("POST /api/v1/tokens", signedIn, s.apiCreateToken)
 	s.handle("DELETE /api/v1/tokens/{id}", signedIn, s.apiRevokeToken)
@@ -124,6 +137,7 @@ func (s *Server) routes() {
 	s.handle("GET /auth/oidc/callback", public, s.uiSignOnCallback)
 	s.handle("GET /account", signedIn, s.uiAccount)
 	s.handle("POST /account/password", signedIn, s.uiChangePassword)
+	s.handle("POST /account/zone", signedIn, s.uiSetZone)
 	s.handle("POST /account/tokens", signedIn, s.uiCreateToken)
 	s.handle("POST /account/tokens/{id}/revoke", signedIn, s.uiRevokeToken)
 	s.handle("GET /admin/users", adminOnly, s.uiUsers)

@@ -27,6 +27,7 @@ import (
 	"github.com/rhythm-team/rhythm/lint"
 	"github.com/rhythm-team/rhythm/playbook"
 	"github.com/rhythm-team/rhythm/report"
+	"github.com/rhythm-team/rhythm/slack"
 	"github.com/rhythm-team/rhythm/store"
 )
 
@@ -72,6 +73,9 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto headers are believed.
 	TrustedProxies []netip.Prefix
+	// Slack is the Slack app's settings; without a signing secret its
+	// endpoints refuse every request.
+	Slack slack.Config
 	// BodyTimeout is how long a client has to send a request body; 0
 	// means DefaultBodyTimeout. UploadTimeout is the same for imports; 0
 	// means DefaultUploadTimeout.
@@ -106,6 +110,7 @@ type Server struct {
 	// maxImport limits import uploads.
 	maxImport int64
 	handler   http.Handler
+	slack     *slack.Handler
 	// routeList is every route with its access, in registration order.
 	routeList []route
 	mux       *http.ServeMux
@@ -139,6 +144,7 @@ func New(cfg Config) (*Server, error) {
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
 	}
+	s.slack = slack.NewHandler(s.app, cfg.Slack.WithLog(s.log))
 	s.bodyTimeout, s.uploadTimeout = cmp.Or(cfg.BodyTimeout, DefaultBodyTimeout), cmp.Or(cfg.UploadTimeout, DefaultUploadTimeout)
 	s.maxImport = cfg.MaxImport
 	if s.maxImport <= 0 {
@@ -244,6 +250,16 @@ type page struct {
 	User  *account.User
 	Demo  bool
 	Data  any
+	// Zone is the signed-in user's zone (UTC for nobody): At prints in it.
+	Zone *time.Location
+}
+
+// At formats an instant in the user's zone, naming it.
+func (p page) At(t time.Time) string {
+	if p.Zone == nil {
+		return stamp(t, time.UTC)
+	}
+	return stamp(t, p.Zone)
 }
 
 // render writes the page template name, rendered into a buffer first so a
@@ -274,9 +290,10 @@ func (s *Server) renderFailed(w http.ResponseWriter, r *http.Request, err error)
 }
 
 func (s *Server) pageData(r *http.Request, name, title string, data any) page {
-	p := page{Title: title, Nav: name, Demo: s.demo != nil, Data: data}
+	p := page{Title: title, Nav: name, Demo: s.demo != nil, Data: data, Zone: time.UTC}
 	if u, ok := currentUser(r); ok {
 		p.User = &u
+		p.Zone = s.zone(r).Location()
 	}
 	return p
 }

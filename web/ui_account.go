@@ -1,18 +1,31 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/account"
+	"github.com/rhythm-team/rhythm/app"
 )
 
-// accountView is the account page: password form and API tokens.
+// accountView is the account page: time zone, password form and API
+// tokens.
 type accountView struct {
 	formView
 	Tokens   []account.Token
 	NewToken string // shown once, right after it is made
+	// Zone is the user's zone (app.ZoneOf); ZoneField what the zone
+	// field shows (what they typed when it was refused); ZoneError the
+	// refusal, shown next to the field.
+	Zone      app.Zone
+	ZoneField string
+	ZoneError string
+	Zones     []string // suggestions for the zone field
 }
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, status int, v accountView) {
@@ -22,6 +35,15 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	v.Tokens = tokens
+	if v.Zone, err = s.app.ZoneOf(r.Context(), s.actor(r)); err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
+	if v.ZoneError == "" {
+		u, _ := currentUser(r)
+		v.ZoneField = u.Zone
+	}
+	v.Zones = zoneSuggestions(v.Zone.Name)
 	v.Extra = s.loginView()
 	s.render(w, r, status, "account", "Your account", v)
 }
@@ -80,6 +102,94 @@ func (s *Server) uiChangePassword(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusBadRequest
 	}
 	s.accountPage(w, r, status, v)
+}
+
+// Local formats an instant in the user's zone, naming it.
+func (v accountView) Local(t time.Time) string {
+	return t.In(v.Zone.Location()).Format("2006-01-02 15:04 ") + v.Zone.Name
+}
+
+// uiSetZone sets the zone the signed-in user reads and types times in; a
+// name that is not an IANA zone is refused next to the field, and nothing
+// is stored.
+func (s *Server) uiSetZone(w http.ResponseWriter, r *http.Request) {
+	typed := r.PostFormValue("zone")
+	z, err := s.app.SetZone(r.Context(), s.actor(r), typed)
+	if err != nil {
+		s.formFail(w, r, err, func(status int, msg string) {
+			s.accountPage(w, r, status, accountView{ZoneError: msg, ZoneField: typed})
+		})
+		return
+	}
+	// The rest of this answer is on the new clock.
+	u, _ := currentUser(r)
+	u.Zone = strings.TrimSpace(typed)
+	r = r.WithContext(context.WithValue(r.Context(), userKey, u))
+	msg := "Times are now read and shown in " + z.Name + "."
+	if z.Source == "roster" {
+		msg = "Times are now read and shown in your roster zone, " + z.Name + "."
+	} else if z.Source == "default" {
+		msg = "Times are now read and shown in UTC (no roster lists you)."
+	}
+	s.accountPage(w, r, http.StatusOK, accountView{formView: formView{Notice: msg}})
+}
+
+// commonZones are suggested on the account page beside the user's own;
+// any IANA name may be typed.
+var commonZones = []string{"UTC", "America/Los_Angeles", "America/Denver", "America/Chicago", "America/New_York", "America/Sao_Paulo",
+	"Europe/London", "Europe/Lisbon", "Europe/Berlin", "Europe/Paris", "Europe/Madrid", "Europe/Warsaw", "Europe/Helsinki", "Europe/Istanbul",
+	"Africa/Lagos", "Africa/Nairobi", "Asia/Dubai", "Asia/Kolkata", "Asia/Kathmandu", "Asia/Singapore", "Asia/Shanghai", "Asia/Tokyo",
+	"Australia/Sydney", "Pacific/Auckland"}
+
+func zoneSuggestions(own string) []string {
+	if slices.Contains(commonZones, own) {
+		return commonZones
+	}
+	return append([]string{own}, commonZones...)
+}
+
+// apiMe answers the signed-in user and their zone.
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
+	z, err := s.app.ZoneOf(r.Context(), s.actor(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u, _ := currentUser(r)
+	s.json(w, http.StatusOK, meAnswer{User: u, Zone: z.Name, ZoneSource: z.Source})
+}
+
+// meAnswer is GET /api/v1/me: the account, with zone the one its times are
+// read and shown in and zone_source where it comes from ("account",
+// "roster" or "default").
+type meAnswer struct {
+	account.User
+	Zone       string `json:"zone"`
+	ZoneSource string `json:"zone_source"`
+}
+
+// apiPatchMe changes the signed-in user's zone: {"zone": "Europe/Berlin"},
+// or "" for their roster zone.
+func (s *Server) apiPatchMe(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Zone *string `json:"zone"`
+	}
+	if err := s.decodeJSON(w, r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if in.Zone == nil {
+		s.fail(w, r, rhythm.Errorf(rhythm.EINVALID, "zone: give an IANA zone such as Europe/Berlin, or \"\" for your roster zone"))
+		return
+	}
+	z, err := s.app.SetZone(r.Context(), s.actor(r), *in.Zone)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u, _ := currentUser(r)
+	u.Zone = strings.TrimSpace(*in.Zone)
+	s.json(w, http.StatusOK, meAnswer{User: u, Zone: z.Name, ZoneSource: z.Source})
 }
 
 func (s *Server) uiCreateToken(w http.ResponseWriter, r *http.Request) {

@@ -74,7 +74,7 @@ func (s *Server) uiCreateRound(w http.ResponseWriter, r *http.Request) {
 	ta, _ := teamAccess(r)
 	fv := formView{Fields: map[string]string{"opens": r.PostFormValue("opens"), "closes": r.PostFormValue("closes"), "survey": r.PostFormValue("survey")}}
 	surveyID, _ := strconv.ParseInt(r.PostFormValue("survey"), 10, 64)
-	in := app.RoundInput{SurveyID: surveyID, Opens: r.PostFormValue("opens"), Closes: r.PostFormValue("closes")}
+	in := app.RoundInput{SurveyID: surveyID, Opens: r.PostFormValue("opens"), Closes: r.PostFormValue("closes"), Zone: s.zone(r).Location()}
 	if _, err := s.app.CreateRound(r.Context(), s.actor(r), r.PathValue("team"), in); err != nil {
 		s.formFail(w, r, err, func(status int, msg string) {
 			fv.Error = msg

@@ -58,17 +58,6 @@ type overlapView struct {
 	Error      string
 }
 
-// viewerZone is the zone of the signed-in user when the team lists them,
-// else UTC.
-func viewerZone(r *http.Request, t *team.Team) string {
-	if u, ok := currentUser(r); ok {
-		if m, ok := t.Member(u.Email); ok {
-			return m.Zone
-		}
-	}
-	return "UTC"
-}
-
 // zoneChoices lists UTC, the viewer's zone and the members' zones.
 func zoneChoices(t *team.Team, extra ...string) []string {
 	seen := map[string]bool{}
@@ -98,7 +87,7 @@ func (s *Server) uiOverlap(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	zone := viewerZone(r, &t)
+	zone := s.zone(r).Name
 	if z := strings.TrimSpace(q.Get("zone")); z != "" {
 		zone = z
 	}
@@ -254,8 +243,8 @@ func (s *Server) uiSchedule(w http.ResponseWriter, r *http.Request) {
 		v.Members = append(v.Members, finderMember{Email: m.Email, Name: m.Name, Zone: m.Zone, Checked: len(checked) == 0 || checked[strings.ToLower(m.Email)]})
 	}
 	if v.Q["zone"] == "" {
-		// The proposal is in the zone the form shows selected.
-		v.Q["zone"] = viewerZone(r, &t)
+		// The days and times typed are read in the user's zone.
+		v.Q["zone"] = s.zone(r).Name
 		q.Set("zone", v.Q["zone"])
 	}
 	if v.Q["duration"] == "" {
@@ -338,7 +327,7 @@ func fillFinder(v *finderView, res *app.ScheduleResult) {
 				v.Heads = heads(sl.Attendees)
 			}
 			cells, inside := attendeeCells(sl.Attendees, false)
-			v.Rows = append(v.Rows, resultRow{Label: strconv.Itoa(i + 1), When: sl.Start.In(loc).Format("Mon 2 Jan 15:04"), Inside: inside, Total: sl.Inconvenience, Max: sl.Max, Cells: cells})
+			v.Rows = append(v.Rows, resultRow{Label: strconv.Itoa(i + 1), When: stamp(sl.Start, loc), Inside: inside, Total: sl.Inconvenience, Max: sl.Max, Cells: cells})
 		}
 		return
 	}
@@ -362,7 +351,7 @@ func fillFinder(v *finderView, res *app.ScheduleResult) {
 			v.Heads = heads(in.Attendees)
 		}
 		cells, inside := attendeeCells(in.Attendees, true)
-		v.Rows = append(v.Rows, resultRow{Label: strconv.Itoa(in.N), Sub: string(rune('A' + in.Turn)), When: in.Start.In(loc).Format("Mon 2 Jan 15:04"), Inside: inside, Total: in.Inconvenience, Max: in.Max, Cells: cells})
+		v.Rows = append(v.Rows, resultRow{Label: strconv.Itoa(in.N), Sub: string(rune('A' + in.Turn)), When: stamp(in.Start, loc), Inside: inside, Total: in.Inconvenience, Max: in.Max, Cells: cells})
 	}
 	for _, b := range sr.Members {
 		v.Burdens = append(v.Burdens, burdenView{Name: b.Name, Zone: b.Zone, Outside: team.Duration(b.Outside).String(), Share: b.Share * 100, Instances: b.InstancesOutside, Inconvenience: b.Inconvenience})

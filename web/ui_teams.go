@@ -66,7 +66,7 @@ func (s *Server) uiTeam(w http.ResponseWriter, r *http.Request) {
 	u, _ := currentUser(r)
 	ta, _ := teamAccess(r)
 	canEdit := u.Role == "admin" || ta.IsLead
-	s.render(w, r, http.StatusOK, "team", t.Name, map[string]any{"Team": t, "Members": rows, "Now": now.UTC().Format("2006-01-02 15:04 UTC"), "CanEdit": canEdit, "CanLead": canEdit})
+	s.render(w, r, http.StatusOK, "team", t.Name, map[string]any{"Team": t, "Members": rows, "Now": stamp(now, s.zone(r).Location()), "CanEdit": canEdit, "CanLead": canEdit})
 }
 
 // utcOffset formats t's zone offset as UTC+05:45, UTC−03:30 or UTC.

@@ -20,20 +20,22 @@ type teamView struct {
 	Names map[string]string // email (lower case) → name
 	// Me is the signed-in user's roster entry; nil when not on the roster.
 	Me *team.Member
-	// Zone is where times on the page are read: the user's, else UTC.
+	// Zone is where times on the page are read and shown: the user's
+	// (app.ZoneOf).
 	Zone    string
+	zone    *time.Location
 	CanLead bool
 }
 
 func (s *Server) teamView(r *http.Request, t team.Team) teamView {
-	v := teamView{Team: t, Names: map[string]string{}, Zone: "UTC"}
+	z := s.zone(r)
+	v := teamView{Team: t, Names: map[string]string{}, Zone: z.Name, zone: z.Location()}
 	for _, m := range t.Members {
 		v.Names[strings.ToLower(m.Email)] = m.Name
 	}
 	u, _ := currentUser(r)
 	if m, ok := t.Member(u.Email); ok {
 		v.Me = m
-		v.Zone = m.Zone
 	}
 	ta, _ := teamAccess(r)
 	v.CanLead = u.Role == account.Admin || ta.IsLead
@@ -41,10 +43,10 @@ func (s *Server) teamView(r *http.Request, t team.Team) teamView {
 }
 
 func (v teamView) loc() *time.Location {
-	if v.Me != nil {
-		return v.Me.Location()
+	if v.zone == nil {
+		return time.UTC
 	}
-	return time.UTC
+	return v.zone
 }
 
 // Name returns the roster name of an email, or the email.
@@ -55,13 +57,8 @@ func (v teamView) Name(email string) string {
 	return email
 }
 
-// Local formats an instant on the page's clock.
-func (v teamView) Local(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(v.loc()).Format("Mon 2 Jan 15:04")
-}
+// Local formats an instant on the page's clock, naming its zone.
+func (v teamView) Local(t time.Time) string { return stamp(t, v.loc()) }
 
 // threadsView is the team's thread list and the form that opens one.
 type threadsView struct {
@@ -101,19 +98,6 @@ func (s *Server) uiThreads(w http.ResponseWriter, r *http.Request) {
 	s.threadsPage(w, r, http.StatusOK, v)
 }
 
-// formDue reads a datetime-local field in loc; empty is "".
-func formDue(field, value string, loc *time.Location) (string, error) {
-	value = strings.TrimSpace(value)
-	if value == "" {
-		return "", nil
-	}
-	t, err := time.ParseInLocation("2006-01-02T15:04", value, loc)
-	if err != nil {
-		return "", rhythm.Errorf(rhythm.EINVALID, "%s: %q is not a date and time such as 2026-03-10T17:00", field, value)
-	}
-	return t.UTC().Format(time.RFC3339), nil
-}
-
 func (s *Server) uiCreateThread(w http.ResponseWriter, r *http.Request) {
 	t, err := s.pathTeam(r)
 	if err != nil {
@@ -129,7 +113,7 @@ func (s *Server) uiCreateThread(w http.ResponseWriter, r *http.Request) {
 	v.Fields = map[string]string{"title": r.PostFormValue("title"), "link": r.PostFormValue("link"), "owner": r.PostFormValue("owner"),
 		"due_by": r.PostFormValue("due_by"), "participants": strings.Join(r.PostForm["participants"], ",")}
 	n := thread.NewThread{Title: r.PostFormValue("title"), Link: r.PostFormValue("link"), Owner: r.PostFormValue("owner"), Participants: r.PostForm["participants"]}
-	n.DueBy, err = formDue("due_by", r.PostFormValue("due_by"), v.loc())
+	n.DueBy, err = typedDue("due_by", r.PostFormValue("due_by"), v.loc())
 	var th app.ThreadView
 	if err == nil {
 		th, err = s.app.CreateThread(r.Context(), s.actor(r), r.PathValue("team"), n)

@@ -185,9 +185,9 @@ func (a *app) threadCreateCommand(tf *teamFlags) *cobra.Command {
 				}
 				n.DueBy = time.Now().Add(d).UTC().Format(time.RFC3339)
 			} else if n.DueBy != "" {
-				due, ok := parseLocalTime(n.DueBy, loc)
-				if !ok {
-					return usagef("--due: %q is not a time such as \"2026-03-12 17:00\" (read in %s) or 2026-03-12T17:00:00Z", n.DueBy, loc)
+				due, err := rhythmapp.ParseTyped("--due", n.DueBy, loc)
+				if err != nil {
+					return err
 				}
 				n.DueBy = due.UTC().Format(time.RFC3339)
 			}

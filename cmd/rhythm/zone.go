@@ -51,23 +51,6 @@ func zoneOf(tz string) (*time.Location, error) {
 	return loc, nil
 }
 
-// parseLocalTime reads a time a person typed: RFC 3339 (its own offset),
-// or "YYYY-MM-DD HH:MM" / "YYYY-MM-DDTHH:MM" on the wall clock of loc.
-// A wall time that a DST change skips moves forward; one it repeats is
-// the first.
-func parseLocalTime(s string, loc *time.Location) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, true
-	}
-	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02T15:04:05"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return team.LocalTime(team.DateOf(t), t.Hour()*60+t.Minute(), loc).Add(time.Duration(t.Second()) * time.Second), true
-		}
-	}
-	return time.Time{}, false
-}
-
 // isUTC reports whether an IANA name is one of UTC's aliases.
 func isUTC(name string) bool {
 	switch strings.TrimPrefix(strings.TrimPrefix(name, "posix/"), "Etc/") {

@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestMachineZone(t *testing.T) {
@@ -38,25 +37,6 @@ func TestMachineZone(t *testing.T) {
 				t.Errorf("machineZone = %s, want %s", got, tc.want)
 			}
 		})
-	}
-}
-
-func TestParseLocalTime(t *testing.T) {
-	berlin, _ := time.LoadLocation("Europe/Berlin")
-	for _, tc := range []struct{ in, want string }{
-		{"2027-03-12 17:00", "2027-03-12T16:00:00Z"},
-		{"2027-03-12T17:00", "2027-03-12T16:00:00Z"},
-		{"2027-03-28 02:30", "2027-03-28T01:30:00Z"}, // skipped by the DST change: moves forward to 03:30 CEST
-		{"2027-10-31 02:30", "2027-10-31T00:30:00Z"}, // repeated: the first, CEST
-		{"2027-03-12T17:00:00-05:00", "2027-03-12T22:00:00Z"},
-	} {
-		got, ok := parseLocalTime(tc.in, berlin)
-		if !ok || got.UTC().Format(time.RFC3339) != tc.want {
-			t.Errorf("parseLocalTime(%q) = %v %v, want %s", tc.in, got.UTC(), ok, tc.want)
-		}
-	}
-	if _, ok := parseLocalTime("next friday", berlin); ok {
-		t.Errorf("parseLocalTime accepted words")
 	}
 }
 
