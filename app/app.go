@@ -26,6 +26,7 @@ type App struct {
 	scheduler playbook.Scheduler
 	calendars *CalendarConfig // nil: live calendars are off
 	signOn    *sso.Policy     // nil: no single sign-on
+	resolvers resolverCache   // teams' identity resolvers for live chat
 }
 
 // New returns the use cases over db; now is the clock (time.Now when nil).
@@ -49,6 +50,9 @@ type Actor struct {
 	// local admin. Email, when set, is who it acts as ("--as").
 	System bool
 	Email  string
+	// Slack is the workspace of a request verified as coming from the
+	// Slack app; with Email set, the roster member its Slack user maps to.
+	Slack string
 }
 
 // Anonymous is nobody signed in.
@@ -66,8 +70,18 @@ func System(email string) Actor {
 	return Actor{System: true, Email: email, User: account.User{Email: email, Role: account.Admin}}
 }
 
+// SlackApp is the Slack app itself, for a request verified with the
+// signing secret and naming workspace (a Slack team ID).
+func SlackApp(workspace string) Actor { return Actor{Slack: workspace} }
+
+// SlackMember is a Slack user of workspace mapped to the roster member
+// with email: a member, never a lead or an admin, whatever their account.
+func SlackMember(workspace, email string) Actor {
+	return Actor{Slack: workspace, Email: email, User: account.User{Email: email, Role: account.Member}}
+}
+
 // SignedIn reports whether anyone acts.
-func (a Actor) SignedIn() bool { return a.System || a.User.ID != 0 }
+func (a Actor) SignedIn() bool { return a.System || a.User.ID != 0 || a.Slack != "" }
 
 // Admin reports whether the actor is an admin (the command line is).
 func (a Actor) Admin() bool { return a.System || (a.User.ID != 0 && a.User.Role == account.Admin) }

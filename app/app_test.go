@@ -25,6 +25,7 @@ import (
 const (
 	rosterA = `team: Alpha
 norms: {response_window: 24h}
+slack: {workspace: T0ALPHA, channels: [C0ALPHA]}
 members:
   - {name: Mia Member, email: member@example.com, zone: Asia/Kathmandu}
   - {name: Leo Lead, email: lead@example.com, zone: America/St_Johns}
@@ -51,7 +52,9 @@ func roster(yaml string) team.Team {
 
 // roles are the identities every use case is called as, in the order of
 // the web authorization table, and the command line.
-var roles = []string{"anonymous", "member", "lead of another team", "lead", "admin", "command line"}
+// The Slack app (a verified request) and a Slack user mapped to the
+// member come last.
+var roles = []string{"anonymous", "member", "lead of another team", "lead", "admin", "command line", "slack app", "slack member"}
 
 // fixture is a database with two teams and one user of each role.
 type fixture struct {
@@ -70,7 +73,10 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	signOn := sso.Policy{AllowedDomains: []string{"partner.example"}, AdminGroup: "rhythm-admins", ProviderName: "Test ID"}
-	f := &fixture{app: app.New(db, nil).WithCalendars(app.CalendarConfig{Box: box}).WithSignOn(signOn), db: db, actors: map[string]app.Actor{"anonymous": app.Anonymous(), "command line": app.System("")}}
+	f := &fixture{app: app.New(db, nil).WithCalendars(app.CalendarConfig{Box: box}).WithSignOn(signOn), db: db, actors: map[string]app.Actor{
+		"anonymous": app.Anonymous(), "command line": app.System(""),
+		"slack app": app.SlackApp("T0ALPHA"), "slack member": app.SlackMember("T0ALPHA", "member@example.com"),
+	}}
 	for _, r := range []struct {
 		yaml string
 		dst  *team.Team
@@ -107,13 +113,15 @@ func allowed(a app.Access, role string) bool {
 	case app.Public:
 		return true
 	case app.SignedIn:
-		return role != "anonymous"
+		return role != "anonymous" && role != "slack app" && role != "slack member"
 	case app.TeamMember:
-		return role == "member" || role == "lead" || role == "admin" || role == "command line"
+		return role == "member" || role == "lead" || role == "admin" || role == "command line" || role == "slack member"
 	case app.TeamLead:
 		return role == "lead" || role == "admin" || role == "command line"
 	case app.AdminOnly:
 		return role == "admin" || role == "command line"
+	case app.SlackSigned:
+		return role == "slack app"
 	}
 	panic("unknown access")
 }
@@ -423,6 +431,22 @@ func useCases() []useCase {
 			if who.System {
 				return nil // the command line has no tokens of its own
 			}
+			return err
+		}},
+		{"RecordChatEvent", app.SlackSigned, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.RecordChatEvent(ctx, who, app.ChatEvent{Workspace: "T0ALPHA", Channel: "C0ALPHA", ChannelType: "channel",
+				Event: []byte(`{"type":"message","user":"U1","ts":"1772442000.000100","channel":"C0ALPHA","text":"hi"}`)})
+			return err
+		}},
+		{"SlackCaller", app.SlackSigned, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, t, err := f.app.SlackCaller(ctx, who, "C0ALPHA", "member@example.com", "U0MEMBER")
+			if err == nil && t.Name != "Alpha" {
+				return fmt.Errorf("SlackCaller found team %q", t.Name)
+			}
+			return err
+		}},
+		{"SnoozeReminder", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, err := f.app.SnoozeReminder(ctx, who, a(f), missing)
 			return err
 		}},
 		{"SignInWithIdentity", app.Public, func(ctx context.Context, f *fixture, who app.Actor) error {

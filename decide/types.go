@@ -130,7 +130,7 @@ func ParseUrgency(s string) (time.Duration, error) {
 	}
 	d, err := team.ParseDuration(s)
 	if err != nil || d > 366*24*time.Hour {
-		return 0, fmt.Errorf("%q is not hours, days or a duration such as 1h or 3d", s)
+		return 0, fmt.Errorf("%q is not now, hours, days, week or a duration such as 1h or 3d", s)
 	}
 	return d, nil
 }

@@ -1,8 +1,10 @@
 package ical
 
 import (
+	"bufio"
 	"cmp"
 	"fmt"
+	"io"
 	"math/bits"
 	"slices"
 	"strings"
@@ -54,34 +56,77 @@ func (c *Calendar) Expand(from, to time.Time) ([]Instance, error) {
 
 // ExpandWith is Expand with options.
 func (c *Calendar) ExpandWith(from, to time.Time, opt ExpandOptions) ([]Instance, error) {
-	x, recs, order, err := c.sorted(from, to, opt)
+	rs, err := c.Rows(from, to, opt)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Instance, len(order))
-	for i, j := range order {
-		x.fill(&out[i], &recs[j])
+	out := make([]Instance, len(rs.order))
+	for i, j := range rs.order {
+		rs.x.fill(&out[i], &rs.recs[j])
 	}
 	return out, nil
 }
 
-// EachSorted calls fn for every instance overlapping [from, to) in Expand's
-// order, without keeping them all: the Instance passed to fn is reused,
-// copy it to keep it. The whole window is expanded before the first call,
-// so an expansion error comes before any instance. An error from fn stops.
-func (c *Calendar) EachSorted(from, to time.Time, opt ExpandOptions, fn func(*Instance) error) error {
+// Rows is an expanded window whose instances are listed without keeping
+// them all as Instances: in Expand's order, as Instances one at a time
+// (Each) or as NDJSON rows (WriteNDJSON).
+type Rows struct {
+	x     *expander
+	recs  []rec
+	order []int32
+}
+
+// Rows expands the window. The whole window is expanded here, so an
+// expansion error comes before any instance is listed.
+func (c *Calendar) Rows(from, to time.Time, opt ExpandOptions) (*Rows, error) {
 	x, recs, order, err := c.sorted(from, to, opt)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	return &Rows{x: x, recs: recs, order: order}, nil
+}
+
+// Len is the number of instances.
+func (rs *Rows) Len() int { return len(rs.order) }
+
+// Each calls fn for every instance in order. The Instance passed to fn is
+// reused: copy it to keep it. An error from fn stops.
+func (rs *Rows) Each(fn func(*Instance) error) error {
 	var in Instance
-	for _, j := range order {
-		x.fill(&in, &recs[j])
+	for _, j := range rs.order {
+		rs.x.fill(&in, &rs.recs[j])
 		if err := fn(&in); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// WriteNDJSON writes every instance as AppendRow's line, through a buffer,
+// straight from the compact records (no Instance is built).
+func (rs *Rows) WriteNDJSON(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var b []byte
+	for _, j := range rs.order {
+		r := rs.x.rowOf(&rs.recs[j])
+		b = appendRow(b[:0], &r)
+		if _, err := bw.Write(b); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+// rowOf is the NDJSON row of r, as fill's Instance would give it.
+func (x *expander) rowOf(r *rec) ndjsonRow {
+	e := x.cal.Events[r.ev]
+	loc := x.locs[r.loc]
+	ridLoc := loc
+	if r.ridDate {
+		ridLoc = x.fz
+	}
+	return ndjsonRow{uid: e.UID, summary: e.Summary, rid: r.rid, start: r.start, end: r.end,
+		ridLoc: ridLoc, loc: loc, ridDate: r.ridDate, allDay: r.allDay}
 }
 
 // sorted expands the window into compact records and returns their order

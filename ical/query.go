@@ -36,59 +36,61 @@ func RowOf(in *Instance) Row {
 // WriteRows writes instances as NDJSON rows, one JSON object per line,
 // byte for byte as encoding/json (without HTML escaping) writes a Row.
 func WriteRows(w io.Writer, ins []Instance) error {
-	rw := NewRowWriter(w)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var b []byte
 	for i := range ins {
-		if err := rw.Write(&ins[i]); err != nil {
+		b = AppendRow(b[:0], &ins[i])
+		if _, err := bw.Write(b); err != nil {
 			return err
 		}
 	}
-	return rw.Flush()
+	return bw.Flush()
 }
-
-// RowWriter writes instances as NDJSON rows (see AppendRow) through a
-// buffer; Flush when done.
-type RowWriter struct {
-	bw *bufio.Writer
-	b  []byte
-}
-
-// NewRowWriter returns a RowWriter on w.
-func NewRowWriter(w io.Writer) *RowWriter {
-	return &RowWriter{bw: bufio.NewWriterSize(w, 64<<10)}
-}
-
-// Write writes the row of in.
-func (rw *RowWriter) Write(in *Instance) error {
-	rw.b = AppendRow(rw.b[:0], in)
-	_, err := rw.bw.Write(rw.b)
-	return err
-}
-
-// Flush writes what is buffered.
-func (rw *RowWriter) Flush() error { return rw.bw.Flush() }
 
 // AppendRow appends the NDJSON row of in (with its newline) to b.
 func AppendRow(b []byte, in *Instance) []byte {
-	t := func(b []byte, v time.Time, date bool) []byte {
+	r := ndjsonRow{uid: in.UID, summary: in.Summary, rid: in.RecurrenceID.Unix(), start: in.Start.Unix(), end: in.End.Unix(),
+		ridLoc: in.RecurrenceID.Location(), loc: in.Start.Location(), endLoc: in.End.Location(),
+		ridDate: in.RecurrenceIDAllDay, allDay: in.AllDay}
+	return appendRow(b, &r)
+}
+
+// ndjsonRow is what an NDJSON row says of an instance: instants as Unix
+// seconds, with the zones that give the dates of all-day ones.
+type ndjsonRow struct {
+	uid, summary        string
+	rid, start, end     int64
+	ridLoc, loc, endLoc *time.Location // endLoc nil: loc
+	ridDate, allDay     bool
+}
+
+// appendRow appends r's NDJSON line: times in UTC RFC 3339, dates for
+// all-day instances (the date in the instance's zone).
+func appendRow(b []byte, r *ndjsonRow) []byte {
+	t := func(b []byte, unix int64, loc *time.Location, date bool) []byte {
 		b = append(b, '"')
 		if date {
-			y, m, d := v.Date()
+			y, m, d := time.Unix(unix, 0).In(loc).Date()
 			b = appendDate(b, y, int(m), d)
 		} else {
-			b = appendUTC(b, v.Unix())
+			b = appendUTC(b, unix)
 		}
 		return append(b, '"')
 	}
+	endLoc := r.endLoc
+	if endLoc == nil {
+		endLoc = r.loc
+	}
 	b = append(b, `{"uid":`...)
-	b = appendJSONString(b, in.UID)
+	b = appendJSONString(b, r.uid)
 	b = append(b, `,"recurrence_id":`...)
-	b = t(b, in.RecurrenceID, in.RecurrenceIDAllDay)
+	b = t(b, r.rid, r.ridLoc, r.ridDate)
 	b = append(b, `,"start":`...)
-	b = t(b, in.Start, in.AllDay)
+	b = t(b, r.start, r.loc, r.allDay)
 	b = append(b, `,"end":`...)
-	b = t(b, in.End, in.AllDay)
+	b = t(b, r.end, endLoc, r.allDay)
 	b = append(b, `,"summary":`...)
-	b = appendJSONString(b, in.Summary)
+	b = appendJSONString(b, r.summary)
 	return append(b, "}\n"...)
 }
 
@@ -218,10 +220,9 @@ func RunQuery(r io.Reader, q Query) (*QueryResult, error) {
 	return res, err
 }
 
-// Each calls fn for every instance of an OpenQuery result in RunQuery's
-// order, without keeping them (see Calendar.EachSorted).
-func (res *QueryResult) Each(fn func(*Instance) error) error {
-	return res.cal.EachSorted(res.From, res.To, ExpandOptions{}, fn)
+// Rows expands an OpenQuery result's window (see Calendar.Rows).
+func (res *QueryResult) Rows() (*Rows, error) {
+	return res.cal.Rows(res.From, res.To, ExpandOptions{})
 }
 
 // OpenQuery reads a calendar from r and fixes the query's window; Each then

@@ -60,6 +60,8 @@ func AuditFuncs() template.FuncMap {
 	return template.FuncMap{
 		"auditPct":    func(v float64) string { return pct(v) },
 		"auditNum":    func(v float64) string { return num(v) },
+		"auditHours":  hoursNum,
+		"auditIndex":  trimNum,
 		"auditValue":  value2,
 		"auditChange": DeltaChange,
 	}

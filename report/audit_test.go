@@ -280,3 +280,25 @@ func TestAxis(t *testing.T) {
 		})
 	}
 }
+
+// TestZoneTableKeepsBurdenDigits: the Time zones table shows the burden
+// index and after-hours hours with the digits the burden chart and the
+// headline cards show, so ×0.96 and ×1.02 do not both read ×1.
+func TestZoneTableKeepsBurdenDigits(t *testing.T) {
+	tm := zoneTeam(t, map[string]int{"America/New_York": 5, "Europe/Lisbon": 5, "Asia/Tokyo": 4}, 5)
+	rep, _ := render(t, tm, 5)
+	if len(rep.Current.Zones) < 2 {
+		t.Fatalf("want two zone groups, got %d", len(rep.Current.Zones))
+	}
+	rep.Current.Zones[0].BurdenIndex, rep.Current.Zones[0].AfterHoursMeetingHours = 0.96, 0.98
+	rep.Current.Zones[1].BurdenIndex, rep.Current.Zones[1].AfterHoursMeetingHours = 1.02, 1.1
+	var b bytes.Buffer
+	if err := AuditHTML(&b, rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<td>×0.96</td>", "<td>×1.02</td>", " · 0.98 h/pw</td>", " · 1.1 h/pw</td>", "burden ×0.96", "burden ×1.02"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+}

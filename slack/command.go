@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rhythm-team/rhythm"
@@ -17,7 +18,7 @@ var Subcommands = []struct{ Name, Usage, Summary string }{
 	{"decide", "decide [what]", "async, sync or hybrid, with the rules that decided it"},
 	{"thread", "thread <title> @a @b due 2d", "open an async thread; each person owes an answer by the due time"},
 	{"waiting", "waiting", "the threads you owe an answer to"},
-	{"decision", "decision <text>", "record a decision in the team's log, linked to this conversation"},
+	{"decision", "decision <what> because <why>", "record a decision in the team's log, linked to this conversation"},
 	{"time", "time @a @b 30m", "fair times for a meeting with these people"},
 	{"help", "help", "this list"},
 }
@@ -69,12 +70,12 @@ type Mention struct {
 	Name   string // the name shown or typed
 }
 
-var mentionRE = regexp.MustCompile(`<@([UW][A-Z0-9]+)(?:\|([^>]*))?>|(?:^|\s)@([\p{L}\p{N}._'-]+)`)
+var mentionRE = lazyRE(`<@([UW][A-Z0-9]+)(?:\|([^>]*))?>|(?:^|\s)@([\p{L}\p{N}._'-]+)`)
 
 // mentions takes the people named in text out of it.
 func mentions(text string) (rest string, people []Mention) {
-	rest = mentionRE.ReplaceAllStringFunc(text, func(m string) string {
-		sub := mentionRE.FindStringSubmatch(m)
+	rest = mentionRE().ReplaceAllStringFunc(text, func(m string) string {
+		sub := mentionRE().FindStringSubmatch(m)
 		if sub[1] != "" {
 			people = append(people, Mention{UserID: sub[1], Name: sub[2]})
 		} else {
@@ -92,13 +93,13 @@ type ThreadArgs struct {
 	Due    time.Duration // 0: the team's response window
 }
 
-var dueRE = regexp.MustCompile(`(?i)\bdue(?:\s+in)?\s+(\d+\s*(?:m|min|mins|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?))\s*$`)
+var dueRE = lazyRE(`(?i)\bdue(?:\s+in)?\s+(\d+\s*(?:m|min|mins|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?))\s*$`)
 
 // ParseThread reads "<title> @a @b due 2d" ("due in 3 days" too).
 func ParseThread(text string) (ThreadArgs, error) {
 	rest, people := mentions(text)
 	var a ThreadArgs
-	if m := dueRE.FindStringSubmatchIndex(rest); m != nil {
+	if m := dueRE().FindStringSubmatchIndex(rest); m != nil {
 		d, err := parseSpan(rest[m[2]:m[3]])
 		if err != nil {
 			return a, rhythm.Errorf(rhythm.EINVALID, "/rhythm thread: %v", err)
@@ -142,11 +143,11 @@ func ParseTime(text string) (TimeArgs, error) {
 	return a, nil
 }
 
-var spanRE = regexp.MustCompile(`(?i)^(\d+)\s*(m|min|mins|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)$`)
+var spanRE = lazyRE(`(?i)^(\d+)\s*(m|min|mins|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)$`)
 
 // parseSpan reads 30m, 2h, 3d, 1w, "2 days".
 func parseSpan(s string) (time.Duration, error) {
-	m := spanRE.FindStringSubmatch(strings.TrimSpace(s))
+	m := spanRE().FindStringSubmatch(strings.TrimSpace(s))
 	if m == nil {
 		return team.ParseDuration(s)
 	}
@@ -167,9 +168,9 @@ type DecideGuess struct {
 }
 
 var (
-	peopleRE = regexp.MustCompile(`(?i)\b(\d+)\s*(?:people|persons|stakeholders|participants|colleagues|members)\b`)
-	zonesRE  = regexp.MustCompile(`(?i)\b(\d+)\s*(?:time\s*)?zones?\b`)
-	inRE     = regexp.MustCompile(`(?i)\b(?:due\s+)?in\s+(\d+\s*(?:m|min|mins|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?))\b`)
+	peopleRE = lazyRE(`(?i)\b(\d+)\s*(?:people|persons|stakeholders|participants|colleagues|members)\b`)
+	zonesRE  = lazyRE(`(?i)\b(\d+)\s*(?:time\s*)?zones?\b`)
+	inRE     = lazyRE(`(?i)\b(?:due\s+)?in\s+(\d+\s*(?:m|min|mins|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?))\b`)
 )
 
 // GuessDecide reads a short description such as "status update to 7 people
@@ -178,13 +179,13 @@ var (
 func GuessDecide(p *decide.Policy, text string) DecideGuess {
 	var g DecideGuess
 	lower := strings.ToLower(text)
-	if m := peopleRE.FindStringSubmatch(lower); m != nil {
+	if m := peopleRE().FindStringSubmatch(lower); m != nil {
 		g.Input.Stakeholders, _ = strconv.Atoi(m[1])
 	}
-	if m := zonesRE.FindStringSubmatch(lower); m != nil {
+	if m := zonesRE().FindStringSubmatch(lower); m != nil {
 		g.Input.Zones, _ = strconv.Atoi(m[1])
 	}
-	if m := inRE.FindStringSubmatch(lower); m != nil {
+	if m := inRE().FindStringSubmatch(lower); m != nil {
 		g.Input.Urgency, _ = parseSpan(m[1])
 	} else {
 		for word, d := range map[string]time.Duration{"urgent": decide.UrgencyNow, "asap": decide.UrgencyNow, "right now": decide.UrgencyNow, "today": decide.UrgencyHours, "this week": decide.UrgencyWeek} {
@@ -221,4 +222,10 @@ func purposeIn(p *decide.Policy, lower string) string {
 		}
 	}
 	return ""
+}
+
+// lazyRE compiles a pattern on first use, so that starting rhythm does
+// no work for the Slack app.
+func lazyRE(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
 }

@@ -54,7 +54,7 @@ func Manifest(publicURL string) ([]byte, error) {
 				"command":       "/rhythm",
 				"url":           base + PathCommands,
 				"description":   "Decide, open threads, record decisions, find a time",
-				"usage_hint":    "decide | thread <title> @people due 2d | waiting | decision <text> | time @people 30m | help",
+				"usage_hint":    "decide | thread <title> @people due 2d | waiting | decision <what> because <why> | time @people 30m | help",
 				"should_escape": true,
 			}},
 		},

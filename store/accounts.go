@@ -478,6 +478,8 @@ type TeamAccess struct {
 	TeamName string
 	IsLead   bool
 	IsMember bool
+	// SlackWorkspace is the Slack workspace the team is linked to, if any.
+	SlackWorkspace string
 }
 
 // Access returns u's relation to the team with ref.
@@ -486,11 +488,11 @@ func (db *DB) Access(ctx context.Context, ref string, u account.User) (TeamAcces
 	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var row *sql.Row
 		if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
-			row = tx.QueryRow(ctx, "SELECT id, name FROM teams WHERE id = ?", id)
+			row = tx.QueryRow(ctx, "SELECT id, name, slack_workspace FROM teams WHERE id = ?", id)
 		} else {
-			row = tx.QueryRow(ctx, "SELECT id, name FROM teams WHERE name_key = ?", nameKey(ref))
+			row = tx.QueryRow(ctx, "SELECT id, name, slack_workspace FROM teams WHERE name_key = ?", nameKey(ref))
 		}
-		if err := row.Scan(&a.TeamID, &a.TeamName); err != nil {
+		if err := row.Scan(&a.TeamID, &a.TeamName, &a.SlackWorkspace); err != nil {
 			return notFound(err, "team %q not found", ref)
 		}
 		var n int

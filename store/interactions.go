@@ -299,7 +299,18 @@ func (db *DB) Imports(ctx context.Context, teamID int64) ([]Import, error) {
 	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var err error
 		out, err = queryAll(ctx, tx, scanImport, "SELECT "+importColumns+" FROM imports WHERE team_id = ? ORDER BY id DESC", teamID)
-		return err
+		if err != nil {
+			return err
+		}
+		for i := range out {
+			if out[i].Hash == LiveSlackHash { // counted here, not per message
+				if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM interactions WHERE import_id = ?", out[i].ID).Scan(&out[i].Stored); err != nil {
+					return err
+				}
+				out[i].Read = out[i].Stored
+			}
+		}
+		return nil
 	})
 	return out, err
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -162,7 +163,7 @@ var secretRE = regexp.MustCompile(`SECRET-[A-Za-z0-9-]+`)
 func dump(t *testing.T, db *store.DB) string {
 	t.Helper()
 	var b strings.Builder
-	for _, table := range []string{"settings", "teams", "members", "imports", "interactions"} {
+	for _, table := range []string{"settings", "teams", "members", "imports", "interactions", "slack_channels"} {
 		rows, err := db.SQL().Query("SELECT * FROM " + table)
 		if err != nil {
 			t.Fatal(err)
@@ -234,6 +235,9 @@ func testNoContentStored(t *testing.T, d storetest.Dialect) {
 	if total < 20 {
 		t.Fatalf("only %d interactions stored", total)
 	}
+	if live := recordLive(t, db); live < 3 {
+		t.Fatalf("only %d live messages stored", live)
+	}
 	all := dump(t, db)
 	for _, mk := range markers {
 		if strings.Contains(all, string(mk)) {
@@ -278,4 +282,42 @@ func testPseudonymKey(t *testing.T, d storetest.Dialect) {
 	if err != nil || !bytes.Equal(k1, k2) {
 		t.Errorf("reopened key %q, %v; want %q", k2, err, k1)
 	}
+}
+
+// recordLive stores the messages of the Slack fixture's #general as live
+// events of a team linked to the workspace, and returns how many.
+func recordLive(t *testing.T, db *store.DB) int {
+	t.Helper()
+	ctx := context.Background()
+	tm := roster(t, "Live", "ana@example.com", "kenji@example.com")
+	tm.Slack = &team.SlackLink{Workspace: "T0FIXTURE", Channels: []team.SlackChannel{{ID: "C0GENERAL", Name: "general"}}}
+	tm, err := db.CreateTeam(ctx, tm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.Resolver(ctx, tm.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(fixtures, "slack/testdata/export/general/2026-03-02.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []json.RawMessage
+	if err := json.Unmarshal(b, &msgs); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, m := range msgs {
+		in, skip, err := slack.Live(m, slack.Channel{ID: "C0GENERAL", Name: "general", Kind: ingest.Public}, res, nil)
+		if err != nil || skip != "" {
+			continue
+		}
+		if ok, err := db.RecordLiveChat(ctx, tm.ID, in); err != nil {
+			t.Fatal(err)
+		} else if ok {
+			n++
+		}
+	}
+	return n
 }

@@ -209,3 +209,22 @@ func (db *DB) RetryReminder(ctx context.Context, teamID, id int64, now time.Time
 
 // The worker's storage interface.
 var _ remind.Store = (*DB)(nil)
+
+// SnoozeReminder puts the member's reminder id of the team back in the
+// queue, to be sent again at until (the member pressed "Snooze"). A
+// reminder of someone else, or one being sent right now, is ENOTFOUND.
+func (db *DB) SnoozeReminder(ctx context.Context, teamID, id int64, member string, until time.Time) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE reminders SET state = ?, send_at = ?, next_attempt_at = ?, attempts = 0, claimed_by = ''
+			WHERE team_id = ? AND id = ? AND member_key = ? AND state IN (?, ?, ?)`,
+			string(remind.Pending), unix(until), unix(until), teamID, id, nameKey(member),
+			string(remind.Sent), string(remind.Pending), string(remind.Failed))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return firstErr(err, rhythm.Errorf(rhythm.ENOTFOUND, "no reminder %d of yours to snooze", id))
+		}
+		return nil
+	})
+}

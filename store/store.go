@@ -45,6 +45,10 @@ type DB struct {
 	Now func() time.Time
 	// touching holds the ids of API tokens whose use is being noted.
 	touching sync.Map
+	// liveMu makes live chat writes take turns inside this process on
+	// SQLite, so they queue here rather than in SQLite's busy handler,
+	// whose sleeps grow to 100 ms.
+	liveMu sync.Mutex
 }
 
 // IsPostgresDSN reports whether dsn names a PostgreSQL database.

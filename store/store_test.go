@@ -46,6 +46,8 @@ func TestStore(t *testing.T) {
 			t.Run("a re-audit of a period cannot single out a removed member", func(t *testing.T) { testAuditDifferencing(t, d) })
 			t.Run("reads do not wait for a writer", func(t *testing.T) { testReadsDoNotWaitForWriter(t, d) })
 			t.Run("chat is stored once across imports", func(t *testing.T) { testChatStoredOnce(t, d) })
+			t.Run("slack link", func(t *testing.T) { testSlackLink(t, d) })
+			t.Run("live chat is stored once", func(t *testing.T) { testLiveChatOnce(t, d) })
 			t.Run("calendar connections sync by resource", func(t *testing.T) { testCalendarConnections(t, d) })
 			t.Run("calendar claims across servers", func(t *testing.T) { testCalendarClaimsAcrossServers(t, d) })
 			t.Run("calendar large sync", func(t *testing.T) { testCalendarLargeSync(t, d) })

@@ -73,6 +73,9 @@ func getTeam(ctx context.Context, tx *Tx, ref string) (team.Team, error) {
 	if err := json.Unmarshal([]byte(norms), &t.Norms); err != nil {
 		return t, fmt.Errorf("team %d norms: %w", t.ID, err)
 	}
+	if err := readSlack(ctx, tx, &t); err != nil {
+		return t, err
+	}
 	members, err := listMembers(ctx, tx, t.ID)
 	t.Members = members
 	return t, err
@@ -167,6 +170,9 @@ func (db *DB) insertTeam(ctx context.Context, tx *Tx, t team.Team) (team.Team, e
 	} else if err != nil {
 		return t, err
 	}
+	if err := writeSlack(ctx, tx, t); err != nil {
+		return t, err
+	}
 	for i := range t.Members {
 		if t.Members[i], err = db.insertMember(ctx, tx, t.ID, i, t.Members[i]); err != nil {
 			return t, err
@@ -241,6 +247,9 @@ func (db *DB) replaceTeam(ctx context.Context, tx *Tx, old, t team.Team) (team.T
 	if db.isUnique(err) {
 		return t, rhythm.Errorf(rhythm.ECONFLICT, "a team named %q exists already", t.Name)
 	} else if err != nil {
+		return t, err
+	}
+	if err := writeSlack(ctx, tx, t); err != nil {
 		return t, err
 	}
 	byEmail := map[string]int64{}

@@ -21,6 +21,7 @@ import (
 type Roster struct {
 	Team    string         `yaml:"team" json:"team"`
 	Norms   *RosterNorms   `yaml:"norms,omitempty" json:"norms,omitempty"`
+	Slack   *RosterSlack   `yaml:"slack,omitempty" json:"slack,omitempty"`
 	Members []RosterMember `yaml:"members" json:"members"`
 }
 
@@ -113,6 +114,13 @@ func (r *Roster) Validate() (Team, error) {
 		}
 		t.Norms.Decide = n.Decide
 	}
+	if r.Slack != nil {
+		l, field, err := r.Slack.link()
+		if err != nil {
+			return bad("slack."+field, "%v", err)
+		}
+		t.Slack = &l
+	}
 	if len(r.Members) == 0 {
 		return bad("members", "a team needs at least one member")
 	}
@@ -191,7 +199,7 @@ func (rm RosterMember) member() (Member, string, error) {
 
 // RosterOf returns the file form of a team.
 func RosterOf(t Team) Roster {
-	r := Roster{Team: t.Name}
+	r := Roster{Team: t.Name, Slack: rosterSlack(t.Slack)}
 	n := t.Norms
 	mgs := n.MinGroupSize
 	r.Norms = &RosterNorms{
@@ -276,7 +284,8 @@ func MarshalRoster(t Team) ([]byte, error) {
 	head, err := yaml.MarshalWithOptions(struct {
 		Team  string       `yaml:"team"`
 		Norms *RosterNorms `yaml:"norms"`
-	}{r.Team, r.Norms}, yaml.Flow(false))
+		Slack *RosterSlack `yaml:"slack,omitempty"`
+	}{r.Team, r.Norms, r.Slack}, yaml.Flow(false))
 	if err != nil {
 		return nil, err
 	}

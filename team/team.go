@@ -22,10 +22,13 @@ const (
 
 // Team is a group of people with shared norms.
 type Team struct {
-	ID      int64    `json:"id,omitempty"`
-	Name    string   `json:"name"`
-	Norms   Norms    `json:"norms"`
-	Members []Member `json:"members"`
+	ID    int64  `json:"id,omitempty"`
+	Name  string `json:"name"`
+	Norms Norms  `json:"norms"`
+	// Slack links the team to a Slack workspace and channels; nil when
+	// the team has no Slack app link.
+	Slack   *SlackLink `json:"slack,omitempty"`
+	Members []Member   `json:"members"`
 }
 
 // Norms are a team's agreements about communication.

@@ -124,3 +124,38 @@ func TestBrowserScreenshotsAtDesktopWidth(t *testing.T) {
 		browsertest.Screenshot(t, ctx, "desktop"+strings.ReplaceAll(p, "/", "-"))
 	}
 }
+
+// TestBrowserPhoneLabelsFitTheirCells: on a phone a stacked table's label
+// that wraps to two lines ("Working hours") makes its cell taller instead of
+// running into the next cell's label.
+func TestBrowserPhoneLabelsFitTheirCells(t *testing.T) {
+	ctx := browsertest.New(t)
+	f := newDemoFixture(t)
+	ts := httptest.NewServer(f.srv)
+	defer ts.Close()
+	team := "/teams/" + strconv.FormatInt(f.main, 10)
+	var bad []string
+	if err := chromedp.Run(ctx,
+		chromedp.Navigate(ts.URL+"/login"),
+		chromedp.WaitVisible("#demo-signin", chromedp.ByID),
+		chromedp.Click("#demo-signin", chromedp.ByID),
+		chromedp.WaitVisible("#teams", chromedp.ByID),
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(ts.URL+team),
+		chromedp.WaitVisible("#members", chromedp.ByID),
+		chromedp.Evaluate(`(() => {
+			const bad = [];
+			for (const td of document.querySelectorAll('table.stack-on-phone td[data-label]')) {
+				const label = parseFloat(getComputedStyle(td, '::before').height), cell = td.getBoundingClientRect().height;
+				if (!(label < cell)) bad.push(td.dataset.label + ': label ' + label + ' px in a cell of ' + cell + ' px');
+			}
+			return bad;
+		})()`, &bad),
+	); err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+	if len(bad) > 0 {
+		browsertest.Screenshot(t, ctx, "labels")
+		t.Errorf("labels taller than their cells at 390 px: %s", strings.Join(bad, "; "))
+	}
+}

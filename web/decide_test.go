@@ -32,7 +32,7 @@ func TestAPIDecide(t *testing.T) {
 		{"team roster", "member", "/api/v1/teams/Alpha/decide", `{"purpose":"1:1","with":["member@example.com","lead@example.com"]}`, 200, "hybrid", ""},
 		{"unknown purpose", "anonymous", "/api/v1/decide", `{"purpose":"party"}`, 400, "", `purpose: unknown purpose "party"; valid: general, status_update`},
 		{"negative stakeholders", "anonymous", "/api/v1/decide", `{"stakeholders":-2}`, 400, "", "stakeholders: must be 1..100000, got -2"},
-		{"bad urgency", "anonymous", "/api/v1/decide", `{"urgency":"soon"}`, 400, "", `urgency: "soon" is not hours, days`},
+		{"bad urgency", "anonymous", "/api/v1/decide", `{"urgency":"soon"}`, 400, "", `urgency: "soon" is not now, hours, days, week`},
 		{"bad level", "anonymous", "/api/v1/decide", `{"ambiguity":"vast"}`, 400, "", `ambiguity: "vast" is not one of low, medium, high`},
 		{"unknown field", "anonymous", "/api/v1/decide", `{"purpose":"status","colour":"red"}`, 400, "", `unknown field "colour"`},
 		{"malformed JSON", "anonymous", "/api/v1/decide", `{"purpose":`, 400, "", "malformed JSON body"},
@@ -166,7 +166,7 @@ func TestBrowserDecide(t *testing.T) {
 	if err != nil {
 		t.Fatalf("browser: %v", err)
 	}
-	if !strings.Contains(msg, `urgency: "soon" is not hours, days`) {
+	if !strings.Contains(msg, `urgency: "soon" is not now, hours, days, week`) {
 		t.Errorf("error shown = %q, want it to name urgency", msg)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/rhythm-team/rhythm/account"
+	"github.com/rhythm-team/rhythm/slack"
 	"github.com/rhythm-team/rhythm/store"
 	"github.com/rhythm-team/rhythm/store/storetest"
 	"github.com/rhythm-team/rhythm/team"
@@ -102,7 +103,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		}
 		f.cookies[role] = secret
 	}
-	f.srv, err = New(Config{DB: db, Logger: slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	f.srv, err = New(Config{DB: db, Slack: slack.Config{SigningSecret: testSlackSecret}, Logger: slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,3 +147,6 @@ func (f *fixture) upload(t *testing.T, role, target, field, filename, content st
 	mw.Close()
 	return f.request(t, role, "POST", target, &b, map[string]string{"Content-Type": mw.FormDataContentType()})
 }
+
+// testSlackSecret is the Slack app's signing secret in web tests.
+const testSlackSecret = "8f742231b10e8888abcd99yyyzzz85a5"

@@ -1,9 +1,11 @@
 package web
 
 import (
-	"github.com/rhythm-team/rhythm/app"
 	"io/fs"
 	"net/http"
+
+	"github.com/rhythm-team/rhythm/app"
+	"github.com/rhythm-team/rhythm/slack"
 )
 
 // access is who may use a route. Every route declares one: the first
@@ -17,6 +19,10 @@ const (
 	teamMember = app.TeamMember // a member of the {team} in the path, its leads, admins
 	teamLead   = app.TeamLead   // a lead of the {team} in the path, admins
 	adminOnly  = app.AdminOnly  // admins
+	// slackSigned is a request signed with the Slack app's signing secret:
+	// no session or token is looked at; the Slack handler verifies the
+	// signature before it reads anything and acts as the Slack app.
+	slackSigned = app.SlackSigned
 	// unguarded is anyone, without even looking at credentials: health checks
 	// and metrics, which answer while the database is away and check
 	// their own token where they need one.
@@ -45,6 +51,11 @@ func (s *Server) routes() {
 	s.handle("GET /healthz", unguarded, s.healthz)
 	s.handle("GET /readyz", unguarded, s.readyz)
 	s.handle("GET /metrics", unguarded, s.metricsHandler()) // its own token, or this machine only
+
+	// The Slack app (see package slack).
+	s.handle("POST "+slack.PathEvents, slackSigned, s.slack.Events)
+	s.handle("POST "+slack.PathCommands, slackSigned, s.slack.Commands)
+	s.handle("POST "+slack.PathInteractions, slackSigned, s.slack.Interactions)
 
 	// JSON API.
 	s.handle("GET /api/v1/teams", signedIn, s.apiListTeams)

@@ -210,3 +210,19 @@ func TestAPIScheduleAsCalendar(t *testing.T) {
 		t.Errorf("status %d, type %q, body %.200s", w.Code, w.Header().Get("Content-Type"), w.Body)
 	}
 }
+
+// TestFinderWithoutZoneUsesTheZoneItShows: a finder address without zone=
+// proposes in the zone the form shows selected (the viewer's, else UTC),
+// not in the first member's zone while the form says another.
+func TestFinderWithoutZoneUsesTheZoneItShows(t *testing.T) {
+	f := newSQLiteFixture(t)
+	w := f.request(t, "admin", "GET", fmt.Sprintf("/teams/%d/schedule?duration=30m&from=2026-03-02&to=2026-03-08&weekly=4", f.teamA.ID), nil, nil)
+	if w.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", w.Code, w.Body)
+	}
+	for _, want := range []string{"<option selected>UTC</option>", "(UTC wall time)", "zone=UTC", `id="when-zone">UTC<`} {
+		if !strings.Contains(w.Body.String(), want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+}

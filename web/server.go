@@ -27,6 +27,7 @@ import (
 	"github.com/rhythm-team/rhythm/lint"
 	"github.com/rhythm-team/rhythm/playbook"
 	"github.com/rhythm-team/rhythm/report"
+	"github.com/rhythm-team/rhythm/slack"
 	"github.com/rhythm-team/rhythm/store"
 )
 
@@ -72,6 +73,9 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto headers are believed.
 	TrustedProxies []netip.Prefix
+	// Slack is the Slack app's settings; without a signing secret its
+	// endpoints refuse every request.
+	Slack slack.Config
 	// BodyTimeout is how long a client has to send a request body; 0
 	// means DefaultBodyTimeout. UploadTimeout is the same for imports; 0
 	// means DefaultUploadTimeout.
@@ -106,6 +110,7 @@ type Server struct {
 	// maxImport limits import uploads.
 	maxImport int64
 	handler   http.Handler
+	slack     *slack.Handler
 	// routeList is every route with its access, in registration order.
 	routeList []route
 	mux       *http.ServeMux
@@ -139,6 +144,7 @@ func New(cfg Config) (*Server, error) {
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
 	}
+	s.slack = slack.NewHandler(s.app, cfg.Slack.WithLog(s.log))
 	s.bodyTimeout, s.uploadTimeout = cmp.Or(cfg.BodyTimeout, DefaultBodyTimeout), cmp.Or(cfg.UploadTimeout, DefaultUploadTimeout)
 	s.maxImport = cfg.MaxImport
 	if s.maxImport <= 0 {

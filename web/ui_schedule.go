@@ -264,7 +264,7 @@ func (s *Server) uiSchedule(w http.ResponseWriter, r *http.Request) {
 		if _, res, err = s.app.Schedule(r.Context(), s.actor(r), r.PathValue("team"), query); err == nil {
 			v.Ran = true
 			fillFinder(&v, res)
-			v.ICS = "/teams/" + strconv.FormatInt(t.ID, 10) + "/schedule.ics?" + r.URL.RawQuery
+			v.ICS = "/teams/" + strconv.FormatInt(t.ID, 10) + "/schedule.ics?" + q.Encode()
 		}
 	}
 	if err != nil {

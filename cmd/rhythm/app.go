@@ -99,6 +99,7 @@ flags win over the environment, which wins over the file.`,
 		a.auditCommand(),
 		a.scheduleCommand(),
 		a.calendarCommand(),
+		a.slackCommand(),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)

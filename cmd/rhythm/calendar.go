@@ -177,7 +177,7 @@ func (a *app) addCalendar(ctx context.Context, db *store.DB, dsn string, cf *cal
 	if rhythm.ErrorCode(err) == rhythm.EINVALID && strings.HasPrefix(rhythm.ErrorMessage(err), "member: ") {
 		return usagef("--%s", rhythm.ErrorMessage(err))
 	} else if err != nil {
-		return err
+		return teamFlagError(err)
 	}
 	whose := "the team"
 	if v.Member != "" {
@@ -200,7 +200,7 @@ func (a *app) calendarList(dsn *string) *cobra.Command {
 			return withDB(cmd, *dsn, func(db *store.DB) error {
 				views, err := rhythmapp.New(db, nil).Calendars(cmd.Context(), rhythmapp.System(""), teamRef)
 				if err != nil {
-					return err
+					return teamFlagError(err)
 				}
 				if asJSON {
 					return writeNDJSON(a.stdout, views)
@@ -262,7 +262,7 @@ func (a *app) syncCalendars(ctx context.Context, db *store.DB, dsn string, cf *c
 	who := rhythmapp.System("")
 	views, err := rhythmapp.New(db, nil).Calendars(ctx, who, teamRef)
 	if err != nil {
-		return err
+		return teamFlagError(err)
 	}
 	if len(views) == 0 {
 		return usagef("team %q has no calendars connected", teamRef)

@@ -51,7 +51,7 @@ Purposes: PURPOSES
 The rules live in an embedded, documented policy (see --print-policy); a team
 tunes them with norms.decide in its roster.`,
 		Example: `  rhythm decide --purpose "status update" --stakeholders 7 --zones 4 --ambiguity low --urgency days --relationship low
-  rhythm decide --purpose brainstorm --ambiguity high --roster team.yaml --with ana@example.com,kenji@example.com,priya@example.com
+  rhythm decide --purpose brainstorm --ambiguity high --roster team.yaml --with ana,kenji,sujan
   rhythm decide --purpose incident --urgency 1h --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -100,7 +100,7 @@ func TestDecideBadInput(t *testing.T) {
 		{"more zones than people", []string{"--stakeholders", "2", "--zones", "5"}, "--zones: 5 time zones for 2 stakeholders"},
 		{"bad ambiguity", []string{"--ambiguity", "huge"}, `--ambiguity: "huge" is not one of low, medium, high`},
 		{"bad relationship", []string{"--relationship", "warm"}, `--relationship: "warm" is not one of low, medium, high`},
-		{"bad urgency", []string{"--urgency", "soon"}, `--urgency: "soon" is not hours, days or a duration such as 1h or 3d`},
+		{"bad urgency", []string{"--urgency", "soon"}, `--urgency: "soon" is not now, hours, days, week or a duration such as 1h or 3d`},
 		{"negative overlap", []string{"--overlap", "-2"}, "--overlap: must be 0..168 hours a week, got -2"},
 		{"not a number", []string{"--stakeholders", "many"}, `invalid argument "many" for "--stakeholders" flag`},
 		{"unknown member", []string{"--roster", "testdata/odd-zones.yaml", "--with", "nobody@example.com"}, `--with: "nobody@example.com" is not on team Odd Zones (members: Liam O'Brien <liam@example.com>,`},

@@ -34,10 +34,8 @@ experiment's analysis can be checked against the truth. The metric gen can chang
 meeting_hours (hours per person-week): a negative DELTA drops a weekly squad meeting
 of that length that every team holds, a positive one adds it to the treated teams. The
 audit counts overlapping meetings once, so the measured effect runs a little short.`,
-		Example: `  rhythm gen --people 40 --weeks 13 --seed 1 --out demo-data
-  rhythm import --team "Acme Engineering" demo-data/slack-export.zip demo-data/mail.mbox
-  rhythm gen --people 120 --weeks 12 --teams 20 --effect meeting_hours=-2 --out ab-data`,
-		Args: cobra.NoArgs,
+		Example: genExamples,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {
 				return usagef("--out is required: the folder to write the files to")
@@ -100,3 +98,8 @@ audit counts overlapping meetings once, so the measured effect runs a little sho
 	cmd.Flags().StringVar(&treatFrom, "treat-from", "", "first day of the effect, YYYY-MM-DD (default: the Monday of the middle week)")
 	return cmd
 }
+
+const genExamples = `  rhythm gen --people 40 --weeks 13 --seed 1 --out demo-data
+  rhythm team import demo-data/team.yaml
+  rhythm import --team "Acme Engineering" demo-data/slack-export.zip demo-data/mail.mbox
+  rhythm gen --people 120 --weeks 12 --teams 20 --effect meeting_hours=-2 --out ab-data`

@@ -133,20 +133,8 @@ func (a *app) icalExpand(file string, q ical.Query, asJSON bool) error {
 		return rhythm.Errorf(rhythm.EINVALID, "%s", err)
 	}
 
-	// The window is expanded before the first row is written, so
-	// an error from Each that is not the writer's is the calendar's.
-	var ins []ical.Instance
-	write := func(in *ical.Instance) error { ins = append(ins, *in); return nil }
-	var rw *ical.RowWriter
-	if asJSON {
-		rw = ical.NewRowWriter(a.stdout)
-		write = rw.Write
-	}
-	var werr error
-	if err := res.Each(func(in *ical.Instance) error { werr = write(in); return werr }); err != nil {
-		if werr != nil {
-			return werr
-		}
+	rows, err := res.Rows()
+	if err != nil {
 		return rhythm.Errorf(rhythm.EINVALID, "%s", err)
 	}
 	if res.ZoneSource != ical.ZoneRequested {
@@ -156,8 +144,10 @@ func (a *app) icalExpand(file string, q ical.Query, asJSON bool) error {
 		}
 		fmt.Fprintf(a.stderr, "rhythm: reading --from and --to in %s (%s); set --tz to choose\n", res.Zone, why)
 	}
-	if rw != nil {
-		return rw.Flush()
+	if asJSON {
+		return rows.WriteNDJSON(a.stdout)
 	}
+	ins := make([]ical.Instance, 0, rows.Len())
+	rows.Each(func(in *ical.Instance) error { ins = append(ins, *in); return nil })
 	return writeInstanceTable(a.stdout, ins, res.Zone)
 }

@@ -44,7 +44,7 @@ A file imported before (same content) changes nothing.`,
 			return withApp(cmd, dsn, func(uc *rhythmapp.App) error {
 				for _, f := range files {
 					if err := a.importFile(ctx, uc, teamRef, f); err != nil {
-						return err
+						return teamFlagError(err)
 					}
 				}
 				return nil

@@ -16,6 +16,7 @@ import (
 
 	"github.com/rhythm-team/rhythm"
 	rhythmapp "github.com/rhythm-team/rhythm/app"
+	"github.com/rhythm-team/rhythm/internal/yamlpos"
 	"github.com/rhythm-team/rhythm/playbook"
 	"github.com/rhythm-team/rhythm/store"
 	"github.com/rhythm-team/rhythm/team"
@@ -51,12 +52,21 @@ func loadTemplates(dir string) ([]playbook.Template, error) {
 	return out, checkNames(out)
 }
 
+// readTemplate reads a team template file; a name a built-in playbook has
+// is refused with the file and line.
 func readTemplate(file string) (playbook.Template, error) {
 	b, err := os.ReadFile(file)
 	if err != nil {
 		return playbook.Template{}, usagef("%v", err)
 	}
-	return playbook.Parse(file, b)
+	t, err := playbook.Parse(file, b)
+	if err != nil {
+		return t, err
+	}
+	if _, ok := playbook.Builtin(t.Name); ok {
+		return t, usagef("%s:%d: name: %q is a built-in playbook; choose another name", file, yamlpos.LineOf(b, "name"), t.Name)
+	}
+	return t, nil
 }
 
 // checkNames refuses team templates that reuse a name.
@@ -168,7 +178,7 @@ func (a *app) playbookListCommand(pf *playbookFlags) *cobra.Command {
 	var ljs bool
 	listCmd := &cobra.Command{
 		Use:     "list",
-		Short:   "List the playbooks: built-in, from --pf.templates, and the team's stored ones (with --team)",
+		Short:   "List the playbooks: built-in, from --templates, and the team's stored ones (with --team)",
 		Example: "  rhythm playbook list --team Platform",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -268,7 +278,7 @@ func (a *app) playbookShowCommand(pf *playbookFlags) *cobra.Command {
 func (a *app) playbookCheckCommand(pf *playbookFlags) *cobra.Command {
 	checkCmd := &cobra.Command{
 		Use:     "check FILE...",
-		Short:   "Validate team pf.templates; errors name the file, line and field",
+		Short:   "Validate team templates; errors name the file, line and field",
 		Example: "  rhythm playbook check playbooks/*.yaml",
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -301,16 +311,13 @@ func (a *app) playbookAddCommand(pf *playbookFlags) *cobra.Command {
 		Example: "  rhythm playbook add design-review.yaml --team Platform",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			b, err := os.ReadFile(args[0])
-			if err != nil {
-				return usagef("%v", err)
-			}
-			t, err := playbook.Parse(args[0], b)
+			t, err := readTemplate(args[0])
 			if err != nil {
 				return err
 			}
-			if _, ok := playbook.Builtin(t.Name); ok {
-				return usagef("%s: name: %q is a built-in playbook; choose another name", args[0], t.Name)
+			b, err := os.ReadFile(args[0])
+			if err != nil {
+				return usagef("%v", err)
 			}
 			if strings.TrimSpace(addTeam) == "" {
 				return usagef("--team is required")

@@ -121,6 +121,7 @@ func TestCLIPlaybookBadInput(t *testing.T) {
 	bad := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(bad, []byte(strings.Replace(designReview, "owner: author\n    with: [author, reviewers]", "owner: lead\n    with: [author, reviewers]", 1)), 0o644)
 	date := nextMonday()
+	builtinName := writeTemplate(t, strings.Replace(designReview, "name: design-review", "name: onboarding", 1))
 	tests := []struct {
 		name string
 		args []string
@@ -138,7 +139,8 @@ func TestCLIPlaybookBadInput(t *testing.T) {
 		{"role not ROLE=PEOPLE", []string{"playbook", "run", "one-on-one", "--roster", rosterFile, "--date", date, "--role", "kenji"}, "--role:"},
 		{"unknown role", []string{"playbook", "run", "one-on-one", "--roster", rosterFile, "--date", date, "--role", "boss=ana@example.com"}, `no role "boss"`},
 		{"create without database team", []string{"playbook", "run", "one-on-one", "--roster", rosterFile, "--date", date, "--create"}, "--create"},
-		{"built-in name", []string{"playbook", "add", "--team", "Platform", writeTemplate(t, strings.Replace(designReview, "name: design-review", "name: onboarding", 1))}, `"onboarding" is a built-in playbook`},
+		{"built-in name", []string{"playbook", "add", "--team", "Platform", builtinName}, builtinName + `:1: name: "onboarding" is a built-in playbook`},
+		{"built-in name to check", []string{"playbook", "check", builtinName}, builtinName + `:1: name: "onboarding" is a built-in playbook`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -284,7 +284,7 @@ tool asked.`,
 			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
 				r, err := uc.CreateRound(cmd.Context(), rhythmapp.System(""), teamRef, in)
 				if err != nil {
-					return err
+					return teamFlagError(err)
 				}
 				fmt.Fprintf(a.stdout, "scheduled round %d for team %q: opens %s, closes %s (%s)\n", r.ID, r.Team,
 					stamp(r.Opens, loc), stamp(r.Closes, loc), loc)
@@ -322,7 +322,7 @@ func (a *app) pulseRoundListCommand(dsn *string) *cobra.Command {
 			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
 				list, err := uc.Rounds(cmd.Context(), rhythmapp.System(""), teamRef)
 				if err != nil {
-					return err
+					return teamFlagError(err)
 				}
 				if roundsJSON {
 					for _, r := range list {
@@ -462,7 +462,7 @@ func (a *app) pulseChurnCommand(dsn *string) *cobra.Command {
 			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
 				rows, err := uc.Churn(cmd.Context(), rhythmapp.System(""), teamRef, from, to)
 				if err != nil {
-					return err
+					return teamFlagError(err)
 				}
 				if churnJSON {
 					return writeNDJSON(a.stdout, rows)
@@ -515,7 +515,7 @@ JSON: [{"unit": "Platform", "period": "2026-Q1", "values": {"sync_async_ratio": 
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(a.stdout, "stored %d values from %d samples\n", n, len(samples))
+				fmt.Fprintf(a.stdout, "stored %s from %s\n", plural(n, "value"), plural(len(samples), "sample"))
 				return nil
 			})
 		},

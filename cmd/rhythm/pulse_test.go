@@ -271,3 +271,16 @@ func TestExperimentBadInput(t *testing.T) {
 		t.Errorf("unknown experiment: exit %d %q", code, errs)
 	}
 }
+
+// TestMetricsImportSaysCounts: one sample is "1 sample", not "1 samples".
+func TestMetricsImportSaysCounts(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "m.db")
+	one := filepath.Join(dir, "one.csv")
+	if err := os.WriteFile(one, []byte("team,period,meeting_hours,after_hours\nPlatform,2026-Q1,11.5,2.1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out := mustRun(t, "pulse", "metrics", "import", one, "--db", db); out != "stored 2 values from 1 sample\n" {
+		t.Errorf("metrics import said %q, want %q", out, "stored 2 values from 1 sample\n")
+	}
+}

@@ -17,6 +17,7 @@ type reminderFlags struct {
 	smtpPasswordFile                                       string
 	before, interval                                       time.Duration
 	publicURL                                              string
+	slack                                                  slackFlags
 }
 
 func (f *reminderFlags) register(cmd *cobra.Command) {
@@ -32,6 +33,7 @@ func (f *reminderFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.smtpPasswordFile, "smtp-password-file", "", "read the mail server password from this file")
 	fl.DurationVar(&f.before, "remind-before", remind.DefaultBefore, "send the due-soon reminder this long before a thread's due-by")
 	fl.DurationVar(&f.interval, "remind-interval", remind.DefaultInterval, "how often the reminder worker looks for work")
+	f.slack.register(cmd)
 	fl.StringVar(&f.publicURL, "public-url", "", "the address people open rhythm at, for links in reminders and the single sign-on redirect URL (env RHYTHM_PUBLIC_URL)")
 }
 
@@ -49,6 +51,12 @@ func (f *reminderFlags) senders() ([]remind.Sender, error) {
 		if err := remind.CheckURL("--public-url", f.publicURL); err != nil {
 			return nil, usageError{err}
 		}
+	}
+	if err := f.slack.check(); err != nil {
+		return nil, err
+	}
+	if dm := f.slack.sender(); dm != nil {
+		out = append(out, dm)
 	}
 	if f.slackURL != "" {
 		if err := remind.CheckURL("--remind-slack-url", f.slackURL); err != nil {

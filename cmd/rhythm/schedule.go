@@ -89,7 +89,7 @@ VTIMEZONE, that Google Calendar and Outlook import.`,
 			q.Zone = loc.String()
 			req, err := q.Request(&t, scheduleNow())
 			if err != nil {
-				return err
+				return fieldFlags(err, scheduleFlags)
 			}
 			if len(busyFiles) > 0 {
 				if q.Weekly > 0 {
@@ -117,6 +117,9 @@ VTIMEZONE, that Google Calendar and Outlook import.`,
 	f.StringArrayVar(&busyFiles, "busy", nil, "a calendar (.ics) whose events are busy time for the members invited to them; EMAIL=FILE.ics makes the whole file that member's (repeatable)")
 	return cmd
 }
+
+// scheduleFlags names the flag of each field a schedule query refuses.
+var scheduleFlags = map[string]string{"with": "with", "duration": "duration", "between": "between", "zone": "tz"}
 
 // writeICS writes an iCalendar file with write, when path is set; a
 // failed write leaves no partial file.

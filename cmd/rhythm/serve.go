@@ -132,7 +132,8 @@ func (a *app) serve(cmd *cobra.Command, f *serveFlags) error {
 	}
 	srv, err := web.New(web.Config{DB: db, Logger: a.log, MaxBody: f.maxBody, Demo: demoLogin, MetricsToken: f.metricsToken,
 		ReminderChannels: worker.Channels(), Scheduler: sessionScheduler(), Advisor: meetingAdvisor(), TrustedProxies: proxies, Calendars: calendars,
-		BodyTimeout: f.bodyTimeout, UploadTimeout: f.uploadTimeout, SignOn: signOn, PasswordLoginOff: !f.sf.passwordLogin})
+		BodyTimeout: f.bodyTimeout, UploadTimeout: f.uploadTimeout, SignOn: signOn, PasswordLoginOff: !f.sf.passwordLogin,
+		Slack: f.rf.slack.config(f.rf.publicURL)})
 	if err != nil {
 		return err
 	}

@@ -200,8 +200,12 @@ func (a *app) threadCreateCommand(tf *teamFlags) *cobra.Command {
 				if js {
 					return json.NewEncoder(a.stdout).Encode(th)
 				}
-				fmt.Fprintf(a.stdout, "thread %d %q: %s owes a response by %s %s; %s closes the loop\n", th.ID, th.Title,
-					strings.Join(th.Participants, ", "), stamp(th.DueBy, loc), loc, th.Owner)
+				owe := "owes"
+				if len(th.Participants) > 1 {
+					owe = "owe"
+				}
+				fmt.Fprintf(a.stdout, "thread %d %q: %s %s a response by %s %s; %s closes the loop\n", th.ID, th.Title,
+					strings.Join(th.Participants, ", "), owe, stamp(th.DueBy, loc), loc, th.Owner)
 				return nil
 			})
 		},

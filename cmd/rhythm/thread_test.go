@@ -125,3 +125,23 @@ func TestCLIThreadBadInput(t *testing.T) {
 		t.Errorf("bad input stored threads: %s", out)
 	}
 }
+
+// TestThreadCreateSaysWhoOwes: the line thread create prints agrees in
+// number with the people who owe a response.
+func TestThreadCreateSaysWhoOwes(t *testing.T) {
+	dsn, _ := importRoster(t, cliRoster)
+	tests := []struct {
+		name, with, want string
+	}{
+		{"one person", "kenji", ": kenji@example.com owes a response by "},
+		{"two people", "kenji,sujan", ": kenji@example.com, sujan@example.com owe a response by "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := runCLI(t, "", "thread", "create", "--db", dsn, "--team", "Platform", "--title", "T", "--owner", "ana", "--with", tt.with, "--in", "48h")
+			if code != 0 || !strings.Contains(out, tt.want) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want %q", code, out, errs, tt.want)
+			}
+		})
+	}
+}

@@ -140,3 +140,32 @@ func TestTyposRefused(t *testing.T) {
 	mustRun(t, "experiment", "create", "--name", "Y", "--team", "Triangle,Pulse Team,Delta,Echo", "--baseline", "2026-01-05/2026-02-01",
 		"--treatment", "2026-02-09/2026-03-08", "--outcome", "deploys", "--db", db)
 }
+
+// TestUnknownTeamIsBadInput: every command that takes --team answers a team
+// that does not exist as bad input (exit 2) naming the flag, as thread and
+// audit do.
+func TestUnknownTeamIsBadInput(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.db")
+	mustRun(t, "team", "import", "testdata/pulse-team.yaml", "--db", db)
+	ics := filepath.Join(dir, "one.ics")
+	body := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a@x\r\nDTSTART:20260105T143000Z\r\nDTEND:20260105T144500Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	if err := os.WriteFile(ics, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"import", []string{"import", "--team", "Nope", ics}},
+		{"calendar list", []string{"calendar", "list", "--team", "Nope"}},
+		{"calendar sync", []string{"calendar", "sync", "--team", "Nope"}},
+		{"calendar add", []string{"calendar", "add", "--team", "Nope", "--ics-url", "https://calendar.example.com/x.ics"}},
+		{"pulse round create", []string{"pulse", "round", "create", "--team", "Nope", "--opens", "2030-04-01", "--closes", "2030-04-14"}},
+		{"pulse round list", []string{"pulse", "round", "list", "--team", "Nope"}},
+		{"pulse churn", []string{"pulse", "churn", "--team", "Nope", "--from", "2025-01-01", "--to", "2026-03-31"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { wantUsageError(t, `--team: team "Nope" not found`, append(tt.args, "--db", db)...) })
+	}
+}

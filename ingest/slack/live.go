@@ -2,6 +2,7 @@ package slack
 
 import (
 	"fmt"
+	"slices"
 
 	json "github.com/goccy/go-json"
 
@@ -40,4 +41,30 @@ func Live(event []byte, ch Channel, res *ingest.Resolver, emails map[string]stri
 	}
 	in, skip = r.interaction(c, &m)
 	return in, skip, nil
+}
+
+// LiveUsers returns the Slack user IDs a live message event names: its
+// author and the people it mentions (and a huddle's people), the users
+// whose profile emails Live needs to name them as an export would.
+func LiveUsers(event []byte) ([]string, error) {
+	var m message
+	if err := json.Unmarshal(event, &m); err != nil {
+		return nil, fmt.Errorf("slack event: malformed JSON: %v", err)
+	}
+	var out []string
+	add := func(ids ...string) {
+		for _, id := range ids {
+			if id != "" && !slices.Contains(out, id) {
+				out = append(out, id)
+			}
+		}
+	}
+	add(m.User)
+	add(m.Text...)
+	if m.Room != nil {
+		add(m.Room.CreatedBy)
+		add(m.Room.ParticipantHistory...)
+		add(m.Room.Participants...)
+	}
+	return out, nil
 }

@@ -90,3 +90,27 @@ func readJSON(t *testing.T, path string, v any) {
 		t.Fatalf("%s: %v", path, err)
 	}
 }
+
+func TestLiveUsers(t *testing.T) {
+	for _, c := range []struct {
+		name, event string
+		want        []string
+	}{
+		{"author and mentions once each", `{"type":"message","user":"U1","text":"<@U2> and <@U3|c> and \u003c@U2\u003e"}`, []string{"U1", "U2", "U3"}},
+		{"huddle people", `{"type":"message","subtype":"huddle_thread","user":"U1","room":{"created_by":"U4","participants":["U5","U1"],"participant_history":["U6"]}}`, []string{"U1", "U4", "U6", "U5"}},
+		{"no user", `{"type":"message","bot_id":"B1"}`, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := slack.LiveUsers([]byte(c.event))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(c.want, got); diff != "" {
+				t.Errorf("LiveUsers (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if _, err := slack.LiveUsers([]byte(`{"type":`)); err == nil {
+		t.Error("malformed JSON accepted")
+	}
+}

@@ -1,0 +1,280 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+
+	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/app"
+	ingestslack "github.com/rhythm-team/rhythm/ingest/slack"
+)
+
+// Handler serves Slack's requests: events, slash commands and
+// interactions. Every request is verified before anything else is read;
+// the work is done by the use cases in app, as the Slack app itself or as
+// the roster member a Slack user maps to.
+type Handler struct {
+	cfg   Config
+	app   *app.App
+	api   *slackapi.Client // nil without a bot token
+	http  *http.Client
+	log   *slog.Logger
+	users *userCache
+	// work runs a command's slow part after the ack; tests wait on it.
+	work sync.WaitGroup
+}
+
+// NewHandler returns the Slack app's handler over the use cases.
+func NewHandler(a *app.App, cfg Config) *Handler {
+	h := &Handler{cfg: cfg, app: a, http: cfg.HTTPClient, log: cfg.Log, users: newUserCache(time.Hour)}
+	if h.http == nil {
+		h.http = &http.Client{Timeout: 10 * time.Second}
+	}
+	if h.log == nil {
+		h.log = slog.New(slog.DiscardHandler)
+	}
+	if h.cfg.AckWithin <= 0 {
+		h.cfg.AckWithin = 2 * time.Second
+	}
+	if cfg.BotToken != "" {
+		opts := []slackapi.Option{slackapi.OptionHTTPClient(h.http)}
+		if cfg.APIURL != "" {
+			opts = append(opts, slackapi.OptionAPIURL(strings.TrimRight(cfg.APIURL, "/")+"/"))
+		}
+		h.api = slackapi.New(cfg.BotToken, opts...)
+	}
+	return h
+}
+
+// Wait returns when the work started after acks has finished.
+func (h *Handler) Wait() { h.work.Wait() }
+
+// verify checks the request, answering it when it fails.
+func (h *Handler) verify(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	if !h.cfg.On() {
+		writeError(w, rhythm.Errorf(rhythm.EUNAUTHORIZED, "the Slack app is not configured on this server (--slack-signing-secret)"))
+		return nil, false
+	}
+	body, err := Verify(r, h.cfg.SigningSecret)
+	if err != nil {
+		writeError(w, err)
+		return nil, false
+	}
+	return body, true
+}
+
+// writeError answers a refused request with its code's status and a short
+// plain message (Slack shows neither to people).
+func writeError(w http.ResponseWriter, err error) {
+	status := http.StatusInternalServerError
+	switch rhythm.ErrorCode(err) {
+	case rhythm.EINVALID:
+		status = http.StatusBadRequest
+	case rhythm.EUNAUTHORIZED:
+		status = http.StatusUnauthorized
+	case rhythm.EFORBIDDEN:
+		status = http.StatusForbidden
+	case rhythm.ENOTFOUND:
+		status = http.StatusNotFound
+	case rhythm.ETOOLARGE:
+		status = http.StatusRequestEntityTooLarge
+	case rhythm.EUNAVAILABLE:
+		status = http.StatusServiceUnavailable
+	}
+	msg := "internal error"
+	if status != http.StatusInternalServerError {
+		msg = rhythm.ErrorMessage(err)
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write([]byte(msg + "\n"))
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
+}
+
+// envelope is the outer object of an Events API request.
+type envelope struct {
+	Type      string          `json:"type"`
+	Challenge string          `json:"challenge"`
+	TeamID    string          `json:"team_id"`
+	EventID   string          `json:"event_id"`
+	Event     json.RawMessage `json:"event"`
+}
+
+// innerEvent is what the handler reads of an event before the use case.
+type innerEvent struct {
+	Type        string `json:"type"`
+	Channel     string `json:"channel"`
+	ChannelType string `json:"channel_type"`
+}
+
+// Events serves POST /slack/events: the URL check Slack makes when the
+// app is set up, and message events of the channels teams follow.
+// Retries of an event store nothing new: a message is kept once by its
+// channel and ts.
+func (h *Handler) Events(w http.ResponseWriter, r *http.Request) {
+	body, ok := h.verify(w, r)
+	if !ok {
+		return
+	}
+	var env envelope
+	if err := json.Unmarshal(body, &env); err != nil {
+		writeError(w, rhythm.Errorf(rhythm.EINVALID, "the event is not JSON"))
+		return
+	}
+	switch env.Type {
+	case "url_verification":
+		writeJSON(w, map[string]string{"challenge": env.Challenge})
+		return
+	case "event_callback":
+	default:
+		w.WriteHeader(http.StatusOK) // app_rate_limited and the like: nothing to do
+		return
+	}
+	var ev innerEvent
+	if err := json.Unmarshal(env.Event, &ev); err != nil || env.TeamID == "" {
+		writeError(w, rhythm.Errorf(rhythm.EINVALID, "the event callback has no team_id or event"))
+		return
+	}
+	if ev.Type != "message" {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	emails := func(ctx context.Context) map[string]string { return h.emailsOf(ctx, env.TeamID, env.Event) }
+	res, err := h.app.RecordChatEvent(r.Context(), app.SlackApp(env.TeamID), app.ChatEvent{
+		Workspace: env.TeamID, Channel: ev.Channel, ChannelType: ev.ChannelType, Event: env.Event, Emails: emails})
+	if err != nil {
+		if rhythm.ErrorCode(err) == rhythm.EINTERNAL {
+			h.log.Error("slack event not stored", "event_id", env.EventID, "err", err)
+		}
+		writeError(w, err) // a 5xx makes Slack retry, and the retry stores it once
+		return
+	}
+	h.log.Debug("slack event", "event_id", env.EventID, "teams", res.Teams, "stored", res.Stored, "skip", res.Skip)
+	w.WriteHeader(http.StatusOK)
+}
+
+// emailsOf looks up the profile emails of the users an event names, where
+// the bot token allows; people not found are named by their Slack ID.
+func (h *Handler) emailsOf(ctx context.Context, workspace string, event []byte) map[string]string {
+	if h.api == nil {
+		return nil
+	}
+	ids, err := ingestslack.LiveUsers(event)
+	if err != nil || len(ids) == 0 {
+		return nil
+	}
+	out := map[string]string{}
+	for _, id := range ids {
+		if email := h.email(ctx, workspace, id); email != "" {
+			out[id] = email
+		}
+	}
+	return out
+}
+
+// email returns a Slack user's profile email (users.info, cached), or ""
+// when it is not known. Requests that need the same user at once share
+// one lookup.
+func (h *Handler) email(ctx context.Context, workspace, user string) string {
+	if h.api == nil || user == "" {
+		return ""
+	}
+	key := workspace + "/" + user
+	for {
+		email, ok, wait := h.users.get(key)
+		if ok {
+			return email
+		}
+		if wait == nil {
+			break // this request looks the user up
+		}
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return ""
+		}
+	}
+	email, found := h.lookup(ctx, user)
+	h.users.done(key, email, found)
+	return email
+}
+
+// lookup asks users.info; found is false when the answer is unknown (the
+// API failed), so the next request asks again.
+func (h *Handler) lookup(ctx context.Context, user string) (string, bool) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	u, err := h.api.GetUserInfoContext(ctx, user)
+	if err != nil {
+		var se slackapi.SlackErrorResponse
+		if errors.As(err, &se) && se.Err == "user_not_found" {
+			return "", true
+		}
+		h.log.Warn("slack users.info failed", "user", user, "err", err)
+		return "", false
+	}
+	if u.IsBot {
+		return "", true
+	}
+	return u.Profile.Email, true
+}
+
+// userCache keeps Slack users' emails for a while, and which lookups are
+// under way.
+type userCache struct {
+	ttl      time.Duration
+	mu       sync.Mutex
+	m        map[string]cached
+	inFlight map[string]chan struct{}
+}
+
+type cached struct {
+	email string
+	until time.Time
+}
+
+func newUserCache(ttl time.Duration) *userCache {
+	return &userCache{ttl: ttl, m: map[string]cached{}, inFlight: map[string]chan struct{}{}}
+}
+
+// get returns the cached email; else a channel to wait on when another
+// request is looking the user up; else nil, and the caller must look it up
+// and call done.
+func (c *userCache) get(key string) (email string, ok bool, wait <-chan struct{}) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.m[key]; ok && time.Now().Before(e.until) {
+		return e.email, true, nil
+	}
+	if ch, busy := c.inFlight[key]; busy {
+		return "", false, ch
+	}
+	c.inFlight[key] = make(chan struct{})
+	return "", false, nil
+}
+
+// done ends a lookup; found false keeps nothing, so the next asks again.
+func (c *userCache) done(key, email string, found bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if found {
+		if len(c.m) > 100_000 {
+			clear(c.m) // a bound, not a policy: the next lookups refill it
+		}
+		c.m[key] = cached{email: email, until: time.Now().Add(c.ttl)}
+	}
+	close(c.inFlight[key])
+	delete(c.inFlight, key)
+}
