@@ -134,7 +134,7 @@ func (s *Syncer) syncCalDAV(ctx context.Context, c *Connection) (*Result, error)
 	}
 	cl.MaxBytes = s.MaxBytes
 	res := &Result{}
-	defer func() { res.Requests = int(cl.Requests.Load()) }()
+	defer func() { res.Requests = cl.Requests }()
 	ch, err := s.changes(ctx, cl, c)
 	if err != nil {
 		return nil, err

@@ -19,8 +19,6 @@ import (
 	"net/url"
 	"path"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/internal/outbound"
@@ -34,8 +32,9 @@ type Client struct {
 	Password string
 	// MaxBytes bounds one response; 0 means outbound.DefaultMaxBytes.
 	MaxBytes int64
-	// Requests counts the requests sent, for sync statistics.
-	Requests atomic.Int64
+	// Requests counts the requests sent, for sync statistics; a Client
+	// is used by one sync at a time.
+	Requests int
 }
 
 // New returns a client for the server URL a person typed.
@@ -102,7 +101,7 @@ func (c *Client) do(ctx context.Context, method, href, depth string, body []byte
 		req.Header.Set("Depth", depth)
 	}
 	req.SetBasicAuth(c.Username, c.Password)
-	c.Requests.Add(1)
+	c.Requests++
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
 		return 0, nil, outbound.Clean(err)
@@ -381,59 +380,23 @@ func (c *Client) CTag(ctx context.Context, href string) (ctag, token string, err
 	return "", "", nil
 }
 
-// multigetBatch bounds the resources asked for in one calendar-multiget,
-// and multigetInFlight the multigets sent at once.
-const (
-	multigetBatch    = 200
-	multigetInFlight = 3
-)
+// multigetBatch bounds the resources asked for in one calendar-multiget.
+// The batches go one after another: three at once were slower against
+// Radicale on two cores (1.34–1.49 s against 1.23–1.37 s for 5,000 events).
+const multigetBatch = 200
 
 // Get downloads the named resources of a calendar (calendar-multiget, in
-// batches, a few at once), in the order named. Resources the server no
-// longer has are left out.
+// batches). Resources the server no longer has are left out.
 func (c *Client) Get(ctx context.Context, calendar string, hrefList []string) ([]Object, error) {
-	var batches [][]string
+	var out []Object
 	for len(hrefList) > 0 {
 		n := min(len(hrefList), multigetBatch)
-		batches = append(batches, hrefList[:n])
-		hrefList = hrefList[n:]
-	}
-	got := make([][]Object, len(batches))
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error // the failure that stopped the others
-	)
-	next := make(chan int)
-	for range min(multigetInFlight, len(batches)) {
-		wg.Go(func() {
-			for i := range next {
-				objs, err := c.multiget(ctx, calendar, batches[i])
-				if err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-					}
-					mu.Unlock()
-					cancel()
-				}
-				got[i] = objs
-			}
-		})
-	}
-	for i := range batches {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
-	}
-	var out []Object
-	for _, objs := range got {
+		objs, err := c.multiget(ctx, calendar, hrefList[:n])
+		if err != nil {
+			return nil, err
+		}
 		out = append(out, objs...)
+		hrefList = hrefList[n:]
 	}
 	return out, nil
 }

@@ -91,12 +91,12 @@ func TestRadicaleDiscoverAndSync(t *testing.T) {
 		}
 	}
 	// Asked with the data, the same sync brings every body in one request.
-	before := c.Requests.Load()
+	before := c.Requests
 	withData, err := c.Sync(ctx, cals[0].Href, "", true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := c.Requests.Load() - before; n != 1 {
+	if n := c.Requests - before; n != 1 {
 		t.Fatalf("a sync with data sent %d requests, want 1", n)
 	}
 	for _, o := range objs {
@@ -109,7 +109,7 @@ func TestRadicaleDiscoverAndSync(t *testing.T) {
 	srv.put("/ana/work/e1.ics", event("e1@test", "20260105T100000Z"))
 	srv.del("/ana/work/e2.ics")
 	srv.put("/ana/work/e4.ics", event("e4@test", "20260109T090000Z"))
-	before = c.Requests.Load()
+	before = c.Requests
 	second, err := c.Sync(ctx, cals[0].Href, first.Token, true)
 	if err != nil {
 		t.Fatal(err)
@@ -120,7 +120,7 @@ func TestRadicaleDiscoverAndSync(t *testing.T) {
 	if diff := cmp.Diff([]string{"/ana/work/e2.ics"}, second.Deleted); diff != "" {
 		t.Fatalf("second sync deleted (-want +got):\n%s", diff)
 	}
-	if n := c.Requests.Load() - before; n != 1 {
+	if n := c.Requests - before; n != 1 {
 		t.Fatalf("the second sync sent %d requests, want 1", n)
 	}
 	if diff := cmp.Diff([]string{"/ana/work/e1.ics", "/ana/work/e4.ics"}, keys(second.Data)); diff != "" {
