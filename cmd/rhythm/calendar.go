@@ -189,7 +189,7 @@ func (a *app) addCalendar(ctx context.Context, db *store.DB, dsn string, cf *cal
 }
 
 func (a *app) calendarList(dsn *string) *cobra.Command {
-	var teamRef string
+	var teamRef, tz string
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:     "list",
@@ -197,6 +197,10 @@ func (a *app) calendarList(dsn *string) *cobra.Command {
 		Example: "  rhythm calendar list --team Platform",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			loc, err := zoneOf(tz)
+			if err != nil {
+				return err
+			}
 			return withDB(cmd, *dsn, func(db *store.DB) error {
 				views, err := rhythmapp.New(db, nil).Calendars(cmd.Context(), rhythmapp.System(""), teamRef)
 				if err != nil {
@@ -205,23 +209,25 @@ func (a *app) calendarList(dsn *string) *cobra.Command {
 				if asJSON {
 					return writeNDJSON(a.stdout, views)
 				}
-				return writeCalendars(a.stdout, views)
+				return writeCalendars(a.stdout, views, loc)
 			})
 		},
 	}
 	cmd.Flags().StringVar(&teamRef, "team", "", "the team (name or id)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "one JSON object per line")
+	zoneFlag(cmd.Flags(), &tz)
 	cmd.MarkFlagRequired("team")
 	return cmd
 }
 
-func writeCalendars(w io.Writer, recs []rhythmapp.CalendarView) error {
+// writeCalendars lists connections with their last sync in loc.
+func writeCalendars(w io.Writer, recs []rhythmapp.CalendarView, loc *time.Location) error {
 	if len(recs) == 0 {
 		_, err := fmt.Fprintln(w, "no calendars connected; add one with: rhythm calendar add --team T --member EMAIL --ics-url URL")
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tWHOSE\tKIND\tSERVER\tCALENDAR\tLAST SYNC (UTC)\tSTATE")
+	fmt.Fprintf(tw, "ID\tWHOSE\tKIND\tSERVER\tCALENDAR\tLAST SYNC (%s)\tSTATE\n", loc)
 	for _, r := range recs {
 		whose := r.Member
 		if whose == "" {
@@ -229,7 +235,7 @@ func writeCalendars(w io.Writer, recs []rhythmapp.CalendarView) error {
 		}
 		last := "-"
 		if !r.LastSuccess.IsZero() {
-			last = r.LastSuccess.UTC().Format("2006-01-02 15:04")
+			last = stamp(r.LastSuccess, loc)
 		}
 		name := r.CalendarName
 		if name == "" {

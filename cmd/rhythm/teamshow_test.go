@@ -100,8 +100,8 @@ func TestUserRevokeToken(t *testing.T) {
 	if _, err := st.TokenUser(ctx, account.HashSecret(secret)); err == nil {
 		t.Errorf("the revoked token still works")
 	}
-	_, out, _ := runCLI(t, "", "user", "tokens", "ana@example.com", "--db", db)
-	if !strings.Contains(out, "revoked") {
-		t.Errorf("user tokens does not show the token revoked:\n%s", out)
+	_, out, _ := runCLI(t, "", "user", "tokens", "ana@example.com", "--db", db, "--tz", "Asia/Tokyo")
+	if !strings.Contains(out, "revoked") || !strings.Contains(out, "CREATED (Asia/Tokyo)") {
+		t.Errorf("user tokens does not show the token revoked, with times in --tz:\n%s", out)
 	}
 }

@@ -114,12 +114,17 @@ func (a *app) userCommand() *cobra.Command {
 
 func (a *app) userTokensCommand(dsn *string) *cobra.Command {
 	var asJSON bool
+	var tz string
 	c := &cobra.Command{
 		Use:     "tokens EMAIL",
 		Short:   "List a user's API tokens (names and dates; the secrets are never stored)",
 		Example: "  rhythm user tokens ana@example.com",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			loc, err := zoneOf(tz)
+			if err != nil {
+				return err
+			}
 			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
 				tokens, err := uc.TokensOf(cmd.Context(), rhythmapp.System(""), args[0])
 				if err != nil {
@@ -129,22 +134,23 @@ func (a *app) userTokensCommand(dsn *string) *cobra.Command {
 					return writeNDJSON(a.stdout, tokens)
 				}
 				tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tNAME\tCREATED (UTC)\tLAST USED (UTC)\tSTATE")
+				fmt.Fprintf(tw, "ID\tNAME\tCREATED (%s)\tLAST USED\tSTATE\n", loc)
 				for _, t := range tokens {
 					used, state := "never", "active"
 					if !t.LastUsedAt.IsZero() {
-						used = t.LastUsedAt.UTC().Format("2006-01-02 15:04")
+						used = stamp(t.LastUsedAt, loc)
 					}
 					if t.Revoked {
 						state = "revoked"
 					}
-					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.CreatedAt.UTC().Format("2006-01-02 15:04"), used, state)
+					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.Name, stamp(t.CreatedAt, loc), used, state)
 				}
 				return tw.Flush()
 			})
 		},
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "one JSON object per line")
+	zoneFlag(c.Flags(), &tz)
 	return c
 }
 

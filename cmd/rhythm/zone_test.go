@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	rhythmapp "github.com/rhythm-team/rhythm/app"
 )
 
 func TestMachineZone(t *testing.T) {
@@ -171,4 +174,22 @@ members:
 		t.Fatal(err)
 	}
 	return roster
+}
+
+// TestCalendarListNamesItsZone: a connection's last sync is shown in --tz
+// with the zone in the header.
+func TestCalendarListNamesItsZone(t *testing.T) {
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	var out strings.Builder
+	views := []rhythmapp.CalendarView{{State: "synced, 5 events"}}
+	views[0].ID, views[0].Member, views[0].Host = 3, "ana@example.com", "calendar.example.com"
+	views[0].LastSuccess = time.Date(2026, 3, 10, 8, 30, 0, 0, time.UTC)
+	if err := writeCalendars(&out, views, tokyo); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"LAST SYNC (Asia/Tokyo)", "2026-03-10 17:30"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("calendar list lacks %q:\n%s", want, out.String())
+		}
+	}
 }
