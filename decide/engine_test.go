@@ -329,7 +329,7 @@ func TestText(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := d.Text()
-	for _, want := range []string{"HYBRID — Async prep + 20-min huddle", "Matrix (score 0-5", "Relationship building", "weighted total",
+	for _, want := range []string{"HYBRID — Async prep + 20-min huddle", "Matrix (score 0-5", "Relationship building", "weighted total", "weighted average",
 		"[sync-for-ambiguity] Ambiguity is high", "because ambiguity high (at least high)", "Pre-read due by", "Kenji Sato", "Asia/Tokyo", "@Ana Silva", "Timebox:  20m"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text lacks %q:\n%s", want, text)

@@ -1,6 +1,7 @@
 package decide_test
 
 import (
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -91,5 +92,18 @@ func TestPropertySummaryNamesTheMode(t *testing.T) {
 		if len(seen) != 3 {
 			t.Fatalf("modes seen: %v", seen)
 		}
+	}
+}
+
+// TestMatrixAverages: the weighted averages the command line and the page
+// both show are the totals divided by the sum of the weights.
+func TestMatrixAverages(t *testing.T) {
+	m := decide.Matrix{Criteria: []decide.Criterion{{Weight: 0.5}, {Weight: 0.65}}, Async: 4.0, Sync: 3.22}
+	a, s, ok := m.Averages()
+	if !ok || math.Abs(a-4.0/1.15) > 1e-12 || math.Abs(s-3.22/1.15) > 1e-12 {
+		t.Errorf("Averages = %v %v %v, want %v %v", a, s, ok, 4.0/1.15, 3.22/1.15)
+	}
+	if _, _, ok := (decide.Matrix{}).Averages(); ok {
+		t.Errorf("Averages of a matrix without weights is ok")
 	}
 }

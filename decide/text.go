@@ -44,6 +44,9 @@ func (d *Decision) Text() string {
 		fmt.Fprintf(&b, "  %-22s %7.3f %6.2f %6.2f\n", c.Name, c.Weight, c.Async, c.Sync)
 	}
 	fmt.Fprintf(&b, "  %-22s %7s %6.2f %6.2f\n", "weighted total", "", d.Matrix.Async, d.Matrix.Sync)
+	if async, sync, ok := d.Matrix.Averages(); ok { // what the web page shows
+		fmt.Fprintf(&b, "  %-22s %7s %6.2f %6.2f\n", "weighted average", "", async, sync)
+	}
 
 	b.WriteString("\nWhy:\n")
 	for _, s := range d.Trace {

@@ -258,6 +258,20 @@ type Matrix struct {
 	Sync  float64 `json:"sync"`
 }
 
+// Averages are the weighted totals divided by the sum of the weights: the
+// weighted averages on the criteria's 0-5 scale. ok is false when the
+// weights sum to zero.
+func (m Matrix) Averages() (async, sync float64, ok bool) {
+	var sum float64
+	for _, c := range m.Criteria {
+		sum += c.Weight
+	}
+	if sum <= 0 {
+		return 0, 0, false
+	}
+	return m.Async / sum, m.Sync / sum, true
+}
+
 // Criterion is one row of the matrix.
 type Criterion struct {
 	ID   string `json:"id"`

@@ -156,12 +156,8 @@ func newMatrixChart(m decide.Matrix) *matrixChart {
 		y += chartRowH
 	}
 	// Weighted totals, as averages on the same 0..5 scale.
-	var sum float64
-	for _, cr := range m.Criteria {
-		sum += cr.Weight
-	}
-	if sum > 0 {
-		c.Totals = row("Weighted average", "", y+6, m.Async/sum, m.Sync/sum)
+	if async, sync, ok := m.Averages(); ok {
+		c.Totals = row("Weighted average", "", y+6, async, sync)
 		y += chartRowH + 6
 	}
 	for i := 0; i <= 5; i++ {
