@@ -27,8 +27,8 @@ type Request struct {
 	Team *team.Team
 	// Date is the day the run starts (for onboarding: the first day).
 	Date team.Date
-	// Topic names the run in titles ("{topic}"); empty means the
-	// template's title.
+	// Topic names the run in titles ("{topic}"); empty means the team
+	// and the date, "Platform, 9 Mar 2026".
 	Topic string
 	// Roles assigns people (email, name or alias) to roles. A role of one
 	// person must be given; a role of several, when left out, is everyone
@@ -135,8 +135,8 @@ func Instantiate(tp Template, r Request) (*Plan, error) {
 		return nil, invalid("date", "a start date is required (YYYY-MM-DD)")
 	}
 	topic := strings.TrimSpace(r.Topic)
-	if topic == "" {
-		topic = tp.Title
+	if topic == "" { // "Platform, 9 Mar 2026": the titles name the run, not the playbook again
+		topic = r.Team.Name + ", " + r.Date.In(time.UTC).Format("2 Jan 2006")
 	}
 	if len(topic) > 200 {
 		return nil, invalid("topic", "at most 200 characters")
@@ -394,8 +394,7 @@ func (p *Plan) NewThreads() []thread.NewThread {
 	return out
 }
 
-// Heading is the plan's title with its topic, "Title — Topic", or the
-// title alone when the run has no topic of its own.
+// Heading is the plan's title with its topic, "Title — Topic".
 func (p *Plan) Heading() string {
 	if p.Topic == "" || p.Topic == p.Title {
 		return p.Title

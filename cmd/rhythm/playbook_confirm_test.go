@@ -7,8 +7,9 @@ import (
 	"testing"
 )
 
-// TestPlaybookRunTitleAndConfirmations: without --topic the heading is the
-// title once; with one, "Title — Topic". --create says which threads it
+// TestPlaybookRunTitleAndConfirmations: without --topic the run is named
+// by its team and date, never the playbook's title twice; with one,
+// "Title — Topic". --create says which threads it
 // stored and --ics what it wrote, on stderr, leaving the plan on stdout.
 func TestPlaybookRunTitleAndConfirmations(t *testing.T) {
 	dir := t.TempDir()
@@ -20,8 +21,11 @@ func TestPlaybookRunTitleAndConfirmations(t *testing.T) {
 	run := []string{"playbook", "run", "async-prep-huddle", "--team", "Platform", "--db", db, "--date", "2027-03-09", "--role", "owner=ana"}
 
 	_, out, _ := runCLI(t, "", run...)
-	if first, _, _ := strings.Cut(out, "\n"); first != "Async prep + 20-min huddle" {
-		t.Errorf("heading without a topic = %q, want the title once", first)
+	if first, _, _ := strings.Cut(out, "\n"); first != "Async prep + 20-min huddle — Platform, 9 Mar 2027" {
+		t.Errorf("heading without a topic = %q", first)
+	}
+	if !strings.Contains(out, "thread  Pre-read and open questions: Platform, 9 Mar 2027\n") {
+		t.Errorf("thread title without a topic:\n%s", out)
 	}
 	_, out, _ = runCLI(t, "", append(run, "--topic", "Q2 goal")...)
 	if first, _, _ := strings.Cut(out, "\n"); first != "Async prep + 20-min huddle — Q2 goal" {
