@@ -34,9 +34,11 @@ func machineZone(getenv func(string) string, localtime string) *time.Location {
 	return time.UTC
 }
 
-// zoneFlag adds --tz to fs.
+// zoneFlag adds --tz to fs. (Its help does not name the machine's zone:
+// finding it reads the file system, and every command's flags are made on
+// every start.)
 func zoneFlag(fs *pflag.FlagSet, tz *string) {
-	fs.StringVar(tz, "tz", "", "IANA zone for the times you type and see (default: this machine's zone, "+machineZone(os.Getenv, "/etc/localtime").String()+")")
+	fs.StringVar(tz, "tz", "", "IANA zone for the times you type and see (default: this machine's zone, from TZ or /etc/localtime)")
 }
 
 // zoneOf reads --tz: the machine's zone when empty.
