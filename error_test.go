@@ -31,3 +31,15 @@ func TestErrorCodeAndMessage(t *testing.T) {
 		})
 	}
 }
+
+// TestHTTPStatus: every code answers one status on every HTTP surface.
+func TestHTTPStatus(t *testing.T) {
+	for code, want := range map[string]int{
+		rhythm.EINVALID: 400, rhythm.ENOTFOUND: 404, rhythm.ECONFLICT: 409, rhythm.EUNAUTHORIZED: 401, rhythm.EFORBIDDEN: 403,
+		rhythm.ETOOLARGE: 413, rhythm.ETOOMANY: 429, rhythm.EUNAVAILABLE: 503, rhythm.EINTERNAL: 500, "": 500,
+	} {
+		if got := rhythm.HTTPStatus(code); got != want {
+			t.Errorf("HTTPStatus(%q) = %d, want %d", code, got, want)
+		}
+	}
+}

@@ -74,21 +74,7 @@ func (h *Handler) verify(w http.ResponseWriter, r *http.Request) ([]byte, bool) 
 // writeError answers a refused request with its code's status and a short
 // plain message (Slack shows neither to people).
 func writeError(w http.ResponseWriter, err error) {
-	status := http.StatusInternalServerError
-	switch rhythm.ErrorCode(err) {
-	case rhythm.EINVALID:
-		status = http.StatusBadRequest
-	case rhythm.EUNAUTHORIZED:
-		status = http.StatusUnauthorized
-	case rhythm.EFORBIDDEN:
-		status = http.StatusForbidden
-	case rhythm.ENOTFOUND:
-		status = http.StatusNotFound
-	case rhythm.ETOOLARGE:
-		status = http.StatusRequestEntityTooLarge
-	case rhythm.EUNAVAILABLE:
-		status = http.StatusServiceUnavailable
-	}
+	status := rhythm.HTTPStatus(rhythm.ErrorCode(err))
 	msg := "internal error"
 	if status != http.StatusInternalServerError {
 		msg = rhythm.ErrorMessage(err)

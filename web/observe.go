@@ -172,7 +172,7 @@ func (s *Server) metricsHandler() http.HandlerFunc {
 			if rhythm.ErrorCode(err) == rhythm.EUNAUTHORIZED {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="rhythm metrics"`)
 			}
-			w.WriteHeader(ErrorStatus(rhythm.ErrorCode(err)))
+			w.WriteHeader(rhythm.HTTPStatus(rhythm.ErrorCode(err)))
 			w.Write([]byte(rhythm.ErrorMessage(err) + "\n"))
 			return
 		}

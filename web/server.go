@@ -298,29 +298,6 @@ func (s *Server) pageData(r *http.Request, name, title string, data any) page {
 	return p
 }
 
-// ErrorStatus maps a rhythm error code to its HTTP status.
-func ErrorStatus(code string) int {
-	switch code {
-	case rhythm.EINVALID:
-		return http.StatusBadRequest
-	case rhythm.ENOTFOUND:
-		return http.StatusNotFound
-	case rhythm.ECONFLICT:
-		return http.StatusConflict
-	case rhythm.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case rhythm.EFORBIDDEN:
-		return http.StatusForbidden
-	case rhythm.ETOOLARGE:
-		return http.StatusRequestEntityTooLarge
-	case rhythm.ETOOMANY:
-		return http.StatusTooManyRequests
-	case rhythm.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
-}
-
 // apiError is the JSON error shape: {"error":{"code":…,"message":…}}.
 type apiError struct {
 	Error struct {
@@ -344,7 +321,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var body apiError
 	body.Error.Code = code
 	body.Error.Message = rhythm.ErrorMessage(err)
-	s.json(w, ErrorStatus(code), body)
+	s.json(w, rhythm.HTTPStatus(code), body)
 }
 
 // unavailable logs why the database could not be reached and asks the

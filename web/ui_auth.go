@@ -98,7 +98,7 @@ func (s *Server) uiLoginPost(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		retryAfter(w, err)
-		s.renderLogin(w, r, ErrorStatus(code), formView{Error: rhythm.ErrorMessage(err), Fields: map[string]string{"email": email, "next": next}})
+		s.renderLogin(w, r, rhythm.HTTPStatus(code), formView{Error: rhythm.ErrorMessage(err), Fields: map[string]string{"email": email, "next": next}})
 		return
 	}
 	if s.signOn != nil {
@@ -163,7 +163,7 @@ func (s *Server) uiSetupPost(w http.ResponseWriter, r *http.Request) {
 			s.uiFail(w, r, err)
 			return
 		}
-		s.render(w, r, ErrorStatus(rhythm.ErrorCode(err)), "setup", "Set up rhythm",
+		s.render(w, r, rhythm.HTTPStatus(rhythm.ErrorCode(err)), "setup", "Set up rhythm",
 			formView{Error: rhythm.ErrorMessage(err), Fields: map[string]string{"email": u.Email, "name": u.Name}, Extra: s.loginView()})
 		return
 	}

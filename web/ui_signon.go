@@ -117,7 +117,7 @@ func (s *Server) signOnFailed(w http.ResponseWriter, r *http.Request, err error)
 	if code == rhythm.EINTERNAL {
 		msg = "internal error; the server log has the details."
 	}
-	s.render(w, r, ErrorStatus(code), "signin_error", "Sign-in did not work", msg)
+	s.render(w, r, rhythm.HTTPStatus(code), "signin_error", "Sign-in did not work", msg)
 }
 
 // signOnLogoutURL is where signing out sends a browser whose session began

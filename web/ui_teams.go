@@ -19,7 +19,7 @@ func (s *Server) uiFail(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Error("page failed", "request_id", requestID(r), "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	s.unavailable(w, r, err)
-	s.render(w, r, ErrorStatus(code), "error", "Error", rhythm.ErrorMessage(err))
+	s.render(w, r, rhythm.HTTPStatus(code), "error", "Error", rhythm.ErrorMessage(err))
 }
 
 // formFail answers a form post that failed with err: errors the person can
@@ -30,7 +30,7 @@ func (s *Server) formFail(w http.ResponseWriter, r *http.Request, err error, aga
 		s.uiFail(w, r, err)
 		return
 	}
-	again(ErrorStatus(rhythm.ErrorCode(err)), rhythm.ErrorMessage(err))
+	again(rhythm.HTTPStatus(rhythm.ErrorCode(err)), rhythm.ErrorMessage(err))
 }
 
 func (s *Server) uiTeams(w http.ResponseWriter, r *http.Request) {
@@ -153,7 +153,7 @@ func (s *Server) rosterError(w http.ResponseWriter, r *http.Request, v rosterVie
 	if v.Name != "" {
 		title = "Edit roster · " + v.Name
 	}
-	s.render(w, r, ErrorStatus(rhythm.ErrorCode(err)), "roster", title, v)
+	s.render(w, r, rhythm.HTTPStatus(rhythm.ErrorCode(err)), "roster", title, v)
 }
 
 func (s *Server) uiSaveRoster(w http.ResponseWriter, r *http.Request) {

@@ -220,7 +220,7 @@ func (s *Server) decisionsPage(w http.ResponseWriter, r *http.Request, status in
 	q, err := decisionQuery(r)
 	if err != nil {
 		v.Error = rhythm.ErrorMessage(err)
-		status = ErrorStatus(rhythm.ErrorCode(err))
+		status = rhythm.HTTPStatus(rhythm.ErrorCode(err))
 		q = thread.Query{}
 	}
 	v.Query = q.Text
