@@ -50,6 +50,14 @@ func (s *Server) passwordRefused() error {
 	return rhythm.Errorf(rhythm.EFORBIDDEN, "password sign-in is off on this server; %s", how)
 }
 
+// noPassword is the refusal to set a password for a user who has none.
+func (s *Server) noPassword() error {
+	if s.signOn == nil {
+		return rhythm.Errorf(rhythm.EFORBIDDEN, "you have no rhythm password, and this page does not make one; ask the server's admin")
+	}
+	return rhythm.Errorf(rhythm.EFORBIDDEN, "you sign in with %s; rhythm keeps no password for you, and this page does not make one", s.signOn.RP.ProviderName())
+}
+
 // uiSignOnBegin sends the browser to the provider to sign in.
 func (s *Server) uiSignOnBegin(w http.ResponseWriter, r *http.Request) {
 	if s.signOn == nil {

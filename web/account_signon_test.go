@@ -1,0 +1,142 @@
+package web
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/rhythm-team/rhythm/internal/ssotest"
+)
+
+// signedOnBrowser signs username in at the test provider and returns the
+// browser, now holding a rhythm session begun there.
+func signedOnBrowser(t *testing.T, s *signOnServer, username string) *ssotest.Browser {
+	t.Helper()
+	b := ssotest.NewBrowser()
+	if status, path, body := get(t, b, b.SignIn(t, s.url+"/auth/oidc/login", username)); status != http.StatusOK || path != "/teams" {
+		t.Fatalf("single sign-on as %s ended at %d %s:\n%s", username, status, path, body)
+	}
+	return b
+}
+
+// postForm posts fields with b, following no redirect, and returns the
+// status and body.
+func postForm(t *testing.T, b *ssotest.Browser, target string, fields url.Values, header map[string]string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest("POST", target, strings.NewReader(fields.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	stop := b.CheckRedirect
+	b.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	defer func() { b.CheckRedirect = stop }()
+	resp, err := b.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// passwordHash returns the stored password hash of the user with email.
+func passwordHash(t *testing.T, f *fixture, email string) string {
+	t.Helper()
+	_, hash, err := f.db.UserByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hash
+}
+
+// TestAccountPasswordForSignOnUser: a user whom single sign-on created has
+// no rhythm password. Their account page says they sign in with the
+// provider and offers no password form, with password sign-in on or off;
+// POST /account/password sets no password for them (nor for anyone named
+// in the form), so the provider stays the only way in for them: disabling
+// them there, or its two-step sign-in, cannot be gone around. A user with
+// a password still changes it.
+func TestAccountPasswordForSignOnUser(t *testing.T) {
+	const newPassword = "a password of my own"
+	for _, tt := range []struct {
+		name        string
+		passwordOff bool
+	}{
+		{"password sign-in on", false},
+		{"password sign-in off", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newSignOnServer(t, signOnOptions{passwordOff: tt.passwordOff})
+			b := signedOnBrowser(t, s, "ana")
+			ana := ssotest.PersonNamed("ana").Email
+
+			status, _, page := get(t, b, s.url+"/account")
+			if status != http.StatusOK || !strings.Contains(page, `id="signin-method"`) || !strings.Contains(page, "You sign in with Test ID") {
+				t.Errorf("account page: %d, want it to say how ana signs in:\n%s", status, page)
+			}
+			for _, notWanted := range []string{"current_password", `action="/account/password"`, "Change password"} {
+				if strings.Contains(page, notWanted) {
+					t.Errorf("the account page of a user without a password shows %q", notWanted)
+				}
+			}
+
+			for _, post := range []struct {
+				name   string
+				fields url.Values
+				header map[string]string
+				status int
+			}{
+				{"without a current password", url.Values{"new_password": {newPassword}, "confirm_password": {newPassword}}, nil,
+					http.StatusForbidden},
+				{"with an empty current password", url.Values{"current_password": {""}, "new_password": {newPassword}, "confirm_password": {newPassword}}, nil,
+					http.StatusForbidden},
+				{"naming another user", url.Values{"email": {"member@example.com"}, "user_id": {"1"}, "new_password": {newPassword}, "confirm_password": {newPassword}}, nil,
+					http.StatusForbidden},
+				{"from another site", url.Values{"new_password": {newPassword}, "confirm_password": {newPassword}},
+					map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
+			} {
+				t.Run(post.name, func(t *testing.T) {
+					got, body := postForm(t, b, s.url+"/account/password", post.fields, post.header)
+					if got != post.status {
+						t.Errorf("POST /account/password = %d, want %d:\n%s", got, post.status, body)
+					}
+					if post.header == nil && !tt.passwordOff && !strings.Contains(body, "you sign in with Test ID") {
+						t.Errorf("the refusal does not say how ana signs in:\n%s", body)
+					}
+					if h := passwordHash(t, s.fixture, ana); h != "" {
+						t.Errorf("ana has a password now")
+					}
+					if got, _ := postForm(t, ssotest.NewBrowser(), s.url+"/login", url.Values{"email": {"member@example.com"}, "password": {"fixture password"}}, nil); !tt.passwordOff && got != http.StatusSeeOther {
+						t.Errorf("member's own password stopped working (%d)", got)
+					}
+				})
+			}
+			if got, _ := postForm(t, ssotest.NewBrowser(), s.url+"/login", url.Values{"email": {ana}, "password": {newPassword}}, nil); got == http.StatusSeeOther {
+				t.Errorf("ana signs in with a password she was refused")
+			}
+			if _, sessions := s.accounts(t); sessions < 5 {
+				t.Errorf("%d sessions: a refused password change signed people out", sessions)
+			}
+		})
+	}
+
+	t.Run("a user with a password still changes it", func(t *testing.T) {
+		s := newSignOnServer(t, signOnOptions{})
+		page := s.request(t, "member", "GET", "/account", nil, nil).Body.String()
+		if !strings.Contains(page, "current_password") || !strings.Contains(page, "Change password") {
+			t.Errorf("account page of a user with a password has no change form:\n%s", page)
+		}
+		w := s.form(t, "member", "/account/password", url.Values{"current_password": {"fixture password"}, "new_password": {newPassword},
+			"confirm_password": {newPassword}}, nil)
+		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Password changed") {
+			t.Errorf("password change = %d:\n%s", w.Code, w.Body)
+		}
+	})
+}
