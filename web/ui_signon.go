@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/account"
 	"github.com/rhythm-team/rhythm/sso"
 )
 
@@ -87,25 +88,38 @@ func (s *Server) uiSignOnCallback(w http.ResponseWriter, r *http.Request) {
 	}
 	u, err := s.app.SignInWithIdentity(r.Context(), s.actor(r), login.Claims)
 	if err == nil {
-		err = s.startSession(w, r, u)
+		err = s.beginSession(w, r, u, true)
 	}
 	if err != nil {
 		s.signOnFailed(w, r, err)
 		return
 	}
-	s.markSignOn(w, r, true)
 	s.log.Info("signed in with single sign-on", "request_id", requestID(r), "user", u.ID)
 	http.Redirect(w, r, safeNext(login.Next), http.StatusSeeOther)
 }
 
+// beginSession starts u's session after a sign-in: atProvider says
+// whether it was single sign-on. Every sign-in comes through here, so that
+// the mark that sends signing out through the provider is set by single
+// sign-on alone, and cleared by any other sign-in in the same browser.
+func (s *Server) beginSession(w http.ResponseWriter, r *http.Request, u account.User, atProvider bool) error {
+	if err := s.startSession(w, r, u); err != nil {
+		return err
+	}
+	s.markSignOn(w, r, atProvider)
+	return nil
+}
+
 // markSignOn sets (or clears) the cookie that says the browser's session
-// began at the provider.
+// began at the provider. Clearing sends nothing to a browser without it.
 func (s *Server) markSignOn(w http.ResponseWriter, r *http.Request, on bool) {
 	c := &http.Cookie{Name: signOnCookie, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: isTLS(r)}
 	if on {
 		c.Value, c.Expires = "1", s.now().Add(sessionLifetime)
-	} else {
+	} else if _, err := r.Cookie(signOnCookie); err == nil {
 		c.MaxAge = -1
+	} else {
+		return
 	}
 	http.SetCookie(w, c)
 }
