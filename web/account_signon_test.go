@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rhythm-team/rhythm/account"
 	"github.com/rhythm-team/rhythm/internal/ssotest"
 )
 
@@ -139,4 +140,37 @@ func TestAccountPasswordForSignOnUser(t *testing.T) {
 			t.Errorf("password change = %d:\n%s", w.Code, w.Body)
 		}
 	})
+}
+
+// TestPasswordSignInTakesTheSameWorkForEveryone: a password sign-in
+// checks the password against an argon2id hash whoever the email names (a
+// user with a password, one without, nobody), so the answer's time does
+// not tell that an account exists and signs in only at the provider.
+func TestPasswordSignInTakesTheSameWorkForEveryone(t *testing.T) {
+	f := newSQLiteFixture(t)
+	if _, err := f.db.CreateOIDCUser(context.Background(), account.User{Email: "sso@example.com", Name: "Sso", Role: account.Member},
+		"https://id.example.com", "sso-subject"); err != nil {
+		t.Fatal(err)
+	}
+	var checked []string
+	f.srv.checkHash = func(hash, pw string) bool {
+		checked = append(checked, hash)
+		return account.CheckPassword(hash, pw)
+	}
+	for _, tt := range []struct{ name, email string }{
+		{"a user with a password", "member@example.com"},
+		{"a user without a password", "sso@example.com"},
+		{"nobody", "nobody@example.com"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			checked = nil
+			w := signInFrom(t, f.srv, "192.0.2.7:1", "", tt.email, "a wrong password")
+			if w.Code != http.StatusUnauthorized {
+				t.Errorf("sign-in with a wrong password = %d, want 401", w.Code)
+			}
+			if len(checked) != 1 || !strings.HasPrefix(checked[0], "$argon2id$") {
+				t.Errorf("the password was checked against %q, want one argon2id hash", checked)
+			}
+		})
+	}
 }

@@ -201,11 +201,13 @@ func (s *Server) checkPassword(ctx context.Context, r *http.Request, email, pass
 	if err != nil && rhythm.ErrorCode(err) != rhythm.ENOTFOUND {
 		return u, false, err
 	}
-	if err != nil {
-		account.CheckPassword(dummyHash(), password) // the same time whether or not the account exists
+	if err != nil || hash == "" {
+		// The same time whether the account does not exist, has a
+		// password or has none (made by single sign-on).
+		s.checkHash(dummyHash(), password)
 		return account.User{}, false, nil
 	}
-	if !account.CheckPassword(hash, password) {
+	if !s.checkHash(hash, password) {
 		return account.User{}, false, nil
 	}
 	return u, true, s.db.AttemptSucceeded(ctx, keys)
