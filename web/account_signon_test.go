@@ -4,12 +4,17 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/rhythm-team/rhythm/account"
+	"github.com/rhythm-team/rhythm/internal/secret"
 	"github.com/rhythm-team/rhythm/internal/ssotest"
+	"github.com/rhythm-team/rhythm/sso"
 )
 
 // signedOnBrowser signs username in at the test provider and returns the
@@ -172,5 +177,38 @@ func TestPasswordSignInTakesTheSameWorkForEveryone(t *testing.T) {
 				t.Errorf("the password was checked against %q, want one argon2id hash", checked)
 			}
 		})
+	}
+}
+
+// TestCookiesSecureWithHTTPSPublicURL: with single sign-on at an https
+// public URL, the session cookie and the sign-on mark are Secure although
+// the request reached rhythm as plain HTTP (a proxy ending TLS that does
+// not send X-Forwarded-Proto, nginx's default), as the sign-in cookie is:
+// a browser never sends them over plain HTTP.
+func TestCookiesSecureWithHTTPSPublicURL(t *testing.T) {
+	f := newSQLiteFixture(t)
+	box, err := secret.New(make([]byte, secret.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := sso.Config{Issuer: "https://id.example.com", ClientID: "rhythm", ClientSecret: "s", RedirectURL: "https://rhythm.example.com" + sso.CallbackPath}
+	rp, err := sso.New(cfg, box)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.srv, err = New(Config{DB: f.db, SignOn: &SignOn{RP: rp, Policy: cfg.Policy(), PublicURL: "https://rhythm.example.com"}}); err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"email": {"member@example.com"}, "password": {"fixture password"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: signOnCookie, Value: "1"})
+	w := httptest.NewRecorder()
+	f.srv.ServeHTTP(w, req)
+	got := map[string]bool{}
+	for _, c := range w.Result().Cookies() {
+		got[c.Name] = c.Secure
+	}
+	if want := map[string]bool{sessionCookie: true, signOnCookie: true}; w.Code != http.StatusSeeOther || !cmp.Equal(got, want) {
+		t.Errorf("password sign-in = %d; cookies (name: Secure) %v, want %v", w.Code, got, want)
 	}
 }

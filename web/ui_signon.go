@@ -113,7 +113,7 @@ func (s *Server) beginSession(w http.ResponseWriter, r *http.Request, u account.
 // markSignOn sets (or clears) the cookie that says the browser's session
 // began at the provider. Clearing sends nothing to a browser without it.
 func (s *Server) markSignOn(w http.ResponseWriter, r *http.Request, on bool) {
-	c := &http.Cookie{Name: signOnCookie, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: isTLS(r)}
+	c := &http.Cookie{Name: signOnCookie, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookie(r)}
 	if on {
 		c.Value, c.Expires = "1", s.now().Add(sessionLifetime)
 	} else if _, err := r.Cookie(signOnCookie); err == nil {
