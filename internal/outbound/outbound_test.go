@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/rhythm-team/rhythm"
 )
@@ -230,5 +231,40 @@ func TestParseAllow(t *testing.T) {
 		if _, err := ParseAllow("--calendar-allow-hosts", bad); rhythm.ErrorCode(err) != rhythm.EINVALID || !strings.Contains(err.Error(), "--calendar-allow-hosts") {
 			t.Errorf("ParseAllow(%q) = %v, want an error naming the setting", bad, err)
 		}
+	}
+}
+
+// A server too slow to answer, or to finish its answer, is named in plain
+// words, and the error is still a timeout.
+func TestTimeoutsInPlainWords(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/body" {
+			io.WriteString(w, "BEGIN:VCALENDAR\r\n")
+			w.(http.Flusher).Flush()
+		}
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	}))
+	defer srv.Close()
+	c := Policy{Allow: []string{"127.0.0.1"}, Timeout: 100 * time.Millisecond}.Client()
+	host := srv.Listener.Addr().String()
+	for _, tc := range []struct{ path, want string }{
+		{"/private-k3y/headers", "no answer from " + host + " in time: the server is slow or unreachable"},
+		{"/body", "the answer of " + host + " did not arrive in time: the server is slow or unreachable"},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			resp, err := c.Get(srv.URL + tc.path)
+			if err == nil {
+				_, err = ReadAll(resp.Body, 0, "the answer of "+host)
+				resp.Body.Close()
+			}
+			err = Clean(err)
+			var te interface{ Timeout() bool }
+			if err == nil || err.Error() != tc.want || !errors.As(err, &te) || !te.Timeout() {
+				t.Fatalf("error %v, want %q and a timeout", err, tc.want)
+			}
+		})
 	}
 }
