@@ -20,6 +20,19 @@ members:
   - {name: Kenji Sato, email: kenji@example.com, zone: Asia/Tokyo, hours: "10:00-18:00"}
 `
 
+// calendarDB returns a new database holding the team of calendarRoster.
+func calendarDB(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "rhythm.db")
+	roster := filepath.Join(dir, "team.yaml")
+	os.WriteFile(roster, []byte(calendarRoster), 0o600)
+	if code, _, errs := runCLI(t, "", "team", "import", "--db", db, roster); code != 0 {
+		t.Fatalf("team import: %s", errs)
+	}
+	return db
+}
+
 // TestCalendarCommands connects a member's CalDAV calendar and a team
 // calendar link through the CLI, syncs, lists and removes them.
 func TestCalendarCommands(t *testing.T) {
@@ -32,13 +45,7 @@ func TestCalendarCommands(t *testing.T) {
 	}))
 	defer page.Close()
 
-	dir := t.TempDir()
-	db := filepath.Join(dir, "rhythm.db")
-	roster := filepath.Join(dir, "team.yaml")
-	os.WriteFile(roster, []byte(calendarRoster), 0o600)
-	if code, _, errs := runCLI(t, "", "team", "import", "--db", db, roster); code != 0 {
-		t.Fatalf("team import: %s", errs)
-	}
+	db := calendarDB(t)
 	allow := "--calendar-allow-hosts=127.0.0.1"
 
 	code, out, errs := runCLI(t, dav.Password+"\n", "calendar", "add", "--db", db, allow, "--team", "Platform", "--member", "ana",
@@ -101,13 +108,7 @@ func TestCalendarCommandsXandikos(t *testing.T) {
 	dav.Do(t, "MKCALENDAR", "/user/calendars/work/", "", 201)
 	dav.Do(t, "PUT", "/user/calendars/work/a.ics", event("a@test", day.Add(10*time.Hour)), 201)
 	dav.Do(t, "PUT", "/user/calendars/work/b.ics", event("b@test", day.Add(11*time.Hour)), 201)
-	dir := t.TempDir()
-	db := filepath.Join(dir, "rhythm.db")
-	roster := filepath.Join(dir, "team.yaml")
-	os.WriteFile(roster, []byte(calendarRoster), 0o600)
-	if code, _, errs := runCLI(t, "", "team", "import", "--db", db, roster); code != 0 {
-		t.Fatalf("team import: %s", errs)
-	}
+	db := calendarDB(t)
 	allow := "--calendar-allow-hosts=127.0.0.1"
 	add := []string{"calendar", "add", "--db", db, allow, "--team", "Platform", "--member", "ana", "--caldav", dav.URL, "--username", dav.Username, "--password-stdin"}
 	if code, _, errs := runCLI(t, dav.Password+"\n", add...); code != 2 || !strings.Contains(errs, "--calendar: the account has 2 calendars, choose one (") ||
@@ -133,13 +134,7 @@ func TestCalendarCommandsXandikos(t *testing.T) {
 }
 
 func TestCalendarCommandsBadInput(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "rhythm.db")
-	roster := filepath.Join(dir, "team.yaml")
-	os.WriteFile(roster, []byte(calendarRoster), 0o600)
-	if code, _, errs := runCLI(t, "", "team", "import", "--db", db, roster); code != 0 {
-		t.Fatalf("team import: %s", errs)
-	}
+	db := calendarDB(t)
 	for _, c := range []struct {
 		name  string
 		stdin string
