@@ -107,10 +107,14 @@ var special = []netip.Prefix{
 	netip.MustParsePrefix("198.51.100.0/24"), // documentation
 	netip.MustParsePrefix("203.0.113.0/24"),  // documentation
 	netip.MustParsePrefix("240.0.0.0/4"),     // reserved, broadcast
+	netip.MustParsePrefix("::/96"),           // IPv4-compatible (deprecated; embeds any IPv4)
 	netip.MustParsePrefix("64:ff9b::/96"),    // NAT64 (may reach IPv4 private space)
 	netip.MustParsePrefix("64:ff9b:1::/48"),  // local-use NAT64
+	netip.MustParsePrefix("100::/64"),        // discard-only
+	netip.MustParsePrefix("2001::/32"),       // Teredo (embeds any IPv4)
 	netip.MustParsePrefix("2001:db8::/32"),   // documentation
 	netip.MustParsePrefix("2002::/16"),       // 6to4 (embeds any IPv4)
+	netip.MustParsePrefix("fec0::/10"),       // site-local (deprecated, private use)
 }
 
 // kind names why ip is not a public address, or returns "" when it is.
