@@ -342,7 +342,7 @@ func testCalDAVSyncAppliesChanges(t *testing.T, s davServer, separate bool) {
 }
 
 func TestICSSync(t *testing.T) {
-	body := crlf(events["/ana/work/standup.ics"])
+	body := crlf(events["standup.ics"])
 	var downloads atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("If-None-Match") == `"v1"` {
