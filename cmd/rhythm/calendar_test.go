@@ -38,7 +38,9 @@ func calendarDB(t *testing.T) string {
 func TestCalendarCommands(t *testing.T) {
 	dav := testenv.Radicale(t)
 	dav.Do(t, "MKCALENDAR", "/ana/work/", "", 201)
-	dav.Do(t, "PUT", "/ana/work/a.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:a@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20261203T100000Z\r\nDURATION:PT1H\r\nATTENDEE:mailto:ana@example.com\r\nATTENDEE:mailto:kenji@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", 201)
+	tomorrow := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 1).Add(10 * time.Hour) // inside the sync window on any day
+	dav.Do(t, "PUT", "/ana/work/a.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:a@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:"+
+		tomorrow.Format("20060102T150405Z")+"\r\nDURATION:PT1H\r\nATTENDEE:mailto:ana@example.com\r\nATTENDEE:mailto:kenji@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", 201)
 	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		io.WriteString(w, "<!doctype html><html>Sign in</html>")
