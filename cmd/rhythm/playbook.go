@@ -105,7 +105,7 @@ func (a *app) playbookCommand() *cobra.Command {
 // createPlanThreads stores the plan's threads, all or none, and returns
 // them with their ids.
 func createPlanThreads(ctx context.Context, db *store.DB, t *team.Team, plan *playbook.Plan) ([]thread.Thread, error) {
-	now := time.Now()
+	now := cliNow()
 	ths := make([]thread.Thread, 0, len(plan.Threads))
 	for _, n := range plan.NewThreads() {
 		th, err := n.Validate(t, "playbook "+plan.Playbook, now)
@@ -418,7 +418,7 @@ func playbookRequest(date, tz, topic string, roles []string) (playbook.Request, 
 	if err != nil {
 		return playbook.Request{}, nil, err
 	}
-	req := playbook.Request{Date: d, Topic: topic, Roles: map[string][]string{}, Now: time.Now(), Scheduler: sessionScheduler()}
+	req := playbook.Request{Date: d, Topic: topic, Roles: map[string][]string{}, Now: cliNow(), Scheduler: sessionScheduler()}
 	for _, r := range roles {
 		name, who, ok := strings.Cut(r, "=")
 		if !ok || strings.TrimSpace(name) == "" {

@@ -278,7 +278,7 @@ tool asked.`,
 			}
 			in := rhythmapp.RoundInput{SurveyID: surveyID, Opens: opens, Closes: closes, Imported: imported, Zone: loc}
 			// The flags are read before the database is opened.
-			if _, err := in.Round(time.Now()); err != nil {
+			if _, err := in.Round(cliNow()); err != nil {
 				return fieldFlags(err, map[string]string{"opens": "opens", "closes": "closes"})
 			}
 			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {
