@@ -40,6 +40,31 @@ const (
 	MinPeoplePerArm = team.DefaultMinGroupSize
 )
 
+// Count says n units of kind k: "1 team", "6 people".
+func (k UnitKind) Count(n int) string {
+	switch {
+	case k == People && n == 1:
+		return "1 person"
+	case k == People:
+		return fmt.Sprintf("%d people", n)
+	case n == 1:
+		return fmt.Sprintf("1 %s", k)
+	}
+	return fmt.Sprintf("%d %ss", n, k)
+}
+
+// taking says how many units the teams taking part make: "2 teams take
+// part", "the teams taking part have 6 people".
+func (e *Experiment) taking() string {
+	switch {
+	case e.Units == People:
+		return "the teams taking part have " + e.Units.Count(len(e.Pool))
+	case len(e.Pool) == 1:
+		return "1 team takes part"
+	}
+	return e.Units.Count(len(e.Pool)) + " take part"
+}
+
 // Arm is one condition of the experiment. The first arm is the control.
 type Arm struct {
 	Name        string `json:"name"`
@@ -121,7 +146,7 @@ func (e *Experiment) Validate() error {
 		seen[strings.ToLower(a.Name)] = true
 	}
 	if len(e.Pool) > MaxUnits {
-		return invalid("units: at most %d units, not %d", MaxUnits, len(e.Pool))
+		return invalid("teams: %s; an experiment randomises at most %d", e.taking(), MaxUnits)
 	}
 	seen = map[string]bool{}
 	for i := range e.Pool {
@@ -140,11 +165,13 @@ func (e *Experiment) Validate() error {
 		perArm = MinPeoplePerArm
 	}
 	if need := perArm * len(e.Arms); len(e.Pool) < need {
-		why := "one unit per arm leaves no variation to estimate an effect from"
+		// The pool comes from the teams taking part, so the error names
+		// them: they are what to change.
+		why := "with one team per arm there is no variation to estimate an effect from"
 		if e.Units == People {
-			why = "smaller person-level arms would expose individuals' numbers"
+			why = "smaller arms of people would expose individuals' numbers"
 		}
-		return invalid("units: %d %ss for %d arms; each arm needs at least %d (%d in all), since %s", len(e.Pool), e.Units, len(e.Arms), perArm, need, why)
+		return invalid("teams: %s, but %d arms need at least %s (%d per arm): %s", e.taking(), len(e.Arms), e.Units.Count(need), perArm, why)
 	}
 	if e.Baseline.IsZero() {
 		return invalid("baseline: the baseline window must be set")

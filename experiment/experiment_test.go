@@ -50,9 +50,19 @@ func TestValidate(t *testing.T) {
 		edit func(*Experiment)
 		want string
 	}{
-		{"one unit per arm", func(e *Experiment) { e.Pool = e.Pool[:2] }, "units: 2 teams for 2 arms; each arm needs at least 2 (4 in all), since one unit per arm"},
-		{"three arms, five units", func(e *Experiment) { e.Arms = append(e.Arms, Arm{Name: "no sync"}); e.Pool = e.Pool[:5] }, "units: 5 teams for 3 arms"},
-		{"people need five per arm", func(e *Experiment) { e.Units = People; e.Outcomes = []string{"meeting_hours"} }, "units: 6 persons for 2 arms; each arm needs at least 5"},
+		{"one unit per arm", func(e *Experiment) { e.Pool = e.Pool[:2] },
+			"teams: 2 teams take part, but 2 arms need at least 4 teams (2 per arm): with one team per arm there is no variation to estimate an effect from"},
+		{"one team", func(e *Experiment) { e.Pool = e.Pool[:1] }, "teams: 1 team takes part, but 2 arms need at least 4 teams"},
+		{"three arms, five units", func(e *Experiment) { e.Arms = append(e.Arms, Arm{Name: "no sync"}); e.Pool = e.Pool[:5] },
+			"teams: 5 teams take part, but 3 arms need at least 6 teams (2 per arm)"},
+		{"people need five per arm", func(e *Experiment) { e.Units = People; e.Outcomes = []string{"meeting_hours"} },
+			"teams: the teams taking part have 6 people, but 2 arms need at least 10 people (5 per arm): smaller arms of people would expose individuals' numbers"},
+		{"too many people", func(e *Experiment) {
+			e.Units, e.Outcomes, e.Pool = People, []string{"meeting_hours"}, nil
+			for i := range MaxUnits + 1 {
+				e.Pool = append(e.Pool, Unit{ID: fmt.Sprintf("p%d@x.org", i)})
+			}
+		}, "teams: the teams taking part have 5001 people; an experiment randomises at most 5000"},
 		{"overlapping windows", func(e *Experiment) { e.Treatment = period(t, "2026-01-26/2026-02-22") }, "treatment: the window 2026-01-26/2026-02-22 overlaps the baseline window 2026-01-05/2026-02-01"},
 		{"treatment first", func(e *Experiment) { e.Treatment = period(t, "2025-Q4") }, "treatment: the window 2025-Q4 comes before the baseline window"},
 		{"no baseline", func(e *Experiment) { e.Baseline = metric.Period{} }, "baseline: the baseline window must be set"},

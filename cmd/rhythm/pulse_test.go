@@ -250,7 +250,9 @@ func TestExperimentBadInput(t *testing.T) {
 		want string
 	}{
 		{"one unit per arm", []string{"--team", "Team 00,Team 01", "--baseline", "2020-01-06/2020-02-02", "--treatment", "2020-02-10/2020-03-08"},
-			"units: 2 teams for 2 arms; each arm needs at least 2"},
+			"--team: 2 teams take part, but 2 arms need at least 4 teams (2 per arm): with one team per arm there is no variation"},
+		{"too few people", []string{"--units", "person", "--team", "Team 00", "--baseline", "2020-01-06/2020-02-02", "--treatment", "2020-02-10/2020-03-08"},
+			"--team: the teams taking part have 5 people, but 2 arms need at least 10 people (5 per arm): smaller arms of people"},
 		{"overlapping windows", []string{"--team", "Team 00,Team 01,Team 02,Team 03", "--baseline", "2020-01-06/2020-02-02", "--treatment", "2020-01-27/2020-03-08"},
 			"treatment: the window 2020-01-27/2020-03-08 overlaps the baseline window 2020-01-06/2020-02-02"},
 		{"unknown team", []string{"--team", "Team 00,Nobody", "--baseline", "2020-01-06/2020-02-02", "--treatment", "2020-02-10/2020-03-08"}, `--team: team "Nobody" not found`},
