@@ -42,15 +42,18 @@ const (
 
 // Count says n units of kind k: "1 team", "6 people".
 func (k UnitKind) Count(n int) string {
-	switch {
-	case k == People && n == 1:
-		return "1 person"
-	case k == People:
-		return fmt.Sprintf("%d people", n)
-	case n == 1:
-		return fmt.Sprintf("1 %s", k)
+	if n == 1 {
+		return "1 " + string(k)
 	}
-	return fmt.Sprintf("%d %ss", n, k)
+	return fmt.Sprintf("%d %s", n, k.plural())
+}
+
+// plural names units of kind k: "teams", "people".
+func (k UnitKind) plural() string {
+	if k == People {
+		return "people"
+	}
+	return string(k) + "s"
 }
 
 // taking says how many units the teams taking part make: "2 teams take

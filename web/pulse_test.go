@@ -261,7 +261,7 @@ const experimentBody = `{"name":"Async prep","teams":["Core","Data","Edge","Flow
 func TestExperimentsAPI(t *testing.T) {
 	f := experimentFixture(t)
 	code, body := f.jsonReq(t, "lead", "POST", "/api/v1/experiments", experimentBody)
-	if code != 201 || !strings.Contains(body, "Low power") {
+	if code != 201 || !strings.Contains(body, "Low power") || !strings.Contains(body, `"mde_sd":5.36`) {
 		t.Fatalf("create = %d %s", code, body)
 	}
 	if code, body := f.jsonReq(t, "lead of another team", "GET", "/api/v1/experiments/1", ""); code != 403 {
@@ -355,6 +355,9 @@ func TestExperimentPages(t *testing.T) {
 	}
 	if page := f.request(t, "lead", "GET", "/experiments/1", nil, nil).Body.String(); !strings.Contains(page, `id="assign"`) || !strings.Contains(page, "Low power") {
 		t.Errorf("experiment page lacks the assign button or the power warning")
+	} else if text := html.UnescapeString(page); !strings.Contains(text, "With 2 and 2 teams per arm, the smallest effect this experiment can detect is about 5.4 standard deviations of a team's change (80% power, 5% level).") ||
+		strings.Count(text, "about 5.4") != 1 || strings.Count(text, "standard deviations") != 1 || strings.Contains(text, " SD") {
+		t.Errorf("experiment page does not say the smallest detectable effect once, plainly:\n%s", page)
 	}
 	if w := f.form(t, "lead", "/experiments/1/assign", nil, nil); w.Code != 303 {
 		t.Errorf("assign = %d", w.Code)
