@@ -148,9 +148,6 @@ func (e *Experiment) Validate() error {
 		}
 		seen[strings.ToLower(a.Name)] = true
 	}
-	if len(e.Pool) > MaxUnits {
-		return invalid("teams: %s; an experiment randomises at most %d", e.taking(), MaxUnits)
-	}
 	seen = map[string]bool{}
 	for i := range e.Pool {
 		u := &e.Pool[i]
@@ -163,18 +160,8 @@ func (e *Experiment) Validate() error {
 		}
 		seen[metric.UnitKey(u.ID)] = true
 	}
-	perArm := MinUnitsPerArm
-	if e.Units == People {
-		perArm = MinPeoplePerArm
-	}
-	if need := perArm * len(e.Arms); len(e.Pool) < need {
-		// The pool comes from the teams taking part, so the error names
-		// them: they are what to change.
-		why := "with one team per arm there is no variation to estimate an effect from"
-		if e.Units == People {
-			why = "smaller arms of people would expose individuals' numbers"
-		}
-		return invalid("teams: %s, but %d arms need at least %s (%d per arm): %s", e.taking(), len(e.Arms), e.Units.Count(need), perArm, why)
+	if err := e.checkPoolSize(); err != nil {
+		return err
 	}
 	if e.Baseline.IsZero() {
 		return invalid("baseline: the baseline window must be set")
@@ -211,6 +198,27 @@ func (e *Experiment) Validate() error {
 		if e.Units == People && (o == metric.ENPS || o == metric.Churn) {
 			return invalid("outcomes[%d]: %s is measured per team (survey answers are anonymous), so it needs team units", i, o)
 		}
+	}
+	return nil
+}
+
+// checkPoolSize refuses too many units, or too few for the arms. The
+// pool comes from the teams taking part, so the errors name them: they
+// are what to change.
+func (e *Experiment) checkPoolSize() error {
+	if len(e.Pool) > MaxUnits {
+		return invalid("teams: %s; an experiment randomises at most %d", e.taking(), MaxUnits)
+	}
+	perArm := MinUnitsPerArm
+	if e.Units == People {
+		perArm = MinPeoplePerArm
+	}
+	if need := perArm * len(e.Arms); len(e.Pool) < need {
+		why := "with one team per arm there is no variation to estimate an effect from"
+		if e.Units == People {
+			why = "smaller arms of people would expose individuals' numbers"
+		}
+		return invalid("teams: %s, but %d arms need at least %s (%d per arm): %s", e.taking(), len(e.Arms), e.Units.Count(need), perArm, why)
 	}
 	return nil
 }
