@@ -80,11 +80,7 @@ stored. The power check warns when the experiment is too small to detect a reali
 					return fieldFlags(err, experimentFields)
 				}
 				fmt.Fprintf(a.stdout, "created experiment %d %q: %d %ss, %d arms, seed %d\n", e.ID, e.Name, len(e.Pool), e.Units, len(e.Arms), e.Seed)
-				pc := experiment.Power(e, nil)
-				fmt.Fprintf(a.stdout, "power: smallest detectable effect about %.2f SD (80%% power, 5%% level)\n", pc.MDE)
-				for _, w := range pc.Warnings {
-					fmt.Fprintf(a.stdout, "warning: %s\n", w)
-				}
+				a.writePower(experiment.Power(e, nil))
 				fmt.Fprintf(a.stdout, "next: rhythm experiment assign %d\n", e.ID)
 				return nil
 			})
@@ -206,10 +202,7 @@ func (a *app) experimentShowCommand(dsn *string) *cobra.Command {
 					}
 					fmt.Fprintf(a.stdout, "arm %s%s%s\n", arm.Name, role, map[bool]string{true: ": " + arm.Description, false: ""}[arm.Description != ""])
 				}
-				fmt.Fprintf(a.stdout, "power: smallest detectable effect about %.2f SD (80%% power, 5%% level)\n", pc.MDE)
-				for _, w := range pc.Warnings {
-					fmt.Fprintf(a.stdout, "warning: %s\n", w)
-				}
+				a.writePower(pc)
 				if len(e.Assignments) == 0 {
 					fmt.Fprintf(a.stdout, "not assigned yet: rhythm experiment assign %d\n", e.ID)
 					return nil
@@ -267,6 +260,16 @@ rosters (churn) and any --metrics files.`,
 	analyze.Flags().IntVar(&anResamples, "resamples", stats.DefaultResamples, "bootstrap resamples")
 
 	return analyze
+}
+
+// writePower says the smallest detectable effect, then the warnings.
+func (a *app) writePower(pc experiment.PowerCheck) {
+	for _, s := range pc.Sentences() {
+		fmt.Fprintln(a.stdout, s)
+	}
+	for _, w := range pc.Warnings {
+		fmt.Fprintf(a.stdout, "warning: %s\n", w)
+	}
 }
 
 func writeAssignments(w io.Writer, e experiment.Experiment) error {
