@@ -353,6 +353,12 @@ func TestExperimentPages(t *testing.T) {
 	if w.Code != 303 || w.Header().Get("Location") != "/experiments/1" {
 		t.Fatalf("create = %d %s", w.Code, w.Header().Get("Location"))
 	}
+	if list := f.request(t, "lead", "GET", "/experiments", nil, nil).Body.String(); !strings.Contains(list, ">4 teams</td>") {
+		t.Errorf("the experiments list does not count 4 teams:\n%s", list)
+	}
+	if page := f.request(t, "lead", "GET", "/experiments/1", nil, nil).Body.String(); !strings.Contains(page, " · 4 teams · ") {
+		t.Errorf("the experiment page does not count 4 teams:\n%s", page)
+	}
 	if page := f.request(t, "lead", "GET", "/experiments/1", nil, nil).Body.String(); !strings.Contains(page, `id="assign"`) || !strings.Contains(page, "Low power") {
 		t.Errorf("experiment page lacks the assign button or the power warning")
 	} else if text := html.UnescapeString(page); !strings.Contains(text, "With 2 and 2 teams per arm, the smallest effect this experiment can detect is about 5.4 standard deviations of a team's change (80% power, 5% level).") ||

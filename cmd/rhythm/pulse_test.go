@@ -301,3 +301,18 @@ func TestMetricsImportSaysCounts(t *testing.T) {
 		t.Errorf("metrics import said %q, want %q", out, "stored 2 values from 1 sample\n")
 	}
 }
+
+// TestExperimentCountsPeopleAsPeople: an experiment over people says "11
+// people" on create, list and show, never "11 persons".
+func TestExperimentCountsPeopleAsPeople(t *testing.T) {
+	db := teamsDB(t, 2)
+	out := mustRun(t, "experiment", "create", "--name", "P", "--units", "person", "--team", "Team 00,Team 01", "--outcome", "meeting_hours",
+		"--baseline", "2020-01-06/2020-02-02", "--treatment", "2020-02-10/2020-03-08", "--db", db)
+	list := mustRun(t, "experiment", "list", "--db", db)
+	show := mustRun(t, "experiment", "show", "1", "--db", db)
+	for what, s := range map[string]string{"create": out, "list": list, "show": show} {
+		if !strings.Contains(s, "11 people") || strings.Contains(s, "persons") {
+			t.Errorf("experiment %s does not say 11 people:\n%s", what, s)
+		}
+	}
+}
