@@ -26,9 +26,9 @@ func addDBFlag(fs *pflag.FlagSet, dsn *string) {
 	fs.StringVar(dsn, "db", "rhythm.db", "database: a SQLite file path or a postgres:// URL (env RHYTHM_DB)")
 }
 
-// cliNow is the clock of the commands: the database's, and the one a
-// round's dates are checked against. TestReadme sets it to the day the
-// README's examples are set in.
+// cliNow is the clock of the commands and of the database they open: what
+// "now" is for due-bys, rounds, runs and generated files. TestReadme sets it
+// to the day the README's examples are set in.
 var cliNow = time.Now
 
 // openDB opens the existing database named by --db. A SQLite file that
@@ -40,7 +40,7 @@ func openDB(ctx context.Context, dsn string) (*store.DB, error) {
 			return nil, usagef("no database at %s; `rhythm team import` creates one", p)
 		}
 	}
-	return createDB(ctx, dsn)
+	return openStore(ctx, dsn)
 }
 
 // createDB opens the database named by --db, creating a SQLite file that
@@ -48,6 +48,11 @@ func openDB(ctx context.Context, dsn string) (*store.DB, error) {
 // import, user add, serve, store copy --to, restore, survey and metric
 // imports).
 func createDB(ctx context.Context, dsn string) (*store.DB, error) {
+	return openStore(ctx, dsn)
+}
+
+// openStore opens dsn with the commands' clock.
+func openStore(ctx context.Context, dsn string) (*store.DB, error) {
 	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		return nil, err

@@ -103,7 +103,7 @@ func writePlanICS(plan *playbook.Plan, t *team.Team, path string) error {
 		return usagef("--ics: %v", err)
 	}
 	defer os.Remove(tmp.Name())
-	if err := plan.WriteICS(tmp, t, time.Now()); err != nil {
+	if err := plan.WriteICS(tmp, t, cliNow()); err != nil {
 		tmp.Close()
 		return err
 	}
@@ -458,7 +458,7 @@ func planFlagError(err error) error {
 // writePlan writes a plan of team t as out asks.
 func (a *app) writePlan(plan *playbook.Plan, t *team.Team, zone *time.Location, out runOut) error {
 	if out.ics == "-" {
-		return plan.WriteICS(a.stdout, t, time.Now())
+		return plan.WriteICS(a.stdout, t, cliNow())
 	}
 	if out.ics != "" {
 		if err := writePlanICS(plan, t, out.ics); err != nil {

@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/goccy/go-yaml"
 	"github.com/spf13/cobra"
@@ -140,7 +139,7 @@ func (a *app) writeReport(out, format, title string, rep any, html func() (templ
 			if err != nil {
 				return err
 			}
-			return report.Page(w, title, body, time.Now())
+			return report.Page(w, title, body, cliNow())
 		}
 		return text(w)
 	})
