@@ -20,11 +20,11 @@ import (
 // In expected output "…" stands for any text, and a line of only "…" for
 // any lines. A command whose output begins "rhythm: " must fail, any other
 // must succeed, unless "$ echo $?" follows it with the exit code it must
-// end with on the next line (lint exits 1 on findings). Every command runs
-// as of readmeToday, the day the examples are set in. An HTML comment just
-// before a block steers it:
+// end with on the next line (lint exits 1 on an error finding). Every
+// command runs as of readmeToday, the day the examples are set in. An HTML
+// comment just before a block steers it:
 //
-//	<!-- readme: file NAME -->  the block is the content of file NAME
+//	<!-- readme: file NAME -->  the block is written as file NAME, there
 //	<!-- readme: skip REASON --> the block is not run (say why)
 
 // readmeStep is one command of the README and the output it shows.
