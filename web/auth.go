@@ -140,11 +140,16 @@ func (s *Server) deny(w http.ResponseWriter, r *http.Request, err error) {
 	s.uiFail(w, r, err)
 }
 
-// startSession signs u in: a new session row and its cookie. A request
-// carrying an API token never gets a browser session.
+// startSession signs u in: a new session row and its cookie. The session
+// the browser had before ends at once, whoever it was of: a session cookie
+// planted in the browser, or copied from it, does not outlive the sign-in.
+// A request carrying an API token never gets a browser session.
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u account.User) error {
 	if r.Header.Get("Authorization") != "" {
 		return rhythm.Errorf(rhythm.EFORBIDDEN, "an API token cannot start a browser session; sign in without the Authorization header")
+	}
+	if err := s.deleteSessions(r); err != nil {
+		return err
 	}
 	secret, hash := account.NewSecret(sessionSecretPrefix)
 	expires := s.now().Add(sessionLifetime)
@@ -160,12 +165,22 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u account.
 
 // endSession signs the request's session out.
 func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
-	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-		if err := s.db.DeleteSession(r.Context(), account.HashSecret(c.Value)); err != nil {
-			return err
-		}
+	if err := s.deleteSessions(r); err != nil {
+		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookie(r)})
+	return nil
+}
+
+// deleteSessions deletes the session rows of the request's session cookies.
+func (s *Server) deleteSessions(r *http.Request) error {
+	for _, c := range r.Cookies() {
+		if c.Name == sessionCookie && c.Value != "" {
+			if err := s.db.DeleteSession(r.Context(), account.HashSecret(c.Value)); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 

@@ -467,3 +467,53 @@ func TestOtherSignInSignsOutHereOnly(t *testing.T) {
 		}
 	})
 }
+
+// TestNewSignInEndsTheOldSession: any sign-in in a browser ends the
+// session that browser had before, at once: its cookie no longer signs
+// anyone in, so a session cookie someone else put in the browser (or
+// copied from it) does not live on beside the new one.
+func TestNewSignInEndsTheOldSession(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		signIn  func(t *testing.T, s *signOnServer, b *ssotest.Browser) int
+		wantNew int
+	}{
+		{"password", func(t *testing.T, s *signOnServer, b *ssotest.Browser) int {
+			status, _ := postForm(t, b, s.url+"/login", url.Values{"email": {"lead@example.com"}, "password": {"fixture password"}}, nil)
+			return status
+		}, http.StatusSeeOther},
+		{"demo", func(t *testing.T, s *signOnServer, b *ssotest.Browser) int {
+			status, _ := postForm(t, b, s.url+"/login/demo", url.Values{}, nil)
+			return status
+		}, http.StatusSeeOther},
+		{"single sign-on", func(t *testing.T, s *signOnServer, b *ssotest.Browser) int {
+			status, _, _ := get(t, b, b.SignIn(t, s.url+"/auth/oidc/login", "boss"))
+			return status
+		}, http.StatusOK},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newSignOnServer(t, signOnOptions{demo: true})
+			b := signedOnBrowser(t, s, "ana")
+			old := b.Cookie(s.url, sessionCookie)
+			if old == nil {
+				t.Fatal("the first sign-in left no session cookie")
+			}
+			if status := tt.signIn(t, s, b); status != tt.wantNew {
+				t.Fatalf("the %s sign-in answered %d, want %d", tt.name, status, tt.wantNew)
+			}
+			if now := b.Cookie(s.url, sessionCookie); now == nil || now.Value == old.Value {
+				t.Fatalf("the %s sign-in left session cookie %v, want a new one", tt.name, now)
+			}
+			if status, path, _ := get(t, b, s.url+"/account"); status != http.StatusOK || path != "/account" {
+				t.Errorf("the new session: /account ended at %d %s", status, path)
+			}
+			req := httptest.NewRequest("GET", "/account", nil)
+			req.AddCookie(&http.Cookie{Name: sessionCookie, Value: old.Value})
+			w := httptest.NewRecorder()
+			s.srv.ServeHTTP(w, req)
+			if loc := w.Header().Get("Location"); w.Code != http.StatusSeeOther || !strings.HasPrefix(loc, "/login") {
+				t.Errorf("the old session cookie after a %s sign-in: GET /account = %d to %q, want 303 to /login", tt.name, w.Code, loc)
+			}
+		})
+	}
+}
