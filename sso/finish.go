@@ -49,7 +49,8 @@ func refuse(code string, cause error, format string, args ...any) error {
 // Finish completes a sign-in on the provider's redirect back to RedirectURL:
 // it checks the state against the sign-in cookie (and clears the cookie,
 // which serves once), then whether the provider sent an error, exchanges the code with the PKCE verifier and verifies
-// the ID token (signature, issuer, audience, expiry, nonce). Every refusal
+// the ID token (signature, issuer, audience, authorized party, expiry,
+// nonce). Every refusal
 // is an EUNAUTHORIZED or EINVALID error with a plain message; the provider's
 // own words, when it refused, are in the message.
 func (rp *RP) Finish(w http.ResponseWriter, r *http.Request) (Login, error) {
@@ -191,6 +192,25 @@ type idClaims struct {
 	EmailVerified json.RawMessage `json:"email_verified"`
 	Name          string          `json:"name"`
 	Groups        json.RawMessage `json:"groups"`
+	AZP           *string         `json:"azp"`
+}
+
+// checkAZP checks the authorized party (OpenID Connect Core 3.1.3.7,
+// points 4 and 5), which go-oidc leaves to its caller: a token for several
+// audiences must name rhythm as the party it was issued to, and a token
+// that names a party must name rhythm. Otherwise a token another
+// application of the same provider asked for, listing rhythm among its
+// audiences, would sign in here.
+func (rp *RP) checkAZP(audience []string, azp *string) error {
+	switch {
+	case azp == nil && len(audience) > 1:
+		return refuse(rhythm.EUNAUTHORIZED, fmt.Errorf("ID token for %d audiences has no azp", len(audience)),
+			"the sign-in from %s was not issued to rhythm; sign in again", rp.cfg.ProviderName)
+	case azp != nil && *azp != rp.cfg.ClientID:
+		return refuse(rhythm.EUNAUTHORIZED, fmt.Errorf("ID token azp %q is not the client id", clip(*azp, 100)),
+			"the sign-in from %s was not issued to rhythm; sign in again", rp.cfg.ProviderName)
+	}
+	return nil
 }
 
 // verify checks the ID token with the provider's keys and the nonce.
@@ -210,6 +230,9 @@ func (rp *RP) verify(ctx context.Context, d *discovered, raw, nonce string) (Cla
 	var ic idClaims
 	if err := tok.Claims(&ic); err != nil {
 		return Claims{}, refuse(rhythm.EUNAUTHORIZED, err, "the sign-in from %s could not be read", rp.cfg.ProviderName)
+	}
+	if err := rp.checkAZP(tok.Audience, ic.AZP); err != nil {
+		return Claims{}, err
 	}
 	if tok.Subject == "" {
 		return Claims{}, refuse(rhythm.EUNAUTHORIZED, errors.New("empty sub"), "the sign-in from %s names nobody", rp.cfg.ProviderName)
