@@ -48,11 +48,13 @@ func refuse(code string, cause error, format string, args ...any) error {
 
 // Finish completes a sign-in on the provider's redirect back to RedirectURL:
 // it checks the state against the sign-in cookie (and clears the cookie,
-// which serves once), then whether the provider sent an error, exchanges the code with the PKCE verifier and verifies
-// the ID token (signature, issuer, audience, authorized party, expiry,
-// nonce). Every refusal
-// is an EUNAUTHORIZED or EINVALID error with a plain message; the provider's
-// own words, when it refused, are in the message.
+// which serves once), then whether the provider sent an error; it exchanges
+// the code with the PKCE verifier, verifies the ID token (signature,
+// issuer, audience, authorized party, expiry, nonce) and records the state
+// as used on this server. Every refusal is an EUNAUTHORIZED or EINVALID
+// error with a plain message (EUNAVAILABLE, with Busy, while the record of
+// used states is full); the provider's own words, when it refused, are in
+// the message.
 func (rp *RP) Finish(w http.ResponseWriter, r *http.Request) (Login, error) {
 	http.SetCookie(w, rp.cookie(r, "", -1))
 	q := r.URL.Query()
@@ -70,9 +72,8 @@ func (rp *RP) Finish(w http.ResponseWriter, r *http.Request) (Login, error) {
 	if e := q.Get("error"); e != "" {
 		return Login{}, providerError(rp.cfg.ProviderName, e, q.Get("error_description"))
 	}
-	if !rp.useState(f.State, time.Unix(f.Expires, 0)) {
-		return Login{}, refuse(rhythm.EUNAUTHORIZED, errors.New("state used already"),
-			"this sign-in was finished already; sign in again")
+	if rp.used.seen(f.State) {
+		return Login{}, errUsed
 	}
 	code := q.Get("code")
 	if code == "" {
@@ -88,6 +89,11 @@ func (rp *RP) Finish(w http.ResponseWriter, r *http.Request) (Login, error) {
 	}
 	c, err := rp.verify(r.Context(), d, raw, f.Nonce)
 	if err != nil {
+		return Login{}, err
+	}
+	// Recorded only now that the provider has accepted it: a made-up
+	// code costs the record nothing.
+	if err := rp.used.use(f.State, time.Unix(f.Expires, 0), rp.now()); err != nil {
 		return Login{}, err
 	}
 	return Login{Claims: c, Next: f.Next, IDToken: raw}, nil
@@ -114,25 +120,6 @@ func (rp *RP) readFlow(r *http.Request) (flow, error) {
 			"this sign-in took more than %d minutes; sign in again", int(FlowLifetime/time.Minute))
 	}
 	return f, nil
-}
-
-// useState records that the sign-in with state finished on this server and
-// reports whether it had not before. Replays to other servers sharing the
-// key reach the provider, which refuses a code used twice.
-func (rp *RP) useState(state string, expires time.Time) bool {
-	rp.usedMu.Lock()
-	defer rp.usedMu.Unlock()
-	now := rp.now()
-	for s, exp := range rp.used {
-		if now.After(exp) {
-			delete(rp.used, s)
-		}
-	}
-	if _, seen := rp.used[state]; seen {
-		return false
-	}
-	rp.used[state] = expires
-	return true
 }
 
 func providerError(provider, code, description string) error {

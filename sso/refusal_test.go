@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -282,5 +283,70 @@ func TestProviderSaysNo(t *testing.T) {
 	e.refused(t, r, 400, rhythm.EINVALID, "invalid_scope", users, 0)
 	if want := "Test ID refused the sign-in (invalid_scope): Scope groups  is unknown; if this persists, the admin should check"; !strings.HasPrefix(r.body.Error.Message, want) {
 		t.Errorf("message = %q, want it to start %q", r.body.Error.Message, want)
+	}
+}
+
+// TestUsedStatesBounded: the record of finished sign-ins, which refuses a
+// replayed callback, holds at most its capacity. Callbacks with a cookie
+// anyone can get from /login and a made-up code add nothing to it; when
+// real sign-ins fill it, new ones are refused with a wait (503) until the
+// oldest expires, and a used state is never forgotten early.
+func TestUsedStatesBounded(t *testing.T) {
+	e := newEnv(t)
+	var (
+		mu  sync.Mutex
+		now = time.Now()
+	)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	e.app.rp, _ = e.newRP(t, sso.WithUsedStates(2), sso.WithClock(clock))
+
+	// A flood of callbacks that match their cookie's state but carry no
+	// code the provider gave.
+	for i := range 5 {
+		b := newBrowser(t)
+		b.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		resp, err := b.Get(e.url + "/login")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		state := mustURL(resp.Header.Get("Location")).Query().Get("state")
+		r := e.get(t, b.Client, e.url+callbackPath+"?"+url.Values{"state": {state}, "code": {"made-up"}}.Encode())
+		if r.status != http.StatusUnauthorized {
+			t.Fatalf("made-up callback %d: %d %+v, want 401", i, r.status, r.body.Error)
+		}
+	}
+
+	first, second, third := newBrowser(t), newBrowser(t), newBrowser(t)
+	callbacks := []string{first.signInAtProvider(t, e.url, "ana"), second.signInAtProvider(t, e.url, "ana"), third.signInAtProvider(t, e.url, "ana")}
+	replay := first.sealedCookie(t, e.url)
+	for i, b := range []*browser{first, second} {
+		if r := e.get(t, b.Client, callbacks[i]); r.status != http.StatusOK {
+			t.Fatalf("sign-in %d after the flood: %d %+v (%s)", i+1, r.status, r.body.Error, r.cause)
+		}
+	}
+	users, sessions := e.counts(t)
+	busy := func(name string, r result) {
+		t.Helper()
+		if r.status != http.StatusServiceUnavailable || r.body.Error.Code != rhythm.EUNAVAILABLE {
+			t.Errorf("%s with the record full: %d %+v (%s), want 503 unavailable", name, r.status, r.body.Error, r.cause)
+		}
+		if secs, err := strconv.Atoi(r.retryAfter); err != nil || secs < 1 || secs > int(sso.FlowLifetime/time.Second) {
+			t.Errorf("%s with the record full: Retry-After %q, want seconds until the oldest sign-in expires", name, r.retryAfter)
+		}
+	}
+	busy("a sign-in begun before it filled", e.get(t, third.Client, callbacks[2]))
+	busy("a new sign-in", e.get(t, newBrowser(t).Client, e.url+"/login"))
+	if u, s := e.counts(t); u != users || s != sessions {
+		t.Errorf("refused sign-ins made users or sessions: %d %d, want %d %d", u, s, users, sessions)
+	}
+	e.refused(t, e.get(t, newBrowser(t).Client, callbacks[0], replay), 401, rhythm.EUNAUTHORIZED, "state used already", users, sessions)
+
+	mu.Lock()
+	now = now.Add(sso.FlowLifetime + time.Second)
+	mu.Unlock()
+	b := newBrowser(t)
+	if r := e.get(t, b.Client, b.signInAtProvider(t, e.url, "ana")); r.status != http.StatusOK {
+		t.Errorf("sign-in once the first ones expired: %d %+v (%s)", r.status, r.body.Error, r.cause)
 	}
 }

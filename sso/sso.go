@@ -56,8 +56,7 @@ type RP struct {
 	failedAt  time.Time
 	failedErr error
 
-	usedMu sync.Mutex
-	used   map[string]time.Time // states finished on this server, until they expire
+	used usedStates // sign-ins finished on this server, against replays
 }
 
 type discovered struct {
@@ -87,7 +86,7 @@ func New(cfg Config, box *secret.Box, opts ...Option) (*RP, error) {
 	if box == nil {
 		return nil, errors.New("sso: a secret box is needed to seal the sign-in cookie")
 	}
-	rp := &RP{cfg: cfg, box: box, client: &http.Client{Timeout: 15 * time.Second}, now: time.Now, used: map[string]time.Time{}}
+	rp := &RP{cfg: cfg, box: box, client: &http.Client{Timeout: 15 * time.Second}, now: time.Now, used: usedStates{capacity: DefaultUsedStates}}
 	for _, o := range opts {
 		o(rp)
 	}
@@ -158,6 +157,9 @@ type flow struct {
 // provider's URL to redirect the browser to. next is where to go after
 // signing in; anything but a local path becomes "/".
 func (rp *RP) Begin(w http.ResponseWriter, r *http.Request, next string) (string, error) {
+	if wait := rp.used.room(rp.now()); wait > 0 {
+		return "", busy(wait) // its callback would be refused
+	}
 	d, err := rp.discover(r.Context())
 	if err != nil {
 		return "", err

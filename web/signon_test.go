@@ -8,8 +8,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rhythm-team/rhythm/account"
 	"github.com/rhythm-team/rhythm/internal/secret"
@@ -42,6 +44,7 @@ type signOnServer struct {
 type signOnOptions struct {
 	passwordOff bool
 	demo        bool // one-click sign-in as lead@example.com, as under serve --demo
+	usedStates  int  // sso.WithUsedStates, when not 0
 }
 
 func newSignOnServer(t *testing.T, opt signOnOptions) *signOnServer {
@@ -68,7 +71,7 @@ func newSignOnServer(t *testing.T, opt signOnOptions) *signOnServer {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	rp, err := sso.New(cfg, box)
+	rp, err := sso.New(cfg, box, sso.WithUsedStates(opt.usedStates))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -515,5 +518,27 @@ func TestNewSignInEndsTheOldSession(t *testing.T) {
 				t.Errorf("the old session cookie after a %s sign-in: GET /account = %d to %q, want 303 to /login", tt.name, w.Code, loc)
 			}
 		})
+	}
+}
+
+// TestSignOnBusy: while the server remembers as many finished sign-ins as
+// it may, a new one is refused with 503 and how long to wait.
+func TestSignOnBusy(t *testing.T) {
+	s := newSignOnServer(t, signOnOptions{usedStates: 1})
+	signedOnBrowser(t, s, "ana")
+	b := ssotest.NewBrowser()
+	b.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := b.Get(s.url + "/auth/oidc/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	secs, err := strconv.Atoi(resp.Header.Get("Retry-After"))
+	if resp.StatusCode != http.StatusServiceUnavailable || err != nil || secs < 500 || secs > int(sso.FlowLifetime/time.Second) {
+		t.Errorf("GET /auth/oidc/login = %d, Retry-After %q, want 503 and about ten minutes:\n%s", resp.StatusCode, resp.Header.Get("Retry-After"), body)
+	}
+	if !strings.Contains(string(body), "too many people are signing in just now") {
+		t.Errorf("the page does not say why:\n%s", body)
 	}
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/rhythm-team/rhythm"
@@ -135,6 +136,9 @@ func (s *Server) signOnFailed(w http.ResponseWriter, r *http.Request, err error)
 	}
 	level("single sign-on refused", "request_id", requestID(r), "code", code, "err", err)
 	s.unavailable(w, r, err)
+	if secs, ok := sso.RetryAfter(err); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+	}
 	msg := rhythm.ErrorMessage(err)
 	if code == rhythm.EINTERNAL {
 		msg = "internal error; the server log has the details."
