@@ -62,7 +62,7 @@ func (s *Server) authenticate(r *http.Request) (account.User, bool, error) {
 		u, err := s.db.TokenUser(r.Context(), account.HashSecret(token))
 		return u, err == nil, err
 	}
-	c, err := r.Cookie(sessionCookie)
+	c, err := r.Cookie(s.cookieName(r, sessionCookie))
 	if err != nil || c.Value == "" {
 		return account.User{}, false, nil
 	}
@@ -156,10 +156,8 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u account.
 	if err := s.db.CreateSession(r.Context(), hash, u.ID, expires); err != nil {
 		return err
 	}
-	http.SetCookie(w, &http.Cookie{
-		Name: sessionCookie, Value: secret, Path: "/", Expires: expires,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookie(r),
-	})
+	s.clearCookie(w, r, sessionCookie)
+	s.setCookie(w, r, sessionCookie, secret, expires)
 	return nil
 }
 
@@ -168,14 +166,15 @@ func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
 	if err := s.deleteSessions(r); err != nil {
 		return err
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookie(r)})
+	s.clearCookie(w, r, sessionCookie)
 	return nil
 }
 
-// deleteSessions deletes the session rows of the request's session cookies.
+// deleteSessions deletes the session rows of the request's session
+// cookies, of either name.
 func (s *Server) deleteSessions(r *http.Request) error {
 	for _, c := range r.Cookies() {
-		if c.Name == sessionCookie && c.Value != "" {
+		if (c.Name == sessionCookie || c.Name == hostPrefix+sessionCookie) && c.Value != "" {
 			if err := s.db.DeleteSession(r.Context(), account.HashSecret(c.Value)); err != nil {
 				return err
 			}
@@ -196,6 +195,43 @@ func isTLS(r *http.Request) bool {
 // front does not say so.
 func (s *Server) secureCookie(r *http.Request) bool {
 	return isTLS(r) || (s.signOn != nil && strings.HasPrefix(strings.ToLower(s.signOn.PublicURL), "https://"))
+}
+
+// hostPrefix starts the names of rhythm's cookies when they are Secure: a
+// browser takes a cookie so named only from this host over https, with
+// Path=/ and no Domain, so a site on a sibling subdomain cannot set it
+// (and so plant a session of its choosing).
+const hostPrefix = "__Host-"
+
+// cookieName is the name of rhythm's cookie base on r: with hostPrefix
+// when the cookie is Secure (secureCookie). The unprefixed name is not
+// read then, whoever set it: a browser that holds a session cookie from
+// before the prefix is asked to sign in again, which clears it.
+func (s *Server) cookieName(r *http.Request, base string) string {
+	if s.secureCookie(r) {
+		return hostPrefix + base
+	}
+	return base
+}
+
+// setCookie sets rhythm's cookie base to value until expires.
+func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, base, value string, expires time.Time) {
+	http.SetCookie(w, &http.Cookie{
+		Name: s.cookieName(r, base), Value: value, Path: "/", Expires: expires,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookie(r),
+	})
+}
+
+// clearCookie clears rhythm's cookie base under each name the request
+// carries it by (with and without hostPrefix); it sends nothing to a
+// browser without it.
+func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request, base string) {
+	for _, name := range []string{hostPrefix + base, base} {
+		if _, err := r.Cookie(name); err == nil {
+			http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+				SameSite: http.SameSiteLaxMode, Secure: s.secureCookie(r) || name != base})
+		}
+	}
 }
 
 // overTLS reports whether the client reached us over TLS: directly, or

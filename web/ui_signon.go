@@ -114,15 +114,11 @@ func (s *Server) beginSession(w http.ResponseWriter, r *http.Request, u account.
 // markSignOn sets (or clears) the cookie that says the browser's session
 // began at the provider. Clearing sends nothing to a browser without it.
 func (s *Server) markSignOn(w http.ResponseWriter, r *http.Request, on bool) {
-	c := &http.Cookie{Name: signOnCookie, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookie(r)}
 	if on {
-		c.Value, c.Expires = "1", s.now().Add(sessionLifetime)
-	} else if _, err := r.Cookie(signOnCookie); err == nil {
-		c.MaxAge = -1
+		s.setCookie(w, r, signOnCookie, "1", s.now().Add(sessionLifetime))
 	} else {
-		return
+		s.clearCookie(w, r, signOnCookie)
 	}
-	http.SetCookie(w, c)
 }
 
 // signOnFailed shows why a sign-in at the provider did not work: a plain
@@ -155,7 +151,7 @@ func (s *Server) signOnLogoutURL(r *http.Request) string {
 	if s.signOn == nil {
 		return ""
 	}
-	if c, err := r.Cookie(signOnCookie); err != nil || c.Value == "" {
+	if c, err := r.Cookie(s.cookieName(r, signOnCookie)); err != nil || c.Value == "" {
 		return ""
 	}
 	to, err := s.signOn.RP.LogoutURL(r.Context(), "", strings.TrimSuffix(s.signOn.PublicURL, "/")+"/login")
