@@ -56,9 +56,8 @@ func refuse(code string, cause error, format string, args ...any) error {
 // used states is full); the provider's own words, when it refused, are in
 // the message.
 func (rp *RP) Finish(w http.ResponseWriter, r *http.Request) (Login, error) {
-	http.SetCookie(w, rp.cookie(r, "", -1))
 	q := r.URL.Query()
-	f, err := rp.readFlow(r)
+	f, err := rp.readFlow(w, r, q.Get("state"))
 	if err != nil {
 		return Login{}, err
 	}
@@ -99,25 +98,47 @@ func (rp *RP) Finish(w http.ResponseWriter, r *http.Request) (Login, error) {
 	return Login{Claims: c, Next: f.Next, IDToken: raw}, nil
 }
 
-// readFlow opens the sign-in cookie.
-func (rp *RP) readFlow(r *http.Request) (flow, error) {
-	var f flow
-	ck, err := r.Cookie(CookieName)
-	if err != nil || ck.Value == "" {
-		return f, refuse(rhythm.EUNAUTHORIZED, errors.New("no sign-in cookie"),
+// readFlow opens the sign-in cookie of the sign-in with state and clears
+// it: it serves once. Cookies of other sign-ins stay, so that a callback
+// with another state (a link from elsewhere) does not end them.
+func (rp *RP) readFlow(w http.ResponseWriter, r *http.Request, state string) (flow, error) {
+	name := rp.cookieName(r, state)
+	ck, err := r.Cookie(name)
+	if name == "" || err != nil || ck.Value == "" {
+		for _, c := range r.Cookies() {
+			if strings.HasPrefix(c.Name, rp.cookiePrefix(r)) {
+				return flow{}, refuse(rhythm.EUNAUTHORIZED, errors.New("state does not match a sign-in cookie"),
+					"this sign-in was started in another window or has expired; sign in again")
+			}
+		}
+		return flow{}, refuse(rhythm.EUNAUTHORIZED, errors.New("no sign-in cookie"),
 			"this sign-in was not started here, or the browser refused rhythm's cookie; sign in again")
 	}
-	plain, err := rp.box.Open(ck.Value, sealContext)
-	if err == nil {
-		err = json.Unmarshal(plain, &f)
-	}
-	if err != nil || f.State == "" || f.Nonce == "" || f.Verifier == "" {
+	http.SetCookie(w, rp.cookie(r, state, "", -1))
+	f, err := rp.open(ck.Value)
+	if err != nil {
 		return flow{}, refuse(rhythm.EUNAUTHORIZED, fmt.Errorf("sign-in cookie does not open: %v", err),
 			"this sign-in cannot be finished; sign in again")
 	}
 	if rp.now().Unix() > f.Expires {
 		return flow{}, refuse(rhythm.EUNAUTHORIZED, errors.New("sign-in cookie expired"),
 			"this sign-in took more than %d minutes; sign in again", int(FlowLifetime/time.Minute))
+	}
+	return f, nil
+}
+
+// open opens a sealed sign-in cookie value.
+func (rp *RP) open(value string) (flow, error) {
+	var f flow
+	plain, err := rp.box.Open(value, sealContext)
+	if err == nil {
+		err = json.Unmarshal(plain, &f)
+	}
+	if err == nil && (f.State == "" || f.Nonce == "" || f.Verifier == "") {
+		err = errors.New("a field is empty")
+	}
+	if err != nil {
+		return flow{}, err
 	}
 	return f, nil
 }

@@ -207,10 +207,8 @@ func TestRefusedState(t *testing.T) {
 		if r.status != 401 {
 			t.Fatalf("status %d, want 401", r.status)
 		}
-		for _, c := range b.Jar.Cookies(mustURL(e.url)) {
-			if c.Name == "rhythm_oidc" {
-				t.Errorf("the sign-in cookie is still set")
-			}
+		if c := b.flowCookies(e.url); len(c) != 0 {
+			t.Errorf("the sign-in cookie is still set: %v", c)
 		}
 	})
 }
@@ -348,5 +346,47 @@ func TestUsedStatesBounded(t *testing.T) {
 	b := newBrowser(t)
 	if r := e.get(t, b.Client, b.signInAtProvider(t, e.url, "ana")); r.status != http.StatusOK {
 		t.Errorf("sign-in once the first ones expired: %d %+v (%s)", r.status, r.body.Error, r.cause)
+	}
+}
+
+// TestSignInAttemptsApart: each sign-in has its own cookie, so that
+// another one begun in the same browser (a second tab, or a page elsewhere
+// that sends the browser to /login) does not break one in progress. The
+// browser keeps the newest few.
+func TestSignInAttemptsApart(t *testing.T) {
+	e := newEnv(t)
+	b := newBrowser(t)
+	callback := b.signInAtProvider(t, e.url, "ana")
+	begin := func() {
+		t.Helper()
+		stop := b.CheckRedirect
+		b.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		defer func() { b.CheckRedirect = stop }()
+		resp, err := b.Get(e.url + "/login?next=/elsewhere")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusFound {
+			t.Fatalf("GET /login = %d, want a redirect to the provider", resp.StatusCode)
+		}
+	}
+	begin()
+	r := e.get(t, b.Client, callback)
+	if r.status != http.StatusOK || r.body.Next != "/teams" {
+		t.Fatalf("the first sign-in after a second one began: %d %+v (%s), want it finished to /teams", r.status, r.body.Error, r.cause)
+	}
+	if n := len(b.flowCookies(e.url)); n != 1 {
+		t.Errorf("after the first sign-in finished the browser holds %d sign-in cookies, want the second one's only", n)
+	}
+	for range 6 {
+		begin()
+	}
+	if n := len(b.flowCookies(e.url)); n > sso.MaxAttempts {
+		t.Errorf("after 7 sign-ins begun the browser holds %d sign-in cookies, want at most %d", n, sso.MaxAttempts)
+	}
+	r = e.get(t, b.Client, b.signInAtProvider(t, e.url, "ana"))
+	if r.status != http.StatusOK {
+		t.Errorf("the newest sign-in: %d %+v (%s)", r.status, r.body.Error, r.cause)
 	}
 }
