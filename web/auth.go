@@ -156,8 +156,8 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u account.
 	if err := s.db.CreateSession(r.Context(), hash, u.ID, expires); err != nil {
 		return err
 	}
-	s.clearCookie(w, r, sessionCookie)
 	s.setCookie(w, r, sessionCookie, secret, expires)
+	s.clearOldName(w, r, sessionCookie)
 	return nil
 }
 
@@ -222,16 +222,28 @@ func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, base, value s
 	})
 }
 
-// clearCookie clears rhythm's cookie base under each name the request
-// carries it by (with and without hostPrefix); it sends nothing to a
-// browser without it.
+// clearCookie clears rhythm's cookie base, under its name of before too
+// (clearOldName); it sends nothing to a browser without it.
 func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request, base string) {
-	for _, name := range []string{hostPrefix + base, base} {
-		if _, err := r.Cookie(name); err == nil {
-			http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-				SameSite: http.SameSiteLaxMode, Secure: s.secureCookie(r) || name != base})
-		}
+	if name := s.cookieName(r, base); hasCookie(r, name) {
+		http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+			SameSite: http.SameSiteLaxMode, Secure: s.secureCookie(r)})
 	}
+	s.clearOldName(w, r, base)
+}
+
+// clearOldName clears the unprefixed cookie base, which is not read where
+// the cookie is named with hostPrefix, when the browser sends it.
+func (s *Server) clearOldName(w http.ResponseWriter, r *http.Request, base string) {
+	if s.cookieName(r, base) != base && hasCookie(r, base) {
+		http.SetCookie(w, &http.Cookie{Name: base, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+			SameSite: http.SameSiteLaxMode, Secure: true})
+	}
+}
+
+func hasCookie(r *http.Request, name string) bool {
+	_, err := r.Cookie(name)
+	return err == nil
 }
 
 // overTLS reports whether the client reached us over TLS: directly, or

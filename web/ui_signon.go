@@ -114,11 +114,12 @@ func (s *Server) beginSession(w http.ResponseWriter, r *http.Request, u account.
 // markSignOn sets (or clears) the cookie that says the browser's session
 // began at the provider. Clearing sends nothing to a browser without it.
 func (s *Server) markSignOn(w http.ResponseWriter, r *http.Request, on bool) {
-	if on {
-		s.setCookie(w, r, signOnCookie, "1", s.now().Add(sessionLifetime))
-	} else {
+	if !on {
 		s.clearCookie(w, r, signOnCookie)
+		return
 	}
+	s.setCookie(w, r, signOnCookie, "1", s.now().Add(sessionLifetime))
+	s.clearOldName(w, r, signOnCookie)
 }
 
 // signOnFailed shows why a sign-in at the provider did not work: a plain
