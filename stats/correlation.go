@@ -179,18 +179,23 @@ func Correlate(p Pairs, m Method, o Options) (Correlation, error) {
 	rng := NewRand(o.Seed)
 
 	// Bootstrap over clusters (each pair is its own cluster by default).
+	// A resample is a multiset of the original pairs, so its coefficient
+	// comes from tables made once (see resampler) rather than by copying,
+	// sorting and comparing values each time; the draws are the same.
 	clusters := groupIndex(p.Cluster, n)
+	coefOf := newResampler(p, m, clusters)
 	draws := make([]float64, 0, o.Resamples)
-	bx, by := make([]float64, 0, n), make([]float64, 0, n)
+	idx := make([]int, 0, n)
+	times := make([]int, len(clusters))
 	for range o.Resamples {
-		bx, by = bx[:0], by[:0]
+		idx = idx[:0]
+		clear(times)
 		for range clusters {
-			for _, i := range clusters[rng.IntN(len(clusters))] {
-				bx = append(bx, p.X[i])
-				by = append(by, p.Y[i])
-			}
+			c := rng.IntN(len(clusters))
+			times[c]++
+			idx = append(idx, clusters[c]...)
 		}
-		if v := m.coefficient(bx, by); !math.IsNaN(v) {
+		if v := coefOf(idx, times); !math.IsNaN(v) {
 			draws = append(draws, v)
 		}
 	}
@@ -201,27 +206,27 @@ func Correlate(p Pairs, m Method, o Options) (Correlation, error) {
 	}
 
 	// Permutation test: exchange whole clusters with the same blocks.
-	// Spearman's ρ of permuted y is Pearson's r of the permuted ranks, so
-	// ranks are computed once.
+	// from[i] is the pair whose y goes with pair i's x.
 	groups := exchangeable(clusters, p.Block)
-	px, y := p.X, p.Y
-	coef := m.coefficient
-	if m == Spearman {
-		px, y = Ranks(p.X), Ranks(p.Y)
-		coef = func(a, b []float64) float64 { return stat.Correlation(a, b, nil) }
-	}
-	py := slices.Clone(y)
+	permuted := newPermuter(p, m)
+	from := make([]int, n)
+	order := make([]int, 0, n)
 	extreme := 0
 	for range o.Permutations {
 		for _, g := range groups {
-			order := rng.Perm(len(g))
+			// rng.Perm(len(g)), without a new slice each time.
+			order = order[:len(g)]
+			for k := range order {
+				order[k] = k
+			}
+			rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 			for k, src := range order {
 				for j, i := range g[k] {
-					py[i] = y[g[src][j]]
+					from[i] = g[src][j]
 				}
 			}
 		}
-		v := coef(px, py)
+		v := permuted(from)
 		if !math.IsNaN(v) && math.Abs(v) >= math.Abs(r)-1e-12 {
 			extreme++
 		}
