@@ -2,8 +2,8 @@ package pulse_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"flag"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
