@@ -206,13 +206,17 @@ func Correlate(p Pairs, m Method, o Options) (Correlation, error) {
 	}
 
 	// Permutation test: exchange whole clusters with the same blocks.
-	// from[i] is the pair whose y goes with pair i's x.
+	// from[i] is the pair whose y goes with pair i's x; source[c] is the
+	// place, in its group, of the cluster whose ys go to the c-th cluster
+	// (counting the clusters of every group in turn).
 	groups := exchangeable(clusters, p.Block)
-	permuted := newPermuter(p, m)
+	permuted := newPermuter(p, m, groups, o.Permutations)
 	from := make([]int, n)
+	source := make([]int, len(clusters))
 	order := make([]int, 0, n)
 	extreme := 0
 	for range o.Permutations {
+		c := 0
 		for _, g := range groups {
 			// rng.Perm(len(g)), without a new slice each time.
 			order = order[:len(g)]
@@ -224,9 +228,11 @@ func Correlate(p Pairs, m Method, o Options) (Correlation, error) {
 				for j, i := range g[k] {
 					from[i] = g[src][j]
 				}
+				source[c] = src
+				c++
 			}
 		}
-		v := permuted(from)
+		v := permuted(from, source)
 		if !math.IsNaN(v) && math.Abs(v) >= math.Abs(r)-1e-12 {
 			extreme++
 		}

@@ -169,10 +169,14 @@ func (cc *clusterCounts) tauB(times []int) float64 {
 }
 
 // newPermuter returns the coefficient of m for the data with pair i's x
-// matched with pair from[i]'s y.
-func newPermuter(p Pairs, m Method) func(from []int) float64 {
+// matched with pair from[i]'s y, after the permutation of groups that
+// gives the c-th cluster the ys of the source[c]-th of its group.
+func newPermuter(p Pairs, m Method, groups [][][]int, permutations int) func(from, source []int) float64 {
 	n := len(p.X)
 	if m == Kendall {
+		if cp := newClusterPerm(p, groups, permutations*n*n/4); cp != nil {
+			return func(_, source []int) float64 { return cp.tauB(source) }
+		}
 		// The order of every two xs and of every two ys, made once.
 		sx, sy := make([]int8, n*n), make([]int8, n*n)
 		for i := range n {
@@ -181,7 +185,7 @@ func newPermuter(p Pairs, m Method) func(from []int) float64 {
 				sy[i*n+j] = int8(cmpFloat(p.Y[i], p.Y[j]))
 			}
 		}
-		return func(from []int) float64 {
+		return func(from, _ []int) float64 {
 			var c pairCounts
 			for i := range n {
 				row, yrow := sx[i*n:i*n+n], sy[from[i]*n:from[i]*n+n]
@@ -199,10 +203,92 @@ func newPermuter(p Pairs, m Method) func(from []int) float64 {
 	// ranks are computed once.
 	rx, ry := Ranks(p.X), Ranks(p.Y)
 	py := make([]float64, n)
-	return func(from []int) float64 {
+	return func(from, _ []int) float64 {
 		for i, f := range from {
 			py[i] = ry[f]
 		}
 		return stat.Correlation(rx, py, nil)
 	}
+}
+
+// clusterPerm holds Kendall's counts of the permutation test by cluster:
+// the pairs within cluster c when it has the ys of the s-th cluster of its
+// group, and the pairs between clusters c < d when they have the ys of the
+// s-th and t-th of theirs. A permutation's τ-b is then a sum over pairs of
+// clusters instead of pairs of observations.
+type clusterPerm struct {
+	k       int
+	within  [][]pairCounts // [c][s]
+	between [][]pairCounts // [c*k+d][s*groupSize(d)+t]
+}
+
+// newClusterPerm makes the tables, or returns nil when making them would
+// take more than budget comparisons (many small clusters).
+func newClusterPerm(p Pairs, groups [][][]int, budget int) *clusterPerm {
+	var mem [][]int     // every cluster, group by group
+	var peers [][][]int // the clusters of each one's group
+	for _, g := range groups {
+		for _, c := range g {
+			mem = append(mem, c)
+			peers = append(peers, g)
+		}
+	}
+	k := len(mem)
+	cost := 0
+	for c := range k {
+		for d := c; d < k; d++ {
+			cost += len(peers[c]) * len(peers[d]) * len(mem[c]) * len(mem[d])
+			if cost > budget {
+				return nil
+			}
+		}
+	}
+	cp := &clusterPerm{k: k, within: make([][]pairCounts, k), between: make([][]pairCounts, k*k)}
+	for c, xs := range mem {
+		cp.within[c] = make([]pairCounts, len(peers[c]))
+		for s, ys := range peers[c] {
+			w := &cp.within[c][s]
+			for u := range xs {
+				for v := u + 1; v < len(xs); v++ {
+					w.add(cmpFloat(p.X[xs[u]], p.X[xs[v]]), cmpFloat(p.Y[ys[u]], p.Y[ys[v]]))
+				}
+			}
+		}
+		for d := c + 1; d < k; d++ {
+			xd := mem[d]
+			tab := make([]pairCounts, len(peers[c])*len(peers[d]))
+			for s, yc := range peers[c] {
+				for t, yd := range peers[d] {
+					b := &tab[s*len(peers[d])+t]
+					for u, i := range xs {
+						for v, j := range xd {
+							b.add(cmpFloat(p.X[i], p.X[j]), cmpFloat(p.Y[yc[u]], p.Y[yd[v]]))
+						}
+					}
+				}
+			}
+			cp.between[c*k+d] = tab
+		}
+	}
+	return cp
+}
+
+// tauB returns τ-b of the permutation that gives cluster c the ys of the
+// source[c]-th cluster of its group.
+func (cp *clusterPerm) tauB(source []int) float64 {
+	var sum pairCounts
+	plus := func(c pairCounts) {
+		sum.conc += c.conc
+		sum.disc += c.disc
+		sum.tx += c.tx
+		sum.ty += c.ty
+	}
+	for c := range cp.k {
+		plus(cp.within[c][source[c]])
+		for d := c + 1; d < cp.k; d++ {
+			tab := cp.between[c*cp.k+d]
+			plus(tab[source[c]*(len(tab)/len(cp.within[c]))+source[d]])
+		}
+	}
+	return sum.tau()
 }
