@@ -23,10 +23,16 @@ type ChatEvent struct {
 	ChannelType string // event.channel_type: channel, group, im, mpim
 	Event       []byte // the inner "event" object
 	// Emails returns the profile emails (users.info) of the Slack users
-	// the event names, where known, so people are named as an export of
-	// the workspace names them. It is called only for followed channels;
-	// nil means none are known.
-	Emails func(ctx context.Context) map[string]string
+	// the event names, and of also, where known, so people are named as an
+	// export of the workspace names them. It is called only for followed
+	// channels; nil means none are known.
+	Emails func(ctx context.Context, also []string) map[string]string
+	// Members returns the member IDs of the event's conversation when it
+	// is a direct one (IM or group DM), which the event does not carry:
+	// an export lists them in dms.json and mpims.json, and every message
+	// is addressed to them. It is called only for followed direct
+	// conversations; nil means they are not known.
+	Members func(ctx context.Context) []string
 }
 
 // ChatEventResult says what became of an event.
@@ -54,16 +60,21 @@ func (a *App) RecordChatEvent(ctx context.Context, who Actor, ev ChatEvent) (Cha
 		return r, err
 	}
 	r.Teams = len(follows)
+	kind := channelKind(ev.Channel, ev.ChannelType)
+	var members []string
+	if (kind == ingest.DM || kind == ingest.MPIM) && ev.Members != nil {
+		members = ev.Members(ctx)
+	}
 	var emails map[string]string
 	if ev.Emails != nil {
-		emails = ev.Emails(ctx)
+		emails = ev.Emails(ctx, members)
 	}
 	for _, f := range follows {
 		res, err := a.resolvers.get(ctx, a, f.TeamID)
 		if err != nil {
 			return r, err
 		}
-		in, skip, err := ingestslack.Live(ev.Event, ingestslack.Channel{ID: ev.Channel, Name: f.Channel.Name, Kind: channelKind(ev.Channel, ev.ChannelType)}, res, emails)
+		in, skip, err := ingestslack.Live(ev.Event, ingestslack.Channel{ID: ev.Channel, Name: f.Channel.Name, Kind: kind, Members: members}, res, emails)
 		if err != nil {
 			return r, rhythm.Errorf(rhythm.EINVALID, "%v", err)
 		}
