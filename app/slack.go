@@ -156,6 +156,55 @@ func (a *App) SlackCaller(ctx context.Context, who Actor, channel, email, userID
 	return actor, t, err
 }
 
+// SlackThreadCaller is SlackCaller for a button on thread threadID (a
+// reminder's or a thread message's): the team is the linked team that
+// holds the thread, wherever the button was pressed, so a member of
+// several linked teams acts on the right one. A user on no linked roster
+// is ENOTFOUND, as for SlackCaller; one who is not on the thread's team is
+// EFORBIDDEN, naming the team; a thread of no linked team is EINVALID.
+func (a *App) SlackThreadCaller(ctx context.Context, who Actor, threadID int64, email, userID string) (Actor, TeamOf, error) {
+	if _, err := a.Authorize(ctx, who, SlackSigned, ""); err != nil {
+		return Actor{}, TeamOf{}, err
+	}
+	ids, err := a.db.SlackTeams(ctx, who.Slack)
+	if err != nil {
+		return Actor{}, TeamOf{}, err
+	}
+	var (
+		owner  *team.Team
+		onAny  bool
+		member string
+	)
+	for _, id := range ids {
+		t, err := a.db.Team(ctx, strconv.FormatInt(id, 10))
+		if err != nil {
+			return Actor{}, TeamOf{}, err
+		}
+		m := slackMember(&t, email, userID)
+		onAny = onAny || m != ""
+		if owner != nil {
+			continue
+		}
+		switch _, err := a.db.Thread(ctx, t.ID, threadID); {
+		case err == nil:
+			owner, member = &t, m
+		case rhythm.ErrorCode(err) != rhythm.ENOTFOUND:
+			return Actor{}, TeamOf{}, err
+		}
+	}
+	switch {
+	case !onAny:
+		return Actor{}, TeamOf{}, rhythm.Errorf(rhythm.ENOTFOUND, "you are not on a rhythm roster linked to this Slack workspace")
+	case owner == nil:
+		return Actor{}, TeamOf{}, rhythm.Errorf(rhythm.EINVALID, "there is no thread %d on a rhythm team linked to this Slack workspace", threadID)
+	case member == "":
+		return Actor{}, TeamOf{}, rhythm.Errorf(rhythm.EFORBIDDEN, "This button belongs to team %s, and you are not on its roster.", owner.Name)
+	}
+	actor := SlackMember(who.Slack, member)
+	t, err := a.teamFor(ctx, actor, TeamMember, strconv.FormatInt(owner.ID, 10))
+	return actor, t, err
+}
+
 // slackMember finds the member with the email, else with the Slack user
 // ID among their aliases, and returns their roster email.
 func slackMember(t *team.Team, email, userID string) string {
