@@ -277,22 +277,30 @@ func (c *lookups[V]) get(key string) (v V, ok bool, wait <-chan struct{}) {
 	return v, false, nil
 }
 
-// done ends a lookup; found false keeps nothing, so the next asks again.
-func (c *lookups[V]) done(key string, v V, found bool) {
+// done ends a lookup; found false keeps nothing new, so the next asks
+// again, and returns the last answer for key, however old, or v.
+func (c *lookups[V]) done(key string, v V, found bool) V {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if found {
-		if len(c.m) >= c.max {
-			clear(c.m) // the next lookups refill it
-		}
-		c.m[key] = cached[V]{v: v, until: time.Now().Add(c.ttl)}
-	}
 	close(c.inFlight[key])
 	delete(c.inFlight, key)
+	if !found {
+		if e, ok := c.m[key]; ok {
+			return e.v
+		}
+		return v
+	}
+	if len(c.m) >= c.max {
+		clear(c.m) // the next lookups refill it
+	}
+	c.m[key] = cached[V]{v: v, until: time.Now().Add(c.ttl)}
+	return v
 }
 
 // cachedLookup returns the cached answer for key, or asks look (once
-// however many requests want it at once) and caches what it finds.
+// however many requests want it at once) and caches what it finds. When
+// look fails, the last answer, past its time, is better than none: a
+// person is named as before, as an export names them.
 func cachedLookup[V any](ctx context.Context, c *lookups[V], key string, look func() (V, bool)) V {
 	for {
 		v, ok, wait := c.get(key)
@@ -309,6 +317,5 @@ func cachedLookup[V any](ctx context.Context, c *lookups[V], key string, look fu
 		}
 	}
 	v, found := look()
-	c.done(key, v, found)
-	return v
+	return c.done(key, v, found)
 }
