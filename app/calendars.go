@@ -190,7 +190,7 @@ func chooseCalendar(ctx context.Context, pol outbound.Policy, in CalendarInput) 
 	case in.Calendar == "" && len(cals) == 1:
 		return cals[0].Href, cals[0].Name, nil
 	case in.Calendar == "":
-		return "", "", rhythm.Errorf(rhythm.EINVALID, "the account has %d calendars: choose one with calendar (%s)", len(cals), strings.Join(names, ", "))
+		return "", "", rhythm.Errorf(rhythm.EINVALID, "calendar: the account has %d calendars, choose one (%s)", len(cals), strings.Join(names, ", "))
 	}
 	return "", "", rhythm.Errorf(rhythm.EINVALID, "calendar: no calendar %q (the account has %s)", in.Calendar, strings.Join(names, ", "))
 }

@@ -122,7 +122,7 @@ func expanded(t testing.TB, bodies ...string) []string {
 // A weekly series in New York across the US DST change, with a moved
 // instance and an EXDATE; a Berlin series across the EU change; singles.
 var events = map[string]string{
-	"/ana/work/standup.ics": `BEGIN:VCALENDAR
+	"standup.ics": `BEGIN:VCALENDAR
 VERSION:2.0
 PRODID:-//rhythm test//EN
 BEGIN:VEVENT
@@ -146,7 +146,7 @@ ATTENDEE;PARTSTAT=ACCEPTED:mailto:kenji@example.com
 END:VEVENT
 END:VCALENDAR
 `,
-	"/ana/work/sync.ics": `BEGIN:VCALENDAR
+	"sync.ics": `BEGIN:VCALENDAR
 VERSION:2.0
 PRODID:-//rhythm test//EN
 BEGIN:VEVENT
@@ -181,52 +181,67 @@ func crlf(s string) string {
 	return b.String()
 }
 
+// davServer is a real CalDAV server to sync against, and how it differs
+// from the others.
 type davServer struct {
-	t   testing.TB
-	dav testenv.CalDAV
+	name  string
+	start func(testing.TB) testenv.CalDAV
+	// home is the account's calendar home: the test makes "work" in it.
+	home string
+	// dataInSync: the server sends calendar data inside sync-collection;
+	// from the others rhythm downloads the changes with calendar-multiget.
+	dataInSync bool
+	// forgotten is a sync token of the server's form that it does not know.
+	forgotten string
+	// checksPassword: the server refuses a wrong password.
+	checksPassword bool
 }
 
-func (s davServer) send(method, path, body string, want ...int) {
-	s.t.Helper()
-	s.dav.Do(s.t, method, path, body, want...)
+var davServers = []davServer{
+	{name: "radicale", start: testenv.Radicale, home: "/ana/", dataInSync: true,
+		forgotten: "http://radicale.org/ns/sync/forgotten", checksPassword: true},
+	{name: "xandikos", start: testenv.Xandikos, home: "/user/calendars/",
+		forgotten: "0123456789abcdef0123456789abcdef01234567"},
 }
 
-// TestCalDAVSyncAppliesChanges syncs a Radicale calendar twice: as Radicale
-// allows, with the calendar data inside sync-collection (one request a
-// sync), and as for a server that sends only ETags (a calendar-multiget of
-// what changed follows).
+// TestCalDAVSyncAppliesChanges syncs a calendar twice on each real server:
+// as Radicale allows, with the calendar data inside sync-collection (one
+// request a sync), and as for a server that sends only ETags (xandikos;
+// and Radicale asked so) with a calendar-multiget of what changed.
 func TestCalDAVSyncAppliesChanges(t *testing.T) {
-	for _, tc := range []struct {
-		name     string
-		separate bool
-		// requests of the first sync and of the sync after the changes
-		first, second int
-	}{
-		{"data with the changes", false, 1, 1},
-		{"changes then multiget", true, 2, 2},
-	} {
-		t.Run(tc.name, func(t *testing.T) { testCalDAVSyncAppliesChanges(t, tc.separate, tc.first, tc.second) })
+	for _, s := range davServers {
+		modes := []bool{false}
+		if s.dataInSync {
+			modes = append(modes, true)
+		}
+		for _, separate := range modes {
+			name := s.name + "/data with the changes"
+			if separate || !s.dataInSync {
+				name = s.name + "/changes then multiget"
+			}
+			t.Run(name, func(t *testing.T) { testCalDAVSyncAppliesChanges(t, s, separate) })
+		}
 	}
 }
 
-func testCalDAVSyncAppliesChanges(t *testing.T, separate bool, firstRequests, secondRequests int) {
-	dav := testenv.Radicale(t)
-	srv := davServer{t, dav}
-	srv.send("MKCALENDAR", "/ana/work/", "", 201)
+func testCalDAVSyncAppliesChanges(t *testing.T, s davServer, separate bool) {
+	dav := s.start(t)
+	work := s.home + "work/"
+	dav.Do(t, "MKCALENDAR", work, "", 201)
 	bodies := map[string]string{}
-	put := func(path, body string) {
-		bodies[path] = crlf(body)
-		srv.send("PUT", path, bodies[path], 201, 204)
+	put := func(name, body string) {
+		bodies[work+name] = crlf(body)
+		dav.Do(t, "PUT", work+name, bodies[work+name], 201, 204)
 	}
-	del := func(path string) {
-		delete(bodies, path)
-		srv.send("DELETE", path, "", 200, 204)
+	del := func(name string) {
+		delete(bodies, work+name)
+		dav.Do(t, "DELETE", work+name, "", 200, 204)
 	}
-	for p, b := range events {
-		put(p, b)
+	for name, b := range events {
+		put(name, b)
 	}
 	for i := range 6 {
-		put(fmt.Sprintf("/ana/work/s%d.ics", i), single(fmt.Sprintf("s%d@test", i), fmt.Sprintf("202603%02dT120000Z", 10+i)))
+		put(fmt.Sprintf("s%d.ics", i), single(fmt.Sprintf("s%d@test", i), fmt.Sprintf("202603%02dT120000Z", 10+i)))
 	}
 	all := func() []string {
 		var out []string
@@ -236,16 +251,28 @@ func testCalDAVSyncAppliesChanges(t *testing.T, separate bool, firstRequests, se
 		return out
 	}
 
-	st := &stored{conn: Connection{ID: 1, Kind: CalDAV, URL: dav.URL, Username: dav.Username, Password: dav.Password, Calendar: "/ana/work/"}}
+	st := &stored{conn: Connection{ID: 1, Kind: CalDAV, URL: dav.URL, Username: dav.Username, Password: dav.Password, Calendar: work}}
 	sy := syncer(t)
 	sy.SeparateData = separate
+	wire := testenv.Record(sy.HTTP)
+	// What a sync of n changed resources asks and downloads: the changes
+	// with their data, or the changes and then a multiget of them.
+	want := func(n int) []testenv.Request {
+		if s.dataInSync && !separate {
+			return []testenv.Request{{Method: "REPORT", Path: work, Report: "sync-collection", Status: 207, Calendars: n}}
+		}
+		return []testenv.Request{
+			{Method: "REPORT", Path: work, Report: "sync-collection", Status: 207},
+			{Method: "REPORT", Path: work, Report: "calendar-multiget", Status: 207, Calendars: n},
+		}
+	}
 	ctx := context.Background()
 	first, err := sy.Sync(ctx, &st.conn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first.Requests != firstRequests {
-		t.Errorf("first sync sent %d requests, want %d", first.Requests, firstRequests)
+	if diff := cmp.Diff(want(8), wire.Take()); diff != "" || first.Requests != len(want(8)) {
+		t.Errorf("first sync sent %d requests (-want +got):\n%s", first.Requests, diff)
 	}
 	st.apply(first)
 	if diff := cmp.Diff(expanded(t, all()...), st.instances()); diff != "" {
@@ -256,12 +283,12 @@ func testCalDAVSyncAppliesChanges(t *testing.T, separate bool, firstRequests, se
 	}
 
 	// Change 3, delete 2, add 1.
-	put("/ana/work/s0.ics", single("s0@test", "20260320T080000Z"))
-	put("/ana/work/s1.ics", single("s1@test", "20260321T080000Z"))
-	put("/ana/work/sync.ics", strings.Replace(events["/ana/work/sync.ics"], "COUNT=4", "COUNT=2", 1))
-	del("/ana/work/s2.ics")
-	del("/ana/work/s3.ics")
-	put("/ana/work/new.ics", single("new@test", "20260401T100000Z"))
+	put("s0.ics", single("s0@test", "20260320T080000Z"))
+	put("s1.ics", single("s1@test", "20260321T080000Z"))
+	put("sync.ics", strings.Replace(events["sync.ics"], "COUNT=4", "COUNT=2", 1))
+	del("s2.ics")
+	del("s3.ics")
+	put("new.ics", single("new@test", "20260401T100000Z"))
 	second, err := sy.Sync(ctx, &st.conn)
 	if err != nil {
 		t.Fatal(err)
@@ -271,14 +298,15 @@ func testCalDAVSyncAppliesChanges(t *testing.T, separate bool, firstRequests, se
 		replaced = append(replaced, o.Key)
 	}
 	sort.Strings(replaced)
-	if diff := cmp.Diff([]string{"/ana/work/new.ics", "/ana/work/s0.ics", "/ana/work/s1.ics", "/ana/work/sync.ics"}, replaced); diff != "" {
-		t.Errorf("second sync downloaded (-want +got):\n%s", diff)
+	if diff := cmp.Diff([]string{work + "new.ics", work + "s0.ics", work + "s1.ics", work + "sync.ics"}, replaced); diff != "" {
+		t.Errorf("second sync replaced (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"/ana/work/s2.ics", "/ana/work/s3.ics"}, second.Delete); diff != "" {
+	if diff := cmp.Diff([]string{work + "s2.ics", work + "s3.ics"}, second.Delete); diff != "" {
 		t.Errorf("second sync deleted (-want +got):\n%s", diff)
 	}
-	if second.Requests != secondRequests {
-		t.Errorf("second sync sent %d requests, want %d (sync-collection, with the 4 changed or then one multiget of them)", second.Requests, secondRequests)
+	// The 4 changed are downloaded, none of the 4 unchanged.
+	if diff := cmp.Diff(want(4), wire.Take()); diff != "" || second.Requests != len(want(4)) {
+		t.Errorf("second sync sent %d requests (-want +got):\n%s", second.Requests, diff)
 	}
 	st.apply(second)
 	if diff := cmp.Diff(expanded(t, all()...), st.instances()); diff != "" {
@@ -291,9 +319,9 @@ func testCalDAVSyncAppliesChanges(t *testing.T, separate bool, firstRequests, se
 	}
 
 	// A token the server forgot: start over, and what is gone is deleted.
-	st.conn.SyncToken = "http://radicale.org/ns/sync/forgotten"
-	st.conn.Objects["/ana/work/ghost.ics"] = `"x"`
-	st.objects["/ana/work/ghost.ics"] = []ingest.Interaction{{Start: from}}
+	st.conn.SyncToken = s.forgotten
+	st.conn.Objects[work+"ghost.ics"] = `"x"`
+	st.objects[work+"ghost.ics"] = []ingest.Interaction{{Start: from}}
 	again, err := sy.Sync(ctx, &st.conn)
 	if err != nil {
 		t.Fatal(err)
@@ -303,6 +331,9 @@ func testCalDAVSyncAppliesChanges(t *testing.T, separate bool, firstRequests, se
 		t.Fatalf("after a restart (-expand +synced):\n%s", diff)
 	}
 
+	if !s.checksPassword {
+		return
+	}
 	bad := st.conn
 	bad.Password = "wrong"
 	if _, err := sy.Sync(ctx, &bad); rhythm.ErrorCode(err) != rhythm.EUNAUTHORIZED || !strings.Contains(Describe(err), "401 from 127.0.0.1") {
@@ -311,7 +342,7 @@ func testCalDAVSyncAppliesChanges(t *testing.T, separate bool, firstRequests, se
 }
 
 func TestICSSync(t *testing.T) {
-	body := crlf(events["/ana/work/standup.ics"])
+	body := crlf(events["standup.ics"])
 	var downloads atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("If-None-Match") == `"v1"` {

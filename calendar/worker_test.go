@@ -3,6 +3,7 @@ package calendar_test
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"log/slog"
@@ -242,5 +243,83 @@ func TestSameMeetingCountsOnce(t *testing.T) {
 	ana, _ := a.Result().Person("ana@example.com")
 	if ana.Total.Meetings != 1 || ana.Total.MeetingHours != 1 {
 		t.Fatalf("Ana's audit: %v meetings, %v hours; want the one meeting once", ana.Total.Meetings, ana.Total.MeetingHours)
+	}
+}
+
+// TestWorkerRetriesAfterTimeout: a CalDAV server that answers the first
+// sync later than the outbound client waits (30 s in production, 200 ms
+// here) leaves the connection failing with a state that says so; the
+// worker does not try again before the backoff, and then syncs.
+func TestWorkerRetriesAfterTimeout(t *testing.T) {
+	start := time.Now().UTC().Truncate(time.Second).Add(time.Minute)
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body) // then a client that gives up closes the request's context
+		if requests.Add(1) == 1 {
+			select { // as a server busy with the first sync of a big calendar
+			case <-r.Context().Done():
+			case <-time.After(5 * time.Second):
+			}
+			return
+		}
+		if r.Method != "REPORT" {
+			http.Error(w, "only sync-collection here", http.StatusMethodNotAllowed)
+			return
+		}
+		var data strings.Builder
+		xml.EscapeText(&data, []byte(event("slow@test", start.Add(24*time.Hour))))
+		w.WriteHeader(http.StatusMultiStatus)
+		fmt.Fprintf(w, `<d:multistatus xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:response><d:href>/cal/work/a.ics</d:href>`+
+			`<d:propstat><d:prop><d:getetag>"1"</d:getetag><c:calendar-data>%s</c:calendar-data></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat>`+
+			`</d:response><d:sync-token>t1</d:sync-token></d:multistatus>`, data.String())
+	}))
+	defer srv.Close()
+	db := storetest.SQLite(t)
+	tm := newTeam(t, db)
+	b := box(t)
+	ctx := context.Background()
+	rec, err := calendar.NewRecord(b, tm.ID, "ana@example.com", calendar.CalDAV, srv.URL, "ana", "app-password", "/cal/work/", "Work")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec, err = db.CreateCalendarConnection(ctx, rec); err != nil {
+		t.Fatal(err)
+	}
+	now := start
+	w := worker(db, b, "server-1", nil, func() time.Time { return now })
+	w.HTTP = outbound.Policy{Allow: []string{"127.0.0.1"}, Timeout: 200 * time.Millisecond}.Client()
+
+	for _, step := range []struct {
+		name     string
+		at       time.Duration // after start
+		want     calendar.RoundStats
+		requests int32 // the server has had, in all
+		state    string
+		failures int
+	}{
+		{"the first sync times out", 0, calendar.RoundStats{Failed: 1}, 1, "failing: no answer from " + srv.Listener.Addr().String() + " in time: the server is slow or unreachable", 1},
+		{"not tried again before the backoff", 59 * time.Second, calendar.RoundStats{}, 1, "failing: no answer", 1},
+		{"the retry after the backoff syncs", time.Minute, calendar.RoundStats{Synced: 1}, 2, "synced, 1 event", 0},
+	} {
+		t.Run(step.name, func(t *testing.T) {
+			now = start.Add(step.at)
+			st, err := w.Round(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st != step.want {
+				t.Errorf("round = %+v, want %+v", st, step.want)
+			}
+			if n := requests.Load(); n != step.requests {
+				t.Errorf("the server has had %d requests, want %d", n, step.requests)
+			}
+			got, err := db.CalendarConnection(ctx, rec.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(got.State(), step.state) || got.Failures != step.failures {
+				t.Errorf("state %q, %d failures; want %q…, %d", got.State(), got.Failures, step.state, step.failures)
+			}
+		})
 	}
 }

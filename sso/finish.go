@@ -48,7 +48,7 @@ func refuse(code string, cause error, format string, args ...any) error {
 
 // Finish completes a sign-in on the provider's redirect back to RedirectURL:
 // it checks the state against the sign-in cookie (and clears the cookie,
-// which serves once), exchanges the code with the PKCE verifier and verifies
+// which serves once), then whether the provider sent an error, exchanges the code with the PKCE verifier and verifies
 // the ID token (signature, issuer, audience, expiry, nonce). Every refusal
 // is an EUNAUTHORIZED or EINVALID error with a plain message; the provider's
 // own words, when it refused, are in the message.
@@ -59,12 +59,15 @@ func (rp *RP) Finish(w http.ResponseWriter, r *http.Request) (Login, error) {
 	if err != nil {
 		return Login{}, err
 	}
-	if e := q.Get("error"); e != "" {
-		return Login{}, providerError(rp.cfg.ProviderName, e, q.Get("error_description"))
-	}
+	// The state is checked before an error is shown: the provider sends
+	// it back with an error too, and without it the error's words could
+	// be anyone's link.
 	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(f.State)) != 1 {
 		return Login{}, refuse(rhythm.EUNAUTHORIZED, errors.New("state does not match the sign-in cookie"),
 			"this sign-in was started in another window or has expired; sign in again")
+	}
+	if e := q.Get("error"); e != "" {
+		return Login{}, providerError(rp.cfg.ProviderName, e, q.Get("error_description"))
 	}
 	if !rp.useState(f.State, time.Unix(f.Expires, 0)) {
 		return Login{}, refuse(rhythm.EUNAUTHORIZED, errors.New("state used already"),

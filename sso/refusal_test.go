@@ -165,6 +165,31 @@ func TestRefusedState(t *testing.T) {
 		users, sessions := e.counts(t)
 		e.refused(t, e.get(t, newBrowser(t).Client, callback, ck), 401, rhythm.EUNAUTHORIZED, "state used already", users, sessions)
 	})
+	// An error "from the provider" shows the provider's words; with a
+	// state not of this browser's sign-in it is someone else's link, and
+	// their words are not shown on rhythm's page.
+	for name, state := range map[string]string{"forged provider error without state": "", "forged provider error with another state": "x"} {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t)
+			users, _ := e.counts(t)
+			b := newBrowser(t)
+			b.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+			resp, err := b.Get(e.url + "/login")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			forged := url.Values{"error": {"temporarily_unavailable"}, "error_description": {"Call +1 555 0100 to unlock your account"}}
+			if state != "" {
+				forged.Set("state", state)
+			}
+			r := e.get(t, b.Client, e.url+callbackPath+"?"+forged.Encode())
+			e.refused(t, r, 401, rhythm.EUNAUTHORIZED, "state does not match", users, 0)
+			if strings.Contains(r.body.Error.Message, "555") {
+				t.Errorf("message %q shows the forged words", r.body.Error.Message)
+			}
+		})
+	}
 	t.Run("the sign-in cookie is cleared by the callback, even when refused", func(t *testing.T) {
 		e := newEnv(t)
 		b := newBrowser(t)

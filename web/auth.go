@@ -153,7 +153,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u account.
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: secret, Path: "/", Expires: expires,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: isTLS(r),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookie(r),
 	})
 	return nil
 }
@@ -165,7 +165,7 @@ func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: isTLS(r)})
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookie(r)})
 	return nil
 }
 
@@ -173,6 +173,14 @@ func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
 // a proxy that says so.
 func isTLS(r *http.Request) bool {
 	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}
+
+// secureCookie reports whether rhythm's cookies get the Secure flag: when
+// the client reached us over TLS (isTLS), or when single sign-on names an
+// https public URL, which is where people open rhythm even if the proxy in
+// front does not say so.
+func (s *Server) secureCookie(r *http.Request) bool {
+	return isTLS(r) || (s.signOn != nil && strings.HasPrefix(strings.ToLower(s.signOn.PublicURL), "https://"))
 }
 
 // overTLS reports whether the client reached us over TLS: directly, or
@@ -201,11 +209,13 @@ func (s *Server) checkPassword(ctx context.Context, r *http.Request, email, pass
 	if err != nil && rhythm.ErrorCode(err) != rhythm.ENOTFOUND {
 		return u, false, err
 	}
-	if err != nil {
-		account.CheckPassword(dummyHash(), password) // the same time whether or not the account exists
+	if err != nil || hash == "" {
+		// The same time whether the account does not exist, has a
+		// password or has none (made by single sign-on).
+		s.checkHash(dummyHash(), password)
 		return account.User{}, false, nil
 	}
-	if !account.CheckPassword(hash, password) {
+	if !s.checkHash(hash, password) {
 		return account.User{}, false, nil
 	}
 	return u, true, s.db.AttemptSucceeded(ctx, keys)

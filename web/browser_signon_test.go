@@ -13,7 +13,8 @@ import (
 
 // TestBrowserSignOnToTeamPage opens a team page signed out, clicks "Sign in
 // with Test ID", fills in the provider's own login form in Chromium and
-// lands on the team page; signing out goes through the provider and back
+// lands on the team page; her account page says she signs in there;
+// signing out goes through the provider and back
 // to rhythm's sign-in page.
 func TestBrowserSignOnToTeamPage(t *testing.T) {
 	ctx := browsertest.New(t)
@@ -53,6 +54,27 @@ func TestBrowserSignOnToTeamPage(t *testing.T) {
 	}
 	if heading != "Corp" || location != teamPage {
 		t.Errorf("landed on %s showing %q, want %s showing Corp", location, heading, teamPage)
+	}
+	// Ana has no rhythm password: her account page says how she signs in.
+	var method string
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(s.url+"/account"),
+		chromedp.WaitVisible("#signin-method", chromedp.ByID),
+		chromedp.Text("#signin-method", &method, chromedp.ByID),
+	)
+	if err != nil {
+		t.Fatalf("account page: %v", err)
+	}
+	if !strings.Contains(method, "You sign in with Test ID.") {
+		t.Errorf("account page says %q, want how ana signs in", method)
+	}
+	browsertest.Screenshot(t, ctx, "account-sso-desktop")
+	if err := chromedp.Run(ctx, chromedp.EmulateViewport(390, 844), chromedp.Reload(), chromedp.WaitVisible("#signin-method", chromedp.ByID)); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Screenshot(t, ctx, "account-sso-phone")
+	if err := chromedp.Run(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatal(err)
 	}
 	err = chromedp.Run(ctx,
 		chromedp.Click("#logout", chromedp.ByID),

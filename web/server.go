@@ -122,14 +122,17 @@ type Server struct {
 	bodyTimeout, uploadTimeout time.Duration
 	signOn                     *SignOn // nil: no single sign-on
 	passwordLogin              bool
-	csp                        string // the Content-Security-Policy header
+	// checkHash checks a password against a stored hash:
+	// account.CheckPassword, which tests watch.
+	checkHash func(hash, password string) bool
+	csp       string // the Content-Security-Policy header
 }
 
 // New returns a server with its templates parsed and routes registered.
 func New(cfg Config) (*Server, error) {
 	s := &Server{db: cfg.DB, log: cfg.Logger, maxBody: cfg.MaxBody, now: cfg.Now, demo: cfg.Demo, metricsToken: cfg.MetricsToken,
 		channels: cfg.ReminderChannels, advisor: cfg.Advisor, trustedProxies: cfg.TrustedProxies,
-		signOn: cfg.SignOn, passwordLogin: !cfg.PasswordLoginOff, csp: contentSecurityPolicy(cfg.SignOn)}
+		signOn: cfg.SignOn, passwordLogin: !cfg.PasswordLoginOff, csp: contentSecurityPolicy(cfg.SignOn), checkHash: account.CheckPassword}
 	s.app = app.New(s.db, func() time.Time { return s.now() }).WithScheduler(cfg.Scheduler) // tests set s.now after New
 	if cfg.Calendars != nil {
 		s.app.WithCalendars(*cfg.Calendars)

@@ -41,6 +41,7 @@ type signOnServer struct {
 
 type signOnOptions struct {
 	passwordOff bool
+	demo        bool // one-click sign-in as lead@example.com, as under serve --demo
 }
 
 func newSignOnServer(t *testing.T, opt signOnOptions) *signOnServer {
@@ -71,8 +72,12 @@ func newSignOnServer(t *testing.T, opt signOnOptions) *signOnServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var demo *DemoLogin
+	if opt.demo {
+		demo = &DemoLogin{Email: "lead@example.com", Password: "fixture password"}
+	}
 	s.srv, err = New(Config{DB: s.db, Logger: slog.New(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		SignOn: &SignOn{RP: rp, Policy: cfg.Policy(), PublicURL: s.url}, PasswordLoginOff: opt.passwordOff})
+		SignOn: &SignOn{RP: rp, Policy: cfg.Policy(), PublicURL: s.url}, PasswordLoginOff: opt.passwordOff, Demo: demo})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,30 +406,64 @@ func TestSetupWithPasswordLoginOff(t *testing.T) {
 	}
 }
 
-// TestPasswordSessionSignsOutHereOnly: a session begun with a password
-// signs out of rhythm alone, also in a browser that used single sign-on
-// before; only a session begun at the provider goes there to sign out.
-func TestPasswordSessionSignsOutHereOnly(t *testing.T) {
-	s := newSignOnServer(t, signOnOptions{})
-	b := ssotest.NewBrowser()
-	if status, _, _ := get(t, b, b.SignIn(t, s.url+"/auth/oidc/login", "ana")); status != http.StatusOK {
-		t.Fatalf("single sign-on: %d", status)
+// TestOtherSignInSignsOutHereOnly: a session begun with a password or the
+// demo's one-click sign-in signs out of rhythm alone, also in a browser
+// whose session before began at the provider: the mark that sends
+// sign-out through the provider is cleared by any other sign-in.
+func TestOtherSignInSignsOutHereOnly(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		target string
+		fields url.Values
+	}{
+		{"password", "/login", url.Values{"email": {"lead@example.com"}, "password": {"fixture password"}}},
+		{"demo", "/login/demo", url.Values{}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newSignOnServer(t, signOnOptions{demo: true})
+			b := signedOnBrowser(t, s, "ana")
+			if b.Cookie(s.url, signOnCookie) == nil {
+				t.Fatalf("single sign-on left no %s mark", signOnCookie)
+			}
+			status, body := postForm(t, b, s.url+tt.target, tt.fields, nil)
+			if status != http.StatusSeeOther {
+				t.Fatalf("POST %s = %d:\n%s", tt.target, status, body)
+			}
+			if c := b.Cookie(s.url, signOnCookie); c != nil {
+				t.Errorf("after the %s sign-in the browser still holds %s=%s", tt.name, c.Name, c.Value)
+			}
+			if status, path, _ := get(t, b, s.url+"/account"); status != http.StatusOK || path != "/account" {
+				t.Fatalf("after the %s sign-in /account ended at %d %s", tt.name, status, path)
+			}
+			b.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+			resp, err := b.PostForm(s.url+"/logout", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/login" {
+				t.Errorf("signing out of a %s session: %d to %q, want /login", tt.name, resp.StatusCode, loc)
+			}
+		})
 	}
-	resp, err := b.PostForm(s.url+"/login", url.Values{"email": {"lead@example.com"}, "password": {"fixture password"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.Request.URL.Path != "/teams" {
-		t.Fatalf("password sign-in ended at %s", resp.Request.URL.Path)
-	}
-	b.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err = b.PostForm(s.url+"/logout", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/login" {
-		t.Errorf("signing out of a password session: %d to %q, want /login", resp.StatusCode, loc)
-	}
+	t.Run("first-run setup", func(t *testing.T) {
+		s := newSignOnServer(t, signOnOptions{})
+		fresh, err := New(Config{DB: storetest.SQLite(t), SignOn: s.srv.signOn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := httptest.NewRequest("POST", "/setup", strings.NewReader(url.Values{"email": {"first@example.com"}, "name": {"First"},
+			"password": {"a long enough password"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.AddCookie(&http.Cookie{Name: signOnCookie, Value: "1"})
+		w := httptest.NewRecorder()
+		fresh.ServeHTTP(w, req)
+		cleared := false
+		for _, c := range w.Result().Cookies() {
+			cleared = cleared || c.Name == signOnCookie && c.MaxAge < 0
+		}
+		if w.Code != http.StatusSeeOther || !cleared {
+			t.Errorf("POST /setup = %d with cookies %q, want a redirect that clears %s", w.Code, w.Header().Values("Set-Cookie"), signOnCookie)
+		}
+	})
 }

@@ -13,12 +13,15 @@ import (
 	"github.com/rhythm-team/rhythm/app"
 )
 
-// accountView is the account page: time zone, password form and API
-// tokens.
+// accountView is the account page: time zone, how the user signs in (the
+// password form, when they have a password) and API tokens.
 type accountView struct {
 	formView
 	Tokens   []account.Token
 	NewToken string // shown once, right after it is made
+	// HasPassword is whether the user has a rhythm password; a user made
+	// by single sign-on has none and signs in only at the provider.
+	HasPassword bool
 	// Zone is the user's zone (app.ZoneOf); ZoneField what the zone
 	// field shows (what they typed when it was refused); ZoneError the
 	// refusal, shown next to the field.
@@ -44,6 +47,11 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, status int,
 		v.ZoneField = u.Zone
 	}
 	v.Zones = zoneSuggestions(v.Zone.Name)
+	u, _ := currentUser(r)
+	if v.HasPassword, err = s.hasPassword(r.Context(), u); err != nil {
+		s.uiFail(w, r, err)
+		return
+	}
 	v.Extra = s.loginView()
 	s.render(w, r, status, "account", "Your account", v)
 }
@@ -52,8 +60,17 @@ func (s *Server) uiAccount(w http.ResponseWriter, r *http.Request) {
 	s.accountPage(w, r, http.StatusOK, accountView{})
 }
 
+// hasPassword reports whether u has a rhythm password.
+func (s *Server) hasPassword(ctx context.Context, u account.User) (bool, error) {
+	_, hash, err := s.db.UserByEmail(ctx, u.Email)
+	return hash != "", err
+}
+
 // uiChangePassword changes the signed-in user's password. The current
 // password is checked under the sign-in limits; API tokens may not do it.
+// A user without a password (made by single sign-on) gets none: the
+// provider stays their only way in, so that disabling them there, or its
+// two-step sign-in, cannot be gone around with a password.
 func (s *Server) uiChangePassword(w http.ResponseWriter, r *http.Request) {
 	u, _ := currentUser(r)
 	if viaToken(r) {
@@ -62,6 +79,13 @@ func (s *Server) uiChangePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	if !s.passwordLogin {
 		s.uiFail(w, r, s.passwordRefused())
+		return
+	}
+	if has, err := s.hasPassword(r.Context(), u); err != nil || !has {
+		if err == nil {
+			err = s.noPassword()
+		}
+		s.uiFail(w, r, err)
 		return
 	}
 	var v accountView

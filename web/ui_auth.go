@@ -89,7 +89,7 @@ func (s *Server) uiLoginPost(w http.ResponseWriter, r *http.Request) {
 	}
 	u, err := s.signIn(r.Context(), r, email, password)
 	if err == nil {
-		err = s.startSession(w, r, u)
+		err = s.beginSession(w, r, u, false)
 	}
 	if err != nil {
 		code := rhythm.ErrorCode(err)
@@ -101,9 +101,6 @@ func (s *Server) uiLoginPost(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, r, rhythm.HTTPStatus(code), formView{Error: rhythm.ErrorMessage(err), Fields: map[string]string{"email": email, "next": next}})
 		return
 	}
-	if s.signOn != nil {
-		s.markSignOn(w, r, false) // signing out of this session leaves the provider be
-	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
@@ -114,7 +111,7 @@ func (s *Server) uiDemoLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	u, _, err := s.db.UserByEmail(r.Context(), s.demo.Email)
 	if err == nil {
-		err = s.startSession(w, r, u)
+		err = s.beginSession(w, r, u, false)
 	}
 	if err != nil {
 		s.uiFail(w, r, err)
@@ -156,7 +153,7 @@ func (s *Server) uiSetupPost(w http.ResponseWriter, r *http.Request) {
 	}
 	u, err := s.app.SetUp(r.Context(), formNewUser(r))
 	if err == nil {
-		err = s.startSession(w, r, u)
+		err = s.beginSession(w, r, u, false)
 	}
 	if err != nil {
 		if rhythm.ErrorCode(err) == rhythm.EINTERNAL {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/account"
 	"github.com/rhythm-team/rhythm/sso"
 )
 
@@ -50,6 +51,14 @@ func (s *Server) passwordRefused() error {
 	return rhythm.Errorf(rhythm.EFORBIDDEN, "password sign-in is off on this server; %s", how)
 }
 
+// noPassword is the refusal to set a password for a user who has none.
+func (s *Server) noPassword() error {
+	if s.signOn == nil {
+		return rhythm.Errorf(rhythm.EFORBIDDEN, "you have no rhythm password, and this page does not make one; ask the server's admin")
+	}
+	return rhythm.Errorf(rhythm.EFORBIDDEN, "you sign in with %s; rhythm keeps no password for you, and this page does not make one", s.signOn.RP.ProviderName())
+}
+
 // uiSignOnBegin sends the browser to the provider to sign in.
 func (s *Server) uiSignOnBegin(w http.ResponseWriter, r *http.Request) {
 	if s.signOn == nil {
@@ -79,25 +88,38 @@ func (s *Server) uiSignOnCallback(w http.ResponseWriter, r *http.Request) {
 	}
 	u, err := s.app.SignInWithIdentity(r.Context(), s.actor(r), login.Claims)
 	if err == nil {
-		err = s.startSession(w, r, u)
+		err = s.beginSession(w, r, u, true)
 	}
 	if err != nil {
 		s.signOnFailed(w, r, err)
 		return
 	}
-	s.markSignOn(w, r, true)
 	s.log.Info("signed in with single sign-on", "request_id", requestID(r), "user", u.ID)
 	http.Redirect(w, r, safeNext(login.Next), http.StatusSeeOther)
 }
 
+// beginSession starts u's session after a sign-in: atProvider says
+// whether it was single sign-on. Every sign-in comes through here, so that
+// the mark that sends signing out through the provider is set by single
+// sign-on alone, and cleared by any other sign-in in the same browser.
+func (s *Server) beginSession(w http.ResponseWriter, r *http.Request, u account.User, atProvider bool) error {
+	if err := s.startSession(w, r, u); err != nil {
+		return err
+	}
+	s.markSignOn(w, r, atProvider)
+	return nil
+}
+
 // markSignOn sets (or clears) the cookie that says the browser's session
-// began at the provider.
+// began at the provider. Clearing sends nothing to a browser without it.
 func (s *Server) markSignOn(w http.ResponseWriter, r *http.Request, on bool) {
-	c := &http.Cookie{Name: signOnCookie, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: isTLS(r)}
+	c := &http.Cookie{Name: signOnCookie, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookie(r)}
 	if on {
 		c.Value, c.Expires = "1", s.now().Add(sessionLifetime)
-	} else {
+	} else if _, err := r.Cookie(signOnCookie); err == nil {
 		c.MaxAge = -1
+	} else {
+		return
 	}
 	http.SetCookie(w, c)
 }

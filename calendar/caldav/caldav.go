@@ -76,45 +76,95 @@ type Changes struct {
 }
 
 // ErrTokenExpired is returned by Sync when the server no longer knows the
-// token: the caller starts again with an empty one.
+// token, or fails on it: the caller starts again with an empty one.
 var ErrTokenExpired = errors.New("caldav: the sync token expired")
 
 // ErrNoSync is returned by Sync when the server does not support
 // sync-collection: the caller compares ETags with List instead.
 var ErrNoSync = errors.New("caldav: the server does not support sync-collection")
 
+// maxMoves bounds the redirects do follows itself.
+const maxMoves = 5
+
 // do sends one WebDAV request with a body and returns the response body.
+// A redirect that net/http would follow with GET (301, 302 or 303, as
+// Radicale and xandikos answer /.well-known/caldav and Nextcloud too) is
+// followed with the same method and body, on the same server only: a GET
+// of the target would ask it nothing.
 func (c *Client) do(ctx context.Context, method, href, depth string, body []byte) (int, []byte, error) {
 	ref, err := url.Parse(href)
 	if err != nil {
 		return 0, nil, rhythm.Errorf(rhythm.EINVALID, "the server named a resource %q that is not a path", href)
 	}
 	u := c.Base.ResolveReference(ref)
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), bytes.NewReader(body))
-	if err != nil {
-		return 0, nil, err
+	hc := *c.HTTP
+	hc.CheckRedirect = keepMethod(c.HTTP.CheckRedirect)
+	for moves := 0; ; moves++ {
+		req, err := http.NewRequestWithContext(ctx, method, u.String(), bytes.NewReader(body))
+		if err != nil {
+			return 0, nil, err
+		}
+		if body != nil {
+			req.Header.Set("Content-Type", `application/xml; charset="utf-8"`)
+		}
+		if depth != "" {
+			req.Header.Set("Depth", depth)
+		}
+		req.SetBasicAuth(c.Username, c.Password)
+		c.Requests++
+		resp, err := hc.Do(req)
+		if err != nil {
+			return 0, nil, outbound.Clean(err)
+		}
+		if to := movedTo(resp, moves); to != nil {
+			resp.Body.Close()
+			u = to
+			continue
+		}
+		defer resp.Body.Close()
+		data, err := outbound.ReadAll(resp.Body, c.MaxBytes, "the answer of "+u.Host)
+		if err != nil {
+			return 0, nil, outbound.Clean(err)
+		}
+		if resp.StatusCode == http.StatusUnauthorized {
+			return resp.StatusCode, nil, rhythm.Errorf(rhythm.EUNAUTHORIZED, "401 from %s: the user name or app password was refused", u.Host)
+		}
+		return resp.StatusCode, data, nil
 	}
-	if body != nil {
-		req.Header.Set("Content-Type", `application/xml; charset="utf-8"`)
+}
+
+// keepMethod stops the redirects net/http would follow with GET, for do to
+// follow with the request's own method; others go on as next says.
+func keepMethod(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if req.Method != via[len(via)-1].Method {
+			return http.ErrUseLastResponse
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
 	}
-	if depth != "" {
-		req.Header.Set("Depth", depth)
+}
+
+// movedTo returns where a 301, 302 or 303 answer sends the request, when
+// that is on the same server (the password goes with it) and the request
+// has not been moved too often already; else nil.
+func movedTo(resp *http.Response, moves int) *url.URL {
+	switch resp.StatusCode {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther:
+	default:
+		return nil
 	}
-	req.SetBasicAuth(c.Username, c.Password)
-	c.Requests++
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		return 0, nil, outbound.Clean(err)
+	loc, err := resp.Location()
+	from := resp.Request.URL
+	if err != nil || moves >= maxMoves || loc.Host != from.Host || (loc.Scheme != from.Scheme && loc.Scheme != "https") {
+		return nil
 	}
-	defer resp.Body.Close()
-	data, err := outbound.ReadAll(resp.Body, c.MaxBytes, "the answer of "+u.Host)
-	if err != nil {
-		return 0, nil, outbound.Clean(err)
-	}
-	if resp.StatusCode == http.StatusUnauthorized {
-		return resp.StatusCode, nil, rhythm.Errorf(rhythm.EUNAUTHORIZED, "401 from %s: the user name or app password was refused", u.Host)
-	}
-	return resp.StatusCode, data, nil
+	return loc
 }
 
 // statusError describes an unexpected answer in plain words.
@@ -295,6 +345,12 @@ func (c *Client) Sync(ctx context.Context, href, token string, withData bool) (*
 	switch {
 	case status == http.StatusMultiStatus:
 	case token != "" && (status == http.StatusForbidden || status == http.StatusConflict) && bytes.Contains(data, []byte("valid-sync-token")):
+		return nil, ErrTokenExpired
+	case token != "" && status == http.StatusInternalServerError:
+		// xandikos fails on a token it does not know (one of a calendar
+		// made again at the same path) instead of naming the condition:
+		// starting over costs a full download, not a calendar that never
+		// syncs again, and a server broken for every token fails then.
 		return nil, ErrTokenExpired
 	case noSync(status):
 		return nil, ErrNoSync

@@ -52,36 +52,90 @@ func keys[V any](m map[string]V) []string {
 	return out
 }
 
-func TestRadicaleDiscoverAndSync(t *testing.T) {
-	dav := testenv.Radicale(t)
+// davServer is a real CalDAV server the tests run against, and how it
+// differs from the others.
+type davServer struct {
+	name  string
+	start func(testing.TB) testenv.CalDAV
+	// home is the account's calendar home; the test makes a calendar
+	// "work" in it.
+	home string
+	// others are the calendars the server starts with.
+	others []string
+	// dataInSync: the server sends calendar data inside sync-collection.
+	dataInSync bool
+	// forgotten is a sync token of the server's form that it does not know.
+	forgotten string
+}
+
+var davServers = []davServer{
+	{name: "radicale", start: testenv.Radicale, home: "/ana/", dataInSync: true,
+		forgotten: "http://radicale.org/ns/sync/not-a-token"},
+	// xandikos answers sync-collection with <calendar-data/> in a 404
+	// propstat, and a token it does not know (a commit of another
+	// repository, as when a calendar is made again) with a 500.
+	{name: "xandikos", start: testenv.Xandikos, home: "/user/calendars/", others: []string{"/user/calendars/calendar/"},
+		forgotten: "0123456789abcdef0123456789abcdef01234567"},
+}
+
+// TestDiscoverAndSync discovers the calendars of an account from the server
+// URL alone and follows one calendar's changes, against each real server.
+func TestDiscoverAndSync(t *testing.T) {
+	for _, s := range davServers {
+		t.Run(s.name, func(t *testing.T) { testDiscoverAndSync(t, s) })
+	}
+}
+
+func testDiscoverAndSync(t *testing.T, s davServer) {
+	dav := s.start(t)
 	srv := server{t, dav}
-	srv.mkcalendar("/ana/work/")
+	work := s.home + "work/"
+	srv.mkcalendar(work)
 	for i := 1; i <= 3; i++ {
-		srv.put(fmt.Sprintf("/ana/work/e%d.ics", i), event(fmt.Sprintf("e%d@test", i), fmt.Sprintf("2026010%dT090000Z", i+4)))
+		srv.put(fmt.Sprintf("%se%d.ics", work, i), event(fmt.Sprintf("e%d@test", i), fmt.Sprintf("2026010%dT090000Z", i+4)))
 	}
 	ctx := context.Background()
 	c := client(t, dav, dav.Password)
+	wire := testenv.Record(c.HTTP)
 
 	cals, err := c.Discover(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cals) != 1 || cals[0].Href != "/ana/work/" || cals[0].SyncToken == "" {
-		t.Fatalf("Discover = %+v, want the one calendar /ana/work/ with a sync token", cals)
+	var found []string
+	for _, cal := range cals {
+		found = append(found, cal.Href)
+		if cal.SyncToken == "" {
+			t.Errorf("Discover: %s has no sync token", cal.Href)
+		}
+	}
+	wantFound := append([]string{work}, s.others...)
+	sort.Strings(found)
+	sort.Strings(wantFound)
+	if diff := cmp.Diff(wantFound, found); diff != "" {
+		t.Fatalf("Discover found (-want +got):\n%s", diff)
+	}
+	// From the server URL alone: /.well-known/caldav (RFC 6764), which
+	// both servers redirect to /, then the principal and its calendar home,
+	// each asked with PROPFIND (a redirect followed with GET asks nothing).
+	for _, r := range wire.Take() {
+		if r.Method != "PROPFIND" {
+			t.Errorf("Discover sent %s %s (%d)", r.Method, r.Path, r.Status)
+		}
 	}
 
-	first, err := c.Sync(ctx, cals[0].Href, "", false)
+	first, err := c.Sync(ctx, work, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"/ana/work/e1.ics", "/ana/work/e2.ics", "/ana/work/e3.ics"}
+	want := []string{work + "e1.ics", work + "e2.ics", work + "e3.ics"}
 	if diff := cmp.Diff(want, keys(first.Changed)); diff != "" || len(first.Deleted) != 0 {
 		t.Fatalf("first sync (-want +got):\n%s deleted %v", diff, first.Deleted)
 	}
 	if len(first.Data) != 0 {
 		t.Fatalf("a sync without data returned data for %d resources", len(first.Data))
 	}
-	objs, err := c.Get(ctx, cals[0].Href, keys(first.Changed))
+	objs, err := c.Get(ctx, work, keys(first.Changed))
 	if err != nil || len(objs) != 3 {
 		t.Fatalf("Get = %d objects, %v", len(objs), err)
 	}
@@ -90,56 +144,68 @@ func TestRadicaleDiscoverAndSync(t *testing.T) {
 			t.Fatalf("object %s: etag %q (sync said %q), data %q", o.Href, o.ETag, first.Changed[o.Href], o.Data)
 		}
 	}
-	// Asked with the data, the same sync brings every body in one request.
+	// Asked with the data, the same sync brings every body in one request
+	// from a server that sends them, and the same changes without them
+	// from one that does not.
 	before := c.Requests
-	withData, err := c.Sync(ctx, cals[0].Href, "", true)
+	withData, err := c.Sync(ctx, work, "", true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n := c.Requests - before; n != 1 {
 		t.Fatalf("a sync with data sent %d requests, want 1", n)
 	}
+	if diff := cmp.Diff(first.Changed, withData.Changed); diff != "" {
+		t.Fatalf("a sync with data listed other changes (-without +with):\n%s", diff)
+	}
+	if !s.dataInSync && len(withData.Data) != 0 {
+		t.Fatalf("data for %v from a server that sends none", keys(withData.Data))
+	}
 	for _, o := range objs {
-		if diff := cmp.Diff(string(o.Data), string(withData.Data[o.Href])); diff != "" || withData.Changed[o.Href] != o.ETag {
-			t.Fatalf("%s: data sent with the changes differs from calendar-multiget's (-multiget +sync):\n%s", o.Href, diff)
+		if d, ok := withData.Data[o.Href]; (ok || s.dataInSync) && string(d) != string(o.Data) {
+			t.Fatalf("%s: data sent with the changes differs from calendar-multiget's (-multiget +sync):\n%s", o.Href, cmp.Diff(string(o.Data), string(d)))
 		}
 	}
 
 	// One changed, one deleted, one added: the next sync names exactly those.
-	srv.put("/ana/work/e1.ics", event("e1@test", "20260105T100000Z"))
-	srv.del("/ana/work/e2.ics")
-	srv.put("/ana/work/e4.ics", event("e4@test", "20260109T090000Z"))
+	srv.put(work+"e1.ics", event("e1@test", "20260105T100000Z"))
+	srv.del(work + "e2.ics")
+	srv.put(work+"e4.ics", event("e4@test", "20260109T090000Z"))
 	before = c.Requests
-	second, err := c.Sync(ctx, cals[0].Href, first.Token, true)
+	second, err := c.Sync(ctx, work, first.Token, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"/ana/work/e1.ics", "/ana/work/e4.ics"}, keys(second.Changed)); diff != "" {
+	if diff := cmp.Diff([]string{work + "e1.ics", work + "e4.ics"}, keys(second.Changed)); diff != "" {
 		t.Fatalf("second sync changed (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"/ana/work/e2.ics"}, second.Deleted); diff != "" {
+	if diff := cmp.Diff([]string{work + "e2.ics"}, second.Deleted); diff != "" {
 		t.Fatalf("second sync deleted (-want +got):\n%s", diff)
 	}
 	if n := c.Requests - before; n != 1 {
 		t.Fatalf("the second sync sent %d requests, want 1", n)
 	}
-	if diff := cmp.Diff([]string{"/ana/work/e1.ics", "/ana/work/e4.ics"}, keys(second.Data)); diff != "" {
+	var wantData []string
+	if s.dataInSync {
+		wantData = []string{work + "e1.ics", work + "e4.ics"}
+	}
+	if diff := cmp.Diff(wantData, keys(second.Data)); diff != "" {
 		t.Fatalf("second sync sent data for (-want +got):\n%s", diff)
 	}
 
-	list, err := c.List(ctx, cals[0].Href)
+	list, err := c.List(ctx, work)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"/ana/work/e1.ics", "/ana/work/e3.ics", "/ana/work/e4.ics"}, keys(list)); diff != "" {
+	if diff := cmp.Diff([]string{work + "e1.ics", work + "e3.ics", work + "e4.ics"}, keys(list)); diff != "" {
 		t.Fatalf("List (-want +got):\n%s", diff)
 	}
-	ctag, token, err := c.CTag(ctx, cals[0].Href)
+	ctag, token, err := c.CTag(ctx, work)
 	if err != nil || ctag == "" || token != second.Token {
 		t.Fatalf("CTag = %q, %q, %v; want the token of the last sync %q", ctag, token, err, second.Token)
 	}
 
-	if _, err := c.Sync(ctx, cals[0].Href, "http://radicale.org/ns/sync/not-a-token", true); !errors.Is(err, ErrTokenExpired) {
+	if _, err := c.Sync(ctx, work, s.forgotten, true); !errors.Is(err, ErrTokenExpired) {
 		t.Fatalf("an unknown token: %v, want ErrTokenExpired", err)
 	}
 }
@@ -217,5 +283,54 @@ func TestNotACalDAVServer(t *testing.T) {
 	}
 	if _, err := New(nil, "cloud.example.com", "u", "p"); rhythm.ErrorCode(err) != rhythm.EINVALID {
 		t.Fatalf("a server without scheme: %v", err)
+	}
+}
+
+// A server that moves /.well-known/caldav elsewhere than / (Nextcloud:
+// 301 to /remote.php/dav/) and has no DAV at /: discovery follows the
+// redirect with PROPFIND, as RFC 6764 asks, where net/http would send GET.
+func TestWellKnownRedirect(t *testing.T) {
+	answers := map[string]string{
+		"/remote.php/dav/":                      `<d:current-user-principal><d:href>/remote.php/dav/principals/users/ana/</d:href></d:current-user-principal>`,
+		"/remote.php/dav/principals/users/ana/": `<c:calendar-home-set><d:href>/remote.php/dav/calendars/ana/</d:href></c:calendar-home-set>`,
+	}
+	var sent []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sent = append(sent, r.Method+" "+r.URL.Path)
+		if u, _, ok := r.BasicAuth(); !ok || u != "ana" {
+			http.Error(w, "who?", http.StatusUnauthorized)
+			return
+		}
+		switch {
+		case r.Method != "PROPFIND":
+			http.Error(w, "a web page", http.StatusOK)
+		case r.URL.Path == "/.well-known/caldav":
+			http.Redirect(w, r, "/remote.php/dav/", http.StatusMovedPermanently)
+		case r.URL.Path == "/remote.php/dav/calendars/ana/":
+			w.WriteHeader(http.StatusMultiStatus)
+			fmt.Fprint(w, `<d:multistatus xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:response><d:href>/remote.php/dav/calendars/ana/personal/</d:href>`+
+				`<d:propstat><d:prop><d:resourcetype><d:collection/><c:calendar/></d:resourcetype><d:displayname>Personal</d:displayname></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response></d:multistatus>`)
+		case answers[r.URL.Path] != "":
+			w.WriteHeader(http.StatusMultiStatus)
+			fmt.Fprintf(w, `<d:multistatus xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:response><d:href>%s</d:href><d:propstat><d:prop>%s</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response></d:multistatus>`, r.URL.Path, answers[r.URL.Path])
+		default:
+			http.Error(w, "no DAV here", http.StatusMethodNotAllowed)
+		}
+	}))
+	defer srv.Close()
+	c, err := New(outbound.Policy{Allow: []string{"127.0.0.1"}}.Client(), srv.URL, "ana", "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cals, err := c.Discover(context.Background())
+	if err != nil {
+		t.Fatalf("Discover: %v (requests %v)", err, sent)
+	}
+	if len(cals) != 1 || cals[0].Href != "/remote.php/dav/calendars/ana/personal/" || cals[0].Name != "Personal" {
+		t.Errorf("Discover = %+v", cals)
+	}
+	want := []string{"PROPFIND /.well-known/caldav", "PROPFIND /remote.php/dav/", "PROPFIND /remote.php/dav/principals/users/ana/", "PROPFIND /remote.php/dav/calendars/ana/"}
+	if diff := cmp.Diff(want, sent); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
 	}
 }

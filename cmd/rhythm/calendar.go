@@ -174,8 +174,8 @@ func (a *app) addCalendar(ctx context.Context, db *store.DB, dsn string, cf *cal
 	}
 	v, err := uc.ConnectCalendar(ctx, rhythmapp.System(""), teamRef, rhythmapp.CalendarInput{Team: member == "", Member: member,
 		ICSURL: icsURL, CalDAV: davURL, Username: username, Password: password, Calendar: calName})
-	if rhythm.ErrorCode(err) == rhythm.EINVALID && strings.HasPrefix(rhythm.ErrorMessage(err), "member: ") {
-		return usagef("--%s", rhythm.ErrorMessage(err))
+	if msg := rhythm.ErrorMessage(err); rhythm.ErrorCode(err) == rhythm.EINVALID && (strings.HasPrefix(msg, "member: ") || strings.HasPrefix(msg, "calendar: ")) {
+		return usagef("--%s", msg)
 	} else if err != nil {
 		return teamFlagError(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rhythm-team/rhythm/internal/testenv"
 )
@@ -19,18 +20,9 @@ members:
   - {name: Kenji Sato, email: kenji@example.com, zone: Asia/Tokyo, hours: "10:00-18:00"}
 `
 
-// TestCalendarCommands connects a member's CalDAV calendar and a team
-// calendar link through the CLI, syncs, lists and removes them.
-func TestCalendarCommands(t *testing.T) {
-	dav := testenv.Radicale(t)
-	dav.Do(t, "MKCALENDAR", "/ana/work/", "", 201)
-	dav.Do(t, "PUT", "/ana/work/a.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:a@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20261203T100000Z\r\nDURATION:PT1H\r\nATTENDEE:mailto:ana@example.com\r\nATTENDEE:mailto:kenji@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", 201)
-	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html")
-		io.WriteString(w, "<!doctype html><html>Sign in</html>")
-	}))
-	defer page.Close()
-
+// calendarDB returns a new database holding the team of calendarRoster.
+func calendarDB(t *testing.T) string {
+	t.Helper()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "rhythm.db")
 	roster := filepath.Join(dir, "team.yaml")
@@ -38,6 +30,24 @@ func TestCalendarCommands(t *testing.T) {
 	if code, _, errs := runCLI(t, "", "team", "import", "--db", db, roster); code != 0 {
 		t.Fatalf("team import: %s", errs)
 	}
+	return db
+}
+
+// TestCalendarCommands connects a member's CalDAV calendar and a team
+// calendar link through the CLI, syncs, lists and removes them.
+func TestCalendarCommands(t *testing.T) {
+	dav := testenv.Radicale(t)
+	dav.Do(t, "MKCALENDAR", "/ana/work/", "", 201)
+	tomorrow := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 1).Add(10 * time.Hour) // inside the sync window on any day
+	dav.Do(t, "PUT", "/ana/work/a.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:a@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:"+
+		tomorrow.Format("20060102T150405Z")+"\r\nDURATION:PT1H\r\nATTENDEE:mailto:ana@example.com\r\nATTENDEE:mailto:kenji@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", 201)
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, "<!doctype html><html>Sign in</html>")
+	}))
+	defer page.Close()
+
+	db := calendarDB(t)
 	allow := "--calendar-allow-hosts=127.0.0.1"
 
 	code, out, errs := runCLI(t, dav.Password+"\n", "calendar", "add", "--db", db, allow, "--team", "Platform", "--member", "ana",
@@ -85,14 +95,48 @@ func TestCalendarCommands(t *testing.T) {
 	}
 }
 
-func TestCalendarCommandsBadInput(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "rhythm.db")
-	roster := filepath.Join(dir, "team.yaml")
-	os.WriteFile(roster, []byte(calendarRoster), 0o600)
-	if code, _, errs := runCLI(t, "", "team", "import", "--db", db, roster); code != 0 {
-		t.Fatalf("team import: %s", errs)
+// TestCalendarCommandsXandikos connects a calendar of a second CalDAV
+// server through the CLI, choosing among the account's calendars, and
+// syncs it twice: xandikos sends no calendar data inside sync-collection,
+// so each sync fetches the changes with calendar-multiget, and the second
+// stores only what changed.
+func TestCalendarCommandsXandikos(t *testing.T) {
+	dav := testenv.Xandikos(t)
+	day := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 1)
+	event := func(uid string, at time.Time) string {
+		return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:" + uid + "\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:" +
+			at.Format("20060102T150405Z") + "\r\nDURATION:PT1H\r\nATTENDEE:mailto:ana@example.com\r\nATTENDEE:mailto:kenji@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
 	}
+	dav.Do(t, "MKCALENDAR", "/user/calendars/work/", "", 201)
+	dav.Do(t, "PUT", "/user/calendars/work/a.ics", event("a@test", day.Add(10*time.Hour)), 201)
+	dav.Do(t, "PUT", "/user/calendars/work/b.ics", event("b@test", day.Add(11*time.Hour)), 201)
+	db := calendarDB(t)
+	allow := "--calendar-allow-hosts=127.0.0.1"
+	add := []string{"calendar", "add", "--db", db, allow, "--team", "Platform", "--member", "ana", "--caldav", dav.URL, "--username", dav.Username, "--password-stdin"}
+	if code, _, errs := runCLI(t, dav.Password+"\n", add...); code != 2 || !strings.Contains(errs, "--calendar: the account has 2 calendars, choose one (") ||
+		!strings.Contains(errs, `"work"`) || !strings.Contains(errs, `"calendar"`) {
+		t.Fatalf("calendar add on an account with 2 calendars: %d %q", code, errs)
+	}
+	if code, out, errs := runCLI(t, dav.Password+"\n", append(add, "--calendar", "work")...); code != 0 || !strings.Contains(out, "connected calendar 1 (caldav at 127.0.0.1:") {
+		t.Fatalf("calendar add --calendar work: %d %q %q", code, out, errs)
+	}
+	sync := func(want string) {
+		t.Helper()
+		code, out, errs := runCLI(t, "", "calendar", "sync", "--db", db, allow, "--team", "Platform")
+		if code != 0 || !strings.Contains(out, "): "+want+"\n") {
+			t.Fatalf("calendar sync: %d %q %q, want %q", code, out, errs, want)
+		}
+	}
+	sync("synced, 2 events")
+	dav.Do(t, "DELETE", "/user/calendars/work/a.ics", "", 204)
+	dav.Do(t, "PUT", "/user/calendars/work/b.ics", event("b@test", day.Add(12*time.Hour)), 204)
+	dav.Do(t, "PUT", "/user/calendars/work/c.ics", event("c@test", day.Add(13*time.Hour)), 201)
+	dav.Do(t, "PUT", "/user/calendars/work/d.ics", event("d@test", day.Add(14*time.Hour)), 201)
+	sync("synced, 3 events")
+}
+
+func TestCalendarCommandsBadInput(t *testing.T) {
+	db := calendarDB(t)
 	for _, c := range []struct {
 		name  string
 		stdin string

@@ -102,6 +102,9 @@ func (a *app) serve(cmd *cobra.Command, f *serveFlags) error {
 	if err != nil {
 		return err
 	}
+	if err := needsSharedKey(ssoCfg, f.dsn, &f.cf); err != nil {
+		return err
+	}
 	if f.isDemo && !cmd.Flags().Changed("db") && os.Getenv("RHYTHM_DB") == "" {
 		dir, err := os.MkdirTemp("", "rhythm-demo-")
 		if err != nil {
@@ -126,7 +129,7 @@ func (a *app) serve(cmd *cobra.Command, f *serveFlags) error {
 	if err != nil {
 		return err
 	}
-	signOn, err := a.newSignOn(ssoCfg, f.sf.passwordLogin, f.rf.publicURL, f.dsn, func() (*secret.Box, error) { return f.cf.box(f.dsn, true) })
+	signOn, err := a.newSignOn(ssoCfg, f.sf.passwordLogin, f.rf.publicURL, func() (*secret.Box, error) { return f.cf.box(f.dsn, true) })
 	if err != nil {
 		return err
 	}

@@ -64,19 +64,29 @@ func (f *ssoFlags) config(publicURL string) (*sso.Config, error) {
 	return &cfg, nil
 }
 
+// needsSharedKey refuses single sign-on over PostgreSQL without a secret
+// key given (--secret-key or --secret-key-file): each server would seal
+// the sign-in cookie with a key of its own, and a sign-in begun on one
+// could not finish on another. It reads no database, so that serve checks
+// it before opening one.
+func needsSharedKey(cfg *sso.Config, dsn string, cf *calendarFlags) error {
+	if cfg != nil && store.IsPostgresDSN(dsn) && cf.secretKey == "" && cf.secretKeyFile == "" {
+		return usagef("--oidc-issuer with PostgreSQL needs --secret-key-file or RHYTHM_SECRET_KEY: every server must open the sign-in cookie another began")
+	}
+	return nil
+}
+
 // newSignOn returns single sign-on for the web server, or nil when cfg is
 // nil, and logs how people sign in. The sign-in cookie is sealed with the
-// server's secret key (box), which servers sharing PostgreSQL must share.
-func (a *app) newSignOn(cfg *sso.Config, passwordLogin bool, publicURL, dsn string, box func() (*secret.Box, error)) (*web.SignOn, error) {
+// server's secret key (box), which servers sharing PostgreSQL must share
+// (needsSharedKey).
+func (a *app) newSignOn(cfg *sso.Config, passwordLogin bool, publicURL string, box func() (*secret.Box, error)) (*web.SignOn, error) {
 	if cfg == nil {
 		a.log.Info("sign-in", "single_sign_on", "off", "password_login", passwordLogin)
 		return nil, nil
 	}
 	b, err := box()
 	if err != nil {
-		if store.IsPostgresDSN(dsn) {
-			return nil, usagef("--oidc-issuer with PostgreSQL needs --secret-key-file or RHYTHM_SECRET_KEY: every server must open the sign-in cookie another began")
-		}
 		return nil, err
 	}
 	rp, err := sso.New(*cfg, b)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"database/sql"
 	"fmt"
 	"io"
 	"net"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/rhythm-team/rhythm/internal/ssotest"
+	"github.com/rhythm-team/rhythm/internal/testenv"
 )
 
 // The client secret of the flag tests: it must never reach the output.
@@ -161,4 +163,58 @@ members:
 		!strings.Contains(l, fmt.Sprintf("issuer=%s", prov.URL)) {
 		t.Errorf("the log shows the client secret or not the single sign-on settings:\n%s", l)
 	}
+}
+
+// TestServeSignOnOnPostgresNeedsSecretKey: servers sharing PostgreSQL
+// must open each other's sign-in cookies, so `rhythm serve` with single
+// sign-on over PostgreSQL and no secret key stops with exit 2 and one line
+// saying which setting is missing, before it touches the database.
+func TestServeSignOnOnPostgresNeedsSecretKey(t *testing.T) {
+	sso := []string{"--oidc-issuer", "https://accounts.google.com", "--oidc-client-id", "rhythm.apps.googleusercontent.com",
+		"--oidc-client-secret", flagSecret, "--public-url", "https://rhythm.example.com"}
+	for _, tt := range []struct {
+		name string
+		args []string
+		env  map[string]string
+	}{
+		{"flags", sso, nil},
+		{"environment", nil, map[string]string{"RHYTHM_OIDC_ISSUER": "https://accounts.google.com", "RHYTHM_OIDC_CLIENT_ID": "x",
+			"RHYTHM_OIDC_CLIENT_SECRET": flagSecret, "RHYTHM_PUBLIC_URL": "https://rhythm.example.com"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dsn := testenv.PostgresDSN(t)
+			t.Setenv("RHYTHM_SECRET_KEY", "")
+			t.Setenv("RHYTHM_SECRET_KEY_FILE", "")
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			t.Setenv("RHYTHM_DB", dsn)
+			code, out, errs := runCLI(t, "", append([]string{"serve", "--addr", "127.0.0.1:0"}, tt.args...)...)
+			const want = "--oidc-issuer with PostgreSQL needs --secret-key-file or RHYTHM_SECRET_KEY"
+			if code != 2 || !strings.Contains(errs, want) || strings.Count(strings.TrimSpace(errs), "\n") > 0 {
+				t.Errorf("exit %d, stderr %q; want 2 and one line saying %q", code, errs, want)
+			}
+			if strings.Contains(out+errs, flagSecret) {
+				t.Errorf("the client secret was printed: %s%s", out, errs)
+			}
+			if n := postgresTables(t, dsn); n != 0 {
+				t.Errorf("the refused serve made %d tables: it opened the database before checking its settings", n)
+			}
+		})
+	}
+}
+
+// postgresTables counts the tables in the schema dsn works in.
+func postgresTables(t *testing.T, dsn string) int {
+	t.Helper()
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

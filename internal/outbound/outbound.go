@@ -107,10 +107,14 @@ var special = []netip.Prefix{
 	netip.MustParsePrefix("198.51.100.0/24"), // documentation
 	netip.MustParsePrefix("203.0.113.0/24"),  // documentation
 	netip.MustParsePrefix("240.0.0.0/4"),     // reserved, broadcast
+	netip.MustParsePrefix("::/96"),           // IPv4-compatible (deprecated; embeds any IPv4)
 	netip.MustParsePrefix("64:ff9b::/96"),    // NAT64 (may reach IPv4 private space)
 	netip.MustParsePrefix("64:ff9b:1::/48"),  // local-use NAT64
+	netip.MustParsePrefix("100::/64"),        // discard-only
+	netip.MustParsePrefix("2001::/32"),       // Teredo (embeds any IPv4)
 	netip.MustParsePrefix("2001:db8::/32"),   // documentation
 	netip.MustParsePrefix("2002::/16"),       // 6to4 (embeds any IPv4)
+	netip.MustParsePrefix("fec0::/10"),       // site-local (deprecated, private use)
 }
 
 // kind names why ip is not a public address, or returns "" when it is.
@@ -268,6 +272,9 @@ func ReadAll(r io.Reader, max int64, what string) ([]byte, error) {
 		max = DefaultMaxBytes
 	}
 	b, err := io.ReadAll(io.LimitReader(r, max+1))
+	if isTimeout(err) {
+		return nil, &timeoutError{msg: what + " did not arrive in time: the server is slow or unreachable", err: err}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -311,7 +318,8 @@ func last4(s string) string {
 }
 
 // Clean returns err without the full URL that net/http puts in its
-// errors, so that a secret link never reaches a log or a person.
+// errors, so that a secret link never reaches a log or a person; a
+// timeout says which server did not answer in time.
 func Clean(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
@@ -319,9 +327,32 @@ func Clean(err error) error {
 		if errors.As(ue.Err, &re) {
 			return re
 		}
+		if ue.Timeout() {
+			host := ue.URL
+			if u, err := url.Parse(ue.URL); err == nil {
+				host = u.Host
+			}
+			return &timeoutError{msg: "no answer from " + host + " in time: the server is slow or unreachable", err: ue.Err}
+		}
 		return fmt.Errorf("%s %s: %w", ue.Op, Redact(ue.URL), ue.Err)
 	}
 	return err
+}
+
+// timeoutError is a request that ran out of time, said in plain words (a
+// person reads it in the calendar's state) and still a timeout to code.
+type timeoutError struct {
+	msg string
+	err error
+}
+
+func (e *timeoutError) Error() string { return e.msg }
+func (e *timeoutError) Unwrap() error { return e.err }
+func (e *timeoutError) Timeout() bool { return true }
+
+func isTimeout(err error) bool {
+	var t interface{ Timeout() bool }
+	return errors.As(err, &t) && t.Timeout()
 }
 
 // IsRefused reports whether err is a policy refusal or limit rather than a

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/rhythm-team/rhythm"
 )
@@ -72,6 +73,12 @@ func TestRefusedAddresses(t *testing.T) {
 		{"multicast", "https://239.1.2.3/x", "multicast"},
 		{"unspecified", "https://0.0.0.0/x", "unspecified"},
 		{"carrier NAT", "https://100.64.1.1/x", "reserved"},
+		{"NAT64 to private", "https://[64:ff9b::a00:1]/x", "reserved"},
+		{"6to4 embedding loopback", "https://[2002:7f00:1::1]/x", "reserved"},
+		{"IPv4-compatible loopback", "https://[::127.0.0.1]/x", "reserved"},
+		{"Teredo", "https://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/x", "reserved"},
+		{"discard-only v6", "https://[100::1]/x", "reserved"},
+		{"site-local v6", "https://[fec0::1]/x", "reserved"},
 		{"name to private", "https://intranet.example.com/a.ics", "private"},
 		{"name to loopback", "https://localhost.example.com/a.ics", "loopback"},
 		{"name to link-local v6", "https://ll.example.com/a.ics", "link-local"},
@@ -230,5 +237,40 @@ func TestParseAllow(t *testing.T) {
 		if _, err := ParseAllow("--calendar-allow-hosts", bad); rhythm.ErrorCode(err) != rhythm.EINVALID || !strings.Contains(err.Error(), "--calendar-allow-hosts") {
 			t.Errorf("ParseAllow(%q) = %v, want an error naming the setting", bad, err)
 		}
+	}
+}
+
+// A server too slow to answer, or to finish its answer, is named in plain
+// words, and the error is still a timeout.
+func TestTimeoutsInPlainWords(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/body" {
+			io.WriteString(w, "BEGIN:VCALENDAR\r\n")
+			w.(http.Flusher).Flush()
+		}
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	}))
+	defer srv.Close()
+	c := Policy{Allow: []string{"127.0.0.1"}, Timeout: 100 * time.Millisecond}.Client()
+	host := srv.Listener.Addr().String()
+	for _, tc := range []struct{ path, want string }{
+		{"/private-k3y/headers", "no answer from " + host + " in time: the server is slow or unreachable"},
+		{"/body", "the answer of " + host + " did not arrive in time: the server is slow or unreachable"},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			resp, err := c.Get(srv.URL + tc.path)
+			if err == nil {
+				_, err = ReadAll(resp.Body, 0, "the answer of "+host)
+				resp.Body.Close()
+			}
+			err = Clean(err)
+			var te interface{ Timeout() bool }
+			if err == nil || err.Error() != tc.want || !errors.As(err, &te) || !te.Timeout() {
+				t.Fatalf("error %v, want %q and a timeout", err, tc.want)
+			}
+		})
 	}
 }

@@ -50,21 +50,33 @@ func RadicaleFrom(t testing.TB, seed string) CalDAV {
 	if err := os.WriteFile(htpasswd, []byte(dav.Username+":"+dav.Password+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for attempt := 0; ; attempt++ {
-		port := freePort(t)
-		addr := fmt.Sprintf("127.0.0.1:%d", port)
-		cmd := exec.Command(bin, "--config", "",
+	dav.URL = serve(t, bin, func(addr string) []string {
+		return []string{"--config", "",
 			"--server-hosts", addr,
 			"--auth-type", "htpasswd",
 			"--auth-htpasswd-filename", htpasswd,
 			"--auth-htpasswd-encryption", "plain",
 			"--rights-type", "owner_only",
 			"--storage-filesystem-folder", dav.Storage,
-			"--logging-level", "warning")
+			"--logging-level", "warning"}
+	})
+	return dav
+}
+
+// serve starts bin with the arguments args gives for a free loopback
+// address, waits until it answers HTTP there and returns its URL; the
+// process is killed when the test ends. A port taken in the meantime by
+// someone else gets one more try.
+func serve(t testing.TB, bin string, args func(addr string) []string) string {
+	t.Helper()
+	name := filepath.Base(bin)
+	for attempt := 0; ; attempt++ {
+		addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+		cmd := exec.Command(bin, args(addr)...)
 		var log strings.Builder
 		cmd.Stdout, cmd.Stderr = &log, &log
 		if err := cmd.Start(); err != nil {
-			t.Fatalf("starting radicale: %v", err)
+			t.Fatalf("starting %s: %v", name, err)
 		}
 		done := make(chan struct{})
 		go func() { cmd.Wait(); close(done) }()
@@ -72,12 +84,12 @@ func RadicaleFrom(t testing.TB, seed string) CalDAV {
 			cmd.Process.Kill()
 			<-done
 		})
-		dav.URL = "http://" + addr
-		if waitHTTP(dav.URL, done, 60*time.Second) {
-			return dav
+		url := "http://" + addr
+		if waitHTTP(url, done, 60*time.Second) {
+			return url
 		}
 		if attempt == 1 {
-			t.Fatalf("radicale did not start on %s: %s", addr, log.String())
+			t.Fatalf("%s did not start on %s: %s", name, addr, log.String())
 		}
 	}
 }
