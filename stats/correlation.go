@@ -3,6 +3,7 @@ package stats
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 
@@ -205,17 +206,29 @@ func Correlate(p Pairs, m Method, o Options) (Correlation, error) {
 		ci = percentile(draws, 1-o.Level, o.Level)
 	}
 
+	extreme := permutationTest(p, m, r, clusters, rng, o.Permutations)
+	return Correlation{
+		Method: m, N: n, Clusters: len(clusters), R: r, CI: ci,
+		P:         float64(extreme+1) / float64(o.Permutations+1),
+		Resamples: o.Resamples, Permutations: o.Permutations,
+	}, nil
+}
+
+// permutationTest counts the permutations, of the given number, whose
+// coefficient is at least as far from zero as r.
+func permutationTest(p Pairs, m Method, r float64, clusters [][]int, rng *rand.Rand, permutations int) int {
 	// Permutation test: exchange whole clusters with the same blocks.
 	// from[i] is the pair whose y goes with pair i's x; source[c] is the
 	// place, in its group, of the cluster whose ys go to the c-th cluster
 	// (counting the clusters of every group in turn).
+	n := len(p.X)
 	groups := exchangeable(clusters, p.Block)
-	permuted := newPermuter(p, m, groups, o.Permutations)
+	permuted := newPermuter(p, m, groups, permutations)
 	from := make([]int, n)
 	source := make([]int, len(clusters))
 	order := make([]int, 0, n)
 	extreme := 0
-	for range o.Permutations {
+	for range permutations {
 		c := 0
 		for _, g := range groups {
 			// rng.Perm(len(g)), without a new slice each time.
@@ -237,11 +250,7 @@ func Correlate(p Pairs, m Method, o Options) (Correlation, error) {
 			extreme++
 		}
 	}
-	return Correlation{
-		Method: m, N: n, Clusters: len(clusters), R: r, CI: ci,
-		P:         float64(extreme+1) / float64(o.Permutations+1),
-		Resamples: o.Resamples, Permutations: o.Permutations,
-	}, nil
+	return extreme
 }
 
 // exchangeable groups clusters that may trade y values: those whose pairs
