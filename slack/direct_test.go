@@ -13,11 +13,14 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/rhythm-team/rhythm/app"
+	"github.com/rhythm-team/rhythm/audit"
 	"github.com/rhythm-team/rhythm/ingest"
 	ingestslack "github.com/rhythm-team/rhythm/ingest/slack"
 	"github.com/rhythm-team/rhythm/slack"
 	"github.com/rhythm-team/rhythm/store"
 	"github.com/rhythm-team/rhythm/store/storetest"
+	"github.com/rhythm-team/rhythm/team"
 )
 
 // The direct conversations the team follows: a DM of Ana and Kenji and a
@@ -136,6 +139,22 @@ func TestLiveDirectConversationsNameTheirMembers(t *testing.T) {
 	}
 	if diff := cmp.Diff(interactions(t, other, exported.team.ID), got); diff != "" {
 		t.Errorf("live direct messages differ from the export's (-export +live):\n%s", diff)
+	}
+	// The DM's replies are response times, the same from both.
+	cfg := audit.Config{Window: audit.Window{From: team.Date{Year: 2026, Month: 3, Day: 2}, To: team.Date{Year: 2026, Month: 3, Day: 31}}}
+	_, ra, err := live.app.AuditStored(ctx, app.System(""), "Platform", cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rb, err := exported.app.AuditStored(ctx, app.System(""), "Platform", cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ra.Report.Current.Team.ResponseMedianHours == 0 {
+		t.Errorf("no response times from the direct messages: %+v", ra.Report.Current.Team)
+	}
+	if diff := cmp.Diff(rb.Report, ra.Report); diff != "" {
+		t.Errorf("audit of live direct messages differs from the export's (-export +live):\n%s", diff)
 	}
 	if n := live.api.count("conversations.members"); n != len(directMembers) {
 		t.Errorf("conversations.members asked %d times for %d conversations", n, len(directMembers))
