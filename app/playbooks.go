@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/rhythm-team/rhythm"
@@ -68,17 +69,31 @@ func (a *App) ownTemplates(ctx context.Context, teamID int64) ([]playbook.Templa
 
 // Playbook returns one playbook the team may run, by name, or ENOTFOUND.
 func (a *App) Playbook(ctx context.Context, who Actor, teamRef, name string) (playbook.Template, error) {
-	ts, err := a.Playbooks(ctx, who, teamRef)
+	return a.findPlaybook(ctx, who, teamRef, name, nil)
+}
+
+// findPlaybook returns the playbook name among the built-in ones, extra
+// and the team's own, or ENOTFOUND; extra may not reuse a name.
+func (a *App) findPlaybook(ctx context.Context, who Actor, teamRef, name string, extra []playbook.Template) (playbook.Template, error) {
+	ta, err := a.Authorize(ctx, who, TeamMember, teamRef)
 	if err != nil {
 		return playbook.Template{}, err
 	}
-	for _, t := range ts {
-		if t.Name == name {
-			return t, nil
+	ts, err := a.ownTemplates(ctx, ta.TeamID)
+	if err != nil {
+		return playbook.Template{}, err
+	}
+	if len(extra) > 0 {
+		ts = append(slices.Clone(extra), ts...)
+		if err := playbook.CheckNames(ts); err != nil {
+			return playbook.Template{}, err
 		}
 	}
-	_, err = playbook.Find(name, ts[len(playbook.Builtins()):])
-	return playbook.Template{}, rhythm.Errorf(rhythm.ENOTFOUND, "%s", rhythm.ErrorMessage(err))
+	t, err := playbook.Find(name, ts)
+	if err != nil {
+		return t, rhythm.Errorf(rhythm.ENOTFOUND, "%s", rhythm.ErrorMessage(err))
+	}
+	return t, nil
 }
 
 // PlaybookRun is what one run of a playbook asks for.
@@ -87,13 +102,20 @@ type PlaybookRun struct {
 	Topic  string              `json:"topic,omitempty"`
 	Roles  map[string][]string `json:"roles,omitempty"`
 	Create bool                `json:"create,omitempty"`
+	// Templates are playbooks to run besides the built-in ones and the
+	// team's stored ones (the command line's --templates folder); never
+	// read from a request.
+	Templates []playbook.Template `json:"-"`
+	// PreviewPast lets a run that stores nothing start in the past, as the
+	// command line's previews may; never read from a request.
+	PreviewPast bool `json:"-"`
 }
 
 // RunPlaybook plans one run of the named playbook for the team and, with
 // Create, stores its threads (who is their creator): its members, leads
 // and admins.
 func (a *App) RunPlaybook(ctx context.Context, who Actor, teamRef, name string, run PlaybookRun) (*playbook.Plan, []thread.Thread, error) {
-	tp, err := a.Playbook(ctx, who, teamRef, name)
+	tp, err := a.findPlaybook(ctx, who, teamRef, name, run.Templates)
 	if rhythm.ErrorCode(err) == rhythm.ENOTFOUND {
 		// The run names a playbook that does not exist: bad input.
 		return nil, nil, rhythm.Errorf(rhythm.EINVALID, "playbook: %s", rhythm.ErrorMessage(err))
@@ -109,7 +131,8 @@ func (a *App) RunPlaybook(ctx context.Context, who Actor, teamRef, name string, 
 		return nil, nil, err
 	}
 	now := a.now()
-	plan, err := playbook.Instantiate(tp, playbook.Request{Team: &t.Team, Date: date, Topic: run.Topic, Roles: run.Roles, Now: now, Scheduler: a.withCalendarBusy(ctx, &t.Team)})
+	plan, err := playbook.Instantiate(tp, playbook.Request{Team: &t.Team, Date: date, Topic: run.Topic, Roles: run.Roles, Now: now,
+		Preview: run.PreviewPast && !run.Create, Scheduler: a.withCalendarBusy(ctx, &t.Team)})
 	if err != nil || !run.Create {
 		return plan, nil, err
 	}

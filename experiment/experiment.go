@@ -40,6 +40,34 @@ const (
 	MinPeoplePerArm = team.DefaultMinGroupSize
 )
 
+// Count says n units of kind k: "1 team", "6 people".
+func (k UnitKind) Count(n int) string {
+	if n == 1 {
+		return "1 " + string(k)
+	}
+	return fmt.Sprintf("%d %s", n, k.plural())
+}
+
+// plural names units of kind k: "teams", "people".
+func (k UnitKind) plural() string {
+	if k == People {
+		return "people"
+	}
+	return string(k) + "s"
+}
+
+// taking says how many units the teams taking part make: "2 teams take
+// part", "the teams taking part have 6 people".
+func (e *Experiment) taking() string {
+	switch {
+	case e.Units == People:
+		return "the teams taking part have " + e.Units.Count(len(e.Pool))
+	case len(e.Pool) == 1:
+		return "1 team takes part"
+	}
+	return e.Units.Count(len(e.Pool)) + " take part"
+}
+
 // Arm is one condition of the experiment. The first arm is the control.
 type Arm struct {
 	Name        string `json:"name"`
@@ -120,9 +148,6 @@ func (e *Experiment) Validate() error {
 		}
 		seen[strings.ToLower(a.Name)] = true
 	}
-	if len(e.Pool) > MaxUnits {
-		return invalid("units: at most %d units, not %d", MaxUnits, len(e.Pool))
-	}
 	seen = map[string]bool{}
 	for i := range e.Pool {
 		u := &e.Pool[i]
@@ -135,16 +160,8 @@ func (e *Experiment) Validate() error {
 		}
 		seen[metric.UnitKey(u.ID)] = true
 	}
-	perArm := MinUnitsPerArm
-	if e.Units == People {
-		perArm = MinPeoplePerArm
-	}
-	if need := perArm * len(e.Arms); len(e.Pool) < need {
-		why := "one unit per arm leaves no variation to estimate an effect from"
-		if e.Units == People {
-			why = "smaller person-level arms would expose individuals' numbers"
-		}
-		return invalid("units: %d %ss for %d arms; each arm needs at least %d (%d in all), since %s", len(e.Pool), e.Units, len(e.Arms), perArm, need, why)
+	if err := e.checkPoolSize(); err != nil {
+		return err
 	}
 	if e.Baseline.IsZero() {
 		return invalid("baseline: the baseline window must be set")
@@ -181,6 +198,27 @@ func (e *Experiment) Validate() error {
 		if e.Units == People && (o == metric.ENPS || o == metric.Churn) {
 			return invalid("outcomes[%d]: %s is measured per team (survey answers are anonymous), so it needs team units", i, o)
 		}
+	}
+	return nil
+}
+
+// checkPoolSize refuses too many units, or too few for the arms. The
+// pool comes from the teams taking part, so the errors name them: they
+// are what to change.
+func (e *Experiment) checkPoolSize() error {
+	if len(e.Pool) > MaxUnits {
+		return invalid("teams: %s; an experiment randomises at most %d", e.taking(), MaxUnits)
+	}
+	perArm := MinUnitsPerArm
+	if e.Units == People {
+		perArm = MinPeoplePerArm
+	}
+	if need := perArm * len(e.Arms); len(e.Pool) < need {
+		why := "with one team per arm there is no variation to estimate an effect from"
+		if e.Units == People {
+			why = "smaller arms of people would expose individuals' numbers"
+		}
+		return invalid("teams: %s, but %d arms need at least %s (%d per arm): %s", e.taking(), len(e.Arms), e.Units.Count(need), perArm, why)
 	}
 	return nil
 }

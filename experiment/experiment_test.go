@@ -50,9 +50,19 @@ func TestValidate(t *testing.T) {
 		edit func(*Experiment)
 		want string
 	}{
-		{"one unit per arm", func(e *Experiment) { e.Pool = e.Pool[:2] }, "units: 2 teams for 2 arms; each arm needs at least 2 (4 in all), since one unit per arm"},
-		{"three arms, five units", func(e *Experiment) { e.Arms = append(e.Arms, Arm{Name: "no sync"}); e.Pool = e.Pool[:5] }, "units: 5 teams for 3 arms"},
-		{"people need five per arm", func(e *Experiment) { e.Units = People; e.Outcomes = []string{"meeting_hours"} }, "units: 6 persons for 2 arms; each arm needs at least 5"},
+		{"one unit per arm", func(e *Experiment) { e.Pool = e.Pool[:2] },
+			"teams: 2 teams take part, but 2 arms need at least 4 teams (2 per arm): with one team per arm there is no variation to estimate an effect from"},
+		{"one team", func(e *Experiment) { e.Pool = e.Pool[:1] }, "teams: 1 team takes part, but 2 arms need at least 4 teams"},
+		{"three arms, five units", func(e *Experiment) { e.Arms = append(e.Arms, Arm{Name: "no sync"}); e.Pool = e.Pool[:5] },
+			"teams: 5 teams take part, but 3 arms need at least 6 teams (2 per arm)"},
+		{"people need five per arm", func(e *Experiment) { e.Units = People; e.Outcomes = []string{"meeting_hours"} },
+			"teams: the teams taking part have 6 people, but 2 arms need at least 10 people (5 per arm): smaller arms of people would expose individuals' numbers"},
+		{"too many people", func(e *Experiment) {
+			e.Units, e.Outcomes, e.Pool = People, []string{"meeting_hours"}, nil
+			for i := range MaxUnits + 1 {
+				e.Pool = append(e.Pool, Unit{ID: fmt.Sprintf("p%d@x.org", i)})
+			}
+		}, "teams: the teams taking part have 5001 people; an experiment randomises at most 5000"},
 		{"overlapping windows", func(e *Experiment) { e.Treatment = period(t, "2026-01-26/2026-02-22") }, "treatment: the window 2026-01-26/2026-02-22 overlaps the baseline window 2026-01-05/2026-02-01"},
 		{"treatment first", func(e *Experiment) { e.Treatment = period(t, "2025-Q4") }, "treatment: the window 2025-Q4 comes before the baseline window"},
 		{"no baseline", func(e *Experiment) { e.Baseline = metric.Period{} }, "baseline: the baseline window must be set"},
@@ -136,7 +146,7 @@ func TestPowerWarnsBeforeTheStart(t *testing.T) {
 	small := valid(t, 6)
 	pc := Power(small, nil)
 	// 3 per arm: (t₀.₉₇₅,₄ + t₀.₈,₄)·√(2/3) = (2.776 + 0.941)·0.816
-	if math.Abs(pc.MDE-3.035) > 0.01 || len(pc.Warnings) == 0 || !strings.HasPrefix(pc.Warnings[0], "Low power: with 3 and 3 teams per arm") {
+	if math.Abs(pc.MDE-3.035) > 0.01 || len(pc.Warnings) == 0 || !strings.HasPrefix(pc.Warnings[0], "Low power: real effects of a rhythm change are usually smaller than that") {
 		t.Errorf("small: MDE %.3f, warnings %q", pc.MDE, pc.Warnings)
 	}
 	big := valid(t, 80)
@@ -153,6 +163,55 @@ func TestPowerWarnsBeforeTheStart(t *testing.T) {
 	pc = Power(e, samples)
 	if len(pc.Outcomes) != 1 || pc.Outcomes[0].N != 12 || pc.Outcomes[0].SD <= 0 || math.Abs(pc.Outcomes[0].MDE-pc.MDE*pc.Outcomes[0].SD) > 1e-9 {
 		t.Errorf("outcome power = %+v", pc.Outcomes)
+	}
+}
+
+// TestPowerSaysTheEffectOnce: the smallest detectable effect is said in
+// one plain sentence, its number once (warnings do not repeat it), in
+// standard deviations of the unit's change.
+func TestPowerSaysTheEffectOnce(t *testing.T) {
+	people := valid(t, 0)
+	people.Units, people.Outcomes = People, []string{metric.MeetingHours}
+	for i := range 10 {
+		people.Pool = append(people.Pool, Unit{ID: fmt.Sprintf("p%d@x.org", i)})
+	}
+	withData, samples := simulate(t, 1, 6, 0)
+	tests := []struct {
+		name    string
+		e       Experiment
+		samples []metric.Sample
+		want    []string
+	}{
+		{"teams", valid(t, 6), nil, []string{"With 3 and 3 teams per arm, the smallest effect this experiment can detect is about 3.0 standard deviations of a team's change (80% power, 5% level)."}},
+		{"people", people, nil, []string{"With 5 and 5 people per arm, the smallest effect this experiment can detect is about 2.0 standard deviations of a person's change (80% power, 5% level)."}},
+		{"with baseline data", withData, samples, []string{
+			"With 6 and 6 teams per arm, the smallest effect this experiment can detect is about 1.8 standard deviations of a team's change (80% power, 5% level).",
+			"For meeting_hours that is about ",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pc := Power(tt.e, tt.samples)
+			got := pc.Sentences()
+			if len(got) != len(tt.want) || got[0] != tt.want[0] {
+				t.Fatalf("Sentences() = %q\nwant %q", got, tt.want)
+			}
+			for i := 1; i < len(got); i++ {
+				if !strings.HasPrefix(got[i], tt.want[i]) || !strings.Contains(got[i], "one standard deviation of a team's change is ") {
+					t.Errorf("sentence %d = %q, want it to start %q and name one standard deviation", i, got[i], tt.want[i])
+				}
+			}
+			all := strings.Join(append(got, pc.Warnings...), "\n")
+			if n := strings.Count(all, fmt.Sprintf("%.1f", pc.MDE)); n != 1 {
+				t.Errorf("the effect %.1f is said %d times, want once:\n%s", pc.MDE, n, all)
+			}
+			if strings.Contains(all, " SD") {
+				t.Errorf("says SD:\n%s", all)
+			}
+		})
+	}
+	if got := (PowerCheck{Sizes: []int{1, 1}}).Sentences(); len(got) != 1 || got[0] != "The smallest detectable effect cannot be estimated." {
+		t.Errorf("no estimate: %q", got)
 	}
 }
 

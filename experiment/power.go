@@ -35,6 +35,29 @@ type PowerCheck struct {
 	// allowed the standard deviation of a change to be estimated.
 	Outcomes []OutcomePower `json:"outcomes,omitempty"`
 	Warnings []string       `json:"warnings,omitempty"`
+	// units is what the sizes count, for Sentences.
+	units UnitKind
+}
+
+// Sentences say the smallest detectable effect in plain words, its number
+// once: first in standard deviations of a unit's change, then in each
+// outcome's own units where baseline data allowed. Every surface shows
+// them, before the warnings (which do not repeat the number).
+func (pc PowerCheck) Sentences() []string {
+	if pc.MDE == 0 || math.IsInf(pc.MDE, 0) {
+		return []string{"The smallest detectable effect cannot be estimated."}
+	}
+	kind, unit := pc.units, string(pc.units)
+	if kind == "" {
+		kind, unit = "unit", "unit"
+	}
+	out := []string{fmt.Sprintf("With %s %s per arm, the smallest effect this experiment can detect is about %.1f standard deviations of a %s's change (%.0f%% power, %.0f%% level).",
+		joinSizes(pc.Sizes), kind.plural(), pc.MDE, unit, 100*pc.Power, 100*pc.Alpha)}
+	for _, o := range pc.Outcomes {
+		out = append(out, fmt.Sprintf("For %s that is about %.2f: one standard deviation of a %s's change is %.2f (from the baselines of %s).",
+			o.Metric, o.MDE, unit, o.SD, kind.Count(o.N)))
+	}
+	return out
 }
 
 // OutcomePower is the MDE of one outcome in its own units.
@@ -55,7 +78,7 @@ type OutcomePower struct {
 // Like the MDE, the estimate is deliberately conservative.
 func Power(e Experiment, samples []metric.Sample) PowerCheck {
 	sizes := e.Sizes()
-	pc := PowerCheck{Sizes: sizes, Alpha: Alpha, Power: TargetPower}
+	pc := PowerCheck{Sizes: sizes, Alpha: Alpha, Power: TargetPower, units: e.Units}
 	if len(sizes) < 2 || slices.Min(sizes) < 2 {
 		pc.Warnings = append(pc.Warnings, "Too few units per arm to estimate power: every arm needs at least 2.")
 		return pc // MDE 0: unknown
@@ -64,11 +87,9 @@ func Power(e Experiment, samples []metric.Sample) PowerCheck {
 	for _, n := range sizes[1:] {
 		pc.MDE = math.Max(pc.MDE, stats.MDE(sizes[0], n, Alpha, TargetPower))
 	}
-	units := string(e.Units) + "s"
 	if pc.MDE > LargeEffect {
-		pc.Warnings = append(pc.Warnings, fmt.Sprintf(
-			"Low power: with %s %s per arm this experiment detects (80%% power, 5%% level) only effects of about %.1f standard deviations or more. Real effects of a rhythm change are usually smaller, so a null result will say little. Add units, or accept that only a large effect will show.",
-			joinSizes(sizes), units, pc.MDE))
+		// The sentences before the warnings give the number.
+		pc.Warnings = append(pc.Warnings, "Low power: real effects of a rhythm change are usually smaller than that, so a null result will say little. Add teams, or accept that only a large effect will show.")
 	}
 	if e.Units == People {
 		pc.Warnings = append(pc.Warnings, "People on one team share meetings and threads, so a change made for some of them reaches the others too; this spill-over pulls estimates toward zero. Prefer team units where there are enough teams.")

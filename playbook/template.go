@@ -163,6 +163,22 @@ func Find(name string, extra []Template) (Template, error) {
 	return Template{}, rhythm.Errorf(rhythm.EINVALID, "unknown playbook %q; known: %s", name, strings.Join(names, ", "))
 }
 
+// CheckNames refuses templates that reuse a name: a built-in playbook's
+// or another of ts.
+func CheckNames(ts []Template) error {
+	seen := map[string]bool{}
+	for _, b := range Builtins() {
+		seen[b.Name] = true
+	}
+	for _, t := range ts {
+		if seen[t.Name] {
+			return rhythm.Errorf(rhythm.EINVALID, "playbook %q is defined twice (a built-in or another template has that name)", t.Name)
+		}
+		seen[t.Name] = true
+	}
+	return nil
+}
+
 var slug = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9_-]{0,59}$`) })
 
 // Parse reads a template from YAML and validates it. name is the file name

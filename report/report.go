@@ -31,7 +31,6 @@ var templates = sync.OnceValue(func() *template.Template {
 		"signed":  signed,
 		"iv":      func(iv stats.Interval) string { return iv.Format("%.2f") },
 		"pv":      stats.FormatP,
-		"sizes":   sizes,
 		"scatter": scatter,
 		"lines":   lines,
 		"skipped": pulse.SkippedSummary,
@@ -50,17 +49,6 @@ func signed(v float64) string {
 		return "n/a"
 	}
 	return fmt.Sprintf("%+.2f", v)
-}
-
-func sizes(n []int) string {
-	parts := make([]string, len(n))
-	for i, v := range n {
-		parts[i] = fmt.Sprint(v)
-	}
-	if len(parts) <= 2 {
-		return strings.Join(parts, " and ")
-	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }
 
 func scatter(f pulse.Finding) template.HTML {
@@ -186,9 +174,8 @@ func ExperimentText(w io.Writer, rep experiment.Report) error {
 		}
 		fmt.Fprintf(&b, "  arm %s%s%s\n", a.Name, role, prefixed(": ", a.Description))
 	}
-	fmt.Fprintf(&b, "power: %s units per arm detect about %.2f SD (80%% power, 5%% level)\n", sizes(rep.Power.Sizes), rep.Power.MDE)
-	for _, o := range rep.Power.Outcomes {
-		fmt.Fprintf(&b, "  %s: about %.2f (SD of a change %.2f from %d units)\n", o.Metric, o.MDE, o.SD, o.N)
+	for i, s := range rep.Power.Sentences() {
+		fmt.Fprintf(&b, "%s%s\n", strings.Repeat("  ", min(i, 1)), s)
 	}
 	for _, warn := range append(append([]string{}, rep.Power.Warnings...), rep.Warnings...) {
 		fmt.Fprintf(&b, "! %s\n", warn)

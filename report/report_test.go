@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"html"
 	"io"
 	"math"
 	"regexp"
@@ -133,6 +134,14 @@ func TestExperimentHTMLAndText(t *testing.T) {
 	}
 	if !strings.Contains(text.String(), "meeting_hours") || !strings.Contains(text.String(), "effect -1.9") {
 		t.Errorf("text report:\n%s", text.String())
+	}
+	// Both say the smallest detectable effect in one plain sentence, the
+	// number once.
+	const effect = "With 3 and 3 teams per arm, the smallest effect this experiment can detect is about 3.0 standard deviations of a team's change (80% power, 5% level)."
+	for name, out := range map[string]string{"HTML": html.UnescapeString(s), "text": text.String()} {
+		if !strings.Contains(out, effect) || strings.Count(out, "about 3.0") != 1 || strings.Count(out, "standard deviations") != 1 || strings.Contains(out, " SD") {
+			t.Errorf("%s does not say the effect once as %q:\n%s", name, effect, out)
+		}
 	}
 }
 

@@ -8,7 +8,7 @@ import (
 	"github.com/rhythm-team/rhythm/thread"
 )
 
-// teamTemplates returns the built-in templates and the team's own.
+// apiBuiltinPlaybooks lists the built-in playbooks.
 func (s *Server) apiBuiltinPlaybooks(w http.ResponseWriter, r *http.Request) {
 	s.json(w, http.StatusOK, map[string]any{"playbooks": playbook.Builtins()})
 }

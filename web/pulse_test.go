@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -258,7 +261,7 @@ const experimentBody = `{"name":"Async prep","teams":["Core","Data","Edge","Flow
 func TestExperimentsAPI(t *testing.T) {
 	f := experimentFixture(t)
 	code, body := f.jsonReq(t, "lead", "POST", "/api/v1/experiments", experimentBody)
-	if code != 201 || !strings.Contains(body, "Low power") {
+	if code != 201 || !strings.Contains(body, "Low power") || !strings.Contains(body, `"mde_sd":5.36`) {
 		t.Fatalf("create = %d %s", code, body)
 	}
 	if code, body := f.jsonReq(t, "lead of another team", "GET", "/api/v1/experiments/1", ""); code != 403 {
@@ -285,7 +288,7 @@ func TestExperimentsAPI(t *testing.T) {
 		status           int
 		msg              string
 	}{
-		{"one unit per arm", "lead", `{"name":"X","teams":["Core","Data"],"baseline":"2026-01-05/2026-02-01","treatment":"2026-02-09/2026-03-08","outcomes":["meeting_hours"]}`, 400, "units: 2 teams for 2 arms"},
+		{"one unit per arm", "lead", `{"name":"X","teams":["Core","Data"],"baseline":"2026-01-05/2026-02-01","treatment":"2026-02-09/2026-03-08","outcomes":["meeting_hours"]}`, 400, "teams: 2 teams take part, but 2 arms need at least 4 teams (2 per arm): with one team per arm"},
 		{"overlapping windows", "lead", `{"name":"X","teams":["Core","Data","Edge","Flow"],"baseline":"2026-01-05/2026-02-01","treatment":"2026-01-26/2026-03-08","outcomes":["meeting_hours"]}`, 400, "treatment: the window 2026-01-26/2026-03-08 overlaps"},
 		{"bad baseline", "lead", `{"name":"X","teams":["Core"],"baseline":"2026-02-30/2026-03-01","treatment":"2026-04","outcomes":["meeting_hours"]}`, 400, "baseline:"},
 		{"unknown team", "lead", `{"name":"X","teams":["Core","Nobody"],"baseline":"2026-01-05/2026-02-01","treatment":"2026-02-09/2026-03-08","outcomes":["meeting_hours"]}`, 400, `teams[1]: team "Nobody" not found`},
@@ -308,19 +311,59 @@ func TestExperimentPages(t *testing.T) {
 	f := experimentFixture(t)
 	fields := url.Values{"name": {"Async prep"}, "team": {"Core", "Data", "Edge", "Flow"}, "units": {"team"}, "stratify": {"size"},
 		"arms":           {"control: as usual\nasync prep + 20-min sync: prep in a doc"},
-		"baseline_start": {"2026-01-05"}, "baseline_end": {"2026-02-01"}, "treatment_start": {"2026-01-20"}, "treatment_end": {"2026-03-08"},
+		"baseline_start": {"2026-01-05"}, "baseline_end": {"2026-02-01"}, "treatment_start": {"2026-02-09"}, "treatment_end": {"2026-03-08"},
 		"outcomes": {"meeting_hours"}, "seed": {"7"}}
-	w := f.form(t, "lead", "/experiments", fields, nil)
-	if w.Code != 400 || !strings.Contains(w.Body.String(), `id="form-error">treatment: the window 2026-01-20/2026-03-08 overlaps`) {
-		t.Errorf("overlapping windows = %d, want 400 with the error next to the form", w.Code)
+	// A refusal is shown next to the field it names, which is marked
+	// invalid, and not again at the top of the form.
+	refused := []struct {
+		name         string
+		edit         func(url.Values)
+		field, error string
+	}{
+		{"overlapping windows", func(v url.Values) { v.Set("treatment_start", "2026-01-20") }, "treatment_start", "treatment: the window 2026-01-20/2026-03-08 overlaps"},
+		{"too few teams", func(v url.Values) { v["team"] = []string{"Core", "Data"} }, "teams",
+			"teams: 2 teams take part, but 2 arms need at least 4 teams (2 per arm): with one team per arm there is no variation"},
+		{"too few people", func(v url.Values) { v["team"] = []string{"Core"}; v.Set("units", "person") }, "teams",
+			"teams: the teams taking part have 5 people, but 2 arms need at least 10 people (5 per arm)"},
+		{"unknown outcome", func(v url.Values) { v.Set("outcomes", "meeting_hourz") }, "outcomes", `outcomes[0]: no metric "meeting_hourz"`},
+		{"bad seed", func(v url.Values) { v.Set("seed", "x") }, "seed", `seed: "x" is not a whole number`},
 	}
-	fields.Set("treatment_start", "2026-02-09")
-	w = f.form(t, "lead", "/experiments", fields, nil)
+	for _, tt := range refused {
+		t.Run(tt.name, func(t *testing.T) {
+			v := url.Values{}
+			for k, vs := range fields {
+				v[k] = slices.Clone(vs)
+			}
+			tt.edit(v)
+			w := f.form(t, "lead", "/experiments", v, nil)
+			page := w.Body.String()
+			id := strings.Split(tt.field, "_")[0] + "-error"
+			if w.Code != 400 || !strings.Contains(page, `id="`+id+`">`+html.EscapeString(tt.error)) {
+				t.Errorf("= %d, want 400 with %q in #%s:\n%s", w.Code, tt.error, id, page)
+			}
+			if !strings.Contains(page, `id="`+tt.field+`"`) || !regexp.MustCompile(`id="`+tt.field+`"[^>]*aria-invalid="true" aria-describedby="`+id+`"`).MatchString(page) {
+				t.Errorf("#%s is not marked invalid and described by #%s", tt.field, id)
+			}
+			if strings.Contains(page, `id="form-error"`) {
+				t.Errorf("the error is also shown at the top of the form")
+			}
+		})
+	}
+	w := f.form(t, "lead", "/experiments", fields, nil)
 	if w.Code != 303 || w.Header().Get("Location") != "/experiments/1" {
 		t.Fatalf("create = %d %s", w.Code, w.Header().Get("Location"))
 	}
+	if list := f.request(t, "lead", "GET", "/experiments", nil, nil).Body.String(); !strings.Contains(list, ">4 teams</td>") {
+		t.Errorf("the experiments list does not count 4 teams:\n%s", list)
+	}
+	if page := f.request(t, "lead", "GET", "/experiments/1", nil, nil).Body.String(); !strings.Contains(page, " · 4 teams · ") {
+		t.Errorf("the experiment page does not count 4 teams:\n%s", page)
+	}
 	if page := f.request(t, "lead", "GET", "/experiments/1", nil, nil).Body.String(); !strings.Contains(page, `id="assign"`) || !strings.Contains(page, "Low power") {
 		t.Errorf("experiment page lacks the assign button or the power warning")
+	} else if text := html.UnescapeString(page); !strings.Contains(text, "With 2 and 2 teams per arm, the smallest effect this experiment can detect is about 5.4 standard deviations of a team's change (80% power, 5% level).") ||
+		strings.Count(text, "about 5.4") != 1 || strings.Count(text, "standard deviations") != 1 || strings.Contains(text, " SD") {
+		t.Errorf("experiment page does not say the smallest detectable effect once, plainly:\n%s", page)
 	}
 	if w := f.form(t, "lead", "/experiments/1/assign", nil, nil); w.Code != 303 {
 		t.Errorf("assign = %d", w.Code)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -53,6 +54,46 @@ type experimentForm struct {
 	formView
 	Teams    []store.TeamSummary
 	Selected map[string]bool
+	// ErrorField is the field Error names, next to which it is shown;
+	// empty when it names none of the form's fields (it is shown on top).
+	ErrorField string
+}
+
+// experimentFormFields are the fields of the form as errors name them
+// ("teams[1]: …" is about teams).
+var experimentFormFields = []string{"name", "teams", "units", "stratify", "arms", "baseline", "treatment", "outcomes", "seed"}
+
+// errorField returns the field of fields that an error message starts
+// with, or "".
+func errorField(msg string, fields []string) string {
+	field, _, ok := strings.Cut(msg, ": ")
+	field, _, _ = strings.Cut(field, "[")
+	if !ok || !slices.Contains(fields, field) {
+		return ""
+	}
+	return field
+}
+
+// fieldError is the error shown next to one field, and its element id.
+type fieldError struct{ ID, Msg string }
+
+// FieldError returns the error to show next to field: empty unless the
+// error names it.
+func (f experimentForm) FieldError(field string) fieldError {
+	fe := fieldError{ID: field + "-error"}
+	if f.ErrorField == field {
+		fe.Msg = f.Error
+	}
+	return fe
+}
+
+// Invalid marks the element of field invalid and described by its error
+// when the error names it.
+func (f experimentForm) Invalid(field string) template.HTMLAttr {
+	if f.ErrorField != field {
+		return ""
+	}
+	return template.HTMLAttr(fmt.Sprintf(`aria-invalid="true" aria-describedby="%s-error"`, field))
 }
 
 func (s *Server) uiNewExperiment(w http.ResponseWriter, r *http.Request) {
@@ -124,7 +165,7 @@ func (s *Server) uiCreateExperiment(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.formFail(w, r, err, func(status int, msg string) {
-			f.Error = msg
+			f.Error, f.ErrorField = msg, errorField(msg, experimentFormFields)
 			s.renderExperimentForm(w, r, status, f)
 		})
 		return

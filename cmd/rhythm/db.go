@@ -83,7 +83,13 @@ func withDB(cmd *cobra.Command, dsn string, fn func(db *store.DB) error) error {
 // withApp opens the database named by dsn and runs fn with the use cases
 // over it, then closes it.
 func withApp(cmd *cobra.Command, dsn string, fn func(uc *rhythmapp.App) error) error {
-	return withDB(cmd, dsn, func(db *store.DB) error { return fn(rhythmapp.New(db, db.Now)) })
+	return withDB(cmd, dsn, func(db *store.DB) error { return fn(useCases(db)) })
+}
+
+// useCases returns the use cases over db as the command line runs them:
+// playbook runs place their sessions with the server's scheduler.
+func useCases(db *store.DB) *rhythmapp.App {
+	return rhythmapp.New(db, db.Now).WithScheduler(sessionScheduler())
 }
 
 // dbExists reports whether dsn names an existing SQLite file or any
@@ -112,5 +118,5 @@ func describeDB(dsn string) string {
 
 // withCreatedApp is withApp for commands that may start a new database.
 func withCreatedApp(cmd *cobra.Command, dsn string, fn func(uc *rhythmapp.App) error) error {
-	return withCreatedDB(cmd, dsn, func(db *store.DB) error { return fn(rhythmapp.New(db, db.Now)) })
+	return withCreatedDB(cmd, dsn, func(db *store.DB) error { return fn(useCases(db)) })
 }

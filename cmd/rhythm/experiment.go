@@ -79,12 +79,8 @@ stored. The power check warns when the experiment is too small to detect a reali
 				if err != nil {
 					return fieldFlags(err, experimentFields)
 				}
-				fmt.Fprintf(a.stdout, "created experiment %d %q: %d %ss, %d arms, seed %d\n", e.ID, e.Name, len(e.Pool), e.Units, len(e.Arms), e.Seed)
-				pc := experiment.Power(e, nil)
-				fmt.Fprintf(a.stdout, "power: smallest detectable effect about %.2f SD (80%% power, 5%% level)\n", pc.MDE)
-				for _, w := range pc.Warnings {
-					fmt.Fprintf(a.stdout, "warning: %s\n", w)
-				}
+				fmt.Fprintf(a.stdout, "created experiment %d %q: %s, %d arms, seed %d\n", e.ID, e.Name, e.Units.Count(len(e.Pool)), len(e.Arms), e.Seed)
+				a.writePower(experiment.Power(e, nil))
 				fmt.Fprintf(a.stdout, "next: rhythm experiment assign %d\n", e.ID)
 				return nil
 			})
@@ -124,7 +120,7 @@ func (a *app) experimentListCommand(dsn *string) *cobra.Command {
 				tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "ID\tNAME\tUNITS\tARMS\tASSIGNED\tBASELINE\tTREATMENT")
 				for _, s := range l {
-					fmt.Fprintf(tw, "%d\t%s\t%d %ss\t%d\t%v\t%s\t%s\n", s.ID, s.Name, s.Pool, s.Units, s.Arms, s.Assigned, s.Baseline, s.Treatment)
+					fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%v\t%s\t%s\n", s.ID, s.Name, s.Units.Count(s.Pool), s.Arms, s.Assigned, s.Baseline, s.Treatment)
 				}
 				return tw.Flush()
 			})
@@ -198,7 +194,7 @@ func (a *app) experimentShowCommand(dsn *string) *cobra.Command {
 				if e.Hypothesis != "" {
 					fmt.Fprintf(a.stdout, "hypothesis: %s\n", e.Hypothesis)
 				}
-				fmt.Fprintf(a.stdout, "units: %d %ss; baseline %s; treatment %s; outcomes %s; seed %d\n", len(e.Pool), e.Units, e.Baseline, e.Treatment, strings.Join(e.Outcomes, ", "), e.Seed)
+				fmt.Fprintf(a.stdout, "units: %s; baseline %s; treatment %s; outcomes %s; seed %d\n", e.Units.Count(len(e.Pool)), e.Baseline, e.Treatment, strings.Join(e.Outcomes, ", "), e.Seed)
 				for i, arm := range e.Arms {
 					role := ""
 					if i == 0 {
@@ -206,10 +202,7 @@ func (a *app) experimentShowCommand(dsn *string) *cobra.Command {
 					}
 					fmt.Fprintf(a.stdout, "arm %s%s%s\n", arm.Name, role, map[bool]string{true: ": " + arm.Description, false: ""}[arm.Description != ""])
 				}
-				fmt.Fprintf(a.stdout, "power: smallest detectable effect about %.2f SD (80%% power, 5%% level)\n", pc.MDE)
-				for _, w := range pc.Warnings {
-					fmt.Fprintf(a.stdout, "warning: %s\n", w)
-				}
+				a.writePower(pc)
 				if len(e.Assignments) == 0 {
 					fmt.Fprintf(a.stdout, "not assigned yet: rhythm experiment assign %d\n", e.ID)
 					return nil
@@ -267,6 +260,16 @@ rosters (churn) and any --metrics files.`,
 	analyze.Flags().IntVar(&anResamples, "resamples", stats.DefaultResamples, "bootstrap resamples")
 
 	return analyze
+}
+
+// writePower says the smallest detectable effect, then the warnings.
+func (a *app) writePower(pc experiment.PowerCheck) {
+	for _, s := range pc.Sentences() {
+		fmt.Fprintln(a.stdout, s)
+	}
+	for _, w := range pc.Warnings {
+		fmt.Fprintf(a.stdout, "warning: %s\n", w)
+	}
 }
 
 func writeAssignments(w io.Writer, e experiment.Experiment) error {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -18,7 +17,6 @@ import (
 	rhythmapp "github.com/rhythm-team/rhythm/app"
 	"github.com/rhythm-team/rhythm/internal/yamlpos"
 	"github.com/rhythm-team/rhythm/playbook"
-	"github.com/rhythm-team/rhythm/store"
 	"github.com/rhythm-team/rhythm/team"
 	"github.com/rhythm-team/rhythm/thread"
 )
@@ -49,7 +47,7 @@ func loadTemplates(dir string) ([]playbook.Template, error) {
 		}
 		out = append(out, t)
 	}
-	return out, checkNames(out)
+	return out, playbook.CheckNames(out)
 }
 
 // readTemplate reads a team template file; a name a built-in playbook has
@@ -69,21 +67,6 @@ func readTemplate(file string) (playbook.Template, error) {
 	return t, nil
 }
 
-// checkNames refuses team templates that reuse a name.
-func checkNames(ts []playbook.Template) error {
-	seen := map[string]bool{}
-	for _, b := range playbook.Builtins() {
-		seen[b.Name] = true
-	}
-	for _, t := range ts {
-		if seen[t.Name] {
-			return usagef("playbook %q is defined twice (a built-in or another template has that name)", t.Name)
-		}
-		seen[t.Name] = true
-	}
-	return nil
-}
-
 func (a *app) playbookCommand() *cobra.Command {
 	var pf playbookFlags
 	cmd := groupCommand("playbook", "Hybrid playbooks: list, show, check, add and run them for a team", "  rhythm playbook list")
@@ -100,21 +83,6 @@ func (a *app) playbookCommand() *cobra.Command {
 
 	cmd.AddCommand(listCmd, showCmd, checkCmd, addCmd, runCmd)
 	return cmd
-}
-
-// createPlanThreads stores the plan's threads, all or none, and returns
-// them with their ids.
-func createPlanThreads(ctx context.Context, db *store.DB, t *team.Team, plan *playbook.Plan) ([]thread.Thread, error) {
-	now := time.Now()
-	ths := make([]thread.Thread, 0, len(plan.Threads))
-	for _, n := range plan.NewThreads() {
-		th, err := n.Validate(t, "playbook "+plan.Playbook, now)
-		if err != nil {
-			return nil, err
-		}
-		ths = append(ths, th)
-	}
-	return db.CreateThreads(ctx, ths)
 }
 
 // confirmThreads says on stderr which threads --create stored, so the plan
@@ -163,7 +131,7 @@ func (pf *playbookFlags) extra(cmd *cobra.Command, withDB bool) ([]playbook.Temp
 	if err != nil {
 		return nil, teamFlagError(err)
 	}
-	return ts, checkNames(ts)
+	return ts, playbook.CheckNames(ts)
 }
 
 // teamFlagError makes an unknown team a usage error naming --team.
@@ -290,7 +258,7 @@ func (a *app) playbookCheckCommand(pf *playbookFlags) *cobra.Command {
 				}
 				ts = append(ts, t)
 			}
-			if err := checkNames(ts); err != nil {
+			if err := playbook.CheckNames(ts); err != nil {
 				return err
 			}
 			for i, t := range ts {
@@ -359,36 +327,42 @@ func (a *app) playbookRunCommand(pf *playbookFlags) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			req, zone, err := playbookRequest(date, tz, topic, roles)
-			req.Preview = !create
 			if err != nil {
 				return err
 			}
+			out := runOut{icsOut, rjs}
 			if rosterFile != "" || runTeam == "" {
 				tm, ts, err := playbookRoster(pf, runTeam, rosterFile, create)
 				if err != nil {
 					return err
 				}
-				req.Team = &tm
-				return a.runPlaybook(ctx, nil, args[0], ts, req, zone, runOut{icsOut, rjs})
+				req.Team, req.Preview = &tm, true
+				plan, err := planFromRoster(args[0], ts, req)
+				if err != nil {
+					return err
+				}
+				return a.writePlan(plan, &tm, zone, out)
 			}
 			return withApp(cmd, runDSN, func(uc *rhythmapp.App) error {
-				t, own, err := uc.TeamPlaybooks(ctx, rhythmapp.System(""), runTeam)
+				// The threads --create stores name the playbook as their creator.
+				who := rhythmapp.System("playbook " + args[0])
+				t, err := uc.Team(ctx, who, runTeam)
 				if err != nil {
 					return teamFlagError(err)
 				}
-				ts, err := loadTemplates(pf.templates)
+				extra, err := loadTemplates(pf.templates)
 				if err != nil {
 					return err
 				}
-				ts = append(ts, own...)
-				if err := checkNames(ts); err != nil {
-					return err
+				run := rhythmapp.PlaybookRun{Date: date, Topic: topic, Roles: req.Roles, Create: create, Templates: extra, PreviewPast: true}
+				plan, ths, err := uc.RunPlaybook(ctx, who, runTeam, args[0], run)
+				if err != nil {
+					return planFlagError(err)
 				}
-				req.Team = &t.Team
-				if !create {
-					uc = nil
+				if create {
+					a.confirmThreads(ths)
 				}
-				return a.runPlaybook(ctx, uc, args[0], ts, req, zone, runOut{icsOut, rjs})
+				return a.writePlan(plan, &t.Team, zone, out)
 			})
 		},
 	}
@@ -460,32 +434,34 @@ type runOut struct {
 	asJSON bool
 }
 
-// runPlaybook plans one run of the playbook name for req.Team and writes
-// it; with uc, the plan's threads are stored.
-func (a *app) runPlaybook(ctx context.Context, uc *rhythmapp.App, name string, ts []playbook.Template, req playbook.Request, zone *time.Location, out runOut) error {
+// planFromRoster plans one run of the playbook name among the built-in
+// ones and ts for req.Team, a roster read from a file: nothing is stored,
+// so no use case is needed.
+func planFromRoster(name string, ts []playbook.Template, req playbook.Request) (*playbook.Plan, error) {
 	t, err := playbook.Find(name, ts)
 	if err != nil {
-		return usageError{err}
+		return nil, usageError{err}
 	}
 	plan, err := playbook.Instantiate(t, req)
-	if err != nil {
-		if rest, ok := strings.CutPrefix(rhythm.ErrorMessage(err), "roles."); ok && rhythm.ErrorCode(err) == rhythm.EINVALID {
-			return usagef("--role %s", rest)
-		}
-		return fieldFlags(err, map[string]string{"date": "date", "topic": "topic", "roles": "role"})
+	return plan, planFlagError(err)
+}
+
+// planFlagError names the flag of playbook run that an error of a plan is
+// about: roles.manager is --role manager, date is --date.
+func planFlagError(err error) error {
+	if rest, ok := strings.CutPrefix(rhythm.ErrorMessage(err), "roles."); ok && rhythm.ErrorCode(err) == rhythm.EINVALID {
+		return usagef("--role %s", rest)
 	}
-	if uc != nil {
-		ths, err := createPlanThreads(ctx, uc.DB(), req.Team, plan)
-		if err != nil {
-			return err
-		}
-		a.confirmThreads(ths)
-	}
+	return fieldFlags(err, map[string]string{"date": "date", "topic": "topic", "roles": "role"})
+}
+
+// writePlan writes a plan of team t as out asks.
+func (a *app) writePlan(plan *playbook.Plan, t *team.Team, zone *time.Location, out runOut) error {
 	if out.ics == "-" {
-		return plan.WriteICS(a.stdout, req.Team, time.Now())
+		return plan.WriteICS(a.stdout, t, time.Now())
 	}
 	if out.ics != "" {
-		if err := writePlanICS(plan, req.Team, out.ics); err != nil {
+		if err := writePlanICS(plan, t, out.ics); err != nil {
 			return err
 		}
 		sessions, dues := plan.CalendarEvents()

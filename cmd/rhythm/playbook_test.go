@@ -103,12 +103,14 @@ func TestCLIPlaybookRun(t *testing.T) {
 	}
 	code, out, _ = runCLI(t, "", "thread", "list", "--team", "Platform", "--db", dsn, "--json")
 	var th struct {
-		Title    string   `json:"title"`
-		Owner    string   `json:"owner"`
-		Playbook string   `json:"playbook"`
-		Pending  []string `json:"pending"`
+		Title     string   `json:"title"`
+		Owner     string   `json:"owner"`
+		Playbook  string   `json:"playbook"`
+		CreatedBy string   `json:"created_by"`
+		Pending   []string `json:"pending"`
 	}
-	if code != 0 || json.Unmarshal([]byte(out), &th) != nil || th.Title != "Design doc: Sharding" || th.Owner != "kenji@example.com" || th.Playbook != "design-review" || len(th.Pending) != 2 {
+	if code != 0 || json.Unmarshal([]byte(out), &th) != nil || th.Title != "Design doc: Sharding" || th.Owner != "kenji@example.com" || th.Playbook != "design-review" ||
+		th.CreatedBy != "playbook design-review" || len(th.Pending) != 2 {
 		t.Errorf("created thread = %s", out)
 	}
 }

@@ -190,6 +190,16 @@ func teamsDB(t *testing.T, n int) string {
 	return db
 }
 
+// wantEffectOnce checks that out says the smallest detectable effect of 4
+// teams per arm in the one plain sentence, its number once.
+func wantEffectOnce(t *testing.T, what, out string) {
+	t.Helper()
+	const effect = "With 4 and 4 teams per arm, the smallest effect this experiment can detect is about 2.4 standard deviations of a team's change (80% power, 5% level).\n"
+	if !strings.Contains(out, effect) || strings.Count(out, "about 2.4") != 1 || strings.Count(out, "standard deviations") != 1 || strings.Contains(out, " SD") {
+		t.Errorf("%s says the effect other than once as %q:\n%s", what, effect, out)
+	}
+}
+
 func TestExperimentCreateAssignShowAnalyze(t *testing.T) {
 	db := teamsDB(t, 8)
 	teams := "Team 00,Team 01,Team 02,Team 03,Team 04,Team 05,Team 06,Team 07"
@@ -197,9 +207,10 @@ func TestExperimentCreateAssignShowAnalyze(t *testing.T) {
 		"--arm", "control", "--arm", "async prep + 20-min sync: prep in a doc, sync 25% shorter",
 		"--baseline", "2020-01-06/2020-02-02", "--treatment", "2020-02-10/2020-03-08",
 		"--outcome", "meeting_hours", "--seed", "42", "--db", db)
-	if !strings.Contains(out, `created experiment 1 "Async prep": 8 teams, 2 arms, seed 42`) || !strings.Contains(out, "warning: Low power: with 4 and 4 teams per arm") {
+	if !strings.Contains(out, `created experiment 1 "Async prep": 8 teams, 2 arms, seed 42`) || !strings.Contains(out, "warning: Low power: real effects") {
 		t.Errorf("create said:\n%s", out)
 	}
+	wantEffectOnce(t, "create", out)
 	assigned := mustRun(t, "experiment", "assign", "1", "--db", db)
 	if strings.Count(assigned, "async prep + 20-min sync") != 4 || strings.Count(assigned, "control") != 4 {
 		t.Errorf("assignment:\n%s", assigned)
@@ -208,9 +219,13 @@ func TestExperimentCreateAssignShowAnalyze(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, "assigned already") {
 		t.Errorf("second assign: exit %d %q", code, errs)
 	}
-	if show := mustRun(t, "experiment", "show", "1", "--db", db); !strings.Contains(show, assigned) {
+	show := mustRun(t, "experiment", "show", "1", "--db", db)
+	if !strings.Contains(show, assigned) {
 		t.Errorf("show lacks the assignment:\n%s", show)
 	}
+	wantEffectOnce(t, "show", show)
+	text := mustRun(t, "experiment", "analyze", "1", "--metrics", "testdata/audit-weeks.csv", "--resamples", "200", "--db", db)
+	wantEffectOnce(t, "analyze", text)
 	js := mustRun(t, "experiment", "analyze", "1", "--metrics", "testdata/audit-weeks.csv", "--format", "json", "--resamples", "500", "--db", db)
 	var rep struct {
 		Outcomes []struct {
@@ -250,7 +265,9 @@ func TestExperimentBadInput(t *testing.T) {
 		want string
 	}{
 		{"one unit per arm", []string{"--team", "Team 00,Team 01", "--baseline", "2020-01-06/2020-02-02", "--treatment", "2020-02-10/2020-03-08"},
-			"units: 2 teams for 2 arms; each arm needs at least 2"},
+			"--team: 2 teams take part, but 2 arms need at least 4 teams (2 per arm): with one team per arm there is no variation"},
+		{"too few people", []string{"--units", "person", "--team", "Team 00", "--baseline", "2020-01-06/2020-02-02", "--treatment", "2020-02-10/2020-03-08"},
+			"--team: the teams taking part have 5 people, but 2 arms need at least 10 people (5 per arm): smaller arms of people"},
 		{"overlapping windows", []string{"--team", "Team 00,Team 01,Team 02,Team 03", "--baseline", "2020-01-06/2020-02-02", "--treatment", "2020-01-27/2020-03-08"},
 			"treatment: the window 2020-01-27/2020-03-08 overlaps the baseline window 2020-01-06/2020-02-02"},
 		{"unknown team", []string{"--team", "Team 00,Nobody", "--baseline", "2020-01-06/2020-02-02", "--treatment", "2020-02-10/2020-03-08"}, `--team: team "Nobody" not found`},
@@ -282,5 +299,20 @@ func TestMetricsImportSaysCounts(t *testing.T) {
 	}
 	if out := mustRun(t, "pulse", "metrics", "import", one, "--db", db); out != "stored 2 values from 1 sample\n" {
 		t.Errorf("metrics import said %q, want %q", out, "stored 2 values from 1 sample\n")
+	}
+}
+
+// TestExperimentCountsPeopleAsPeople: an experiment over people says "11
+// people" on create, list and show, never "11 persons".
+func TestExperimentCountsPeopleAsPeople(t *testing.T) {
+	db := teamsDB(t, 2)
+	out := mustRun(t, "experiment", "create", "--name", "P", "--units", "person", "--team", "Team 00,Team 01", "--outcome", "meeting_hours",
+		"--baseline", "2020-01-06/2020-02-02", "--treatment", "2020-02-10/2020-03-08", "--db", db)
+	list := mustRun(t, "experiment", "list", "--db", db)
+	show := mustRun(t, "experiment", "show", "1", "--db", db)
+	for what, s := range map[string]string{"create": out, "list": list, "show": show} {
+		if !strings.Contains(s, "11 people") || strings.Contains(s, "persons") {
+			t.Errorf("experiment %s does not say 11 people:\n%s", what, s)
+		}
 	}
 }
