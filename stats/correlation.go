@@ -183,20 +183,31 @@ func Correlate(p Pairs, m Method, o Options) (Correlation, error) {
 	// A resample is a multiset of the original pairs, so its coefficient
 	// comes from tables made once (see resampler) rather than by copying,
 	// sorting and comparing values each time; the draws are the same.
+	// With few clusters the same draws come again and again (4 teams have
+	// 256 orders of 4 draws), and their coefficient is remembered.
 	clusters := groupIndex(p.Cluster, n)
 	coefOf := newResampler(p, m, clusters)
+	seen := newMemo(len(clusters))
 	draws := make([]float64, 0, o.Resamples)
 	idx := make([]int, 0, n)
 	times := make([]int, len(clusters))
+	picks := make([]int, len(clusters))
 	for range o.Resamples {
-		idx = idx[:0]
-		clear(times)
-		for range clusters {
-			c := rng.IntN(len(clusters))
-			times[c]++
-			idx = append(idx, clusters[c]...)
+		for k := range picks {
+			picks[k] = rng.IntN(len(clusters))
 		}
-		if v := coefOf(idx, times); !math.IsNaN(v) {
+		v, ok := seen.get(picks)
+		if !ok {
+			idx = idx[:0]
+			clear(times)
+			for _, c := range picks {
+				times[c]++
+				idx = append(idx, clusters[c]...)
+			}
+			v = coefOf(idx, times)
+			seen.put(picks, v)
+		}
+		if !math.IsNaN(v) {
 			draws = append(draws, v)
 		}
 	}
@@ -227,6 +238,7 @@ func permutationTest(p Pairs, m Method, r float64, clusters [][]int, rng *rand.R
 	from := make([]int, n)
 	source := make([]int, len(clusters))
 	order := make([]int, 0, n)
+	seen := newMemo(len(clusters)) // few clusters have few arrangements
 	extreme := 0
 	for range permutations {
 		c := 0
@@ -237,15 +249,22 @@ func permutationTest(p Pairs, m Method, r float64, clusters [][]int, rng *rand.R
 				order[k] = k
 			}
 			rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-			for k, src := range order {
-				for j, i := range g[k] {
-					from[i] = g[src][j]
-				}
-				source[c] = src
-				c++
-			}
+			c += copy(source[c:], order)
 		}
-		v := permuted(from, source)
+		v, ok := seen.get(source)
+		if !ok {
+			c := 0
+			for _, g := range groups {
+				for k := range g {
+					for j, i := range g[k] {
+						from[i] = g[source[c]][j]
+					}
+					c++
+				}
+			}
+			v = permuted(from, source)
+			seen.put(source, v)
+		}
 		if !math.IsNaN(v) && math.Abs(v) >= math.Abs(r)-1e-12 {
 			extreme++
 		}

@@ -292,3 +292,49 @@ func (cp *clusterPerm) tauB(source []int) float64 {
 	}
 	return sum.tau()
 }
+
+// memoSize is the most codes a memo keeps: k^k for k up to 5 clusters.
+const memoSize = 1 << 12
+
+// memo remembers a coefficient by a sequence of k numbers below k (the
+// clusters a resample draws, or the sources a permutation gives each
+// cluster): the same sequence gives the same value, to the bit, so it is
+// computed once. It is off (nil) when k^k is too many to keep.
+type memo struct {
+	k   int
+	v   []float64
+	set []bool
+}
+
+func newMemo(k int) *memo {
+	size := 1
+	for range k {
+		if size *= k; size > memoSize {
+			return nil
+		}
+	}
+	return &memo{k: k, v: make([]float64, size), set: make([]bool, size)}
+}
+
+func (m *memo) code(seq []int) int {
+	c := 0
+	for _, x := range seq {
+		c = c*m.k + x
+	}
+	return c
+}
+
+func (m *memo) get(seq []int) (float64, bool) {
+	if m == nil {
+		return 0, false
+	}
+	c := m.code(seq)
+	return m.v[c], m.set[c]
+}
+
+func (m *memo) put(seq []int, v float64) {
+	if m != nil {
+		c := m.code(seq)
+		m.v[c], m.set[c] = v, true
+	}
+}
