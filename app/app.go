@@ -27,6 +27,8 @@ type App struct {
 	calendars *CalendarConfig // nil: live calendars are off
 	signOn    *sso.Policy     // nil: no single sign-on
 	resolvers resolverCache   // teams' identity resolvers for live chat
+	// correlations keeps the last correlation reports by their inputs.
+	correlations correlationCache
 }
 
 // New returns the use cases over db; now is the clock (time.Now when nil).

@@ -445,6 +445,10 @@ func useCases() []useCase {
 			}
 			return err
 		}},
+		{"SlackThreadCaller", app.SlackSigned, func(ctx context.Context, f *fixture, who app.Actor) error {
+			_, _, err := f.app.SlackThreadCaller(ctx, who, missing, "member@example.com", "U0MEMBER")
+			return err
+		}},
 		{"SnoozeReminder", app.TeamMember, func(ctx context.Context, f *fixture, who app.Actor) error {
 			_, err := f.app.SnoozeReminder(ctx, who, a(f), missing)
 			return err

@@ -313,7 +313,8 @@ func (a *App) ImportMetrics(ctx context.Context, who Actor, source string, sampl
 }
 
 // Correlations correlates the stored metrics (and extra samples) across
-// team-quarters; only admins see the report, which spans every team.
+// team-quarters; only admins see the report, which spans every team. The
+// report is shared with other callers: it must not be changed.
 func (a *App) Correlations(ctx context.Context, who Actor, x, y []string, extra []metric.Sample, opt stats.Options) (pulse.CorrelationReport, error) {
 	if _, err := a.Authorize(ctx, who, AdminOnly, ""); err != nil {
 		return pulse.CorrelationReport{}, err
@@ -322,5 +323,7 @@ func (a *App) Correlations(ctx context.Context, who Actor, x, y []string, extra 
 	if err != nil {
 		return pulse.CorrelationReport{}, err
 	}
-	return pulse.Correlate(pulse.CorrelationRequest{Samples: samples, X: x, Y: y, Options: opt})
+	// The same samples, metrics and options give the same report (every
+	// draw is seeded), so it is made once and kept while they stay so.
+	return a.correlations.report(pulse.CorrelationRequest{Samples: samples, X: x, Y: y, Options: opt})
 }

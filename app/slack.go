@@ -23,10 +23,16 @@ type ChatEvent struct {
 	ChannelType string // event.channel_type: channel, group, im, mpim
 	Event       []byte // the inner "event" object
 	// Emails returns the profile emails (users.info) of the Slack users
-	// the event names, where known, so people are named as an export of
-	// the workspace names them. It is called only for followed channels;
-	// nil means none are known.
-	Emails func(ctx context.Context) map[string]string
+	// the event names, and of also, where known, so people are named as an
+	// export of the workspace names them. It is called only for followed
+	// channels; nil means none are known.
+	Emails func(ctx context.Context, also []string) map[string]string
+	// Members returns the member IDs of the event's conversation when it
+	// is a direct one (IM or group DM), which the event does not carry:
+	// an export lists them in dms.json and mpims.json, and every message
+	// is addressed to them. It is called only for followed direct
+	// conversations; nil means they are not known.
+	Members func(ctx context.Context) []string
 }
 
 // ChatEventResult says what became of an event.
@@ -54,16 +60,21 @@ func (a *App) RecordChatEvent(ctx context.Context, who Actor, ev ChatEvent) (Cha
 		return r, err
 	}
 	r.Teams = len(follows)
+	kind := channelKind(ev.Channel, ev.ChannelType)
+	var members []string
+	if (kind == ingest.DM || kind == ingest.MPIM) && ev.Members != nil {
+		members = ev.Members(ctx)
+	}
 	var emails map[string]string
 	if ev.Emails != nil {
-		emails = ev.Emails(ctx)
+		emails = ev.Emails(ctx, members)
 	}
 	for _, f := range follows {
 		res, err := a.resolvers.get(ctx, a, f.TeamID)
 		if err != nil {
 			return r, err
 		}
-		in, skip, err := ingestslack.Live(ev.Event, ingestslack.Channel{ID: ev.Channel, Name: f.Channel.Name, Kind: channelKind(ev.Channel, ev.ChannelType)}, res, emails)
+		in, skip, err := ingestslack.Live(ev.Event, ingestslack.Channel{ID: ev.Channel, Name: f.Channel.Name, Kind: kind, Members: members}, res, emails)
 		if err != nil {
 			return r, rhythm.Errorf(rhythm.EINVALID, "%v", err)
 		}
@@ -142,6 +153,55 @@ func (a *App) SlackCaller(ctx context.Context, who Actor, channel, email, userID
 	}
 	actor := SlackMember(who.Slack, member)
 	t, err := a.teamFor(ctx, actor, TeamMember, strconv.FormatInt(found.ID, 10))
+	return actor, t, err
+}
+
+// SlackThreadCaller is SlackCaller for a button on thread threadID (a
+// reminder's or a thread message's): the team is the linked team that
+// holds the thread, wherever the button was pressed, so a member of
+// several linked teams acts on the right one. A user on no linked roster
+// is ENOTFOUND, as for SlackCaller; one who is not on the thread's team is
+// EFORBIDDEN, naming the team; a thread of no linked team is EINVALID.
+func (a *App) SlackThreadCaller(ctx context.Context, who Actor, threadID int64, email, userID string) (Actor, TeamOf, error) {
+	if _, err := a.Authorize(ctx, who, SlackSigned, ""); err != nil {
+		return Actor{}, TeamOf{}, err
+	}
+	ids, err := a.db.SlackTeams(ctx, who.Slack)
+	if err != nil {
+		return Actor{}, TeamOf{}, err
+	}
+	var (
+		owner  *team.Team
+		onAny  bool
+		member string
+	)
+	for _, id := range ids {
+		t, err := a.db.Team(ctx, strconv.FormatInt(id, 10))
+		if err != nil {
+			return Actor{}, TeamOf{}, err
+		}
+		m := slackMember(&t, email, userID)
+		onAny = onAny || m != ""
+		if owner != nil {
+			continue
+		}
+		switch _, err := a.db.Thread(ctx, t.ID, threadID); {
+		case err == nil:
+			owner, member = &t, m
+		case rhythm.ErrorCode(err) != rhythm.ENOTFOUND:
+			return Actor{}, TeamOf{}, err
+		}
+	}
+	switch {
+	case !onAny:
+		return Actor{}, TeamOf{}, rhythm.Errorf(rhythm.ENOTFOUND, "you are not on a rhythm roster linked to this Slack workspace")
+	case owner == nil:
+		return Actor{}, TeamOf{}, rhythm.Errorf(rhythm.EINVALID, "there is no thread %d on a rhythm team linked to this Slack workspace", threadID)
+	case member == "":
+		return Actor{}, TeamOf{}, rhythm.Errorf(rhythm.EFORBIDDEN, "This button belongs to team %s, and you are not on its roster.", owner.Name)
+	}
+	actor := SlackMember(who.Slack, member)
+	t, err := a.teamFor(ctx, actor, TeamMember, strconv.FormatInt(owner.ID, 10))
 	return actor, t, err
 }
 

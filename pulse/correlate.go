@@ -2,8 +2,11 @@ package pulse
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/metric"
@@ -116,20 +119,12 @@ func Correlate(req CorrelationRequest) (CorrelationReport, error) {
 		return CorrelationReport{}, rhythm.Errorf(rhythm.EINVALID, "metrics: need at least one exposure (such as %s) and one outcome (such as enps or churn); have: %s", metric.SyncAsyncRatio, strings.Join(present, ", "))
 	}
 	rep := CorrelationReport{Findings: []Finding{}}
-	for i, x := range xs {
-		for j, y := range ys {
-			if x == y {
-				continue
-			}
-			o := req.Options
-			o.Seed = req.Options.Seed + uint64(i*len(ys)+j)
-			f, skip := correlatePair(quarters, x, y, o)
-			if skip != nil {
-				rep.Skipped = append(rep.Skipped, *skip)
-				continue
-			}
-			rep.Findings = append(rep.Findings, f)
+	for _, r := range correlatePairs(quarters, xs, ys, req.Options) {
+		if r.skip != nil {
+			rep.Skipped = append(rep.Skipped, *r.skip)
+			continue
 		}
+		rep.Findings = append(rep.Findings, r.f)
 	}
 	ps := make([]float64, len(rep.Findings))
 	for i, f := range rep.Findings {
@@ -147,6 +142,45 @@ func Correlate(req CorrelationRequest) (CorrelationReport, error) {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("%d pairs were tested; with that many, some look notable by chance alone. The adjusted p (Holm) accounts for it.", len(rep.Findings)))
 	}
 	return rep, nil
+}
+
+type pairResult struct {
+	f    Finding
+	skip *Skipped
+}
+
+// correlatePairs correlates every x with every other y, in that order.
+// Each pair has its own seed, so the pairs are worked on side by side, one
+// per CPU, and the results are the same as one by one.
+func correlatePairs(quarters []metric.Sample, xs, ys []string, opt stats.Options) []pairResult {
+	type pair struct {
+		x, y string
+		o    stats.Options
+	}
+	var pairs []pair
+	for i, x := range xs {
+		for j, y := range ys {
+			if x == y {
+				continue
+			}
+			o := opt
+			o.Seed = opt.Seed + uint64(i*len(ys)+j)
+			pairs = append(pairs, pair{x, y, o})
+		}
+	}
+	out := make([]pairResult, len(pairs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(pairs)) {
+		wg.Go(func() {
+			for k := int(next.Add(1) - 1); k < len(pairs); k = int(next.Add(1) - 1) {
+				p := pairs[k]
+				out[k].f, out[k].skip = correlatePair(quarters, p.x, p.y, p.o)
+			}
+		})
+	}
+	wg.Wait()
+	return out
 }
 
 func correlatePair(quarters []metric.Sample, x, y string, o stats.Options) (Finding, *Skipped) {

@@ -303,3 +303,57 @@ func TestLiveAuditEqualsExportAudit(t *testing.T) {
 		t.Errorf("export after live events: stored %d, skipped %v; want all %d stored before", imp.Stored, imp.SkippedReasons, len(msgs))
 	}
 }
+
+// TestUnknownEmailNamesPeopleAsExport: when users.info fails, a person off
+// the roster is named by the same pseudonym an export gives them (with
+// their profile email in users.json), and a roster member known by an
+// alias is still that member.
+func TestUnknownEmailNamesPeopleAsExport(t *testing.T) {
+	ctx := context.Background()
+	msgs := []chatMessage{
+		{User: "U0GUEST", TS: "1772442000.000100", Text: "SECRET-from the guest to <@U0KENJI>"},
+		{User: "U0KENJI", TS: "1772442060.000200", ThreadTS: "1772442000.000100", Text: "SECRET-reply to <@U0GUEST>"},
+	}
+	live := newEnv(t, slack.Config{})
+	live.api.extra["users.info"] = func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusInternalServerError) // Slack's API is down
+	}
+	for i, m := range msgs {
+		if w := serve(live.h.Events, signed(t, slack.PathEvents, jsonType, m.callback(fmt.Sprintf("Ev%d", i)), time.Now())); w.Code != 200 {
+			t.Fatalf("event %d = %d %s", i, w.Code, w.Body)
+		}
+	}
+	if live.api.count("users.info") == 0 {
+		t.Fatal("users.info was not asked")
+	}
+	other := storetest.SQLite(t)
+	key, err := live.db.PseudonymKey(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.SQL().Exec("UPDATE settings SET value = ? WHERE key = ?", string(key), store.PseudonymKeySetting); err != nil {
+		t.Fatal(err)
+	}
+	exported := newEnvOn(t, other, slack.Config{})
+	res, err := other.Resolver(ctx, exported.team.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := ingestslack.Open(writeExport(t, msgs), res, ingest.DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if _, err := other.ImportInteractions(ctx, exported.team.ID, store.ImportMeta{Name: "export", Format: "slack", Hash: "export"}, x.Import); err != nil {
+		t.Fatal(err)
+	}
+	got, want := interactions(t, live.db, live.team.ID), interactions(t, other, exported.team.ID)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("live messages without users.info differ from the export's (-export +live):\n%s", diff)
+	}
+	for _, in := range got {
+		if in.Organizer == "U0GUEST" || strings.Contains(in.Organizer, "guest@") {
+			t.Errorf("%s: the guest is named %q, not by a pseudonym", in.ID, in.Organizer)
+		}
+	}
+}

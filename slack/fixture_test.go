@@ -149,7 +149,13 @@ func newEnv(t testing.TB, cfg slack.Config) *env {
 
 func newEnvOn(t testing.TB, db *store.DB, cfg slack.Config) *env {
 	t.Helper()
-	tm, err := team.ParseRoster("team.yaml", []byte(teamRoster))
+	return newEnvRoster(t, db, cfg, teamRoster)
+}
+
+// newEnvRoster is newEnvOn with another roster for the team.
+func newEnvRoster(t testing.TB, db *store.DB, cfg slack.Config, roster string) *env {
+	t.Helper()
+	tm, err := team.ParseRoster("team.yaml", []byte(roster))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -27,14 +28,16 @@ type Handler struct {
 	api   *slackapi.Client // nil without a bot token
 	http  *http.Client
 	log   *slog.Logger
-	users *userCache
+	users *lookups[string]   // Slack user → profile email
+	convs *lookups[[]string] // direct conversation → its members
 	// work runs a command's slow part after the ack; tests wait on it.
 	work sync.WaitGroup
 }
 
 // NewHandler returns the Slack app's handler over the use cases.
 func NewHandler(a *app.App, cfg Config) *Handler {
-	h := &Handler{cfg: cfg, app: a, http: cfg.HTTPClient, log: cfg.Log, users: newUserCache(time.Hour)}
+	h := &Handler{cfg: cfg, app: a, http: cfg.HTTPClient, log: cfg.Log, users: newLookups[string](time.Hour, 100_000),
+		convs: newLookups[[]string](24*time.Hour, 10_000)}
 	if h.http == nil {
 		h.http = &http.Client{Timeout: 10 * time.Second}
 	}
@@ -137,9 +140,12 @@ func (h *Handler) Events(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	emails := func(ctx context.Context) map[string]string { return h.emailsOf(ctx, env.TeamID, env.Event) }
+	members := func(ctx context.Context) []string { return h.members(ctx, env.TeamID, ev.Channel) }
+	emails := func(ctx context.Context, also []string) map[string]string {
+		return h.emailsOf(ctx, env.TeamID, env.Event, also)
+	}
 	res, err := h.app.RecordChatEvent(r.Context(), app.SlackApp(env.TeamID), app.ChatEvent{
-		Workspace: env.TeamID, Channel: ev.Channel, ChannelType: ev.ChannelType, Event: env.Event, Emails: emails})
+		Workspace: env.TeamID, Channel: ev.Channel, ChannelType: ev.ChannelType, Event: env.Event, Emails: emails, Members: members})
 	if err != nil {
 		if rhythm.ErrorCode(err) == rhythm.EINTERNAL {
 			h.log.Error("slack event not stored", "event_id", env.EventID, "err", err)
@@ -151,15 +157,21 @@ func (h *Handler) Events(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 }
 
-// emailsOf looks up the profile emails of the users an event names, where
-// the bot token allows; people not found are named by their Slack ID.
-func (h *Handler) emailsOf(ctx context.Context, workspace string, event []byte) map[string]string {
+// emailsOf looks up the profile emails of the users an event names, and
+// of also, where the bot token allows; people not found are named by their
+// Slack ID.
+func (h *Handler) emailsOf(ctx context.Context, workspace string, event []byte, also []string) map[string]string {
 	if h.api == nil {
 		return nil
 	}
 	ids, err := ingestslack.LiveUsers(event)
-	if err != nil || len(ids) == 0 {
+	if err != nil {
 		return nil
+	}
+	for _, id := range also {
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
 	}
 	out := map[string]string{}
 	for _, id := range ids {
@@ -177,24 +189,37 @@ func (h *Handler) email(ctx context.Context, workspace, user string) string {
 	if h.api == nil || user == "" {
 		return ""
 	}
-	key := workspace + "/" + user
-	for {
-		email, ok, wait := h.users.get(key)
-		if ok {
-			return email
-		}
-		if wait == nil {
-			break // this request looks the user up
-		}
-		select {
-		case <-wait:
-		case <-ctx.Done():
-			return ""
-		}
+	return cachedLookup(ctx, h.users, workspace+"/"+user, func() (string, bool) { return h.lookup(ctx, user) })
+}
+
+// maxDirectMembers is the most members a direct conversation is read
+// with: Slack's group DMs hold at most 9 people.
+const maxDirectMembers = 16
+
+// members returns the member IDs of a direct conversation (IM or group DM)
+// from conversations.members, cached: a direct conversation's members
+// never change (adding someone makes a new one). nil when unknown.
+func (h *Handler) members(ctx context.Context, workspace, channel string) []string {
+	if h.api == nil || channel == "" {
+		return nil
 	}
-	email, found := h.lookup(ctx, user)
-	h.users.done(key, email, found)
-	return email
+	return cachedLookup(ctx, h.convs, workspace+"/"+channel, func() ([]string, bool) {
+		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		ids, _, err := h.api.GetUsersInConversationContext(ctx, &slackapi.GetUsersInConversationParameters{ChannelID: channel, Limit: maxDirectMembers + 1})
+		if err != nil {
+			var se slackapi.SlackErrorResponse
+			if errors.As(err, &se) && (se.Err == "channel_not_found" || se.Err == "not_in_channel") {
+				return nil, true
+			}
+			h.log.Warn("slack conversations.members failed", "channel", channel, "err", err)
+			return nil, false
+		}
+		if len(ids) > maxDirectMembers {
+			return nil, true // not a direct conversation
+		}
+		return ids, true
+	})
 }
 
 // lookup asks users.info; found is false when the answer is unknown (the
@@ -217,50 +242,80 @@ func (h *Handler) lookup(ctx context.Context, user string) (string, bool) {
 	return u.Profile.Email, true
 }
 
-// userCache keeps Slack users' emails for a while, and which lookups are
-// under way.
-type userCache struct {
+// lookups keeps the answers of Web API lookups for a while (a Slack
+// user's email, a direct conversation's members), and which are under way.
+type lookups[V any] struct {
 	ttl      time.Duration
+	max      int // entries kept; a bound, not a policy
 	mu       sync.Mutex
-	m        map[string]cached
+	m        map[string]cached[V]
 	inFlight map[string]chan struct{}
 }
 
-type cached struct {
-	email string
+type cached[V any] struct {
+	v     V
 	until time.Time
 }
 
-func newUserCache(ttl time.Duration) *userCache {
-	return &userCache{ttl: ttl, m: map[string]cached{}, inFlight: map[string]chan struct{}{}}
+func newLookups[V any](ttl time.Duration, max int) *lookups[V] {
+	return &lookups[V]{ttl: ttl, max: max, m: map[string]cached[V]{}, inFlight: map[string]chan struct{}{}}
 }
 
-// get returns the cached email; else a channel to wait on when another
-// request is looking the user up; else nil, and the caller must look it up
-// and call done.
-func (c *userCache) get(key string) (email string, ok bool, wait <-chan struct{}) {
+// get returns the cached answer; else a channel to wait on when another
+// request is looking it up; else nil, and the caller must look it up and
+// call done.
+func (c *lookups[V]) get(key string) (v V, ok bool, wait <-chan struct{}) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.m[key]; ok && time.Now().Before(e.until) {
-		return e.email, true, nil
+		return e.v, true, nil
 	}
 	if ch, busy := c.inFlight[key]; busy {
-		return "", false, ch
+		return v, false, ch
 	}
 	c.inFlight[key] = make(chan struct{})
-	return "", false, nil
+	return v, false, nil
 }
 
-// done ends a lookup; found false keeps nothing, so the next asks again.
-func (c *userCache) done(key, email string, found bool) {
+// done ends a lookup; found false keeps nothing new, so the next asks
+// again, and returns the last answer for key, however old, or v.
+func (c *lookups[V]) done(key string, v V, found bool) V {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if found {
-		if len(c.m) > 100_000 {
-			clear(c.m) // a bound, not a policy: the next lookups refill it
-		}
-		c.m[key] = cached{email: email, until: time.Now().Add(c.ttl)}
-	}
 	close(c.inFlight[key])
 	delete(c.inFlight, key)
+	if !found {
+		if e, ok := c.m[key]; ok {
+			return e.v
+		}
+		return v
+	}
+	if len(c.m) >= c.max {
+		clear(c.m) // the next lookups refill it
+	}
+	c.m[key] = cached[V]{v: v, until: time.Now().Add(c.ttl)}
+	return v
+}
+
+// cachedLookup returns the cached answer for key, or asks look (once
+// however many requests want it at once) and caches what it finds. When
+// look fails, the last answer, past its time, is better than none: a
+// person is named as before, as an export names them.
+func cachedLookup[V any](ctx context.Context, c *lookups[V], key string, look func() (V, bool)) V {
+	for {
+		v, ok, wait := c.get(key)
+		if ok {
+			return v
+		}
+		if wait == nil {
+			break // this request looks it up
+		}
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return v
+		}
+	}
+	v, found := look()
+	return c.done(key, v, found)
 }

@@ -58,7 +58,7 @@ func (h *Handler) button(ctx context.Context, cb *slackapi.InteractionCallback, 
 	if err != nil {
 		return ephemeral("This button does not name a thread.")
 	}
-	who, t, err := h.caller(ctx, cb.Team.ID, cb.Channel.ID, cb.User.ID)
+	who, t, err := h.app.SlackThreadCaller(ctx, app.SlackApp(cb.Team.ID), threadID, h.email(ctx, cb.Team.ID, cb.User.ID), cb.User.ID)
 	if rhythm.ErrorCode(err) == rhythm.ENOTFOUND {
 		return ephemeral("%s", unmapped)
 	}

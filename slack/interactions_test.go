@@ -14,6 +14,7 @@ import (
 	"github.com/rhythm-team/rhythm/remind"
 	"github.com/rhythm-team/rhythm/slack"
 	"github.com/rhythm-team/rhythm/store"
+	"github.com/rhythm-team/rhythm/team"
 	"github.com/rhythm-team/rhythm/thread"
 )
 
@@ -142,5 +143,69 @@ func TestDecideModalSubmission(t *testing.T) {
 	code, body = submit(map[string]map[string]any{"purpose": chosen("status-update"), "people": value("seven"), "urgency": chosen("72h")})
 	if code != 200 || !strings.Contains(body, `"response_action":"errors"`) || !strings.Contains(body, `"people":"A whole number from 1."`) || !strings.Contains(body, `"zones"`) {
 		t.Errorf("bad submission = %d %s", code, body)
+	}
+}
+
+// TestButtonOfAnotherLinkedTeam: Kenji is on two teams linked to the
+// workspace, Platform (linked first) and Data. The buttons of Data's
+// thread and reminder work for him, wherever he presses them; Priya, on
+// Platform only, is told the button is Data's and she is not on it.
+func TestButtonOfAnotherLinkedTeam(t *testing.T) {
+	e := newEnv(t, slack.Config{})
+	ctx := context.Background()
+	data, err := team.ParseRoster("data.yaml", []byte(`team: Data
+slack: {workspace: `+workspace+`, channels: [C0DATA]}
+members:
+  - {name: Kenji Sato, email: kenji@example.com, zone: Asia/Tokyo, aliases: [U0KENJI]}
+  - {name: Lea Park, email: lea@example.com, zone: America/New_York}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data, _, err = e.db.SaveRoster(ctx, data); err != nil {
+		t.Fatal(err)
+	}
+	th, err := e.app.CreateThread(ctx, appSystem(), "Data", thread.NewThread{Title: "Schema freeze", Owner: "lea@example.com",
+		Participants: []string{"kenji@example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if _, err := e.db.AddReminders(ctx, []remind.Reminder{{TeamID: data.ID, ThreadID: th.ID, Member: "kenji@example.com", Kind: remind.Overdue,
+		Channel: "slack_dm", SendAt: now, NextAttemptAt: now, CreatedAt: now}}); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := e.db.ClaimReminders(ctx, "w1", now.Add(time.Second), 10)
+	if err != nil || len(rs) != 1 {
+		t.Fatalf("claim = %v, %v", rs, err)
+	}
+	if err := e.db.FinishReminder(ctx, rs[0].ID, "w1", remind.Outcome{State: remind.Sent, At: now}); err != nil {
+		t.Fatal(err)
+	}
+	inChannel := func(p map[string]any, channel string) map[string]any {
+		p["channel"] = map[string]any{"id": channel}
+		return p
+	}
+	for _, c := range []struct {
+		name    string
+		payload map[string]any
+		want    string
+	}{
+		{"snooze in his DM", press("U0KENJI", remind.ActionSnooze, rs[0].ID, th.ID), "Snoozed: I'll remind you again"},
+		{"acknowledge from Platform's channel", inChannel(press("U0KENJI", remind.ActionAcknowledge, rs[0].ID, th.ID), channelID), "You acknowledged *Schema freeze*"},
+		{"someone not on Data", inChannel(press("U0PRIYA", remind.ActionAnswer, rs[0].ID, th.ID), "C0DATA"), `belongs to team Data, and you are not on its roster`},
+		{"someone on no linked team", press("U0GUEST", remind.ActionAnswer, rs[0].ID, th.ID), "can't find you"},
+		{"a thread of no linked team", press("U0KENJI", remind.ActionAnswer, rs[0].ID, 99999), "no thread 99999"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, body := e.interact(t, c.payload)
+			if code != 200 || !strings.Contains(body, c.want) {
+				t.Errorf("= %d %s, want %q", code, body, c.want)
+			}
+		})
+	}
+	got, err := e.db.Thread(ctx, data.ID, th.ID)
+	if err != nil || len(got.Pending()) != 0 {
+		t.Errorf("Data's thread after Kenji's button: pending %v, %v", got.Pending(), err)
 	}
 }

@@ -17,8 +17,9 @@ const (
 
 // BotScopes are the scopes the app asks for, and no more: the slash command,
 // posting answers and reminders, direct messages, mapping Slack users to
-// roster members by their profile email, and message metadata in the
-// channels the app is added to.
+// roster members by their profile email, message metadata in the channels
+// and direct conversations the app is added to, and the members of those
+// direct conversations (their recipients).
 var BotScopes = []string{
 	"commands",
 	"chat:write",
@@ -27,11 +28,16 @@ var BotScopes = []string{
 	"users:read.email",
 	"channels:history",
 	"groups:history",
+	"im:history",
+	"mpim:history",
+	"im:read",
+	"mpim:read",
 }
 
 // BotEvents are the events the app subscribes to: messages (and replies) in
-// public and private channels it is a member of. Only their metadata is kept.
-var BotEvents = []string{"message.channels", "message.groups"}
+// public and private channels and direct conversations it is a member of.
+// Only their metadata is kept, and only of conversations a team follows.
+var BotEvents = []string{"message.channels", "message.groups", "message.im", "message.mpim"}
 
 // Manifest returns the app manifest for a rhythm server reachable at
 // publicURL, as JSON for Slack's "Create an app → From a manifest".

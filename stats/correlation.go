@@ -3,6 +3,7 @@ package stats
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 
@@ -179,18 +180,34 @@ func Correlate(p Pairs, m Method, o Options) (Correlation, error) {
 	rng := NewRand(o.Seed)
 
 	// Bootstrap over clusters (each pair is its own cluster by default).
+	// A resample is a multiset of the original pairs, so its coefficient
+	// comes from tables made once (see resampler) rather than by copying,
+	// sorting and comparing values each time; the draws are the same.
+	// With few clusters the same draws come again and again (4 teams have
+	// 256 orders of 4 draws), and their coefficient is remembered.
 	clusters := groupIndex(p.Cluster, n)
+	coefOf := newResampler(p, m, clusters)
+	seen := newMemo(len(clusters))
 	draws := make([]float64, 0, o.Resamples)
-	bx, by := make([]float64, 0, n), make([]float64, 0, n)
+	idx := make([]int, 0, n)
+	times := make([]int, len(clusters))
+	picks := make([]int, len(clusters))
 	for range o.Resamples {
-		bx, by = bx[:0], by[:0]
-		for range clusters {
-			for _, i := range clusters[rng.IntN(len(clusters))] {
-				bx = append(bx, p.X[i])
-				by = append(by, p.Y[i])
-			}
+		for k := range picks {
+			picks[k] = rng.IntN(len(clusters))
 		}
-		if v := m.coefficient(bx, by); !math.IsNaN(v) {
+		v, ok := seen.get(picks)
+		if !ok {
+			idx = idx[:0]
+			clear(times)
+			for _, c := range picks {
+				times[c]++
+				idx = append(idx, clusters[c]...)
+			}
+			v = coefOf(idx, times)
+			seen.put(picks, v)
+		}
+		if !math.IsNaN(v) {
 			draws = append(draws, v)
 		}
 	}
@@ -200,37 +217,59 @@ func Correlate(p Pairs, m Method, o Options) (Correlation, error) {
 		ci = percentile(draws, 1-o.Level, o.Level)
 	}
 
-	// Permutation test: exchange whole clusters with the same blocks.
-	// Spearman's ρ of permuted y is Pearson's r of the permuted ranks, so
-	// ranks are computed once.
-	groups := exchangeable(clusters, p.Block)
-	px, y := p.X, p.Y
-	coef := m.coefficient
-	if m == Spearman {
-		px, y = Ranks(p.X), Ranks(p.Y)
-		coef = func(a, b []float64) float64 { return stat.Correlation(a, b, nil) }
-	}
-	py := slices.Clone(y)
-	extreme := 0
-	for range o.Permutations {
-		for _, g := range groups {
-			order := rng.Perm(len(g))
-			for k, src := range order {
-				for j, i := range g[k] {
-					py[i] = y[g[src][j]]
-				}
-			}
-		}
-		v := coef(px, py)
-		if !math.IsNaN(v) && math.Abs(v) >= math.Abs(r)-1e-12 {
-			extreme++
-		}
-	}
+	extreme := permutationTest(p, m, r, clusters, rng, o.Permutations)
 	return Correlation{
 		Method: m, N: n, Clusters: len(clusters), R: r, CI: ci,
 		P:         float64(extreme+1) / float64(o.Permutations+1),
 		Resamples: o.Resamples, Permutations: o.Permutations,
 	}, nil
+}
+
+// permutationTest counts the permutations, of the given number, whose
+// coefficient is at least as far from zero as r.
+func permutationTest(p Pairs, m Method, r float64, clusters [][]int, rng *rand.Rand, permutations int) int {
+	// Permutation test: exchange whole clusters with the same blocks.
+	// from[i] is the pair whose y goes with pair i's x; source[c] is the
+	// place, in its group, of the cluster whose ys go to the c-th cluster
+	// (counting the clusters of every group in turn).
+	n := len(p.X)
+	groups := exchangeable(clusters, p.Block)
+	permuted := newPermuter(p, m, groups, permutations)
+	from := make([]int, n)
+	source := make([]int, len(clusters))
+	order := make([]int, 0, n)
+	seen := newMemo(len(clusters)) // few clusters have few arrangements
+	extreme := 0
+	for range permutations {
+		c := 0
+		for _, g := range groups {
+			// rng.Perm(len(g)), without a new slice each time.
+			order = order[:len(g)]
+			for k := range order {
+				order[k] = k
+			}
+			rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+			c += copy(source[c:], order)
+		}
+		v, ok := seen.get(source)
+		if !ok {
+			c := 0
+			for _, g := range groups {
+				for k := range g {
+					for j, i := range g[k] {
+						from[i] = g[source[c]][j]
+					}
+					c++
+				}
+			}
+			v = permuted(from, source)
+			seen.put(source, v)
+		}
+		if !math.IsNaN(v) && math.Abs(v) >= math.Abs(r)-1e-12 {
+			extreme++
+		}
+	}
+	return extreme
 }
 
 // exchangeable groups clusters that may trade y values: those whose pairs

@@ -27,7 +27,7 @@ type demoFixture struct {
 	main   int64  // the main team's id
 }
 
-func newDemoFixture(t *testing.T) *demoFixture {
+func newDemoFixture(t testing.TB) *demoFixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &demoFixture{db: storetest.SQLite(t)}

@@ -33,7 +33,7 @@ func Live(event []byte, ch Channel, res *ingest.Resolver, emails map[string]stri
 	}
 	r := &reader{e: &Export{res: res}, users: map[string]ingest.Participant{}, bots: map[string]bool{}}
 	for id, email := range emails {
-		r.users[id] = res.Resolve(email, id)
+		r.users[id] = person(res, email, id)
 	}
 	c := &conv{id: ch.ID, channel: ch.Name, kind: ch.Kind, members: ch.Members}
 	if c.channel == "" || ch.Kind == ingest.DM || ch.Kind == ingest.MPIM {

@@ -258,7 +258,7 @@ func (e *Export) Import(ctx context.Context, emit func(ingest.Interaction) error
 		if u.IsBot {
 			r.bots[u.ID] = true
 		}
-		r.users[u.ID] = e.res.Resolve(u.Profile.Email, u.ID)
+		r.users[u.ID] = person(e.res, u.Profile.Email, u.ID)
 	}
 	convs := map[string]*conv{} // by folder
 	for _, l := range []struct {
@@ -519,7 +519,19 @@ func (r *reader) who(id string) ingest.Participant {
 	if p, ok := r.users[id]; ok {
 		return p
 	}
-	return r.e.res.Resolve(id)
+	return person(r.e.res, "", id)
+}
+
+// person is the Slack user id with profile email (empty when unknown):
+// the roster member with that email, or with id as an alias; anyone else
+// is the pseudonym of id. The Slack ID, not the email, is pseudonymised,
+// because every message carries it: a live event whose author's email
+// could not be looked up names them as the export does.
+func person(res *ingest.Resolver, email, id string) ingest.Participant {
+	if m, ok := res.Member(email, id); ok {
+		return ingest.Participant{ID: m, Member: true}
+	}
+	return res.Resolve(id)
 }
 
 // interaction turns a message into an interaction, or says why not.
