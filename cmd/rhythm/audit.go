@@ -356,7 +356,8 @@ func (a *app) auditFiles(ctx context.Context, au *audit.Auditor, res *ingest.Res
 	g, gctx := errgroup.WithContext(ctx)
 	batches := make(chan []ingest.Interaction, 2*len(sources))
 	free := make(chan []ingest.Interaction, 4*len(sources))
-	for _, src := range sources {
+	stats := make([]ingest.Stats, len(sources))
+	for i, src := range sources {
 		g.Go(func() error {
 			batch := make([]ingest.Interaction, 0, batchSize)
 			send := func() error {
@@ -372,7 +373,8 @@ func (a *app) auditFiles(ctx context.Context, au *audit.Auditor, res *ingest.Res
 				}
 				return nil
 			}
-			_, err := src.Import(gctx, func(in ingest.Interaction) error {
+			var err error
+			stats[i], err = src.Import(gctx, func(in ingest.Interaction) error {
 				batch = append(batch, in)
 				if len(batch) == batchSize {
 					return send()
@@ -405,7 +407,29 @@ func (a *app) auditFiles(ctx context.Context, au *audit.Auditor, res *ingest.Res
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 		return ctx.Err()
 	}
+	if err == nil {
+		a.calendarWarnings(sources, stats)
+	}
 	return err
+}
+
+// calendarWarnings prints what the calendars' readers left out (a broken
+// event, one too expensive to expand): the audit goes on without it, but
+// says so.
+func (a *app) calendarWarnings(sources []detect.Source, stats []ingest.Stats) {
+	const shown = 5
+	for i, src := range sources {
+		if _, ok := src.(*icsevents.File); !ok {
+			continue
+		}
+		for j, n := range stats[i].Notes {
+			if j == shown {
+				fmt.Fprintf(a.stderr, "rhythm: warning: … %d more\n", len(stats[i].Notes)-shown)
+				break
+			}
+			fmt.Fprintf(a.stderr, "rhythm: warning: %s\n", n.Where)
+		}
+	}
 }
 
 func formatName(f detect.Format) string {
