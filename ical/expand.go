@@ -278,14 +278,14 @@ func (x *expander) runSkipping() error {
 		x.work, x.broken, x.pending = budget, false, x.pending[:0]
 		err := x.expandSeries(s)
 		x.work = left - (budget - x.work)
-		var e *Error
-		switch {
-		case err != nil && x.broken && errors.As(err, &e):
+		if err != nil {
+			var e *Error
+			if !x.broken || !errors.As(err, &e) {
+				return err
+			}
 			x.total = total
 			x.skip(Warning{Name: e.Name, Line: e.Line, UID: e.UID, Msg: e.Err.Error() + "; event skipped"})
 			continue
-		case err != nil:
-			return err
 		}
 		for j := range x.pending {
 			if err := out(&x.pending[j]); err != nil {
