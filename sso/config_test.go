@@ -202,10 +202,11 @@ func TestBeginCookie(t *testing.T) {
 	for _, tt := range []struct {
 		name, redirect string
 		tls, secure    bool
+		prefix         string
 	}{
-		{"plain http on localhost", "http://localhost:8080/auth/oidc/callback", false, false},
-		{"behind a TLS proxy", "https://rhythm.example.com/auth/oidc/callback", false, true},
-		{"direct TLS", "http://localhost:8080/auth/oidc/callback", true, true},
+		{"plain http on localhost", "http://localhost:8080/auth/oidc/callback", false, false, sso.CookieName + "_"},
+		{"behind a TLS proxy", "https://rhythm.example.com/auth/oidc/callback", false, true, "__Host-" + sso.CookieName + "_"},
+		{"direct TLS", "http://localhost:8080/auth/oidc/callback", true, true, "__Host-" + sso.CookieName + "_"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := validConfig()
@@ -218,7 +219,8 @@ func TestBeginCookie(t *testing.T) {
 			if tt.tls {
 				r.TLS = &tls.ConnectionState{}
 			}
-			if _, err := rp.Begin(w, r, "/"); err != nil {
+			to, err := rp.Begin(w, r, "/")
+			if err != nil {
 				t.Fatal(err)
 			}
 			cookies := w.Result().Cookies()
@@ -226,8 +228,9 @@ func TestBeginCookie(t *testing.T) {
 				t.Fatalf("%d cookies, want 1", len(cookies))
 			}
 			c := cookies[0]
-			if c.Name != sso.CookieName || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.MaxAge != 600 || c.Secure != tt.secure || c.Path != "/" {
-				t.Errorf("cookie %+v, want HttpOnly, SameSite=Lax, Max-Age=600, Secure=%v", c, tt.secure)
+			state := mustURL(to).Query().Get("state")
+			if c.Name != tt.prefix+state[:12] || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.MaxAge != 600 || c.Secure != tt.secure || c.Path != "/" || c.Domain != "" {
+				t.Errorf("cookie %+v, want %s<start of the state>, HttpOnly, SameSite=Lax, Max-Age=600, Secure=%v, no Domain", c, tt.prefix, tt.secure)
 			}
 			if strings.Contains(c.Value, "state") || !strings.HasPrefix(c.Value, "v1:") {
 				t.Errorf("cookie value %q is not sealed", c.Value)
@@ -267,5 +270,44 @@ func TestDefaultProviderName(t *testing.T) {
 	c.ProviderName = "  Acme ID "
 	if err := c.Validate(); err != nil || c.ProviderName != "Acme ID" {
 		t.Errorf("a given name: %q %v, want \"Acme ID\"", c.ProviderName, err)
+	}
+}
+
+// TestFlowCookieNames: over https the sign-in cookie is read only under its
+// __Host- name, which a sibling subdomain cannot set; one under another
+// name (as an older rhythm or a sibling site set it) is refused as if
+// there were none, and the person signs in again.
+func TestFlowCookieNames(t *testing.T) {
+	d := newDiscoveryServer(t)
+	cfg := validConfig()
+	cfg.Issuer = d.URL
+	rp, err := sso.New(cfg, testBox(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	to, err := rp.Begin(w, httptest.NewRequest("GET", "/auth/oidc/login", nil), "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed := w.Result().Cookies()[0]
+	state := mustURL(to).Query().Get("state")
+	for _, tt := range []struct {
+		name, cookie string
+		code         string
+		cause        string
+	}{
+		{"the __Host- name", sealed.Name, rhythm.EINVALID, "sent no sign-in code"},
+		{"without the prefix", strings.TrimPrefix(sealed.Name, "__Host-"), rhythm.EUNAUTHORIZED, "no sign-in cookie"},
+		{"the name of before", sso.CookieName, rhythm.EUNAUTHORIZED, "no sign-in cookie"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", sso.CallbackPath+"?state="+url.QueryEscape(state), nil)
+			r.AddCookie(&http.Cookie{Name: tt.cookie, Value: sealed.Value})
+			_, err := rp.Finish(httptest.NewRecorder(), r)
+			if rhythm.ErrorCode(err) != tt.code || !strings.Contains(err.Error(), tt.cause) {
+				t.Errorf("Finish with the sign-in cookie named %s: %v, want %s (%s)", tt.cookie, err, tt.code, tt.cause)
+			}
+		})
 	}
 }

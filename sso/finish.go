@@ -48,14 +48,16 @@ func refuse(code string, cause error, format string, args ...any) error {
 
 // Finish completes a sign-in on the provider's redirect back to RedirectURL:
 // it checks the state against the sign-in cookie (and clears the cookie,
-// which serves once), then whether the provider sent an error, exchanges the code with the PKCE verifier and verifies
-// the ID token (signature, issuer, audience, expiry, nonce). Every refusal
-// is an EUNAUTHORIZED or EINVALID error with a plain message; the provider's
-// own words, when it refused, are in the message.
+// which serves once), then whether the provider sent an error; it exchanges
+// the code with the PKCE verifier, verifies the ID token (signature,
+// issuer, audience, authorized party, expiry, nonce) and records the state
+// as used on this server. Every refusal is an EUNAUTHORIZED or EINVALID
+// error with a plain message (EUNAVAILABLE, with Busy, while the record of
+// used states is full); the provider's own words, when it refused, are in
+// the message.
 func (rp *RP) Finish(w http.ResponseWriter, r *http.Request) (Login, error) {
-	http.SetCookie(w, rp.cookie(r, "", -1))
 	q := r.URL.Query()
-	f, err := rp.readFlow(r)
+	f, err := rp.readFlow(w, r, q.Get("state"))
 	if err != nil {
 		return Login{}, err
 	}
@@ -69,9 +71,8 @@ func (rp *RP) Finish(w http.ResponseWriter, r *http.Request) (Login, error) {
 	if e := q.Get("error"); e != "" {
 		return Login{}, providerError(rp.cfg.ProviderName, e, q.Get("error_description"))
 	}
-	if !rp.useState(f.State, time.Unix(f.Expires, 0)) {
-		return Login{}, refuse(rhythm.EUNAUTHORIZED, errors.New("state used already"),
-			"this sign-in was finished already; sign in again")
+	if rp.used.seen(f.State) {
+		return Login{}, errUsed
 	}
 	code := q.Get("code")
 	if code == "" {
@@ -89,22 +90,33 @@ func (rp *RP) Finish(w http.ResponseWriter, r *http.Request) (Login, error) {
 	if err != nil {
 		return Login{}, err
 	}
+	// Recorded only now that the provider has accepted it: a made-up
+	// code costs the record nothing.
+	if err := rp.used.use(f.State, time.Unix(f.Expires, 0), rp.now()); err != nil {
+		return Login{}, err
+	}
 	return Login{Claims: c, Next: f.Next, IDToken: raw}, nil
 }
 
-// readFlow opens the sign-in cookie.
-func (rp *RP) readFlow(r *http.Request) (flow, error) {
-	var f flow
-	ck, err := r.Cookie(CookieName)
-	if err != nil || ck.Value == "" {
-		return f, refuse(rhythm.EUNAUTHORIZED, errors.New("no sign-in cookie"),
+// readFlow opens the sign-in cookie of the sign-in with state and clears
+// it: it serves once. Cookies of other sign-ins stay, so that a callback
+// with another state (a link from elsewhere) does not end them.
+func (rp *RP) readFlow(w http.ResponseWriter, r *http.Request, state string) (flow, error) {
+	name := rp.cookieName(r, state)
+	ck, err := r.Cookie(name)
+	if name == "" || err != nil || ck.Value == "" {
+		for _, c := range r.Cookies() {
+			if strings.HasPrefix(c.Name, rp.cookiePrefix(r)) {
+				return flow{}, refuse(rhythm.EUNAUTHORIZED, errors.New("state does not match a sign-in cookie"),
+					"this sign-in was started in another window or has expired; sign in again")
+			}
+		}
+		return flow{}, refuse(rhythm.EUNAUTHORIZED, errors.New("no sign-in cookie"),
 			"this sign-in was not started here, or the browser refused rhythm's cookie; sign in again")
 	}
-	plain, err := rp.box.Open(ck.Value, sealContext)
-	if err == nil {
-		err = json.Unmarshal(plain, &f)
-	}
-	if err != nil || f.State == "" || f.Nonce == "" || f.Verifier == "" {
+	http.SetCookie(w, rp.cookie(r, state, "", -1))
+	f, err := rp.open(ck.Value)
+	if err != nil {
 		return flow{}, refuse(rhythm.EUNAUTHORIZED, fmt.Errorf("sign-in cookie does not open: %v", err),
 			"this sign-in cannot be finished; sign in again")
 	}
@@ -115,23 +127,20 @@ func (rp *RP) readFlow(r *http.Request) (flow, error) {
 	return f, nil
 }
 
-// useState records that the sign-in with state finished on this server and
-// reports whether it had not before. Replays to other servers sharing the
-// key reach the provider, which refuses a code used twice.
-func (rp *RP) useState(state string, expires time.Time) bool {
-	rp.usedMu.Lock()
-	defer rp.usedMu.Unlock()
-	now := rp.now()
-	for s, exp := range rp.used {
-		if now.After(exp) {
-			delete(rp.used, s)
-		}
+// open opens a sealed sign-in cookie value.
+func (rp *RP) open(value string) (flow, error) {
+	var f flow
+	plain, err := rp.box.Open(value, sealContext)
+	if err == nil {
+		err = json.Unmarshal(plain, &f)
 	}
-	if _, seen := rp.used[state]; seen {
-		return false
+	if err == nil && (f.State == "" || f.Nonce == "" || f.Verifier == "") {
+		err = errors.New("a field is empty")
 	}
-	rp.used[state] = expires
-	return true
+	if err != nil {
+		return flow{}, err
+	}
+	return f, nil
 }
 
 func providerError(provider, code, description string) error {
@@ -191,6 +200,25 @@ type idClaims struct {
 	EmailVerified json.RawMessage `json:"email_verified"`
 	Name          string          `json:"name"`
 	Groups        json.RawMessage `json:"groups"`
+	AZP           *string         `json:"azp"`
+}
+
+// checkAZP checks the authorized party (OpenID Connect Core 3.1.3.7,
+// points 4 and 5), which go-oidc leaves to its caller: a token for several
+// audiences must name rhythm as the party it was issued to, and a token
+// that names a party must name rhythm. Otherwise a token another
+// application of the same provider asked for, listing rhythm among its
+// audiences, would sign in here.
+func (rp *RP) checkAZP(audience []string, azp *string) error {
+	switch {
+	case azp == nil && len(audience) > 1:
+		return refuse(rhythm.EUNAUTHORIZED, fmt.Errorf("ID token for %d audiences has no azp", len(audience)),
+			"the sign-in from %s was not issued to rhythm; sign in again", rp.cfg.ProviderName)
+	case azp != nil && *azp != rp.cfg.ClientID:
+		return refuse(rhythm.EUNAUTHORIZED, fmt.Errorf("ID token azp %q is not the client id", clip(*azp, 100)),
+			"the sign-in from %s was not issued to rhythm; sign in again", rp.cfg.ProviderName)
+	}
+	return nil
 }
 
 // verify checks the ID token with the provider's keys and the nonce.
@@ -210,6 +238,9 @@ func (rp *RP) verify(ctx context.Context, d *discovered, raw, nonce string) (Cla
 	var ic idClaims
 	if err := tok.Claims(&ic); err != nil {
 		return Claims{}, refuse(rhythm.EUNAUTHORIZED, err, "the sign-in from %s could not be read", rp.cfg.ProviderName)
+	}
+	if err := rp.checkAZP(tok.Audience, ic.AZP); err != nil {
+		return Claims{}, err
 	}
 	if tok.Subject == "" {
 		return Claims{}, refuse(rhythm.EUNAUTHORIZED, errors.New("empty sub"), "the sign-in from %s names nobody", rp.cfg.ProviderName)

@@ -2,6 +2,7 @@ package sso_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/rhythm-team/rhythm/internal/ssotest"
@@ -32,14 +33,25 @@ func (b *browser) signInAtProvider(t *testing.T, rhythmURL, username string) str
 	return b.SignIn(t, rhythmURL+"/login?next=/teams", username)
 }
 
-// sealedCookie returns the sign-in cookie the browser holds for rhythm.
+// sealedCookie returns the one sign-in cookie the browser holds for rhythm.
 func (b *browser) sealedCookie(t *testing.T, rhythmURL string) *http.Cookie {
 	t.Helper()
-	c := b.Cookie(rhythmURL, sso.CookieName)
-	if c == nil {
-		t.Fatal("the browser holds no sign-in cookie")
+	cookies := b.flowCookies(rhythmURL)
+	if len(cookies) != 1 {
+		t.Fatalf("the browser holds %d sign-in cookies, want 1", len(cookies))
 	}
-	return c
+	return cookies[0]
+}
+
+// flowCookies returns the sign-in cookies the browser holds for rhythm.
+func (b *browser) flowCookies(rhythmURL string) []*http.Cookie {
+	var out []*http.Cookie
+	for _, c := range b.Jar.Cookies(mustURL(rhythmURL)) {
+		if strings.HasPrefix(c.Name, sso.CookieName+"_") {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func personNamed(name string) ssotest.Person { return ssotest.PersonNamed(name) }

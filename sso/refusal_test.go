@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -66,6 +67,14 @@ func TestRefusedTokens(t *testing.T) {
 			token: published(func(map[string]any) {}), status: 200},
 		{name: "wrong audience", user: "ana", status: 401, code: rhythm.EUNAUTHORIZED, cause: "expected audience",
 			token: published(func(c map[string]any) { c["aud"] = []string{"another-app"}; c["azp"] = "another-app" })},
+		{name: "control: several audiences, azp is rhythm", user: "ana", status: 200,
+			token: published(func(c map[string]any) { c["aud"] = []string{testClientID, "another-app"}; c["azp"] = testClientID })},
+		{name: "several audiences without azp", user: "ana", status: 401, code: rhythm.EUNAUTHORIZED, cause: "azp",
+			token: published(func(c map[string]any) { c["aud"] = []string{testClientID, "another-app"}; delete(c, "azp") })},
+		{name: "several audiences, azp another app", user: "ana", status: 401, code: rhythm.EUNAUTHORIZED, cause: "azp",
+			token: published(func(c map[string]any) { c["aud"] = []string{"another-app", testClientID}; c["azp"] = "another-app" })},
+		{name: "one audience, azp another app", user: "ana", status: 401, code: rhythm.EUNAUTHORIZED, cause: "azp",
+			token: published(func(c map[string]any) { c["aud"] = []string{testClientID}; c["azp"] = "another-app" })},
 		{name: "expired ID token", user: "ana", status: 401, code: rhythm.EUNAUTHORIZED, cause: "token is expired",
 			token: published(func(c map[string]any) { c["exp"] = now.Add(-time.Minute).Unix(); c["iat"] = now.Add(-time.Hour).Unix() })},
 		{name: "issuer mismatch", user: "ana", status: 401, code: rhythm.EUNAUTHORIZED, cause: "issued by a different provider",
@@ -198,10 +207,8 @@ func TestRefusedState(t *testing.T) {
 		if r.status != 401 {
 			t.Fatalf("status %d, want 401", r.status)
 		}
-		for _, c := range b.Jar.Cookies(mustURL(e.url)) {
-			if c.Name == "rhythm_oidc" {
-				t.Errorf("the sign-in cookie is still set")
-			}
+		if c := b.flowCookies(e.url); len(c) != 0 {
+			t.Errorf("the sign-in cookie is still set: %v", c)
 		}
 	})
 }
@@ -274,5 +281,112 @@ func TestProviderSaysNo(t *testing.T) {
 	e.refused(t, r, 400, rhythm.EINVALID, "invalid_scope", users, 0)
 	if want := "Test ID refused the sign-in (invalid_scope): Scope groups  is unknown; if this persists, the admin should check"; !strings.HasPrefix(r.body.Error.Message, want) {
 		t.Errorf("message = %q, want it to start %q", r.body.Error.Message, want)
+	}
+}
+
+// TestUsedStatesBounded: the record of finished sign-ins, which refuses a
+// replayed callback, holds at most its capacity. Callbacks with a cookie
+// anyone can get from /login and a made-up code add nothing to it; when
+// real sign-ins fill it, new ones are refused with a wait (503) until the
+// oldest expires, and a used state is never forgotten early.
+func TestUsedStatesBounded(t *testing.T) {
+	e := newEnv(t)
+	var (
+		mu  sync.Mutex
+		now = time.Now()
+	)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	e.app.rp, _ = e.newRP(t, sso.WithUsedStates(2), sso.WithClock(clock))
+
+	// A flood of callbacks that match their cookie's state but carry no
+	// code the provider gave.
+	for i := range 5 {
+		b := newBrowser(t)
+		b.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		resp, err := b.Get(e.url + "/login")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		state := mustURL(resp.Header.Get("Location")).Query().Get("state")
+		r := e.get(t, b.Client, e.url+callbackPath+"?"+url.Values{"state": {state}, "code": {"made-up"}}.Encode())
+		if r.status != http.StatusUnauthorized {
+			t.Fatalf("made-up callback %d: %d %+v, want 401", i, r.status, r.body.Error)
+		}
+	}
+
+	first, second, third := newBrowser(t), newBrowser(t), newBrowser(t)
+	callbacks := []string{first.signInAtProvider(t, e.url, "ana"), second.signInAtProvider(t, e.url, "ana"), third.signInAtProvider(t, e.url, "ana")}
+	replay := first.sealedCookie(t, e.url)
+	for i, b := range []*browser{first, second} {
+		if r := e.get(t, b.Client, callbacks[i]); r.status != http.StatusOK {
+			t.Fatalf("sign-in %d after the flood: %d %+v (%s)", i+1, r.status, r.body.Error, r.cause)
+		}
+	}
+	users, sessions := e.counts(t)
+	busy := func(name string, r result) {
+		t.Helper()
+		if r.status != http.StatusServiceUnavailable || r.body.Error.Code != rhythm.EUNAVAILABLE {
+			t.Errorf("%s with the record full: %d %+v (%s), want 503 unavailable", name, r.status, r.body.Error, r.cause)
+		}
+		if secs, err := strconv.Atoi(r.retryAfter); err != nil || secs < 1 || secs > int(sso.FlowLifetime/time.Second) {
+			t.Errorf("%s with the record full: Retry-After %q, want seconds until the oldest sign-in expires", name, r.retryAfter)
+		}
+	}
+	busy("a sign-in begun before it filled", e.get(t, third.Client, callbacks[2]))
+	busy("a new sign-in", e.get(t, newBrowser(t).Client, e.url+"/login"))
+	if u, s := e.counts(t); u != users || s != sessions {
+		t.Errorf("refused sign-ins made users or sessions: %d %d, want %d %d", u, s, users, sessions)
+	}
+	e.refused(t, e.get(t, newBrowser(t).Client, callbacks[0], replay), 401, rhythm.EUNAUTHORIZED, "state used already", users, sessions)
+
+	mu.Lock()
+	now = now.Add(sso.FlowLifetime + time.Second)
+	mu.Unlock()
+	b := newBrowser(t)
+	if r := e.get(t, b.Client, b.signInAtProvider(t, e.url, "ana")); r.status != http.StatusOK {
+		t.Errorf("sign-in once the first ones expired: %d %+v (%s)", r.status, r.body.Error, r.cause)
+	}
+}
+
+// TestSignInAttemptsApart: each sign-in has its own cookie, so that
+// another one begun in the same browser (a second tab, or a page elsewhere
+// that sends the browser to /login) does not break one in progress. The
+// browser keeps the newest few.
+func TestSignInAttemptsApart(t *testing.T) {
+	e := newEnv(t)
+	b := newBrowser(t)
+	callback := b.signInAtProvider(t, e.url, "ana")
+	begin := func() {
+		t.Helper()
+		stop := b.CheckRedirect
+		b.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		defer func() { b.CheckRedirect = stop }()
+		resp, err := b.Get(e.url + "/login?next=/elsewhere")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusFound {
+			t.Fatalf("GET /login = %d, want a redirect to the provider", resp.StatusCode)
+		}
+	}
+	begin()
+	r := e.get(t, b.Client, callback)
+	if r.status != http.StatusOK || r.body.Next != "/teams" {
+		t.Fatalf("the first sign-in after a second one began: %d %+v (%s), want it finished to /teams", r.status, r.body.Error, r.cause)
+	}
+	if n := len(b.flowCookies(e.url)); n != 1 {
+		t.Errorf("after the first sign-in finished the browser holds %d sign-in cookies, want the second one's only", n)
+	}
+	for range 6 {
+		begin()
+	}
+	if n := len(b.flowCookies(e.url)); n > sso.MaxAttempts {
+		t.Errorf("after 7 sign-ins begun the browser holds %d sign-in cookies, want at most %d", n, sso.MaxAttempts)
+	}
+	r = e.get(t, b.Client, b.signInAtProvider(t, e.url, "ana"))
+	if r.status != http.StatusOK {
+		t.Errorf("the newest sign-in: %d %+v (%s)", r.status, r.body.Error, r.cause)
 	}
 }

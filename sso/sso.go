@@ -1,6 +1,7 @@
 package sso
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -20,9 +22,26 @@ import (
 	"github.com/rhythm-team/rhythm/internal/secret"
 )
 
-// CookieName is the cookie that carries a sign-in in progress (state,
-// nonce, PKCE verifier) from Begin to Finish, sealed with the server's key.
+// CookieName starts the names of the cookies that carry sign-ins in
+// progress (state, nonce, PKCE verifier) from Begin to Finish, sealed with
+// the server's key. Each sign-in has its own, CookieName + "_" + the start
+// of its state, so that one begun later in the same browser (another tab,
+// or a page elsewhere sending the browser to the sign-in address) does not
+// overwrite it. When the cookie is Secure its name starts with "__Host-",
+// which a browser takes only from this host with Path=/ and no Domain, so
+// that a site on a sibling subdomain cannot set it.
 const CookieName = "rhythm_oidc"
+
+// MaxAttempts is how many sign-in cookies a browser keeps at most: Begin
+// clears the oldest beyond it.
+const MaxAttempts = 3
+
+// hostPrefix starts the name of a Secure sign-in cookie; keyLen is how
+// much of the state names a sign-in's cookie.
+const (
+	hostPrefix = "__Host-"
+	keyLen     = 12
+)
 
 // CallbackPath is the path of rhythm's redirect URL: the provider sends
 // people back to <public-url>/auth/oidc/callback.
@@ -56,8 +75,7 @@ type RP struct {
 	failedAt  time.Time
 	failedErr error
 
-	usedMu sync.Mutex
-	used   map[string]time.Time // states finished on this server, until they expire
+	used usedStates // sign-ins finished on this server, against replays
 }
 
 type discovered struct {
@@ -87,7 +105,7 @@ func New(cfg Config, box *secret.Box, opts ...Option) (*RP, error) {
 	if box == nil {
 		return nil, errors.New("sso: a secret box is needed to seal the sign-in cookie")
 	}
-	rp := &RP{cfg: cfg, box: box, client: &http.Client{Timeout: 15 * time.Second}, now: time.Now, used: map[string]time.Time{}}
+	rp := &RP{cfg: cfg, box: box, client: &http.Client{Timeout: 15 * time.Second}, now: time.Now, used: usedStates{capacity: DefaultUsedStates}}
 	for _, o := range opts {
 		o(rp)
 	}
@@ -158,6 +176,9 @@ type flow struct {
 // provider's URL to redirect the browser to. next is where to go after
 // signing in; anything but a local path becomes "/".
 func (rp *RP) Begin(w http.ResponseWriter, r *http.Request, next string) (string, error) {
+	if wait := rp.used.room(rp.now()); wait > 0 {
+		return "", busy(wait) // its callback would be refused
+	}
 	d, err := rp.discover(r.Context())
 	if err != nil {
 		return "", err
@@ -168,17 +189,70 @@ func (rp *RP) Begin(w http.ResponseWriter, r *http.Request, next string) (string
 	if err != nil {
 		return "", err
 	}
-	http.SetCookie(w, rp.cookie(r, rp.box.Seal(plain, sealContext), int(FlowLifetime/time.Second)))
+	rp.clearOldFlows(w, r)
+	http.SetCookie(w, rp.cookie(r, f.State, rp.box.Seal(plain, sealContext), int(FlowLifetime/time.Second)))
 	return d.oauth.AuthCodeURL(f.State, oidc.Nonce(f.Nonce), oauth2.S256ChallengeOption(f.Verifier)), nil
 }
 
-func (rp *RP) cookie(r *http.Request, value string, maxAge int) *http.Cookie {
+// secure reports whether the sign-in cookie is Secure: over TLS, or when
+// people reach rhythm at an https address.
+func (rp *RP) secure(r *http.Request) bool {
+	return r.TLS != nil || strings.HasPrefix(rp.cfg.RedirectURL, "https://")
+}
+
+// cookiePrefix is how the names of the sign-in cookies start on r.
+func (rp *RP) cookiePrefix(r *http.Request) string {
+	if rp.secure(r) {
+		return hostPrefix + CookieName + "_"
+	}
+	return CookieName + "_"
+}
+
+// cookieName is the name of the sign-in cookie of the sign-in with state,
+// or "" when the state is too short to be one of rhythm's.
+func (rp *RP) cookieName(r *http.Request, state string) string {
+	if len(state) < keyLen {
+		return ""
+	}
+	return rp.cookiePrefix(r) + state[:keyLen]
+}
+
+// cookie is the sign-in cookie of the sign-in with state, holding value for
+// maxAge seconds (-1 clears it).
+func (rp *RP) cookie(r *http.Request, state, value string, maxAge int) *http.Cookie {
 	return &http.Cookie{
-		Name: CookieName, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
+		Name: rp.cookieName(r, state), Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
 		// Lax: the provider's redirect back is a top-level GET from another
 		// site, which Strict would strip the cookie from.
 		SameSite: http.SameSiteLaxMode,
-		Secure:   r.TLS != nil || strings.HasPrefix(rp.cfg.RedirectURL, "https://"),
+		Secure:   rp.secure(r),
+	}
+}
+
+// clearOldFlows makes room for one more sign-in cookie: it clears those
+// that have expired or do not open, then the oldest beyond MaxAttempts-1.
+func (rp *RP) clearOldFlows(w http.ResponseWriter, r *http.Request) {
+	type held struct {
+		name    string
+		expires int64
+	}
+	var live []held
+	now := rp.now().Unix()
+	for _, c := range r.Cookies() {
+		if !strings.HasPrefix(c.Name, rp.cookiePrefix(r)) {
+			continue
+		}
+		f, err := rp.open(c.Value)
+		if err == nil && f.Expires >= now {
+			live = append(live, held{c.Name, f.Expires})
+			continue
+		}
+		http.SetCookie(w, &http.Cookie{Name: c.Name, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: rp.secure(r)})
+	}
+	slices.SortFunc(live, func(a, b held) int { return cmp.Compare(a.expires, b.expires) })
+	for len(live) > MaxAttempts-1 {
+		http.SetCookie(w, &http.Cookie{Name: live[0].name, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: rp.secure(r)})
+		live = live[1:]
 	}
 }
 

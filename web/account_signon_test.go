@@ -201,14 +201,97 @@ func TestCookiesSecureWithHTTPSPublicURL(t *testing.T) {
 	}
 	req := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"email": {"member@example.com"}, "password": {"fixture password"}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.AddCookie(&http.Cookie{Name: signOnCookie, Value: "1"})
+	req.AddCookie(&http.Cookie{Name: hostPrefix + signOnCookie, Value: "1"})
+	req.AddCookie(&http.Cookie{Name: signOnCookie, Value: "1"}) // from before the prefix
 	w := httptest.NewRecorder()
 	f.srv.ServeHTTP(w, req)
 	got := map[string]bool{}
 	for _, c := range w.Result().Cookies() {
 		got[c.Name] = c.Secure
 	}
-	if want := map[string]bool{sessionCookie: true, signOnCookie: true}; w.Code != http.StatusSeeOther || !cmp.Equal(got, want) {
+	if want := map[string]bool{hostPrefix + sessionCookie: true, hostPrefix + signOnCookie: true, signOnCookie: true}; w.Code != http.StatusSeeOther || !cmp.Equal(got, want) {
 		t.Errorf("password sign-in = %d; cookies (name: Secure) %v, want %v", w.Code, got, want)
+	}
+}
+
+// TestHostPrefixedCookies: over https rhythm's cookies carry the __Host-
+// prefix, which a browser takes only from this host with Secure, Path=/
+// and no Domain, so that a site on a sibling subdomain cannot set them.
+// A session cookie of the old name is not read there: its holder is asked
+// to sign in again, and the sign-in clears it and ends its session. Over
+// plain http, where Secure is impossible, the names stay.
+func TestHostPrefixedCookies(t *testing.T) {
+	f := newSQLiteFixture(t)
+	https := map[string]string{"X-Forwarded-Proto": "https"}
+	signIn := func(t *testing.T, header map[string]string, cookies ...*http.Cookie) *http.Response {
+		t.Helper()
+		req := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"email": {"member@example.com"}, "password": {"fixture password"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		for _, c := range cookies {
+			req.AddCookie(c)
+		}
+		w := httptest.NewRecorder()
+		f.srv.ServeHTTP(w, req)
+		if w.Code != http.StatusSeeOther {
+			t.Fatalf("sign-in = %d:\n%s", w.Code, w.Body)
+		}
+		return w.Result()
+	}
+	account := func(header map[string]string, c *http.Cookie) (int, string) {
+		req := httptest.NewRequest("GET", "/account", nil)
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		req.AddCookie(c)
+		w := httptest.NewRecorder()
+		f.srv.ServeHTTP(w, req)
+		return w.Code, w.Header().Get("Location")
+	}
+	session := func(res *http.Response, name string) *http.Cookie {
+		for _, c := range res.Cookies() {
+			if c.Name == name && c.Value != "" {
+				return c
+			}
+		}
+		return nil
+	}
+
+	plain := session(signIn(t, nil), sessionCookie)
+	if plain == nil {
+		t.Fatalf("over http: no %s cookie", sessionCookie)
+	}
+	if code, _ := account(nil, plain); code != http.StatusOK {
+		t.Errorf("over http: /account with %s = %d, want 200", sessionCookie, code)
+	}
+
+	res := signIn(t, https)
+	c := session(res, "__Host-"+sessionCookie)
+	if c == nil || !c.Secure || c.Path != "/" || c.Domain != "" || session(res, sessionCookie) != nil {
+		t.Fatalf("over https: cookies %q, want __Host-%s, Secure, Path=/, no Domain", res.Header.Values("Set-Cookie"), sessionCookie)
+	}
+	if code, _ := account(https, c); code != http.StatusOK {
+		t.Errorf("over https: /account with __Host-%s = %d, want 200", sessionCookie, code)
+	}
+	// The same session under the old name, as a sibling subdomain could
+	// set it: not read.
+	if code, loc := account(https, &http.Cookie{Name: sessionCookie, Value: c.Value}); code != http.StatusSeeOther || !strings.HasPrefix(loc, "/login") {
+		t.Errorf("over https: /account with the old name %s = %d to %q, want 303 to sign in", sessionCookie, code, loc)
+	}
+
+	// A browser from before the prefix signs in again: its old cookie is
+	// cleared and its session ended.
+	res = signIn(t, https, plain)
+	cleared := false
+	for _, k := range res.Cookies() {
+		cleared = cleared || k.Name == sessionCookie && k.MaxAge < 0
+	}
+	if !cleared || session(res, "__Host-"+sessionCookie) == nil {
+		t.Errorf("sign-in over https with an old %s: cookies %q, want it cleared and a __Host- one", sessionCookie, res.Header.Values("Set-Cookie"))
+	}
+	if code, _ := account(nil, plain); code != http.StatusSeeOther {
+		t.Errorf("the old session after a new sign-in: /account = %d, want 303", code)
 	}
 }

@@ -62,7 +62,7 @@ func (s *Server) authenticate(r *http.Request) (account.User, bool, error) {
 		u, err := s.db.TokenUser(r.Context(), account.HashSecret(token))
 		return u, err == nil, err
 	}
-	c, err := r.Cookie(sessionCookie)
+	c, err := r.Cookie(s.cookieName(r, sessionCookie))
 	if err != nil || c.Value == "" {
 		return account.User{}, false, nil
 	}
@@ -140,32 +140,46 @@ func (s *Server) deny(w http.ResponseWriter, r *http.Request, err error) {
 	s.uiFail(w, r, err)
 }
 
-// startSession signs u in: a new session row and its cookie. A request
-// carrying an API token never gets a browser session.
+// startSession signs u in: a new session row and its cookie. The session
+// the browser had before ends at once, whoever it was of: a session cookie
+// planted in the browser, or copied from it, does not outlive the sign-in.
+// A request carrying an API token never gets a browser session.
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u account.User) error {
 	if r.Header.Get("Authorization") != "" {
 		return rhythm.Errorf(rhythm.EFORBIDDEN, "an API token cannot start a browser session; sign in without the Authorization header")
+	}
+	if err := s.deleteSessions(r); err != nil {
+		return err
 	}
 	secret, hash := account.NewSecret(sessionSecretPrefix)
 	expires := s.now().Add(sessionLifetime)
 	if err := s.db.CreateSession(r.Context(), hash, u.ID, expires); err != nil {
 		return err
 	}
-	http.SetCookie(w, &http.Cookie{
-		Name: sessionCookie, Value: secret, Path: "/", Expires: expires,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookie(r),
-	})
+	s.setCookie(w, r, sessionCookie, secret, expires)
+	s.clearOldName(w, r, sessionCookie)
 	return nil
 }
 
 // endSession signs the request's session out.
 func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
-	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-		if err := s.db.DeleteSession(r.Context(), account.HashSecret(c.Value)); err != nil {
-			return err
+	if err := s.deleteSessions(r); err != nil {
+		return err
+	}
+	s.clearCookie(w, r, sessionCookie)
+	return nil
+}
+
+// deleteSessions deletes the session rows of the request's session
+// cookies, of either name.
+func (s *Server) deleteSessions(r *http.Request) error {
+	for _, c := range r.Cookies() {
+		if (c.Name == sessionCookie || c.Name == hostPrefix+sessionCookie) && c.Value != "" {
+			if err := s.db.DeleteSession(r.Context(), account.HashSecret(c.Value)); err != nil {
+				return err
+			}
 		}
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookie(r)})
 	return nil
 }
 
@@ -181,6 +195,55 @@ func isTLS(r *http.Request) bool {
 // front does not say so.
 func (s *Server) secureCookie(r *http.Request) bool {
 	return isTLS(r) || (s.signOn != nil && strings.HasPrefix(strings.ToLower(s.signOn.PublicURL), "https://"))
+}
+
+// hostPrefix starts the names of rhythm's cookies when they are Secure: a
+// browser takes a cookie so named only from this host over https, with
+// Path=/ and no Domain, so a site on a sibling subdomain cannot set it
+// (and so plant a session of its choosing).
+const hostPrefix = "__Host-"
+
+// cookieName is the name of rhythm's cookie base on r: with hostPrefix
+// when the cookie is Secure (secureCookie). The unprefixed name is not
+// read then, whoever set it: a browser that holds a session cookie from
+// before the prefix is asked to sign in again, which clears it.
+func (s *Server) cookieName(r *http.Request, base string) string {
+	if s.secureCookie(r) {
+		return hostPrefix + base
+	}
+	return base
+}
+
+// setCookie sets rhythm's cookie base to value until expires.
+func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, base, value string, expires time.Time) {
+	http.SetCookie(w, &http.Cookie{
+		Name: s.cookieName(r, base), Value: value, Path: "/", Expires: expires,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookie(r),
+	})
+}
+
+// clearCookie clears rhythm's cookie base, under its name of before too
+// (clearOldName); it sends nothing to a browser without it.
+func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request, base string) {
+	if name := s.cookieName(r, base); hasCookie(r, name) {
+		http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+			SameSite: http.SameSiteLaxMode, Secure: s.secureCookie(r)})
+	}
+	s.clearOldName(w, r, base)
+}
+
+// clearOldName clears the unprefixed cookie base, which is not read where
+// the cookie is named with hostPrefix, when the browser sends it.
+func (s *Server) clearOldName(w http.ResponseWriter, r *http.Request, base string) {
+	if s.cookieName(r, base) != base && hasCookie(r, base) {
+		http.SetCookie(w, &http.Cookie{Name: base, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+			SameSite: http.SameSiteLaxMode, Secure: true})
+	}
+}
+
+func hasCookie(r *http.Request, name string) bool {
+	_, err := r.Cookie(name)
+	return err == nil
 }
 
 // overTLS reports whether the client reached us over TLS: directly, or

@@ -168,9 +168,10 @@ func TestSessionCookieFlags(t *testing.T) {
 		name   string
 		header map[string]string
 		secure bool
+		cookie string
 	}{
-		{"plain http", nil, false},
-		{"behind a TLS proxy", map[string]string{"X-Forwarded-Proto": "https"}, true},
+		{"plain http", nil, false, sessionCookie},
+		{"behind a TLS proxy", map[string]string{"X-Forwarded-Proto": "https"}, true, "__Host-" + sessionCookie},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			w := f.form(t, "anonymous", "/login", url.Values{"email": {"lead@example.com"}, "password": {"fixture password"}}, tt.header)
@@ -179,7 +180,7 @@ func TestSessionCookieFlags(t *testing.T) {
 			}
 			var c *http.Cookie
 			for _, k := range w.Result().Cookies() {
-				if k.Name == sessionCookie {
+				if k.Name == tt.cookie {
 					c = k
 				}
 			}

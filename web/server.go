@@ -327,11 +327,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.json(w, rhythm.HTTPStatus(code), body)
 }
 
-// unavailable logs why the database could not be reached and asks the
-// client to retry, when err says so.
+// unavailable logs why a service the request needs (the database, the
+// identity provider's sign-in record) is unavailable and asks the client to
+// retry, when err says so.
 func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, err error) {
 	if rhythm.ErrorCode(err) == rhythm.EUNAVAILABLE {
-		s.log.Warn("database unavailable", "request_id", requestID(r), "method", r.Method, "path", r.URL.Path, "err", err)
+		s.log.Warn("unavailable", "request_id", requestID(r), "method", r.Method, "path", r.URL.Path, "err", err)
 		w.Header().Set("Retry-After", "5")
 	}
 }

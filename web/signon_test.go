@@ -8,8 +8,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rhythm-team/rhythm/account"
 	"github.com/rhythm-team/rhythm/internal/secret"
@@ -42,6 +44,7 @@ type signOnServer struct {
 type signOnOptions struct {
 	passwordOff bool
 	demo        bool // one-click sign-in as lead@example.com, as under serve --demo
+	usedStates  int  // sso.WithUsedStates, when not 0
 }
 
 func newSignOnServer(t *testing.T, opt signOnOptions) *signOnServer {
@@ -68,7 +71,7 @@ func newSignOnServer(t *testing.T, opt signOnOptions) *signOnServer {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	rp, err := sso.New(cfg, box)
+	rp, err := sso.New(cfg, box, sso.WithUsedStates(opt.usedStates))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,8 +163,11 @@ func TestSignOnOverHTTP(t *testing.T) {
 			if c := b.Cookie(s.url, sessionCookie); c == nil {
 				t.Errorf("no session cookie")
 			}
-			if c := b.Cookie(s.url, sso.CookieName); c != nil {
-				t.Errorf("the sign-in cookie outlived the sign-in: %v", c)
+			site, _ := url.Parse(s.url)
+			for _, c := range b.Jar.Cookies(site) {
+				if strings.Contains(c.Name, sso.CookieName) {
+					t.Errorf("the sign-in cookie outlived the sign-in: %v", c)
+				}
 			}
 			if _, path, body := get(t, b, s.url+"/account"); path != "/account" || !strings.Contains(body, p.Email) {
 				t.Errorf("/account ended at %s without %s", path, p.Email)
@@ -466,4 +472,76 @@ func TestOtherSignInSignsOutHereOnly(t *testing.T) {
 			t.Errorf("POST /setup = %d with cookies %q, want a redirect that clears %s", w.Code, w.Header().Values("Set-Cookie"), signOnCookie)
 		}
 	})
+}
+
+// TestNewSignInEndsTheOldSession: any sign-in in a browser ends the
+// session that browser had before, at once: its cookie no longer signs
+// anyone in, so a session cookie someone else put in the browser (or
+// copied from it) does not live on beside the new one.
+func TestNewSignInEndsTheOldSession(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		signIn  func(t *testing.T, s *signOnServer, b *ssotest.Browser) int
+		wantNew int
+	}{
+		{"password", func(t *testing.T, s *signOnServer, b *ssotest.Browser) int {
+			status, _ := postForm(t, b, s.url+"/login", url.Values{"email": {"lead@example.com"}, "password": {"fixture password"}}, nil)
+			return status
+		}, http.StatusSeeOther},
+		{"demo", func(t *testing.T, s *signOnServer, b *ssotest.Browser) int {
+			status, _ := postForm(t, b, s.url+"/login/demo", url.Values{}, nil)
+			return status
+		}, http.StatusSeeOther},
+		{"single sign-on", func(t *testing.T, s *signOnServer, b *ssotest.Browser) int {
+			status, _, _ := get(t, b, b.SignIn(t, s.url+"/auth/oidc/login", "boss"))
+			return status
+		}, http.StatusOK},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newSignOnServer(t, signOnOptions{demo: true})
+			b := signedOnBrowser(t, s, "ana")
+			old := b.Cookie(s.url, sessionCookie)
+			if old == nil {
+				t.Fatal("the first sign-in left no session cookie")
+			}
+			if status := tt.signIn(t, s, b); status != tt.wantNew {
+				t.Fatalf("the %s sign-in answered %d, want %d", tt.name, status, tt.wantNew)
+			}
+			if now := b.Cookie(s.url, sessionCookie); now == nil || now.Value == old.Value {
+				t.Fatalf("the %s sign-in left session cookie %v, want a new one", tt.name, now)
+			}
+			if status, path, _ := get(t, b, s.url+"/account"); status != http.StatusOK || path != "/account" {
+				t.Errorf("the new session: /account ended at %d %s", status, path)
+			}
+			req := httptest.NewRequest("GET", "/account", nil)
+			req.AddCookie(&http.Cookie{Name: sessionCookie, Value: old.Value})
+			w := httptest.NewRecorder()
+			s.srv.ServeHTTP(w, req)
+			if loc := w.Header().Get("Location"); w.Code != http.StatusSeeOther || !strings.HasPrefix(loc, "/login") {
+				t.Errorf("the old session cookie after a %s sign-in: GET /account = %d to %q, want 303 to /login", tt.name, w.Code, loc)
+			}
+		})
+	}
+}
+
+// TestSignOnBusy: while the server remembers as many finished sign-ins as
+// it may, a new one is refused with 503 and how long to wait.
+func TestSignOnBusy(t *testing.T) {
+	s := newSignOnServer(t, signOnOptions{usedStates: 1})
+	signedOnBrowser(t, s, "ana")
+	b := ssotest.NewBrowser()
+	b.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := b.Get(s.url + "/auth/oidc/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	secs, err := strconv.Atoi(resp.Header.Get("Retry-After"))
+	if resp.StatusCode != http.StatusServiceUnavailable || err != nil || secs < 500 || secs > int(sso.FlowLifetime/time.Second) {
+		t.Errorf("GET /auth/oidc/login = %d, Retry-After %q, want 503 and about ten minutes:\n%s", resp.StatusCode, resp.Header.Get("Retry-After"), body)
+	}
+	if !strings.Contains(string(body), "too many people are signing in just now") {
+		t.Errorf("the page does not say why:\n%s", body)
+	}
 }

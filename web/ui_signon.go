@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/rhythm-team/rhythm"
@@ -113,15 +114,12 @@ func (s *Server) beginSession(w http.ResponseWriter, r *http.Request, u account.
 // markSignOn sets (or clears) the cookie that says the browser's session
 // began at the provider. Clearing sends nothing to a browser without it.
 func (s *Server) markSignOn(w http.ResponseWriter, r *http.Request, on bool) {
-	c := &http.Cookie{Name: signOnCookie, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookie(r)}
-	if on {
-		c.Value, c.Expires = "1", s.now().Add(sessionLifetime)
-	} else if _, err := r.Cookie(signOnCookie); err == nil {
-		c.MaxAge = -1
-	} else {
+	if !on {
+		s.clearCookie(w, r, signOnCookie)
 		return
 	}
-	http.SetCookie(w, c)
+	s.setCookie(w, r, signOnCookie, "1", s.now().Add(sessionLifetime))
+	s.clearOldName(w, r, signOnCookie)
 }
 
 // signOnFailed shows why a sign-in at the provider did not work: a plain
@@ -135,6 +133,9 @@ func (s *Server) signOnFailed(w http.ResponseWriter, r *http.Request, err error)
 	}
 	level("single sign-on refused", "request_id", requestID(r), "code", code, "err", err)
 	s.unavailable(w, r, err)
+	if secs, ok := sso.RetryAfter(err); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+	}
 	msg := rhythm.ErrorMessage(err)
 	if code == rhythm.EINTERNAL {
 		msg = "internal error; the server log has the details."
@@ -151,7 +152,7 @@ func (s *Server) signOnLogoutURL(r *http.Request) string {
 	if s.signOn == nil {
 		return ""
 	}
-	if c, err := r.Cookie(signOnCookie); err != nil || c.Value == "" {
+	if c, err := r.Cookie(s.cookieName(r, signOnCookie)); err != nil || c.Value == "" {
 		return ""
 	}
 	to, err := s.signOn.RP.LogoutURL(r.Context(), "", strings.TrimSuffix(s.signOn.PublicURL, "/")+"/login")

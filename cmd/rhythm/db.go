@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -25,6 +26,11 @@ func addDBFlag(fs *pflag.FlagSet, dsn *string) {
 	fs.StringVar(dsn, "db", "rhythm.db", "database: a SQLite file path or a postgres:// URL (env RHYTHM_DB)")
 }
 
+// cliNow is the clock of the commands and of the database they open: what
+// "now" is for due-bys, rounds, runs and generated files. TestReadme sets it
+// to the day the README's examples are set in.
+var cliNow = time.Now
+
 // openDB opens the existing database named by --db. A SQLite file that
 // does not exist is a usage error rather than a new, empty database, so a
 // mistyped path is never answered with "no teams".
@@ -34,7 +40,7 @@ func openDB(ctx context.Context, dsn string) (*store.DB, error) {
 			return nil, usagef("no database at %s; `rhythm team import` creates one", p)
 		}
 	}
-	return store.Open(ctx, dsn)
+	return openStore(ctx, dsn)
 }
 
 // createDB opens the database named by --db, creating a SQLite file that
@@ -42,7 +48,17 @@ func openDB(ctx context.Context, dsn string) (*store.DB, error) {
 // import, user add, serve, store copy --to, restore, survey and metric
 // imports).
 func createDB(ctx context.Context, dsn string) (*store.DB, error) {
-	return store.Open(ctx, dsn)
+	return openStore(ctx, dsn)
+}
+
+// openStore opens dsn with the commands' clock.
+func openStore(ctx context.Context, dsn string) (*store.DB, error) {
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	db.Now = cliNow
+	return db, nil
 }
 
 // sqliteFile returns the file path a SQLite --db names, without a file: or

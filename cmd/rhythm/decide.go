@@ -131,7 +131,7 @@ func (a *app) decide(cmd *cobra.Command, o *decideOpts) error {
 	if err != nil {
 		return flagError(err)
 	}
-	in.Now = time.Now()
+	in.Now = cliNow()
 	if o.now != "" {
 		if in.Now, err = time.Parse(time.RFC3339, o.now); err != nil {
 			return usagef("--now: %q is not a time such as 2026-03-02T09:00:00Z", o.now)

@@ -73,7 +73,7 @@ func TestDatabaseOutageAnswers503AndRecovers(t *testing.T) {
 			}
 		})
 	}
-	if !strings.Contains(logs.String(), "database unavailable") {
+	if !strings.Contains(logs.String(), "msg=unavailable") || !strings.Contains(logs.String(), "database is unavailable") {
 		t.Errorf("the outage was not logged:\n%s", logs)
 	}
 

@@ -103,7 +103,7 @@ func writePlanICS(plan *playbook.Plan, t *team.Team, path string) error {
 		return usagef("--ics: %v", err)
 	}
 	defer os.Remove(tmp.Name())
-	if err := plan.WriteICS(tmp, t, time.Now()); err != nil {
+	if err := plan.WriteICS(tmp, t, cliNow()); err != nil {
 		tmp.Close()
 		return err
 	}
@@ -392,7 +392,7 @@ func playbookRequest(date, tz, topic string, roles []string) (playbook.Request, 
 	if err != nil {
 		return playbook.Request{}, nil, err
 	}
-	req := playbook.Request{Date: d, Topic: topic, Roles: map[string][]string{}, Now: time.Now(), Scheduler: sessionScheduler()}
+	req := playbook.Request{Date: d, Topic: topic, Roles: map[string][]string{}, Now: cliNow(), Scheduler: sessionScheduler()}
 	for _, r := range roles {
 		name, who, ok := strings.Cut(r, "=")
 		if !ok || strings.TrimSpace(name) == "" {
@@ -458,7 +458,7 @@ func planFlagError(err error) error {
 // writePlan writes a plan of team t as out asks.
 func (a *app) writePlan(plan *playbook.Plan, t *team.Team, zone *time.Location, out runOut) error {
 	if out.ics == "-" {
-		return plan.WriteICS(a.stdout, t, time.Now())
+		return plan.WriteICS(a.stdout, t, cliNow())
 	}
 	if out.ics != "" {
 		if err := writePlanICS(plan, t, out.ics); err != nil {

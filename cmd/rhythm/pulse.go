@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/goccy/go-yaml"
 	"github.com/spf13/cobra"
@@ -140,7 +139,7 @@ func (a *app) writeReport(out, format, title string, rep any, html func() (templ
 			if err != nil {
 				return err
 			}
-			return report.Page(w, title, body, time.Now())
+			return report.Page(w, title, body, cliNow())
 		}
 		return text(w)
 	})
@@ -278,7 +277,7 @@ tool asked.`,
 			}
 			in := rhythmapp.RoundInput{SurveyID: surveyID, Opens: opens, Closes: closes, Imported: imported, Zone: loc}
 			// The flags are read before the database is opened.
-			if _, err := in.Round(time.Now()); err != nil {
+			if _, err := in.Round(cliNow()); err != nil {
 				return fieldFlags(err, map[string]string{"opens": "opens", "closes": "closes"})
 			}
 			return withApp(cmd, *dsn, func(uc *rhythmapp.App) error {

@@ -8,17 +8,23 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The README is tested as written: every "$ rhythm …" line of its ```sh
 // blocks runs in order through run() in one temporary folder with a fresh
 // database, and the lines shown under a command are its expected output.
 // In expected output "…" stands for any text, and a line of only "…" for
-// any lines. An HTML comment just before a block steers it:
+// any lines. A command whose output begins "rhythm: " must fail, any other
+// must succeed, unless "$ echo $?" follows it with the exit code it must
+// end with on the next line (lint exits 1 on an error finding). Every
+// command runs as of readmeToday, the day the examples are set in. An HTML
+// comment just before a block steers it:
 //
-//	<!-- readme: file NAME -->  the block is the content of file NAME
+//	<!-- readme: file NAME -->  the block is written as file NAME, there
 //	<!-- readme: skip REASON --> the block is not run (say why)
 
 // readmeStep is one command of the README and the output it shows.
@@ -27,20 +33,28 @@ type readmeStep struct {
 	args []string // after "rhythm"
 	out  string   // file the stdout is redirected to, if any
 	want []string // shown output lines
+	exit *int     // the exit code a following "$ echo $?" shows, if any
 }
+
+// readmeToday is the clock the README's commands run on: its examples
+// schedule rounds and runs after it and read data from before it.
+var readmeToday = time.Date(2026, time.March, 30, 9, 0, 0, 0, time.UTC)
+
+// readmeFile is a block written as a file, at its place in the README: a
+// later block of the same name replaces it from there on.
+type readmeFile struct{ name, content string }
 
 // readmeDoc is what the README asks for, in order: files and steps.
 type readmeDoc struct {
-	files map[string]string
 	steps []readmeStep
-	order []any // string (file name) or readmeStep
+	order []any // readmeFile or readmeStep
 }
 
 var fenceRE = regexp.MustCompile("^```(\\w*)")
 
 // parseReadme reads the README's runnable blocks.
 func parseReadme(data []byte) (readmeDoc, error) {
-	doc := readmeDoc{files: map[string]string{}}
+	var doc readmeDoc
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	var (
 		n         int
@@ -74,8 +88,7 @@ func parseReadme(data []byte) (readmeDoc, error) {
 		case strings.HasPrefix(directive, "skip"):
 		case strings.HasPrefix(directive, "file "):
 			name := strings.TrimSpace(strings.TrimPrefix(directive, "file "))
-			doc.files[name] = strings.Join(block, "\n") + "\n"
-			doc.order = append(doc.order, name)
+			doc.order = append(doc.order, readmeFile{name, strings.Join(block, "\n") + "\n"})
 		case lang == "sh" || lang == "console" || lang == "":
 			steps, err := parseSteps(start, block)
 			if err != nil {
@@ -106,6 +119,15 @@ func parseSteps(start int, block []string) ([]readmeStep, error) {
 			continue
 		}
 		at := start + 1 + i
+		if strings.TrimSpace(cmd) == "echo $?" {
+			code, err := echoedExit(cur, block, i)
+			if err != nil {
+				return nil, fmt.Errorf("README.md:%d: %v", at, err)
+			}
+			cur.exit, cur = &code, nil
+			i++
+			continue
+		}
 		for strings.HasSuffix(cmd, "\\") && i+1 < len(block) {
 			i++
 			cmd = strings.TrimSuffix(cmd, "\\") + " " + strings.TrimSpace(block[i])
@@ -130,6 +152,22 @@ func parseSteps(start int, block []string) ([]readmeStep, error) {
 		cur = &steps[len(steps)-1]
 	}
 	return steps, nil
+}
+
+// echoedExit reads the exit code that "$ echo $?" at block[i] shows for
+// the rhythm command cur before it.
+func echoedExit(cur *readmeStep, block []string, i int) (int, error) {
+	if cur == nil {
+		return 0, fmt.Errorf("echo $? follows no rhythm command")
+	}
+	if i+1 >= len(block) {
+		return 0, fmt.Errorf("echo $? shows no exit code")
+	}
+	code, err := strconv.Atoi(strings.TrimSpace(block[i+1]))
+	if err != nil {
+		return 0, fmt.Errorf("echo $? shows %q, not an exit code", block[i+1])
+	}
+	return code, nil
 }
 
 // shellWords splits a command line as sh would for plain words, quotes
@@ -199,8 +237,8 @@ func runReadme(t *testing.T, doc readmeDoc, dir string) []string {
 	var fails []string
 	for _, o := range doc.order {
 		switch o := o.(type) {
-		case string:
-			if err := os.WriteFile(filepath.Join(dir, o), []byte(doc.files[o]), 0o644); err != nil {
+		case readmeFile:
+			if err := os.WriteFile(filepath.Join(dir, o.name), []byte(o.content), 0o644); err != nil {
 				t.Fatal(err)
 			}
 		case readmeStep:
@@ -211,18 +249,30 @@ func runReadme(t *testing.T, doc readmeDoc, dir string) []string {
 				os.WriteFile(filepath.Join(dir, o.out), out.Bytes(), 0o644)
 				got = errb.String()
 			}
-			wantErr := len(o.want) > 0 && strings.HasPrefix(o.want[0], "rhythm: ")
-			switch {
-			case wantErr && code == 0:
-				fails = append(fails, fmt.Sprintf("README.md:%d: rhythm %s: exit 0, want an error", o.line, strings.Join(o.args, " ")))
-			case !wantErr && code != 0:
-				fails = append(fails, fmt.Sprintf("README.md:%d: rhythm %s: exit %d: %s", o.line, strings.Join(o.args, " "), code, strings.TrimSpace(errb.String())))
-			case len(o.want) > 0 && !matchOutput(o.want, got):
-				fails = append(fails, fmt.Sprintf("README.md:%d: rhythm %s: output\n%s\ndoes not match the README's\n%s", o.line, strings.Join(o.args, " "), got, strings.Join(o.want, "\n")))
+			if f := checkStep(o, code, got, errb.String()); f != "" {
+				fails = append(fails, f)
 			}
 		}
 	}
 	return fails
+}
+
+// checkStep compares what a command did with what the README shows: its
+// exit code, then its output. It returns the failure, or "".
+func checkStep(o readmeStep, code int, got, stderr string) string {
+	at := fmt.Sprintf("README.md:%d: rhythm %s", o.line, strings.Join(o.args, " "))
+	wantErr := len(o.want) > 0 && strings.HasPrefix(o.want[0], "rhythm: ")
+	switch {
+	case o.exit != nil && code != *o.exit:
+		return fmt.Sprintf("%s: exit %d, want %d: %s", at, code, *o.exit, strings.TrimSpace(stderr))
+	case o.exit == nil && wantErr && code == 0:
+		return at + ": exit 0, want an error"
+	case o.exit == nil && !wantErr && code != 0:
+		return fmt.Sprintf("%s: exit %d: %s", at, code, strings.TrimSpace(stderr))
+	case len(o.want) > 0 && !matchOutput(o.want, got):
+		return fmt.Sprintf("%s: output\n%s\ndoes not match the README's\n%s", at, got, strings.Join(o.want, "\n"))
+	}
+	return ""
 }
 
 // TestReadme runs README.md's examples against a fresh database.
@@ -241,6 +291,9 @@ func TestReadme(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	t.Setenv("RHYTHM_DB", filepath.Join(dir, "rhythm.db"))
+	saved := cliNow
+	cliNow = func() time.Time { return readmeToday }
+	t.Cleanup(func() { cliNow = saved })
 	for _, f := range runReadme(t, doc, dir) {
 		t.Error(f)
 	}
@@ -259,6 +312,11 @@ func TestReadmeHarness(t *testing.T) {
 		{"command broken", roster + "```sh\n$ rhythm team import --no-such-flag team.yaml\n```\n", 1},
 		{"error expected but none", roster + "```sh\n$ rhythm team import team.yaml\nrhythm: team.yaml:3: …\n```\n", 1},
 		{"skipped block", roster + "<!-- readme: skip needs a server -->\n```sh\n$ rhythm nonsense\n```\n", 0},
+		{"file replaced later", roster + "```sh\n$ rhythm team import team.yaml\ncreated team \"Mini\" (id 1) with 1 members\n```\n" +
+			"<!-- readme: file team.yaml -->\n```yaml\nteam: Mini\nmembers:\n  - {name: Ana Silva, email: ana@example.com, zone: Europe/Lisbon}\n  - {name: Kenji Sato, email: kenji@example.com, zone: Asia/Tokyo}\n```\n" +
+			"```sh\n$ rhythm team import team.yaml\nupdated team \"Mini\" (id 1) with 2 members\n```\n", 0},
+		{"exit code shown", roster + "```sh\n$ rhythm team import missing.yaml\nrhythm: …\n$ echo $?\n2\n```\n", 0},
+		{"wrong exit code", roster + "```sh\n$ rhythm team import team.yaml\n$ echo $?\n1\n```\n", 1},
 		{"wildcards", roster + "```sh\n$ rhythm team import team.yaml   # a comment\ncreated team … with 1 members\n```\n", 0},
 	}
 	for _, tt := range tests {

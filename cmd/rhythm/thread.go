@@ -183,7 +183,7 @@ func (a *app) threadCreateCommand(tf *teamFlags) *cobra.Command {
 				if err != nil {
 					return usagef("--in: %v", err)
 				}
-				n.DueBy = time.Now().Add(d).UTC().Format(time.RFC3339)
+				n.DueBy = cliNow().Add(d).UTC().Format(time.RFC3339)
 			} else if n.DueBy != "" {
 				due, err := rhythmapp.ParseTyped("--due", n.DueBy, loc)
 				if err != nil {
