@@ -167,6 +167,34 @@ func single(uid, start string) string {
 		"\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:" + start + "\r\nDURATION:PT1H\r\nATTENDEE:mailto:ana@example.com\r\nATTENDEE:mailto:kenji@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
 }
 
+// TestICSSyncLeavesOutADenseEvent: a calendar link whose calendar has one
+// event too dense to expand still syncs: the other events are read and the
+// one left out is noted in the result.
+func TestICSSyncLeavesOutADenseEvent(t *testing.T) {
+	good := crlf(events["standup.ics"])
+	bad := "BEGIN:VEVENT\r\nUID:bad2\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260202T000000Z\r\nRRULE:FREQ=SECONDLY\r\nEND:VEVENT\r\n"
+	body := strings.Replace(good, "END:VCALENDAR", bad+"END:VCALENDAR", 1)
+	line := strings.Count(good[:strings.Index(good, "END:VCALENDAR")], "\n") + 1
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, body)
+	}))
+	defer srv.Close()
+	st := &stored{conn: Connection{ID: 3, Kind: ICS, URL: srv.URL + "/private-abc/basic.ics"}}
+	res, err := syncer(t).Sync(context.Background(), &st.conn)
+	if err != nil {
+		t.Fatalf("sync failed: %v", err)
+	}
+	st.apply(res)
+	if diff := cmp.Diff(expanded(t, good), st.instances()); diff != "" {
+		t.Errorf("(-expand without the dense event +synced):\n%s", diff)
+	}
+	want := []ingest.Note{{Reason: "calendar warning",
+		Where: fmt.Sprintf(`calendar link:%d: event "bad2": more than 50000 instances in the window; recurrence rule too dense to expand; event skipped`, line)}}
+	if diff := cmp.Diff(want, res.Stats.Notes); diff != "" {
+		t.Errorf("notes (-want +got):\n%s", diff)
+	}
+}
+
 // crlf writes a calendar as servers keep it: CRLF lines and a VTIMEZONE
 // for each zone it names (ical/'s writer adds them).
 func crlf(s string) string {

@@ -64,6 +64,22 @@ func BenchmarkExpandYearOnly(b *testing.B) {
 	}
 }
 
+// BenchmarkExpandYearSkipBroken is BenchmarkExpandYearOnly as imports
+// expand: each series with its own work and held back until whole.
+func BenchmarkExpandYearSkipBroken(b *testing.B) {
+	cal, _, err := Parse(bytes.NewReader(benchCalendar(b)), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	opt := ExpandOptions{SkipBroken: func(w Warning) { b.Fatalf("skipped: %s", w) }}
+	for b.Loop() {
+		if _, err := cal.ExpandWith(year2026[0], year2026[1], opt); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkParse parses the generated calendar.
 func BenchmarkParse(b *testing.B) {
 	data := benchCalendar(b)

@@ -3,6 +3,7 @@ package ical
 import (
 	"bufio"
 	"cmp"
+	"errors"
 	"fmt"
 	"io"
 	"math/bits"
@@ -25,6 +26,13 @@ const DefaultMaxTotal = 1_000_000
 // lists (about 5 ns each here).
 const DefaultMaxWork = 5_000_000
 
+// DefaultMaxEventWork bounds the work of one event's recurrence rules when
+// ExpandOptions.SkipBroken is set, unless ExpandOptions says otherwise: a
+// fifth of DefaultMaxWork, ten times what an event of DefaultMaxInstances
+// minutely instances takes, so that four events that need more leave the
+// others enough.
+const DefaultMaxEventWork = DefaultMaxWork / 5
+
 // ErrTooExpensive is matched (errors.Is) by the error of an expansion
 // whose recurrence rules need more work than allowed.
 var ErrTooExpensive = errTooExpensive
@@ -41,6 +49,22 @@ type ExpandOptions struct {
 	// MaxTotal bounds the instances of all events together; more is an
 	// error. 0 means DefaultMaxTotal.
 	MaxTotal int
+	// SkipBroken, when set, leaves out whole an event (a series with its
+	// overrides) that is too expensive to expand on its own — more than
+	// MaxInstances instances, or rules that need more than MaxEventWork —
+	// and calls SkipBroken with a Warning naming its file, line and UID
+	// and why, instead of failing the expansion. The other events are
+	// listed as if it were not there. The bounds of the whole expansion
+	// stay errors: MaxTotal, and MaxWork, which the work of a left-out
+	// event counts towards. It is for callers that read calendars as data
+	// (imports, live calendars, audits), where one broken event must not
+	// hide a whole calendar; an explicit request to expand a calendar
+	// leaves it unset and gets the error.
+	SkipBroken func(Warning)
+	// MaxEventWork bounds the work of one event's rules under SkipBroken,
+	// so that one event cannot use up MaxWork on its own; an event that
+	// needs more is left out. 0 means DefaultMaxEventWork.
+	MaxEventWork int64
 }
 
 // Expand returns the instances of all events in [from, to), sorted by
@@ -206,6 +230,11 @@ func newExpander(c *Calendar, from, to time.Time, opt ExpandOptions) *expander {
 	if x.maxTotal <= 0 {
 		x.maxTotal = DefaultMaxTotal
 	}
+	x.skip = opt.SkipBroken
+	x.maxEventWork = opt.MaxEventWork
+	if x.maxEventWork <= 0 {
+		x.maxEventWork = DefaultMaxEventWork
+	}
 	x.fz = c.Zone
 	if x.fz == nil {
 		x.fz = time.UTC
@@ -220,10 +249,48 @@ func (x *expander) run() error {
 		return nil
 	}
 	x.series = groupSeries(x.cal.Events)
+	if x.skip != nil {
+		return x.runSkipping()
+	}
 	for i, s := range x.series {
 		x.si = int32(i)
 		if err := x.expandSeries(s); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// runSkipping is run under SkipBroken: each series gets at most
+// maxEventWork of the work left, and its instances are held back until it
+// is whole, so that a series too expensive on its own is left out whole.
+func (x *expander) runSkipping() error {
+	out := x.sink
+	x.sink = func(r *rec) error {
+		x.pending = append(x.pending, *r)
+		return nil
+	}
+	for i, s := range x.series {
+		x.si = int32(i)
+		left, total := x.work, x.total
+		budget := min(x.maxEventWork, left)
+		x.ownBudget = budget == x.maxEventWork
+		x.work, x.broken, x.pending = budget, false, x.pending[:0]
+		err := x.expandSeries(s)
+		x.work = left - (budget - x.work)
+		if err != nil {
+			var e *Error
+			if !x.broken || !errors.As(err, &e) {
+				return err
+			}
+			x.total = total
+			x.skip(Warning{Name: e.Name, Line: e.Line, UID: e.UID, Msg: e.Err.Error() + "; event skipped"})
+			continue
+		}
+		for j := range x.pending {
+			if err := out(&x.pending[j]); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -348,6 +415,13 @@ type expander struct {
 	maxTotal int
 	work     int64 // work left for all rules (see DefaultMaxWork)
 	maxWork  int64
+
+	// Under SkipBroken (skip != nil):
+	skip         func(Warning)
+	maxEventWork int64
+	ownBudget    bool  // the current series' work is bounded by maxEventWork, not by what is left
+	broken       bool  // the current series failed on its own bounds
+	pending      []rec // instances of the current series
 }
 
 // cand is a candidate original start: a wall clock reading in the
@@ -463,6 +537,7 @@ func (x *expander) spanOf(e *Event, tab *tzTable, fallback span) span {
 func (s span) maxSeconds() int64 { return s.days*secondsPerDay + s.exact + 3600 }
 
 func (x *expander) tooMany(e *Event) error {
+	x.broken = true
 	return &Error{Name: x.cal.input, Line: e.Line, UID: e.UID, Err: fmt.Errorf("more than %d instances in the window; recurrence rule too dense to expand", x.max)}
 }
 
@@ -794,8 +869,14 @@ func (x *expander) ruleError(m *Event, r *Recur, err error) error {
 	if len(rule) > 120 {
 		rule = rule[:117] + "..."
 	}
-	if err == errTooExpensive {
+	switch {
+	case err == errTooExpensive && x.skip != nil && x.ownBudget:
+		x.broken = true
+		err = fmt.Errorf("%w (more than %d steps for the rules of one event)", err, x.maxEventWork)
+	case err == errTooExpensive:
 		err = fmt.Errorf("%w (more than %d steps for the rules of this expansion)", err, x.maxWork)
+	case errors.Is(err, errTooExpensive):
+		x.broken = true // too much in one period, whatever the budget
 	}
 	return &Error{Name: x.cal.input, Line: m.Line, UID: m.UID, Err: fmt.Errorf("rule %s: %w", rule, err)}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // FuzzParse feeds arbitrary input to Parse, and what parses to Expand and
@@ -116,6 +118,21 @@ func FuzzExpand(f *testing.F) {
 		to := from.AddDate(0, 0, int(spanDays%1000)+1)
 		opt := ExpandOptions{MaxInstances: 3000}
 		ins, err := cal.ExpandWith(from, to, opt)
+		// Under SkipBroken the one event is listed as by default, or left
+		// out whole with a warning; it is never an error.
+		var skipped []Warning
+		opt.SkipBroken = func(w Warning) { skipped = append(skipped, w) }
+		lenient, lerr := cal.ExpandWith(from, to, opt)
+		switch {
+		case lerr != nil:
+			t.Fatalf("SkipBroken: %v (default: %v)\n%s", lerr, err, src)
+		case len(skipped) > 0 && (len(skipped) != 1 || len(lenient) != 0 || skipped[0].UID != "f"):
+			t.Fatalf("SkipBroken: %d instances, warnings %q; want event f left out whole\n%s", len(lenient), skipped, src)
+		case err != nil && len(skipped) == 0:
+			t.Fatalf("SkipBroken: no warning, where the default fails with %v\n%s", err, src)
+		case err == nil && len(skipped) == 0 && !cmp.Equal(lenient, ins):
+			t.Fatalf("SkipBroken differs from the default (-default +SkipBroken):\n%s\n%s", cmp.Diff(ins, lenient), src)
+		}
 		if err != nil {
 			return // too dense: the error is the result
 		}

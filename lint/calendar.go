@@ -12,8 +12,11 @@ import (
 // instances, all-day events, free (transparent) blocks and events with
 // fewer than two people are not meetings and are left out; attendees who
 // declined are not counted. extras, from ScanExtras over the same file,
-// supply the invite's text and links.
-func FromCalendar(cal *ical.Calendar, extras map[int]*Extras, from, to time.Time) ([]Meeting, error) {
+// supply the invite's text and links. An event too expensive to expand (a
+// rule too dense for the window) is left out and returned as a warning:
+// the calendar is someone's data, and its other meetings are still worth
+// checking.
+func FromCalendar(cal *ical.Calendar, extras map[int]*Extras, from, to time.Time) ([]Meeting, []ical.Warning, error) {
 	masters := map[string]*ical.Event{}
 	for _, ev := range cal.Events {
 		if ev.RecurrenceID.IsZero() {
@@ -22,7 +25,9 @@ func FromCalendar(cal *ical.Calendar, extras map[int]*Extras, from, to time.Time
 	}
 	var out []Meeting
 	index := map[string]int{}
-	err := cal.Each(from, to, ical.ExpandOptions{}, func(in *ical.Instance) error {
+	var warns []ical.Warning
+	opt := ical.ExpandOptions{SkipBroken: func(w ical.Warning) { warns = append(warns, w) }}
+	err := cal.Each(from, to, opt, func(in *ical.Instance) error {
 		if in.Status == ical.StatusCancelled || in.AllDay || in.Transparent || !in.Start.Before(to) || in.Start.Before(from) {
 			return nil
 		}
@@ -67,7 +72,10 @@ func FromCalendar(cal *ical.Calendar, extras map[int]*Extras, from, to time.Time
 		out = append(out, m)
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, warns, err
+	}
+	return out, warns, nil
 }
 
 // people counts the distinct people of a meeting, organizer included.

@@ -36,11 +36,53 @@ func lintFile(t testing.TB, data []byte, opts Options, from, to time.Time) ([]Me
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms, err := FromCalendar(cal, extras, from, to)
+	ms, skipped, err := FromCalendar(cal, extras, from, to)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(skipped) > 0 {
+		t.Logf("events left out: %v", skipped)
+	}
 	return ms, Check(ms, opts)
+}
+
+// TestCalendarLeavesOutADenseEvent: an event too dense to expand is left
+// out with a warning naming it; the other meetings are read.
+func TestCalendarLeavesOutADenseEvent(t *testing.T) {
+	data := []byte(strings.ReplaceAll(`BEGIN:VCALENDAR
+VERSION:2.0
+BEGIN:VEVENT
+UID:planning
+DTSTART:20260310T090000Z
+DURATION:PT30M
+ORGANIZER:mailto:ana@example.com
+ATTENDEE:mailto:rui@example.com
+END:VEVENT
+BEGIN:VEVENT
+UID:bad2
+DTSTART:20260309T000000Z
+RRULE:FREQ=SECONDLY
+ORGANIZER:mailto:ana@example.com
+ATTENDEE:mailto:rui@example.com
+END:VEVENT
+END:VCALENDAR
+`, "\n", "\r\n"))
+	cal, _, err := ical.Parse(bytes.NewReader(data), ical.Options{Name: "p.ics"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)
+	ms, skipped, err := FromCalendar(cal, nil, from, from.AddDate(0, 0, 28))
+	if err != nil {
+		t.Fatalf("FromCalendar: %v", err)
+	}
+	if len(ms) != 1 || ms[0].UID != "planning" {
+		t.Errorf("meetings = %+v, want planning alone", ms)
+	}
+	want := `p.ics:10: event "bad2": more than 50000 instances in the window; recurrence rule too dense to expand; event skipped`
+	if len(skipped) != 1 || skipped[0].String() != want {
+		t.Errorf("warnings = %q, want %q", skipped, want)
+	}
 }
 
 // TestCalendarRules reads testdata/rules.ics, which holds for every rule

@@ -330,33 +330,20 @@ func (f *auditFlags) config() (audit.Config, error) {
 // feeds the interactions to au in batches from this one.
 func (a *app) auditFiles(ctx context.Context, au *audit.Auditor, res *ingest.Resolver, inputs []auditInput, progress func(int)) error {
 	const batchSize = 1024
-	sources := make([]detect.Source, 0, len(inputs))
+	sources, err := openAuditInputs(au, res, inputs)
 	defer func() {
 		for _, s := range sources {
 			s.Close()
 		}
 	}()
-	for _, in := range inputs {
-		src, format, err := detect.Open(in.path, res, detect.Options{Limits: ingest.DefaultLimits()})
-		if err != nil {
-			if format != "" && format != in.want {
-				return usagef("%s %s: this is %s, not %s", in.flag, in.path, formatName(format), formatName(in.want))
-			}
-			return err
-		}
-		sources = append(sources, src)
-		if format != in.want {
-			return usagef("%s %s: this is %s, not %s", in.flag, in.path, formatName(format), formatName(in.want))
-		}
-		if cal, ok := src.(*icsevents.File); ok {
-			// Expand recurring series over the audit's span only.
-			cal.From, cal.To = au.Span()
-		}
+	if err != nil {
+		return err
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	batches := make(chan []ingest.Interaction, 2*len(sources))
 	free := make(chan []ingest.Interaction, 4*len(sources))
-	for _, src := range sources {
+	stats := make([]ingest.Stats, len(sources))
+	for i, src := range sources {
 		g.Go(func() error {
 			batch := make([]ingest.Interaction, 0, batchSize)
 			send := func() error {
@@ -372,7 +359,8 @@ func (a *app) auditFiles(ctx context.Context, au *audit.Auditor, res *ingest.Res
 				}
 				return nil
 			}
-			_, err := src.Import(gctx, func(in ingest.Interaction) error {
+			var err error
+			stats[i], err = src.Import(gctx, func(in ingest.Interaction) error {
 				batch = append(batch, in)
 				if len(batch) == batchSize {
 					return send()
@@ -401,11 +389,57 @@ func (a *app) auditFiles(ctx context.Context, au *audit.Auditor, res *ingest.Res
 		default:
 		}
 	}
-	err := <-done
+	err = <-done
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 		return ctx.Err()
 	}
+	if err == nil {
+		a.calendarWarnings(sources, stats)
+	}
 	return err
+}
+
+// openAuditInputs opens the inputs, each checked to be of the kind its flag
+// wants. It returns what it opened, to be closed, also on error.
+func openAuditInputs(au *audit.Auditor, res *ingest.Resolver, inputs []auditInput) ([]detect.Source, error) {
+	sources := make([]detect.Source, 0, len(inputs))
+	for _, in := range inputs {
+		src, format, err := detect.Open(in.path, res, detect.Options{Limits: ingest.DefaultLimits()})
+		if err != nil {
+			if format != "" && format != in.want {
+				return sources, usagef("%s %s: this is %s, not %s", in.flag, in.path, formatName(format), formatName(in.want))
+			}
+			return sources, err
+		}
+		sources = append(sources, src)
+		if format != in.want {
+			return sources, usagef("%s %s: this is %s, not %s", in.flag, in.path, formatName(format), formatName(in.want))
+		}
+		if cal, ok := src.(*icsevents.File); ok {
+			// Expand recurring series over the audit's span only.
+			cal.From, cal.To = au.Span()
+		}
+	}
+	return sources, nil
+}
+
+// calendarWarnings prints what the calendars' readers left out (a broken
+// event, one too expensive to expand): the audit goes on without it, but
+// says so.
+func (a *app) calendarWarnings(sources []detect.Source, stats []ingest.Stats) {
+	const shown = 5
+	for i, src := range sources {
+		if _, ok := src.(*icsevents.File); !ok {
+			continue
+		}
+		for j, n := range stats[i].Notes {
+			if j == shown {
+				fmt.Fprintf(a.stderr, "rhythm: warning: … %d more\n", len(stats[i].Notes)-shown)
+				break
+			}
+			fmt.Fprintf(a.stderr, "rhythm: warning: %s\n", n.Where)
+		}
+	}
 }
 
 func formatName(f detect.Format) string {

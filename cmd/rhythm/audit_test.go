@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -70,6 +71,34 @@ func TestAuditGenerated(t *testing.T) {
 		if !strings.Contains(html, want) {
 			t.Errorf("HTML lacks %q", want)
 		}
+	}
+}
+
+// TestAuditLeavesOutAnEventTooDenseToExpand: a calendar with one event
+// too dense to expand is audited without it, with a warning naming it.
+func TestAuditLeavesOutAnEventTooDenseToExpand(t *testing.T) {
+	dir, _ := genTeam(t)
+	data, err := os.ReadFile(filepath.Join(dir, "calendar.ics"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := string(data)
+	end := strings.LastIndex(body, "END:VCALENDAR")
+	line := strings.Count(body[:end], "\n") + 1
+	dense := filepath.Join(dir, "dense.ics")
+	os.WriteFile(dense, []byte(body[:end]+"BEGIN:VEVENT\r\nUID:bad2\r\nDTSTART:20260202T000000Z\r\nRRULE:FREQ=SECONDLY\r\nEND:VEVENT\r\n"+body[end:]), 0o644)
+	window := []string{"--from", "2026-02-02", "--to", "2026-02-15", "--format", "json"}
+	code, plain, errs := runCLI(t, "", append([]string{"audit", "--roster", filepath.Join(dir, "team.yaml"), "--calendar", filepath.Join(dir, "calendar.ics")}, window...)...)
+	if code != 0 {
+		t.Fatalf("audit of the generated calendar: exit %d %s", code, errs)
+	}
+	code, got, errs := runCLI(t, "", append([]string{"audit", "--roster", filepath.Join(dir, "team.yaml"), "--calendar", dense}, window...)...)
+	want := fmt.Sprintf(`rhythm: warning: %s:%d: event "bad2": more than 50000 instances in the window; recurrence rule too dense to expand; event skipped`, dense, line)
+	if code != 0 || !strings.Contains(errs, want) {
+		t.Fatalf("exit %d, stderr %q; want 0 and %q", code, errs, want)
+	}
+	if got != plain {
+		t.Errorf("the audit differs from that of the calendar without the dense event")
 	}
 }
 

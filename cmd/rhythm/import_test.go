@@ -127,3 +127,55 @@ func TestGenBadUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestImportLeavesOutAnEventTooDenseToExpand: one event whose rule is too
+// dense to expand does not stop the import of a calendar: the other events
+// are stored, the import succeeds and says which event it left out.
+func TestImportLeavesOutAnEventTooDenseToExpand(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "cli.db")
+	roster := filepath.Join(dir, "team.yaml")
+	os.WriteFile(roster, []byte("team: Platform\nmembers:\n"+
+		"  - {name: Ana Silva, email: ana@example.com, zone: Europe/Berlin}\n"+
+		"  - {name: Ben Ode, email: ben@example.com, zone: America/New_York}\n"), 0o600)
+	if code, _, errs := runCLI(t, "", "team", "import", roster, "--db", db); code != 0 {
+		t.Fatalf("team import exit %d: %s", code, errs)
+	}
+	ics := filepath.Join(dir, "p.ics")
+	os.WriteFile(ics, []byte(strings.ReplaceAll(`BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//t//EN
+BEGIN:VEVENT
+UID:planning
+DTSTART:20260302T090000Z
+DURATION:PT1H
+ORGANIZER:mailto:ana@example.com
+ATTENDEE;PARTSTAT=ACCEPTED:mailto:ben@example.com
+END:VEVENT
+BEGIN:VEVENT
+UID:review
+DTSTART:20260303T150000Z
+DURATION:PT30M
+RRULE:FREQ=WEEKLY;COUNT=4
+ORGANIZER:mailto:ben@example.com
+ATTENDEE;PARTSTAT=ACCEPTED:mailto:ana@example.com
+END:VEVENT
+BEGIN:VEVENT
+UID:bad2
+DTSTART:20260302T000000Z
+RRULE:FREQ=SECONDLY
+END:VEVENT
+END:VCALENDAR
+`, "\n", "\r\n")), 0o600)
+	code, out, errs := runCLI(t, "", "import", "--team", "Platform", "--db", db, ics)
+	if code != 0 {
+		t.Fatalf("import exit %d\n%s\n%s", code, out, errs)
+	}
+	want := `skipped ` + ics + `:19: event "bad2": more than 50000 instances in the window; recurrence rule too dense to expand; event skipped: calendar warning`
+	if !strings.Contains(out, ics+": ics, ") || !strings.Contains(out, want) {
+		t.Errorf("import said %q, want the import and\n%s", out, want)
+	}
+	if imports, rows := storedCounts(t, db); imports != 1 || rows != 5 {
+		t.Errorf("%d imports, %d interactions stored; want 1 and the 5 instances of the good events", imports, rows)
+	}
+}

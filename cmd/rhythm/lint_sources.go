@@ -72,7 +72,7 @@ func calendarMeetings(file string, t *team.Team, from, to string) ([]lint.Meetin
 	} else {
 		end = start.Add(lintWindow)
 	}
-	ms, err := lint.FromCalendar(cal, extras, start, end)
+	ms, skipped, err := lint.FromCalendar(cal, extras, start, end)
 	if err != nil {
 		var ie *ical.Error
 		if errors.As(err, &ie) {
@@ -80,7 +80,7 @@ func calendarMeetings(file string, t *team.Team, from, to string) ([]lint.Meetin
 		}
 		return nil, nil, fmt.Errorf("%s: %w", file, err)
 	}
-	return ms, warns, nil
+	return ms, append(warns, skipped...), nil
 }
 
 // meetingAdvisor returns the decision engine's view on meetings.

@@ -128,6 +128,12 @@ func TestCLILintCalendar(t *testing.T) {
 	if code != 0 || !strings.Contains(errs, bad+`:5: event "x": DTSTART: invalid date-time`) {
 		t.Errorf("malformed event: exit %d %q, want it skipped with a warning naming file and line", code, errs)
 	}
+	dense := writeFile(t, "dense.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20260309T000000Z\r\n"+
+		"RRULE:FREQ=SECONDLY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+	code, _, errs = runCLI(t, "", "lint", dense, "--roster", roster)
+	if code != 0 || !strings.Contains(errs, "rhythm: warning: "+dense+`:3: event "x": more than 50000 instances in the window; recurrence rule too dense to expand; event skipped`) {
+		t.Errorf("event too dense to expand: exit %d %q, want it skipped with a warning naming file and line", code, errs)
+	}
 	notCal := writeFile(t, "notes.txt", "hello\n")
 	if code, _, errs := runCLI(t, "", "lint", notCal, "--roster", roster); code != 2 || !strings.Contains(errs, "notes.txt") {
 		t.Errorf("not a calendar: exit %d %q, want 2 naming the file", code, errs)

@@ -95,7 +95,8 @@ VTIMEZONE, that Google Calendar and Outlook import.`,
 				if q.Weekly > 0 {
 					return usagef("--busy applies to one-off times; a weekly plan does not read calendars")
 				}
-				if req.Busy, err = readBusy(&t, busyFiles, req.From, req.To); err != nil {
+				warn := func(w ical.Warning) { fmt.Fprintf(a.stderr, "rhythm: warning: --busy %s\n", w) }
+				if req.Busy, err = readBusy(&t, busyFiles, req.From, req.To, warn); err != nil {
 					return err
 				}
 			}
@@ -249,8 +250,10 @@ func printSeries(w io.Writer, s *schedule.Series) error {
 
 // readBusy reads --busy calendars: each instance in the window that is not
 // cancelled or free blocks the roster members it invites (and, for
-// EMAIL=FILE, that member), unless they declined.
-func readBusy(t *team.Team, specs []string, from, to time.Time) (map[string][]team.Interval, error) {
+// EMAIL=FILE, that member), unless they declined. What the calendars'
+// owners wrote is data: a broken event, or one too expensive to expand, is
+// left out and passed to warn, and the rest of the calendar read.
+func readBusy(t *team.Team, specs []string, from, to time.Time, warn func(ical.Warning)) (map[string][]team.Interval, error) {
 	busy := map[string][]team.Interval{}
 	member := func(addr string) (string, bool) {
 		if m, ok := t.Member(addr); ok {
@@ -271,12 +274,15 @@ func readBusy(t *team.Team, specs []string, from, to time.Time) (map[string][]te
 		if err != nil {
 			return nil, usagef("--busy: %v", err)
 		}
-		cal, _, err := ical.Parse(f, ical.Options{Name: path})
+		cal, warns, err := ical.Parse(f, ical.Options{Name: path})
 		f.Close()
 		if err != nil {
 			return nil, usagef("--busy: %v", err)
 		}
-		ins, err := cal.Expand(from.Add(-24*time.Hour), to.Add(24*time.Hour))
+		for _, w := range warns {
+			warn(w)
+		}
+		ins, err := cal.ExpandWith(from.Add(-24*time.Hour), to.Add(24*time.Hour), ical.ExpandOptions{SkipBroken: warn})
 		if err != nil {
 			return nil, usagef("--busy: %v", err)
 		}

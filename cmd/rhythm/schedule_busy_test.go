@@ -39,6 +39,19 @@ members:
 	if code != 0 || strings.Contains(out, "taken by the busy time") {
 		t.Fatalf("without --busy: %d\n%s", code, out)
 	}
+	// An event too dense to expand beside Ana's meeting: left out with a
+	// warning, her meeting still blocks the time.
+	dense := filepath.Join(dir, "dense.ics")
+	os.WriteFile(dense, []byte("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:focus@test\r\n"+
+		"DTSTART;TZID=Europe/Berlin:20260112T160000\r\nDURATION:PT2H\r\nRRULE:FREQ=DAILY;COUNT=5\r\nEND:VEVENT\r\n"+
+		"BEGIN:VEVENT\r\nUID:bad2\r\nDTSTART:20260101T000000Z\r\nRRULE:FREQ=SECONDLY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"), 0o600)
+	var errs string
+	code, out, errs = runCLI(t, "", "schedule", "--roster", roster, "--duration", "1h", "--tz", "Europe/Berlin",
+		"--between", "2026-01-12", "2026-01-16", "--busy", "ana="+dense)
+	wantWarn := "rhythm: warning: --busy " + dense + `:10: event "bad2": more than 50000 instances in the window; recurrence rule too dense to expand; event skipped`
+	if code != 0 || !strings.Contains(out, "taken by the busy time or days off of ana@example.com") || !strings.Contains(errs, wantWarn) {
+		t.Errorf("a dense event: exit %d\n%s\n%s\nwant ana busy and the warning %s", code, out, errs, wantWarn)
+	}
 	for _, bad := range []string{filepath.Join(dir, "missing.ics"), "zed=" + own, roster} {
 		code, _, errs := runCLI(t, "", "schedule", "--roster", roster, "--duration", "1h", "--busy", bad)
 		if code != 2 || !strings.Contains(errs, "rhythm:") {

@@ -67,7 +67,9 @@ func (f *File) Close() error {
 // emit for each instance, in order of start. Cancelled instances are left
 // out by the expansion; events marked free (TRANSP:TRANSPARENT) are
 // skipped and counted. Warnings of the parser (a skipped broken event, an
-// unknown zone) are kept as notes.
+// unknown zone) are kept as notes, as is an event too expensive to expand
+// (a rule too dense for the window): it is left out and the rest read,
+// since a calendar here is data that nobody importing it wrote.
 func (f *File) Import(ctx context.Context, emit func(ingest.Interaction) error) (ingest.Stats, error) {
 	var st ingest.Stats
 	cal, warns, err := ical.Parse(f.r, ical.Options{Name: f.name, DefaultZone: f.Zone})
@@ -84,7 +86,9 @@ func (f *File) Import(ctx context.Context, emit func(ingest.Interaction) error) 
 	if !from.Before(to) {
 		return st, nil // no events
 	}
-	instances, err := cal.Expand(from, to)
+	instances, err := cal.ExpandWith(from, to, ical.ExpandOptions{SkipBroken: func(w ical.Warning) {
+		st.Note("calendar warning", w.String())
+	}})
 	if err != nil {
 		return st, rhythm.Errorf(rhythm.EINVALID, "%v", err)
 	}

@@ -103,3 +103,40 @@ func TestOpenSeriesRunsToNow(t *testing.T) {
 		t.Errorf("%d instances, the last %v; want 10, the last on 2026-03-11", len(got), got[len(got)-1].Start)
 	}
 }
+
+// TestDenseEventIsLeftOut: an event whose rule is too dense to expand is
+// left out with a note naming it; the other events are read.
+func TestDenseEventIsLeftOut(t *testing.T) {
+	cal := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" +
+		"BEGIN:VEVENT\r\nUID:meeting\r\nDTSTART:20260302T090000Z\r\nDURATION:PT30M\r\n" +
+		"ORGANIZER:mailto:ana@example.com\r\nATTENDEE:mailto:kenji@example.com\r\nEND:VEVENT\r\n" +
+		"BEGIN:VEVENT\r\nUID:bad2\r\nDTSTART:20260302T000000Z\r\nRRULE:FREQ=SECONDLY\r\nEND:VEVENT\r\n" +
+		"BEGIN:VEVENT\r\nUID:weekly\r\nDTSTART:20260303T100000Z\r\nDURATION:PT15M\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\n" +
+		"ORGANIZER:mailto:ana@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	for _, window := range []string{"given", "from the file"} {
+		t.Run(window, func(t *testing.T) {
+			f := icsevents.New(strings.NewReader(cal), "p.ics", fixture.Resolver(t))
+			f.Now = func() time.Time { return utc("2026-04-01T00:00:00Z") }
+			if window == "given" {
+				f.From, f.To = utc("2026-03-01T00:00:00Z"), utc("2026-04-01T00:00:00Z")
+			}
+			got, st, err := fixture.Collect(t, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var starts []string
+			for _, in := range got {
+				starts = append(starts, in.Start.Format(time.RFC3339))
+			}
+			want := []string{"2026-03-02T09:00:00Z", "2026-03-03T10:00:00Z", "2026-03-10T10:00:00Z", "2026-03-17T10:00:00Z"}
+			if diff := cmp.Diff(want, starts); diff != "" {
+				t.Errorf("instances (-want +got):\n%s", diff)
+			}
+			wantNotes := []ingest.Note{{Reason: "calendar warning",
+				Where: `p.ics:10: event "bad2": more than 50000 instances in the window; recurrence rule too dense to expand; event skipped`}}
+			if diff := cmp.Diff(wantNotes, st.Notes); diff != "" || st.Emitted != 4 || st.Skipped["calendar warning"] != 1 {
+				t.Errorf("stats %+v, want 4 imported, 1 calendar warning; notes (-want +got):\n%s", st, diff)
+			}
+		})
+	}
+}
