@@ -8,8 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/rhythm-team/rhythm/internal/testenv"
 )
@@ -167,5 +170,63 @@ func TestCalendarCommandsBadInput(t *testing.T) {
 	}
 	if code, _, errs := runCLI(t, "", "calendar", "sync", "--db", db, "--team", "Platform"); code != 2 || !strings.Contains(errs, "no calendars connected") {
 		t.Fatalf("sync with none: %d %s", code, errs)
+	}
+}
+
+// TestCalendarSyncShowsWarnings: a sync that leaves something out says so
+// in the connection's state (sync, list, --json) without quoting what the
+// events say, and a later clean sync clears it.
+func TestCalendarSyncShowsWarnings(t *testing.T) {
+	day := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 1).Add(10 * time.Hour)
+	good := "BEGIN:VEVENT\r\nUID:good@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:" + day.Format("20060102T150405Z") +
+		"\r\nDURATION:PT1H\r\nSUMMARY:Quarterly plan\r\nATTENDEE:mailto:ana@example.com\r\nATTENDEE:mailto:kenji@example.com\r\nEND:VEVENT\r\n"
+	dense := "BEGIN:VEVENT\r\nUID:dense@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:" + day.Format("20060102T150405Z") +
+		"\r\nRRULE:FREQ=SECONDLY\r\nSUMMARY:Layoffs\r\nEND:VEVENT\r\n"
+	broken := "BEGIN:VEVENT\r\nUID:broken@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:" + day.Format("20060102T150405Z") +
+		"\r\nDURATION:PT1H\r\nSUMMARY;X=\"unclosed:Secret reorg\r\nEND:VEVENT\r\n"
+	var body atomic.Value
+	body.Store("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n" + good + dense + broken + "END:VCALENDAR\r\n")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/calendar")
+		io.WriteString(w, body.Load().(string))
+	}))
+	defer srv.Close()
+	db := calendarDB(t)
+	allow := "--calendar-allow-hosts=127.0.0.1"
+	if code, out, errs := runCLI(t, "", "calendar", "add", "--db", db, allow, "--team", "Platform", "--ics-url", srv.URL+"/link.ics"); code != 0 {
+		t.Fatalf("calendar add: %d %q %q", code, out, errs)
+	}
+	denseWarn := `calendar link:13: event "dense@test": more than 50000 instances in the window; recurrence rule too dense to expand; event skipped`
+	brokenWarn := `calendar link:25: invalid content line: unterminated quoted parameter value; line skipped`
+	code, out, errs := runCLI(t, "", "calendar", "sync", "--db", db, allow, "--team", "Platform")
+	if code != 0 || !strings.Contains(out, "): synced, 2 events; 2 warnings: "+denseWarn+"\n") || !strings.Contains(out, "\n  warning: "+brokenWarn+"\n") {
+		t.Fatalf("calendar sync: %d\n%s\n%s\nwant the state with %q and %q", code, out, errs, denseWarn, brokenWarn)
+	}
+	for _, secret := range []string{"Layoffs", "Secret reorg", "Quarterly plan"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("calendar sync quotes an event's text %q:\n%s", secret, out)
+		}
+	}
+	if code, out, _ := runCLI(t, "", "calendar", "list", "--db", db, "--team", "Platform"); code != 0 || !strings.Contains(out, "synced, 2 events; 2 warnings: "+denseWarn) {
+		t.Fatalf("calendar list: %d\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, "", "calendar", "list", "--db", db, "--team", "Platform", "--json")
+	var got struct {
+		Warnings     int      `json:"warnings"`
+		WarningNotes []string `json:"warning_notes"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &got) != nil {
+		t.Fatalf("calendar list --json: %d %q", code, out)
+	}
+	if diff := cmp.Diff([]string{denseWarn, brokenWarn}, got.WarningNotes); got.Warnings != 2 || diff != "" {
+		t.Errorf("calendar list --json: %d warnings, notes (-want +got):\n%s", got.Warnings, diff)
+	}
+
+	body.Store("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n" + good + "END:VCALENDAR\r\n")
+	if code, out, errs := runCLI(t, "", "calendar", "sync", "--db", db, allow, "--team", "Platform"); code != 0 || !strings.Contains(out, "): synced, 1 event\n") || strings.Contains(out, "warning") {
+		t.Fatalf("clean sync: %d\n%s\n%s", code, out, errs)
+	}
+	if _, out, _ := runCLI(t, "", "calendar", "list", "--db", db, "--team", "Platform", "--json"); strings.Contains(out, "warning") {
+		t.Errorf("the warnings outlived a clean sync: %s", out)
 	}
 }

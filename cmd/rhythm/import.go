@@ -14,6 +14,7 @@ import (
 
 	rhythmapp "github.com/rhythm-team/rhythm/app"
 	"github.com/rhythm-team/rhythm/ingest"
+	"github.com/rhythm-team/rhythm/ingest/icsevents"
 )
 
 func (a *app) importCommand() *cobra.Command {
@@ -79,6 +80,10 @@ func (a *app) importFile(ctx context.Context, uc *rhythmapp.App, teamRef, path s
 		if i == shown {
 			fmt.Fprintf(a.stdout, "  … %d more noted in the import record\n", len(imp.Notes)-shown)
 			break
+		}
+		if n.Reason == icsevents.Warning {
+			fmt.Fprintf(a.stdout, "  warning: %s\n", n.Where) // the warning says what it left out
+			continue
 		}
 		fmt.Fprintf(a.stdout, "  skipped %s: %s\n", n.Where, n.Reason)
 	}

@@ -50,6 +50,11 @@ func OpenAs(path, name string, res *ingest.Resolver) (*File, error) {
 	return c, nil
 }
 
+// Warning is the reason of the notes a calendar's warnings become (a
+// broken event, an unknown zone, an event too dense to expand): the note's
+// Where is then the whole warning, with its file, line and event UID.
+const Warning = "calendar warning"
+
 // New reads iCalendar data from r; name is used in errors.
 func New(r io.Reader, name string, res *ingest.Resolver) *File {
 	return &File{r: r, name: name, res: res}
@@ -74,7 +79,7 @@ func (f *File) Import(ctx context.Context, emit func(ingest.Interaction) error) 
 	var st ingest.Stats
 	cal, warns, err := ical.Parse(f.r, ical.Options{Name: f.name, DefaultZone: f.Zone})
 	for _, w := range warns {
-		st.Note("calendar warning", w.String())
+		st.Note(Warning, w.String())
 	}
 	if err != nil {
 		if errors.Is(err, ical.ErrNotCalendar) && !strings.HasPrefix(err.Error(), f.name) {
@@ -87,7 +92,7 @@ func (f *File) Import(ctx context.Context, emit func(ingest.Interaction) error) 
 		return st, nil // no events
 	}
 	instances, err := cal.ExpandWith(from, to, ical.ExpandOptions{SkipBroken: func(w ical.Warning) {
-		st.Note("calendar warning", w.String())
+		st.Note(Warning, w.String())
 	}})
 	if err != nil {
 		return st, rhythm.Errorf(rhythm.EINVALID, "%v", err)
