@@ -34,11 +34,18 @@ type Record struct {
 	LastError   string    `json:"last_error,omitempty"`
 	Failures    int       `json:"failures"`
 	NextSync    time.Time `json:"next_sync,omitzero"`
-	CreatedAt   time.Time `json:"created_at"`
+	// Warnings counts what the last sync that read the calendar left out
+	// or read doubtfully (an event too dense to expand, an unknown time
+	// zone, a broken event); WarningNotes are the first MaxWarnings of
+	// them in plain words.
+	Warnings     int       `json:"warnings,omitempty"`
+	WarningNotes []string  `json:"warning_notes,omitempty"`
+	CreatedAt    time.Time `json:"created_at"`
 }
 
 // State says in words where a connection stands: "synced, 120 events",
-// "never synced yet", or the last error.
+// with "; 1 warning: …" and the first warning when its last sync left
+// something out, "never synced yet", or the last error.
 func (r *Record) State() string {
 	switch {
 	case r.LastError != "" && r.LastSuccess.IsZero():
@@ -47,10 +54,25 @@ func (r *Record) State() string {
 		return "failing since the last sync: " + r.LastError
 	case r.LastSuccess.IsZero():
 		return "not synced yet"
-	case r.Events == 1:
-		return "synced, 1 event"
 	}
-	return "synced, " + strconv.Itoa(r.Events) + " events"
+	s := "synced, " + plural(r.Events, "event")
+	if r.Warnings > 0 {
+		s += "; " + plural(r.Warnings, "warning")
+		if len(r.WarningNotes) > 0 {
+			s += ": " + r.WarningNotes[0]
+		}
+	}
+	return s
+}
+
+// MoreWarnings counts the warnings of the last sync beyond WarningNotes.
+func (r Record) MoreWarnings() int { return max(0, r.Warnings-len(r.WarningNotes)) }
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
 }
 
 // Outcome is how one sync of a connection ended.

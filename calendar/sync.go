@@ -13,9 +13,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/calendar/caldav"
@@ -58,6 +61,10 @@ type Object struct {
 	Key          string
 	ETag         string
 	Interactions []ingest.Interaction
+	// Warnings counts what reading it left out or read doubtfully; Notes
+	// are the first MaxWarnings of them in plain words (see WarningNotes).
+	Warnings int
+	Notes    []string
 }
 
 // Result is what one sync found.
@@ -70,6 +77,9 @@ type Result struct {
 	Replace []Object
 	// Delete holds keys whose interactions are removed.
 	Delete []string
+	// Broken holds the objects that could not be read at all: their
+	// interactions stay as they were, and only their warnings are kept.
+	Broken []Object
 	// Full is true when Replace holds every object of the calendar, so
 	// that any stored key not in it is gone too.
 	Full bool
@@ -118,12 +128,16 @@ func (s *Syncer) syncICS(ctx context.Context, c *Connection) (*Result, error) {
 		res.Unchanged = true
 		return res, nil
 	}
-	ins, err := s.read(ctx, got.Body, "calendar link", &res.Stats)
+	var st ingest.Stats
+	ins, err := s.read(ctx, got.Body, "calendar link", &st)
 	if err != nil {
 		return nil, err
 	}
+	res.Stats.Add(st)
 	res.Full = true
-	res.Replace = []Object{{Key: "", ETag: got.Validators.ETag, Interactions: ins}}
+	o := Object{Key: "", ETag: got.Validators.ETag, Interactions: ins}
+	o.Warnings, o.Notes = WarningNotes(st)
+	res.Replace = []Object{o}
 	return res, nil
 }
 
@@ -162,14 +176,22 @@ func (s *Syncer) syncCalDAV(ctx context.Context, c *Connection) (*Result, error)
 		objs = append(objs, missing...)
 	}
 	for _, o := range objs {
-		ins, err := s.read(ctx, o.Data, o.Href, &res.Stats)
+		var st ingest.Stats
+		ins, err := s.read(ctx, o.Data, o.Href, &st)
 		if err != nil {
 			// One broken event does not stop the calendar: it is noted
 			// and its old instances stay until it is fixed.
-			res.Stats.Note("calendar warning", fmt.Sprintf("%s: %s", o.Href, rhythm.ErrorMessage(err)))
+			st.Note(icsevents.Warning, fmt.Sprintf("%s: %s", o.Href, rhythm.ErrorMessage(err)))
+			b := Object{Key: o.Href}
+			b.Warnings, b.Notes = WarningNotes(st)
+			res.Broken = append(res.Broken, b)
+			res.Stats.Add(st)
 			continue
 		}
-		res.Replace = append(res.Replace, Object{Key: o.Href, ETag: o.ETag, Interactions: ins})
+		res.Stats.Add(st)
+		r := Object{Key: o.Href, ETag: o.ETag, Interactions: ins}
+		r.Warnings, r.Notes = WarningNotes(st)
+		res.Replace = append(res.Replace, r)
 	}
 	return res, nil
 }
@@ -252,4 +274,44 @@ func Describe(err error) string {
 		msg = err.Error()
 	}
 	return strings.Join(strings.Fields(msg), " ")
+}
+
+// MaxWarnings is how many warnings of a sync a connection keeps in words,
+// and maxWarningLen how long each may be.
+const (
+	MaxWarnings   = 5
+	maxWarningLen = 200
+)
+
+// rawLine matches the content line a "line skipped" warning quotes: it may
+// be an event's title or description, which a connection never shows.
+var rawLine = regexp.MustCompile(` \("(?:[^"\\]|\\.)*"\)(; line skipped)`)
+
+// WarningNotes returns how many calendar warnings st holds and the first
+// MaxWarnings of them in plain words, as a connection keeps them: each names
+// the calendar resource, line and event UID, on one line of at most
+// maxWarningLen bytes, without the text of the line it skipped.
+func WarningNotes(st ingest.Stats) (int, []string) {
+	var notes []string
+	for _, n := range st.Notes {
+		if n.Reason != icsevents.Warning || len(notes) == MaxWarnings {
+			continue
+		}
+		w := strings.Map(func(r rune) rune {
+			if !unicode.IsPrint(r) {
+				return ' '
+			}
+			return r
+		}, rawLine.ReplaceAllString(n.Where, "$1"))
+		w = strings.Join(strings.Fields(w), " ")
+		if len(w) > maxWarningLen {
+			cut := maxWarningLen - len("…")
+			for cut > 0 && !utf8.RuneStart(w[cut]) {
+				cut--
+			}
+			w = w[:cut] + "…"
+		}
+		notes = append(notes, w)
+	}
+	return st.Skipped[icsevents.Warning], notes
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/rhythm-team/rhythm"
 	"github.com/rhythm-team/rhythm/ical"
 	"github.com/rhythm-team/rhythm/ingest"
+	"github.com/rhythm-team/rhythm/ingest/icsevents"
 	"github.com/rhythm-team/rhythm/internal/outbound"
 	"github.com/rhythm-team/rhythm/internal/testenv"
 	"github.com/rhythm-team/rhythm/team"
@@ -192,6 +193,44 @@ func TestICSSyncLeavesOutADenseEvent(t *testing.T) {
 		Where: fmt.Sprintf(`calendar link:%d: event "bad2": more than 50000 instances in the window; recurrence rule too dense to expand; event skipped`, line)}}
 	if diff := cmp.Diff(want, res.Stats.Notes); diff != "" {
 		t.Errorf("notes (-want +got):\n%s", diff)
+	}
+	if o := res.Replace[0]; o.Warnings != 1 || len(o.Notes) != 1 || o.Notes[0] != want[0].Where {
+		t.Errorf("the link's warnings = %d %q, want 1: %q", o.Warnings, o.Notes, want[0].Where)
+	}
+}
+
+// TestWarningNotes: a connection keeps the first MaxWarnings calendar
+// warnings, each on one line of at most maxWarningLen bytes, without the
+// text of a content line that was skipped (an event's title, maybe).
+func TestWarningNotes(t *testing.T) {
+	long := strings.Repeat("é", 150)
+	var st ingest.Stats
+	st.Skip("marked free")
+	for _, w := range []string{
+		`x.ics:6: invalid content line: unterminated quoted parameter value ("SUMMARY;X=\"unclosed:Secret layoffs"); line skipped`,
+		`x.ics:10: event "s2": unknown time zone "Mars/Olympus"; reading its times in UTC`,
+		"/dav/a.ics: not\n an\x00 iCalendar file",
+		`x.ics:20: event "` + long + `": event has no DTSTART; event skipped`,
+		"w5", "w6", "w7",
+	} {
+		st.Note(icsevents.Warning, w)
+	}
+	st.Note("bad date", "elsewhere")
+	n, notes := WarningNotes(st)
+	want := []string{
+		`x.ics:6: invalid content line: unterminated quoted parameter value; line skipped`,
+		`x.ics:10: event "s2": unknown time zone "Mars/Olympus"; reading its times in UTC`,
+		"/dav/a.ics: not an iCalendar file",
+		`x.ics:20: event "` + strings.Repeat("é", (maxWarningLen-len(`x.ics:20: event "`)-len("…"))/2) + "…",
+		"w5",
+	}
+	if diff := cmp.Diff(want, notes); n != 7 || diff != "" {
+		t.Errorf("WarningNotes = %d, (-want +got):\n%s", n, diff)
+	}
+	for _, w := range notes {
+		if len(w) > maxWarningLen || strings.Contains(w, "layoffs") {
+			t.Errorf("note %q: longer than %d bytes or quotes the skipped line", w, maxWarningLen)
+		}
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
@@ -70,7 +72,10 @@ func (db *DB) CalendarConnections(ctx context.Context, teamID int64) ([]calendar
 		} else {
 			out, err = queryAll(ctx, tx, scanCalendar, `SELECT `+calendarColumns+` FROM calendar_connections WHERE team_id = ? ORDER BY id`, teamID)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return addCalendarWarnings(ctx, tx, out)
 	})
 	return out, err
 }
@@ -81,7 +86,13 @@ func (db *DB) CalendarConnection(ctx context.Context, id int64) (calendar.Record
 	err := db.ReadTx(ctx, func(tx *Tx) error {
 		var err error
 		c, err = scanCalendar(tx.QueryRow(ctx, `SELECT `+calendarColumns+` FROM calendar_connections WHERE id = ?`, id))
-		return notFound(err, "no calendar connection %d", id)
+		if err != nil {
+			return notFound(err, "no calendar connection %d", id)
+		}
+		one := []calendar.Record{c}
+		err = addCalendarWarnings(ctx, tx, one)
+		c = one[0]
+		return err
 	})
 	return c, err
 }
@@ -267,11 +278,75 @@ func applySync(ctx context.Context, tx *Tx, id, teamID, importID int64, r *calen
 				return err
 			}
 		}
-		if _, err := tx.ExecPrepared(ctx, `INSERT INTO calendar_objects (connection_id, key, etag) VALUES (?, ?, ?)`, id, o.Key, o.ETag); err != nil {
+		notes, err := warningNotes(o.Notes)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecPrepared(ctx, `INSERT INTO calendar_objects (connection_id, key, etag, warnings, warning_notes) VALUES (?, ?, ?, ?, ?)`,
+			id, o.Key, o.ETag, o.Warnings, notes); err != nil {
+			return err
+		}
+	}
+	// A resource that could not be read keeps its interactions and its
+	// ETag (so that it is read again), and takes its warnings.
+	for _, o := range r.Broken {
+		notes, err := warningNotes(o.Notes)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO calendar_objects (connection_id, key, etag, warnings, warning_notes) VALUES (?, ?, '', ?, ?)
+			ON CONFLICT (connection_id, key) DO UPDATE SET warnings = excluded.warnings, warning_notes = excluded.warning_notes`,
+			id, o.Key, o.Warnings, notes); err != nil {
 			return err
 		}
 	}
 	return ins.flush(ctx)
+}
+
+func warningNotes(notes []string) (string, error) {
+	if len(notes) == 0 {
+		return "[]", nil
+	}
+	b, err := json.Marshal(notes)
+	return string(b), err
+}
+
+// addCalendarWarnings sets the warnings of each connection in recs: those
+// of its resources, the first calendar.MaxWarnings in words, in the order
+// of their keys.
+func addCalendarWarnings(ctx context.Context, tx *Tx, recs []calendar.Record) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	at := make(map[int64]*calendar.Record, len(recs))
+	ids := make([]any, len(recs))
+	for i := range recs {
+		at[recs[i].ID], ids[i] = &recs[i], recs[i].ID
+	}
+	rows, err := tx.Query(ctx, `SELECT connection_id, warnings, warning_notes FROM calendar_objects
+		WHERE warnings > 0 AND connection_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) ORDER BY connection_id, key`, ids...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id    int64
+			n     int
+			notes string
+			some  []string
+		)
+		if err := rows.Scan(&id, &n, &notes); err != nil {
+			return err
+		}
+		if err := json.Unmarshal([]byte(notes), &some); err != nil {
+			return fmt.Errorf("calendar %d: warnings: %w", id, err)
+		}
+		r := at[id]
+		r.Warnings += n
+		r.WarningNotes = append(r.WarningNotes, some[:min(len(some), calendar.MaxWarnings-len(r.WarningNotes))]...)
+	}
+	return rows.Err()
 }
 
 // syncedChunk is how many synced interactions one INSERT writes.

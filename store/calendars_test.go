@@ -234,3 +234,79 @@ func testCalendarClaimsAcrossServers(t *testing.T, d storetest.Dialect) {
 		}
 	}
 }
+
+// testCalendarWarnings: a connection carries the warnings of the last read
+// of each of its resources: a sync that leaves something out notes it, an
+// unchanged calendar or an incremental sync of other resources keeps it, a
+// resource that cannot be read at all keeps its events and notes why, and
+// reading it cleanly (or a clean full sync) clears it.
+func testCalendarWarnings(t *testing.T, d storetest.Dialect) {
+	db := storetest.OpenDSN(t, d.DSN(t))
+	ctx := context.Background()
+	tm, err := db.CreateTeam(ctx, roster(t, "Warn", "a@example.com", "b@example.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.CreateCalendarConnection(ctx, calendar.Record{TeamID: tm.ID, Member: "a@example.com", Kind: calendar.CalDAV,
+		Host: "dav.example.com", URLSealed: "v1:u", Username: "a", PasswordSealed: "v1:p", Calendar: "/a/w/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	sync := func(r *calendar.Result) {
+		t.Helper()
+		now := db.Now()
+		if _, err := db.ClaimCalendarSync(ctx, "s", c.ID, now, now.Add(time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.FinishCalendarSync(ctx, c.ID, "s", calendar.Outcome{Result: r, At: now, Next: now.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type state struct {
+		Events, Warnings int
+		Notes            []string
+	}
+	check := func(step string, want state) {
+		t.Helper()
+		one, err := db.CalendarConnection(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, err := db.CalendarConnections(ctx, tm.ID)
+		if err != nil || len(all) != 1 {
+			t.Fatalf("%s: list = %v, %v", step, all, err)
+		}
+		for _, r := range []calendar.Record{one, all[0]} {
+			if diff := cmp.Diff(want, state{r.Events, r.Warnings, r.WarningNotes}); diff != "" {
+				t.Errorf("%s (-want +got):\n%s", step, diff)
+			}
+		}
+	}
+	dense := `/a/w/1.ics:9: event "d1": more than 50000 instances in the window; recurrence rule too dense to expand; event skipped`
+	zone := `/a/w/2.ics:4: event "z2": unknown time zone "Mars/Olympus"; reading its times in UTC`
+	broken := `/a/w/3.ics: not an iCalendar file`
+	many := []string{"w1", "w2", "w3", "w4", "w5"}
+	sync(&calendar.Result{SyncToken: "t1", Replace: []calendar.Object{
+		{Key: "/a/w/1.ics", ETag: `"1"`, Interactions: []ingest.Interaction{meeting("m1", t0)}, Warnings: 1, Notes: []string{dense}},
+		{Key: "/a/w/2.ics", ETag: `"2"`, Interactions: []ingest.Interaction{meeting("m2", t0)}, Warnings: 1, Notes: []string{zone}},
+		{Key: "/a/w/4.ics", ETag: `"4"`, Interactions: []ingest.Interaction{meeting("m4", t0)}},
+	}})
+	check("first sync", state{3, 2, []string{dense, zone}})
+	sync(&calendar.Result{Unchanged: true, SyncToken: "t1"})
+	check("unchanged", state{3, 2, []string{dense, zone}})
+	sync(&calendar.Result{SyncToken: "t2", Replace: []calendar.Object{{Key: "/a/w/1.ics", ETag: `"1b"`, Interactions: []ingest.Interaction{meeting("m1", t0)}}},
+		Broken: []calendar.Object{{Key: "/a/w/4.ics", Warnings: 1, Notes: []string{broken}}}})
+	check("1 fixed, 4 broken", state{3, 2, []string{zone, broken}})
+	sync(&calendar.Result{SyncToken: "t3", Replace: []calendar.Object{{Key: "/a/w/5.ics", ETag: `"5"`, Warnings: 7, Notes: many}}})
+	check("5 with many", state{3, 9, []string{zone, broken, "w1", "w2", "w3"}})
+	sync(&calendar.Result{SyncToken: "t4", Delete: []string{"/a/w/5.ics"}, Replace: []calendar.Object{
+		{Key: "/a/w/2.ics", ETag: `"2b"`, Interactions: []ingest.Interaction{meeting("m2", t0)}},
+		{Key: "/a/w/4.ics", ETag: `"4b"`, Interactions: []ingest.Interaction{meeting("m4", t0)}},
+	}})
+	check("clean", state{3, 0, nil})
+	sync(&calendar.Result{Full: true, Replace: []calendar.Object{{Key: "", ETag: `"x"`, Interactions: []ingest.Interaction{meeting("m1", t0)}, Warnings: 1, Notes: []string{dense}}}})
+	check("full with a warning", state{1, 1, []string{dense}})
+	sync(&calendar.Result{Full: true, Replace: []calendar.Object{{Key: "", ETag: `"y"`, Interactions: []ingest.Interaction{meeting("m1", t0)}}}})
+	check("clean full", state{1, 0, nil})
+}

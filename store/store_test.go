@@ -51,6 +51,7 @@ func TestStore(t *testing.T) {
 			t.Run("calendar connections sync by resource", func(t *testing.T) { testCalendarConnections(t, d) })
 			t.Run("calendar claims across servers", func(t *testing.T) { testCalendarClaimsAcrossServers(t, d) })
 			t.Run("calendar large sync", func(t *testing.T) { testCalendarLargeSync(t, d) })
+			t.Run("calendar warnings of the last sync", func(t *testing.T) { testCalendarWarnings(t, d) })
 			t.Run("parallel sign-in attempts are reserved one by one", func(t *testing.T) { testParallelAttemptsReserved(t, d) })
 			t.Run("sign-in backoff waits, then lets the next attempt through", func(t *testing.T) { testAttemptBackoff(t, d) })
 			t.Run("single sign-on subjects", func(t *testing.T) { testOIDCSubjects(t, d) })

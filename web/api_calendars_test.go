@@ -1,15 +1,19 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rhythm-team/rhythm/app"
+	"github.com/rhythm-team/rhythm/calendar"
 	"github.com/rhythm-team/rhythm/internal/outbound"
 	"github.com/rhythm-team/rhythm/internal/secret"
 )
@@ -80,5 +84,48 @@ func TestAPICalendars(t *testing.T) {
 	}
 	if w := f.request(t, "member", http.MethodDelete, fmt.Sprintf("%s/%d", base, v.ID), nil, nil); w.Code != http.StatusNoContent {
 		t.Fatalf("the member removing their own: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestCalendarWarningsShown: the warnings of a connection's last sync are
+// in its state and its JSON on the API, and listed on the Calendars page.
+func TestCalendarWarningsShown(t *testing.T) {
+	f := newSQLiteFixture(t)
+	ctx := context.Background()
+	rec, err := f.db.CreateCalendarConnection(ctx, calendar.Record{TeamID: f.teamA.ID, Member: "member@example.com", Kind: calendar.ICS, Host: "calendar.example.com", URLSealed: "v1:x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := f.db.Now()
+	if _, err := f.db.ClaimCalendarSync(ctx, "t", rec.ID, now, now.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	dense := `calendar link:19: event "bad2": more than 50000 instances in the window; recurrence rule too dense to expand; event skipped`
+	zone := `calendar link:30: event "z": unknown time zone "Mars/Olympus"; reading its times in UTC`
+	res := &calendar.Result{Full: true, Replace: []calendar.Object{{Key: "", Warnings: 3, Notes: []string{dense, zone}}}}
+	if err := f.db.FinishCalendarSync(ctx, rec.ID, "t", calendar.Outcome{Result: res, At: now, Next: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+
+	w := f.request(t, "member", http.MethodGet, fmt.Sprintf("/api/v1/teams/%d/calendars", f.teamA.ID), nil, nil)
+	var got struct {
+		Calendars []struct {
+			State        string   `json:"state"`
+			Warnings     int      `json:"warnings"`
+			WarningNotes []string `json:"warning_notes"`
+		}
+	}
+	if w.Code != http.StatusOK || json.Unmarshal(w.Body.Bytes(), &got) != nil || len(got.Calendars) != 1 {
+		t.Fatalf("list: %d %s", w.Code, w.Body)
+	}
+	c := got.Calendars[0]
+	if c.State != "synced, 0 events; 3 warnings: "+dense || c.Warnings != 3 || len(c.WarningNotes) != 2 || c.WarningNotes[1] != zone {
+		t.Errorf("the API says %+v, want 3 warnings, the first in the state", c)
+	}
+	page := f.request(t, "member", http.MethodGet, fmt.Sprintf("/teams/%d/calendars", f.teamA.ID), nil, nil).Body.String()
+	for _, want := range []string{"3 warnings: " + html.EscapeString(dense), "<li>" + html.EscapeString(zone) + "</li>", "<li>… 1 more</li>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the Calendars page lacks %q:\n%s", want, page)
+		}
 	}
 }

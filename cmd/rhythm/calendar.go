@@ -295,11 +295,25 @@ func (a *app) syncCalendars(ctx context.Context, db *store.DB, dsn string, cf *c
 			failed++
 		}
 		fmt.Fprintf(a.stdout, "calendar %d (%s): %s\n", v.ID, v.Host, after.State)
+		if after.LastError == "" {
+			a.printCalendarWarnings(after.Record)
+		}
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d calendars failed to sync", failed, len(views))
 	}
 	return nil
+}
+
+// printCalendarWarnings prints the warnings of a connection's last sync
+// after the first, which its state says.
+func (a *app) printCalendarWarnings(r calendar.Record) {
+	for _, w := range r.WarningNotes[min(1, len(r.WarningNotes)):] {
+		fmt.Fprintf(a.stdout, "  warning: %s\n", w)
+	}
+	if more := r.MoreWarnings(); more > 0 && len(r.WarningNotes) > 0 {
+		fmt.Fprintf(a.stdout, "  … %d more\n", more)
+	}
 }
 
 func (a *app) calendarRemove(dsn *string) *cobra.Command {

@@ -199,7 +199,7 @@ func TestCalendarSyncShowsWarnings(t *testing.T) {
 	denseWarn := `calendar link:13: event "dense@test": more than 50000 instances in the window; recurrence rule too dense to expand; event skipped`
 	brokenWarn := `calendar link:25: invalid content line: unterminated quoted parameter value; line skipped`
 	code, out, errs := runCLI(t, "", "calendar", "sync", "--db", db, allow, "--team", "Platform")
-	if code != 0 || !strings.Contains(out, "): synced, 2 events; 2 warnings: "+denseWarn+"\n") || !strings.Contains(out, "\n  warning: "+brokenWarn+"\n") {
+	if code != 0 || !strings.Contains(out, "): synced, 2 events; 2 warnings: "+brokenWarn+"\n  warning: "+denseWarn+"\n") {
 		t.Fatalf("calendar sync: %d\n%s\n%s\nwant the state with %q and %q", code, out, errs, denseWarn, brokenWarn)
 	}
 	for _, secret := range []string{"Layoffs", "Secret reorg", "Quarterly plan"} {
@@ -207,7 +207,7 @@ func TestCalendarSyncShowsWarnings(t *testing.T) {
 			t.Errorf("calendar sync quotes an event's text %q:\n%s", secret, out)
 		}
 	}
-	if code, out, _ := runCLI(t, "", "calendar", "list", "--db", db, "--team", "Platform"); code != 0 || !strings.Contains(out, "synced, 2 events; 2 warnings: "+denseWarn) {
+	if code, out, _ := runCLI(t, "", "calendar", "list", "--db", db, "--team", "Platform"); code != 0 || !strings.Contains(out, "synced, 2 events; 2 warnings: "+brokenWarn) {
 		t.Fatalf("calendar list: %d\n%s", code, out)
 	}
 	code, out, _ = runCLI(t, "", "calendar", "list", "--db", db, "--team", "Platform", "--json")
@@ -218,7 +218,7 @@ func TestCalendarSyncShowsWarnings(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &got) != nil {
 		t.Fatalf("calendar list --json: %d %q", code, out)
 	}
-	if diff := cmp.Diff([]string{denseWarn, brokenWarn}, got.WarningNotes); got.Warnings != 2 || diff != "" {
+	if diff := cmp.Diff([]string{brokenWarn, denseWarn}, got.WarningNotes); got.Warnings != 2 || diff != "" {
 		t.Errorf("calendar list --json: %d warnings, notes (-want +got):\n%s", got.Warnings, diff)
 	}
 
