@@ -172,7 +172,8 @@ func (l *threadList) add() int32 {
 
 func (l *threadList) at(i int32) *thread { return &l.blocks[i/threadBlock][i%threadBlock] }
 
-// pending is the message in a direct conversation that awaits an answer.
+// pending is the message in a direct conversation (a DM or a group DM)
+// that awaits an answer.
 type pending struct {
 	t  int64
 	by who
@@ -641,7 +642,10 @@ func (a *Auditor) addAsync(in *ingest.Interaction) {
 		if author >= 0 && a.ppl[author].zone < 64 {
 			th.zones |= 1 << uint(a.ppl[author].zone)
 		}
-	case in.ChannelKind == ingest.DM && in.Channel != "" && !isReply && by != 0:
+	case (in.ChannelKind == ingest.DM || in.ChannelKind == ingest.MPIM) && in.Channel != "" && !isReply && by != 0:
+		// The direct-conversation rule, for DMs and group DMs alike: the
+		// first unthreaded message by anyone else answers the ones one
+		// person wrote before it, timed from the first of them.
 		k := a.key(in.Source, in.Channel)
 		p, ok := a.dms[k]
 		switch {
