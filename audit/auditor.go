@@ -620,7 +620,13 @@ func (a *Auditor) addAsync(in *ingest.Interaction) {
 	} else {
 		a.counts.skip(skipOnlyThreads)
 	}
+	a.trackReplies(in, t, by, author, isReply)
+}
 
+// trackReplies files message in, sent at t by by (person author, or -1
+// for someone off the roster), under its thread or direct conversation,
+// for first replies.
+func (a *Auditor) trackReplies(in *ingest.Interaction, t int64, by who, author int32, isReply bool) {
 	key := in.ThreadID
 	if key == "" && isReply {
 		key = in.InReplyTo
