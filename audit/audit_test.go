@@ -3,6 +3,7 @@ package audit
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -220,8 +221,9 @@ func TestDirectConversationReplies(t *testing.T) {
 			return in
 		}
 	}
-	dm, group := direct(ingest.DM, "D1"), direct(ingest.MPIM, "G1")
+	dm, group, group2 := direct(ingest.DM, "D1"), direct(ingest.MPIM, "G1"), direct(ingest.MPIM, "G2")
 	const ana, kenji, sam, guest = "ana@example.com", "kenji@example.com", "sam@example.com", "anon-guest"
+	const guestA, guestB = "anon-a", "anon-b"
 	threaded := func(in ingest.Interaction, thread string) ingest.Interaction {
 		in.ThreadID = thread
 		if in.ID != thread {
@@ -260,19 +262,59 @@ func TestDirectConversationReplies(t *testing.T) {
 			group("G1/9", "2026-03-24 18:00", kenji, ana, sam, guest),                   // 3 h after Ana's
 			group("G1/10", "2026-03-24 18:10", kenji, ana, sam, guest),                  // Kenji again: no reply
 		}, map[string]replies{ana: {1, 2}, kenji: {3, 2}, sam: {1, 0.5}}},
+		// Messages at the same instant go in order of author: members in
+		// roster order, others by their hashed identity, the same in
+		// every run.
+		{"same instant", []ingest.Interaction{
+			group2("G2/1", "2026-03-25 10:00", ana, kenji, sam),
+			group2("G2/2", "2026-03-25 11:00", sam, ana, kenji),
+			group2("G2/3", "2026-03-25 11:00", kenji, ana, sam), // Kenji is first on the roster: 1 h
+			group2("G2/4", "2026-03-25 11:30", ana, kenji, sam), // 30 min after Sam's, who answered Kenji at once
+			group2("G2/5", "2026-03-25 12:00", guestA, ana, kenji, sam),
+			group2("G2/6", "2026-03-25 12:00", guestB, ana, kenji, sam), // goes before guest A's
+			group2("G2/7", "2026-03-25 12:30", guestA, ana, kenji, sam), // guest A again
+			group2("G2/8", "2026-03-25 13:00", kenji, ana, sam),         // 1 h after guest A's first
+		}, map[string]replies{ana: {1, 0.5}, kenji: {2, 1}, sam: {1, 0}}},
+	}
+	// orders are the orders the interactions are fed in: as listed,
+	// reversed and shuffled; the result must not depend on it.
+	type order struct {
+		name string
+		ins  []ingest.Interaction
+	}
+	orders := func(ins []ingest.Interaction) []order {
+		rev := slices.Clone(ins)
+		slices.Reverse(rev)
+		out := []order{{"in time order", ins}, {"reversed", rev}}
+		for seed := range uint64(4) {
+			s := slices.Clone(ins)
+			rand.New(rand.NewPCG(seed, 7)).Shuffle(len(s), func(a, b int) { s[a], s[b] = s[b], s[a] })
+			out = append(out, order{fmt.Sprintf("shuffled %d", seed), s})
+		}
+		return out
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := runAudit(t, mustTeam(t, fixtureRoster), fixtureConfig(), tt.ins)
-			got := map[string]replies{}
-			for _, email := range []string{ana, kenji, sam} {
-				p, _ := res.Person(email)
-				if p.Total.Replies > 0 {
-					got[email] = replies{p.Total.Replies, p.Total.ResponseMedianHours}
+			tm := mustTeam(t, fixtureRoster)
+			first := runAudit(t, tm, fixtureConfig(), tt.ins)
+			for _, o := range orders(tt.ins) {
+				name, res := o.name, runAudit(t, tm, fixtureConfig(), o.ins)
+				got := map[string]replies{}
+				for _, email := range []string{ana, kenji, sam} {
+					p, _ := res.Person(email)
+					if p.Total.Replies > 0 {
+						got[email] = replies{p.Total.Replies, p.Total.ResponseMedianHours}
+					}
 				}
-			}
-			if d := cmp.Diff(tt.want, got); d != "" {
-				t.Errorf("first replies (-want +got):\n%s", d)
+				if d := cmp.Diff(tt.want, got); d != "" {
+					t.Errorf("%s: first replies (-want +got):\n%s", name, d)
+				}
+				if d := cmp.Diff(first.People(), res.People()); d != "" {
+					t.Errorf("%s: people differ (-in time order +%[1]s):\n%s", name, d)
+				}
+				if d := cmp.Diff(first.Report, res.Report); d != "" {
+					t.Errorf("%s: report differs (-in time order +%[1]s):\n%s", name, d)
+				}
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"cmp"
 	"hash/maphash"
 	"maps"
 	"math/bits"
@@ -29,8 +30,7 @@ type Auditor struct {
 	seenMail  map[uint64]struct{}
 	threadIdx map[uint64]int32 // thread key → index into threads
 	threads   threadList
-	dms       map[uint64]pending
-	responses []response
+	dms       []dmMsg
 	stamp     []uint32 // per person: the serial of the last interaction counted for them
 	serial    uint32
 	seed      maphash.Seed
@@ -172,11 +172,14 @@ func (l *threadList) add() int32 {
 
 func (l *threadList) at(i int32) *thread { return &l.blocks[i/threadBlock][i%threadBlock] }
 
-// pending is the message in a direct conversation (a DM or a group DM)
-// that awaits an answer.
-type pending struct {
-	t  int64
-	by who
+// dmMsg is an unthreaded message in a direct conversation (a DM or a
+// group DM): three words, no text. Result puts each conversation's
+// messages in order to find its first replies, so that the order of
+// input does not matter.
+type dmMsg struct {
+	conv uint64 // the conversation's key
+	t    int64  // Unix nanoseconds
+	by   who
 }
 
 // response is one first reply by a member.
@@ -211,7 +214,6 @@ func New(t *team.Team, cfg Config) (*Auditor, error) {
 		seenMeet:  map[uint64]struct{}{},
 		seenMail:  map[uint64]struct{}{},
 		threadIdx: map[uint64]int32{},
-		dms:       map[uint64]pending{},
 		seed:      maphash.MakeSeed(),
 		stamp:     make([]uint32, len(t.Members)),
 	}
@@ -397,7 +399,9 @@ func (a *Auditor) member(id string) int32 {
 	return -1
 }
 
-// identify returns the author identity of id.
+// identify returns the author identity of id. Identities off the roster
+// are hashed without the audit's seed, so that the order of equal-time
+// messages by two of them (see dmResponses) is the same in every run.
 func (a *Auditor) identify(id string) (who, int32) {
 	if id == "" {
 		return 0, -1
@@ -405,7 +409,11 @@ func (a *Auditor) identify(id string) (who, int32) {
 	if i := a.member(id); i >= 0 {
 		return memberBit | who(i), i
 	}
-	return who(maphash.String(a.seed, id)) &^ memberBit, -1
+	h := who(14695981039346656037) // FNV-1a
+	for k := range len(id) {
+		h = (h ^ who(id[k])) * 1099511628211
+	}
+	return max(h&^memberBit, 1), -1
 }
 
 // key hashes a source and an identifier into a map key.
@@ -649,21 +657,35 @@ func (a *Auditor) trackReplies(in *ingest.Interaction, t int64, by who, author i
 			th.zones |= 1 << uint(a.ppl[author].zone)
 		}
 	case (in.ChannelKind == ingest.DM || in.ChannelKind == ingest.MPIM) && in.Channel != "" && !isReply && by != 0:
-		// The direct-conversation rule, for DMs and group DMs alike: the
-		// first unthreaded message by anyone else answers the ones one
-		// person wrote before it, timed from the first of them.
-		k := a.key(in.Source, in.Channel)
-		p, ok := a.dms[k]
-		switch {
-		case !ok || p.by == by && t < p.t:
-			a.dms[k] = pending{t, by}
-		case p.by != by && t >= p.t:
-			if author >= 0 && p.t < a.hi {
-				a.responses = append(a.responses, response{msg: p.t, reply: t, by: author})
+		a.dms = append(a.dms, dmMsg{conv: a.key(in.Source, in.Channel), t: in.Start.UnixNano(), by: by})
+	}
+}
+
+// dmResponses appends to out the first replies by members in direct
+// conversations, by the rule for DMs and group DMs alike: the first
+// unthreaded message by anyone else answers the ones one person wrote
+// before it, timed from the first of them. Messages at the same instant
+// go in order of author, so the result does not depend on the order of
+// input.
+func (a *Auditor) dmResponses(out []response) []response {
+	slices.SortFunc(a.dms, func(x, y dmMsg) int {
+		return cmp.Or(cmp.Compare(x.conv, y.conv), cmp.Compare(x.t, y.t), cmp.Compare(x.by, y.by))
+	})
+	const sec = int64(time.Second)
+	for k := 0; k < len(a.dms); {
+		p := a.dms[k] // the first message awaiting an answer
+		for k++; k < len(a.dms) && a.dms[k].conv == p.conv; k++ {
+			m := a.dms[k]
+			if m.by == p.by {
+				continue
 			}
-			a.dms[k] = pending{t, by}
+			if i := m.by.member(); i >= 0 && p.t/sec < a.hi {
+				out = append(out, response{msg: p.t / sec, reply: m.t / sec, by: i})
+			}
+			p = m
 		}
 	}
+	return out
 }
 
 // reply records a reply at t by someone.
