@@ -30,6 +30,7 @@ type Auditor struct {
 	seenMail  map[uint64]struct{}
 	threadIdx map[uint64]int32 // thread key → index into threads
 	threads   threadList
+	convIdx   map[uint64]int32 // direct conversation key → dense number
 	dms       []dmMsg
 	stamp     []uint32 // per person: the serial of the last interaction counted for them
 	serial    uint32
@@ -177,9 +178,9 @@ func (l *threadList) at(i int32) *thread { return &l.blocks[i/threadBlock][i%thr
 // messages in order to find its first replies, so that the order of
 // input does not matter.
 type dmMsg struct {
-	conv uint64 // the conversation's key
-	t    int64  // Unix nanoseconds
+	t    int64 // Unix nanoseconds
 	by   who
+	conv int32 // the conversation, numbered as first seen
 }
 
 // response is one first reply by a member.
@@ -214,6 +215,7 @@ func New(t *team.Team, cfg Config) (*Auditor, error) {
 		seenMeet:  map[uint64]struct{}{},
 		seenMail:  map[uint64]struct{}{},
 		threadIdx: map[uint64]int32{},
+		convIdx:   map[uint64]int32{},
 		seed:      maphash.MakeSeed(),
 		stamp:     make([]uint32, len(t.Members)),
 	}
@@ -657,7 +659,13 @@ func (a *Auditor) trackReplies(in *ingest.Interaction, t int64, by who, author i
 			th.zones |= 1 << uint(a.ppl[author].zone)
 		}
 	case (in.ChannelKind == ingest.DM || in.ChannelKind == ingest.MPIM) && in.Channel != "" && !isReply && by != 0:
-		a.dms = append(a.dms, dmMsg{conv: a.key(in.Source, in.Channel), t: in.Start.UnixNano(), by: by})
+		k := a.key(in.Source, in.Channel)
+		c, ok := a.convIdx[k]
+		if !ok {
+			c = int32(len(a.convIdx))
+			a.convIdx[k] = c
+		}
+		a.dms = append(a.dms, dmMsg{t: in.Start.UnixNano(), by: by, conv: c})
 	}
 }
 
@@ -666,10 +674,17 @@ func (a *Auditor) trackReplies(in *ingest.Interaction, t int64, by who, author i
 // unthreaded message by anyone else answers the ones one person wrote
 // before it, timed from the first of them. Messages at the same instant
 // go in order of author, so the result does not depend on the order of
-// input.
+// input. Input that comes conversation by conversation, each in time
+// order, as from the importers, is sorted already, which the sort notices.
 func (a *Auditor) dmResponses(out []response) []response {
 	slices.SortFunc(a.dms, func(x, y dmMsg) int {
-		return cmp.Or(cmp.Compare(x.conv, y.conv), cmp.Compare(x.t, y.t), cmp.Compare(x.by, y.by))
+		if x.conv != y.conv {
+			return cmp.Compare(x.conv, y.conv)
+		}
+		if x.t != y.t {
+			return cmp.Compare(x.t, y.t)
+		}
+		return cmp.Compare(x.by, y.by)
 	})
 	const sec = int64(time.Second)
 	for k := 0; k < len(a.dms); {

@@ -255,7 +255,7 @@ func (a *Auditor) sortMeetings() {
 // collectResponses returns the first replies by members: those of
 // direct conversations and those of threads.
 func (a *Auditor) collectResponses() []response {
-	out := a.dmResponses(nil)
+	out := a.dmResponses(make([]response, 0, len(a.dms)+int(a.threads.n)))
 	for k := range a.threads.n {
 		th := a.threads.at(k)
 		t, by, ok := th.firstAnswer()
