@@ -91,15 +91,16 @@ func benchData(tb testing.TB, people, n int) (*team.Team, Config, []benchSpec) {
 }
 
 // materialize builds the interactions of specs into batch, with fresh
-// strings, as an importer hands over a batch it has just decoded.
-func materialize(batch []ingest.Interaction, specs []benchSpec, tm *team.Team) []ingest.Interaction {
+// strings, as an importer hands over a batch it has just decoded; off is
+// the index of specs[0] in all the specs, which makes the IDs unique.
+func materialize(batch []ingest.Interaction, specs []benchSpec, off int, tm *team.Team) []ingest.Interaction {
 	batch = batch[:0]
 	id := func(prefix string, n int32) string { return string(strconv.AppendInt([]byte(prefix), int64(n), 10)) }
 	for k := range specs {
 		s := &specs[k]
 		t := time.Unix(s.t, 0).UTC()
 		in := ingest.Interaction{Start: t, End: t, Organizer: tm.Members[s.org].Email, Source: ingest.SourceSlack, Mode: ingest.Async, Kind: ingest.Message,
-			ID: id("C/", int32(k)), Channel: "c", ChannelKind: ingest.Public}
+			ID: id("C/", int32(off+k)), Channel: "c", ChannelKind: ingest.Public}
 		switch s.kind {
 		case benchMeeting:
 			in.Source, in.Mode, in.Kind, in.Recurring = ingest.SourceICS, ingest.Sync, ingest.Meeting, s.rec
@@ -147,7 +148,7 @@ func BenchmarkAudit(b *testing.B) {
 			b.Fatal(err)
 		}
 		for off := 0; off < len(specs); off += cap(batch) {
-			batch = materialize(batch, specs[off:min(off+cap(batch), len(specs))], tm)
+			batch = materialize(batch, specs[off:min(off+cap(batch), len(specs))], off, tm)
 			t0, c0 := time.Now(), cpuTime()
 			for k := range batch {
 				a.Add(&batch[k])
