@@ -313,5 +313,5 @@ func WarningNotes(st ingest.Stats) (int, []string) {
 		}
 		notes = append(notes, w)
 	}
-	return st.Skipped[icsevents.Warning], notes
+	return st.Skipped[icsevents.Warning] + st.Warned[icsevents.Warning], notes
 }

@@ -162,6 +162,9 @@ type Warning struct {
 	Line int
 	UID  string // event concerned, if any
 	Msg  string
+	// Skipped is set when the event concerned was left out; other
+	// warnings (an unknown zone, a line skipped) left nothing out.
+	Skipped bool
 }
 
 // String formats the warning as "name:line: event "uid": msg".
