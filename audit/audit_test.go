@@ -200,25 +200,81 @@ func TestOrderDoesNotMatter(t *testing.T) {
 	}
 }
 
+// TestDirectConversationReplies covers the direct-conversation rule: in a
+// DM or a group DM the first unthreaded message by anyone else answers the
+// unthreaded messages one person wrote before it, timed from the first of
+// them; threads keep their own first replies.
 func TestDirectConversationReplies(t *testing.T) {
-	dm := func(id, at, author string, to string) ingest.Interaction {
-		in := msg(id, at, author, member(to))
-		in.Channel, in.ChannelKind = "D1", ingest.DM
+	direct := func(kind ingest.ChannelKind, channel string) func(id, at, author string, to ...string) ingest.Interaction {
+		return func(id, at, author string, to ...string) ingest.Interaction {
+			var ps []ingest.Participant
+			for _, p := range to {
+				if strings.HasPrefix(p, "anon-") {
+					ps = append(ps, external(p))
+				} else {
+					ps = append(ps, member(p))
+				}
+			}
+			in := msg(id, at, author, ps...)
+			in.Channel, in.ChannelKind = channel, kind
+			return in
+		}
+	}
+	dm, group := direct(ingest.DM, "D1"), direct(ingest.MPIM, "G1")
+	const ana, kenji, sam, guest = "ana@example.com", "kenji@example.com", "sam@example.com", "anon-guest"
+	threaded := func(in ingest.Interaction, thread string) ingest.Interaction {
+		in.ThreadID = thread
+		if in.ID != thread {
+			in.Kind, in.InReplyTo = ingest.Reply, thread
+		}
 		return in
 	}
-	ins := []ingest.Interaction{
-		dm("D1/1", "2026-03-24 10:00", "ana@example.com", "sam@example.com"),
-		dm("D1/2", "2026-03-24 10:05", "ana@example.com", "sam@example.com"), // still waiting
-		dm("D1/3", "2026-03-24 14:00", "sam@example.com", "ana@example.com"), // 4 h after the first
-		dm("D1/4", "2026-03-24 14:30", "ana@example.com", "sam@example.com"), // 30 min
+	// replies is a person's count of first replies and their median in
+	// wall-clock hours.
+	type replies struct {
+		N      int
+		Median float64
 	}
-	res := runAudit(t, mustTeam(t, fixtureRoster), fixtureConfig(), ins)
-	sam, _ := res.Person("sam@example.com")
-	ana, _ := res.Person("ana@example.com")
-	got := []float64{sam.Total.ResponseMedianHours, float64(sam.Total.Replies), ana.Total.ResponseMedianHours, float64(ana.Total.Replies)}
-	want := []float64{4, 1, 0.5, 1}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("DM replies (-want +got):\n%s", d)
+	tests := []struct {
+		name string
+		ins  []ingest.Interaction
+		want map[string]replies
+	}{
+		{"DM", []ingest.Interaction{
+			dm("D1/1", "2026-03-24 10:00", ana, sam),
+			dm("D1/2", "2026-03-24 10:05", ana, sam), // still waiting
+			dm("D1/3", "2026-03-24 14:00", sam, ana), // 4 h after the first
+			dm("D1/4", "2026-03-24 14:30", ana, sam), // 30 min
+		}, map[string]replies{ana: {1, 0.5}, sam: {1, 4}}},
+		{"group DM", []ingest.Interaction{
+			group("G1/1", "2026-03-24 10:00", ana, kenji, sam, guest),
+			group("G1/2", "2026-03-24 10:05", ana, kenji, sam, guest), // still waiting
+			group("G1/3", "2026-03-24 12:00", kenji, ana, sam, guest), // 2 h after the first
+			group("G1/4", "2026-03-24 12:30", sam, ana, kenji, guest), // 30 min after Kenji's
+			group("G1/5", "2026-03-24 13:00", guest, ana, kenji, sam), // not a member: no reply of the team's
+			group("G1/6", "2026-03-24 15:00", ana, kenji, sam, guest), // 2 h after the guest's
+			// A thread in the group DM has its own first reply and
+			// leaves the unthreaded messages alone.
+			threaded(group("G1/7", "2026-03-24 16:00", sam, ana, kenji, guest), "G1/7"),
+			threaded(group("G1/8", "2026-03-24 16:45", kenji, ana, sam, guest), "G1/7"), // 45 min
+			group("G1/9", "2026-03-24 18:00", kenji, ana, sam, guest),                   // 3 h after Ana's
+			group("G1/10", "2026-03-24 18:10", kenji, ana, sam, guest),                  // Kenji again: no reply
+		}, map[string]replies{ana: {1, 2}, kenji: {3, 2}, sam: {1, 0.5}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := runAudit(t, mustTeam(t, fixtureRoster), fixtureConfig(), tt.ins)
+			got := map[string]replies{}
+			for _, email := range []string{ana, kenji, sam} {
+				p, _ := res.Person(email)
+				if p.Total.Replies > 0 {
+					got[email] = replies{p.Total.Replies, p.Total.ResponseMedianHours}
+				}
+			}
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("first replies (-want +got):\n%s", d)
+			}
+		})
 	}
 }
 

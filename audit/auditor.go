@@ -172,7 +172,8 @@ func (l *threadList) add() int32 {
 
 func (l *threadList) at(i int32) *thread { return &l.blocks[i/threadBlock][i%threadBlock] }
 
-// pending is the message in a direct conversation that awaits an answer.
+// pending is the message in a direct conversation (a DM or a group DM)
+// that awaits an answer.
 type pending struct {
 	t  int64
 	by who
@@ -619,7 +620,13 @@ func (a *Auditor) addAsync(in *ingest.Interaction) {
 	} else {
 		a.counts.skip(skipOnlyThreads)
 	}
+	a.trackReplies(in, t, by, author, isReply)
+}
 
+// trackReplies files message in, sent at t by by (person author, or -1
+// for someone off the roster), under its thread or direct conversation,
+// for first replies.
+func (a *Auditor) trackReplies(in *ingest.Interaction, t int64, by who, author int32, isReply bool) {
 	key := in.ThreadID
 	if key == "" && isReply {
 		key = in.InReplyTo
@@ -641,7 +648,10 @@ func (a *Auditor) addAsync(in *ingest.Interaction) {
 		if author >= 0 && a.ppl[author].zone < 64 {
 			th.zones |= 1 << uint(a.ppl[author].zone)
 		}
-	case in.ChannelKind == ingest.DM && in.Channel != "" && !isReply && by != 0:
+	case (in.ChannelKind == ingest.DM || in.ChannelKind == ingest.MPIM) && in.Channel != "" && !isReply && by != 0:
+		// The direct-conversation rule, for DMs and group DMs alike: the
+		// first unthreaded message by anyone else answers the ones one
+		// person wrote before it, timed from the first of them.
 		k := a.key(in.Source, in.Channel)
 		p, ok := a.dms[k]
 		switch {

@@ -60,7 +60,7 @@ func directEvent(id, channel, typ, user, ts, threadTS string) string {
 // dms.json and mpims.json list each direct conversation's members) as
 // live events of followed direct conversations: every message names the
 // conversation's other members as recipients, exactly as the export
-// does, so replies in DMs count for response times. conversations.members
+// does, so replies in DMs and group DMs count for response times. conversations.members
 // is asked once per conversation.
 func TestLiveDirectConversationsNameTheirMembers(t *testing.T) {
 	ctx := context.Background()
@@ -140,7 +140,7 @@ func TestLiveDirectConversationsNameTheirMembers(t *testing.T) {
 	if diff := cmp.Diff(interactions(t, other, exported.team.ID), got); diff != "" {
 		t.Errorf("live direct messages differ from the export's (-export +live):\n%s", diff)
 	}
-	// The DM's replies are response times, the same from both.
+	// The replies are response times, the same from both.
 	cfg := audit.Config{Window: audit.Window{From: team.Date{Year: 2026, Month: 3, Day: 2}, To: team.Date{Year: 2026, Month: 3, Day: 31}}}
 	_, ra, err := live.app.AuditStored(ctx, app.System(""), "Platform", cfg, nil)
 	if err != nil {
@@ -150,8 +150,10 @@ func TestLiveDirectConversationsNameTheirMembers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ra.Report.Current.Team.ResponseMedianHours == 0 {
-		t.Errorf("no response times from the direct messages: %+v", ra.Report.Current.Team)
+	// Kenji answers Ana in the DM, once unthreaded and once in a thread;
+	// in the group DM Priya answers the guest and Ana answers Priya.
+	if n := ra.Report.Current.Team.Replies; n != 4 {
+		t.Errorf("%d first replies from the direct messages, want 4 (2 in the DM, 2 in the group DM): %+v", n, ra.Report.Current.Team)
 	}
 	if diff := cmp.Diff(rb.Report, ra.Report); diff != "" {
 		t.Errorf("audit of live direct messages differs from the export's (-export +live):\n%s", diff)
