@@ -204,7 +204,8 @@ func (ps *parser) badLine(line int, err error) {
 			}
 			return
 		}
-		ps.warn(line, "", "%v (%q); line skipped", err, clip(ps.lx.line))
+		ps.warn(line, "", "%v; line skipped", err)
+		ps.warns[len(ps.warns)-1].Content = clip(ps.lx.line)
 		return
 	}
 	if ps.tz != nil && ps.tz.bad == nil {

@@ -119,12 +119,13 @@ func (f *File) Import(ctx context.Context, emit func(ingest.Interaction) error) 
 }
 
 // note keeps a warning: counted as skipped when it left an event out, as
-// a warning otherwise.
+// a warning otherwise. Imports and connections store their notes, so the
+// warning is kept without the content line it may quote (an event's text).
 func note(st *ingest.Stats, w ical.Warning) {
 	if w.Skipped {
-		st.Note(Warning, w.String())
+		st.Note(Warning, w.Redacted().String())
 	} else {
-		st.Warn(Warning, w.String())
+		st.Warn(Warning, w.Redacted().String())
 	}
 }
 

@@ -182,3 +182,25 @@ func TestWarningsThatLeaveNothingOut(t *testing.T) {
 		})
 	}
 }
+
+// TestWarningsKeepNoEventText: an import's notes are stored, so a warning
+// about a broken content line names its place, not the line's text (which
+// may be an event's title).
+func TestWarningsKeepNoEventText(t *testing.T) {
+	cal := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" +
+		"BEGIN:VEVENT\r\nUID:u1\r\nDTSTART:20260303T100000Z\r\nDURATION:PT15M\r\n" +
+		"SUMMARY;X=\"unclosed:Secret layoffs\r\nDESCRIPTION Pay cuts for Ana\r\n" +
+		"ORGANIZER:mailto:ana@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	_, st, err := fixture.Collect(t, icsevents.New(strings.NewReader(cal), "w.ics", fixture.Resolver(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Emitted != 1 || len(st.Notes) != 2 {
+		t.Fatalf("%d imported with notes %q, want 1 with 2 notes", st.Emitted, st.Notes)
+	}
+	for _, n := range st.Notes {
+		if strings.Contains(n.Where, "Secret") || strings.Contains(n.Where, "Pay cuts") || !strings.Contains(n.Where, "line skipped") {
+			t.Errorf("note %q keeps the line's text or does not say the line was skipped", n.Where)
+		}
+	}
+}
