@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -283,14 +282,10 @@ const (
 	maxWarningLen = 200
 )
 
-// rawLine matches the content line a "line skipped" warning quotes: it may
-// be an event's title or description, which a connection never shows.
-var rawLine = regexp.MustCompile(` \("(?:[^"\\]|\\.)*"\)(; line skipped)`)
-
 // WarningNotes returns how many calendar warnings st holds and the first
 // MaxWarnings of them in plain words, as a connection keeps them: each names
 // the calendar resource, line and event UID, on one line of at most
-// maxWarningLen bytes, without the text of the line it skipped.
+// maxWarningLen bytes (icsevents keeps no content line's text in them).
 func WarningNotes(st ingest.Stats) (int, []string) {
 	var notes []string
 	for _, n := range st.Notes {
@@ -302,7 +297,7 @@ func WarningNotes(st ingest.Stats) (int, []string) {
 				return ' '
 			}
 			return r
-		}, rawLine.ReplaceAllString(n.Where, "$1"))
+		}, n.Where)
 		w = strings.Join(strings.Fields(w), " ")
 		if len(w) > maxWarningLen {
 			cut := maxWarningLen - len("…")
@@ -313,5 +308,5 @@ func WarningNotes(st ingest.Stats) (int, []string) {
 		}
 		notes = append(notes, w)
 	}
-	return st.Skipped[icsevents.Warning], notes
+	return st.Skipped[icsevents.Warning] + st.Warned[icsevents.Warning], notes
 }

@@ -200,14 +200,13 @@ func TestICSSyncLeavesOutADenseEvent(t *testing.T) {
 }
 
 // TestWarningNotes: a connection keeps the first MaxWarnings calendar
-// warnings, each on one line of at most maxWarningLen bytes, without the
-// text of a content line that was skipped (an event's title, maybe).
+// warnings, each on one line of at most maxWarningLen bytes.
 func TestWarningNotes(t *testing.T) {
 	long := strings.Repeat("é", 150)
 	var st ingest.Stats
 	st.Skip("marked free")
 	for _, w := range []string{
-		`x.ics:6: invalid content line: unterminated quoted parameter value ("SUMMARY;X=\"unclosed:Secret layoffs"); line skipped`,
+		`x.ics:6: invalid content line: unterminated quoted parameter value; line skipped`,
 		`x.ics:10: event "s2": unknown time zone "Mars/Olympus"; reading its times in UTC`,
 		"/dav/a.ics: not\n an\x00 iCalendar file",
 		`x.ics:20: event "` + long + `": event has no DTSTART; event skipped`,

@@ -108,7 +108,7 @@ func (w *Worker) Sync(ctx context.Context, rec *Record) Outcome {
 		return Outcome{Error: msg, At: now, Next: now.Add(backoff(rec.Failures+1, w.Every))}
 	}
 	w.Log.Info("calendar synced", "calendar", rec.ID, "team", rec.TeamID, "host", rec.Host, "unchanged", res.Unchanged,
-		"changed", len(res.Replace), "deleted", len(res.Delete), "requests", res.Requests, "warnings", res.Stats.Skipped[icsevents.Warning])
+		"changed", len(res.Replace), "deleted", len(res.Delete), "requests", res.Requests, "warnings", res.Stats.Skipped[icsevents.Warning]+res.Stats.Warned[icsevents.Warning])
 	return Outcome{Result: res, At: now, Next: now.Add(w.Every)}
 }
 

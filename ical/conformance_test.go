@@ -59,7 +59,7 @@ func TestReaderSkipsOnlyABadContentLine(t *testing.T) {
 	src := wrapEvent("UID:kept", "DTSTART:20260302T090000Z", "ATTENDEE;CN=Ada", "Lovelace;ROLE=CHAIR:mailto:ada@example.com",
 		"ATTENDEE:mailto:bob@example.com", "SUMMARY:Review")
 	c, warns := mustParse(t, crlf(src), Options{Name: "apple.ics"})
-	want := []string{`apple.ics:7: invalid content line: no ':' after the property name ("ATTENDEE;CN=Ada"); line skipped`}
+	want := []string{`apple.ics:7: invalid content line: no ':' after the property name; line skipped ("ATTENDEE;CN=Ada")`}
 	var got []string
 	for _, w := range warns {
 		got = append(got, w.String())

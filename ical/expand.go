@@ -284,7 +284,7 @@ func (x *expander) runSkipping() error {
 				return err
 			}
 			x.total = total
-			x.skip(Warning{Name: e.Name, Line: e.Line, UID: e.UID, Msg: e.Err.Error() + "; event skipped"})
+			x.skip(Warning{Name: e.Name, Line: e.Line, UID: e.UID, Msg: e.Err.Error() + "; event skipped", Skipped: true})
 			continue
 		}
 		for j := range x.pending {

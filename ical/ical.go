@@ -162,9 +162,24 @@ type Warning struct {
 	Line int
 	UID  string // event concerned, if any
 	Msg  string
+	// Content is the skipped content line a warning quotes, clipped. It
+	// may hold an event's title or description: Redacted leaves it out.
+	Content string
+	// Skipped is set when the event concerned was left out; other
+	// warnings (an unknown zone, a line skipped) left nothing out.
+	Skipped bool
 }
 
-// String formats the warning as "name:line: event "uid": msg".
+// Redacted is the warning without the content line it quotes, for
+// whatever is stored or shown to others: it names the place, never an
+// event's text.
+func (w Warning) Redacted() Warning {
+	w.Content = ""
+	return w
+}
+
+// String formats the warning as "name:line: event "uid": msg" and, when
+// it quotes a content line, ` ("content")`.
 func (w Warning) String() string {
 	var b strings.Builder
 	if w.Name != "" {
@@ -181,6 +196,9 @@ func (w Warning) String() string {
 		fmt.Fprintf(&b, "event %q: ", w.UID)
 	}
 	b.WriteString(w.Msg)
+	if w.Content != "" {
+		fmt.Fprintf(&b, " (%q)", w.Content)
+	}
 	return b.String()
 }
 

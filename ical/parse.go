@@ -89,6 +89,12 @@ func (ps *parser) warn(line int, uid, format string, args ...any) {
 	ps.warns = append(ps.warns, Warning{Name: ps.opts.Name, Line: line, UID: uid, Msg: fmt.Sprintf(format, args...)})
 }
 
+// skipEvent warns that the event at line was left out.
+func (ps *parser) skipEvent(line int, uid, format string, args ...any) {
+	ps.warn(line, uid, format, args...)
+	ps.warns[len(ps.warns)-1].Skipped = true
+}
+
 func (ps *parser) intern(b []byte) string {
 	if s, ok := ps.strs[string(b)]; ok {
 		return s
@@ -153,7 +159,7 @@ func (ps *parser) run() error {
 	}
 	if len(ps.stack) > 0 {
 		if ps.ev != nil {
-			ps.warn(ps.ev.Line, ps.ev.UID, "unexpected end of input inside VEVENT; event skipped")
+			ps.skipEvent(ps.ev.Line, ps.ev.UID, "unexpected end of input inside VEVENT; event skipped")
 			ps.ev = nil
 		} else if ps.top() != "VCALENDAR" || len(ps.stack) > 1 {
 			ps.warn(lx.phys, "", "unexpected end of input inside %s", ps.top())
@@ -198,7 +204,8 @@ func (ps *parser) badLine(line int, err error) {
 			}
 			return
 		}
-		ps.warn(line, "", "%v (%q); line skipped", err, clip(ps.lx.line))
+		ps.warn(line, "", "%v; line skipped", err)
+		ps.warns[len(ps.warns)-1].Content = clip(ps.lx.line)
 		return
 	}
 	if ps.tz != nil && ps.tz.bad == nil {
@@ -278,12 +285,12 @@ func (ps *parser) finishEvent(endLine int) {
 	ev := ps.ev
 	ps.ev = nil
 	if ps.evBad != nil {
-		ps.warn(ps.evBadLine, ev.UID, "%v; event skipped (lines %d-%d)", ps.evBad, ev.Line, endLine)
+		ps.skipEvent(ps.evBadLine, ev.UID, "%v; event skipped (lines %d-%d)", ps.evBad, ev.Line, endLine)
 		ps.dropPending(ev)
 		return
 	}
 	if !ps.evHasStart {
-		ps.warn(ev.Line, ev.UID, "event has no DTSTART; event skipped")
+		ps.skipEvent(ev.Line, ev.UID, "event has no DTSTART; event skipped")
 		ps.dropPending(ev)
 		return
 	}

@@ -183,12 +183,15 @@ type Stats struct {
 	Emitted int
 	// Skipped counts the items left out, by reason.
 	Skipped map[string]int
-	// Notes are the first MaxNotes skipped items that deserve a look (bad
-	// dates, unreadable headers…) with where they are.
+	// Warned counts, by reason, problems that left nothing out (a
+	// calendar's unknown zone read as UTC, say).
+	Warned map[string]int
+	// Notes are the first MaxNotes skipped items and warnings that deserve
+	// a look (bad dates, unreadable headers…) with where they are.
 	Notes []Note
 }
 
-// Note is one skipped item and where it is in the input.
+// Note is one skipped item or warning and where it is in the input.
 type Note struct {
 	Where  string // e.g. "archive.mbox: offset 81234" or "general/2026-01-05.json"
 	Reason string
@@ -205,6 +208,18 @@ func (s *Stats) Skip(reason string) {
 // Note counts an item left out for reason and keeps where it was.
 func (s *Stats) Note(reason, where string) {
 	s.Skip(reason)
+	if len(s.Notes) < MaxNotes {
+		s.Notes = append(s.Notes, Note{Where: where, Reason: reason})
+	}
+}
+
+// Warn counts a problem that left nothing out, for reason, and keeps
+// where it was.
+func (s *Stats) Warn(reason, where string) {
+	if s.Warned == nil {
+		s.Warned = map[string]int{}
+	}
+	s.Warned[reason]++
 	if len(s.Notes) < MaxNotes {
 		s.Notes = append(s.Notes, Note{Where: where, Reason: reason})
 	}
@@ -228,6 +243,12 @@ func (s *Stats) Add(o Stats) {
 			s.Skipped = map[string]int{}
 		}
 		s.Skipped[r] += c
+	}
+	for r, c := range o.Warned {
+		if s.Warned == nil {
+			s.Warned = map[string]int{}
+		}
+		s.Warned[r] += c
 	}
 	for _, n := range o.Notes {
 		if len(s.Notes) < MaxNotes {

@@ -201,12 +201,18 @@ func TestBeginCookie(t *testing.T) {
 	d := newDiscoveryServer(t)
 	for _, tt := range []struct {
 		name, redirect string
-		tls, secure    bool
+		tls            bool
+		proto          string // X-Forwarded-Proto of the proxy in front
+		secure         bool
 		prefix         string
 	}{
-		{"plain http on localhost", "http://localhost:8080/auth/oidc/callback", false, false, sso.CookieName + "_"},
-		{"behind a TLS proxy", "https://rhythm.example.com/auth/oidc/callback", false, true, "__Host-" + sso.CookieName + "_"},
-		{"direct TLS", "http://localhost:8080/auth/oidc/callback", true, true, "__Host-" + sso.CookieName + "_"},
+		{"plain http on localhost", "http://localhost:8080/auth/oidc/callback", false, "", false, sso.CookieName + "_"},
+		{"behind a TLS proxy", "https://rhythm.example.com/auth/oidc/callback", false, "", true, "__Host-" + sso.CookieName + "_"},
+		{"direct TLS", "http://localhost:8080/auth/oidc/callback", true, "", true, "__Host-" + sso.CookieName + "_"},
+		// As the session cookie (web): a proxy that says https makes the
+		// cookie Secure even when the public URL is http.
+		{"behind a proxy that says https", "http://localhost:8080/auth/oidc/callback", false, "https", true, "__Host-" + sso.CookieName + "_"},
+		{"behind a proxy that says http", "http://localhost:8080/auth/oidc/callback", false, "http", false, sso.CookieName + "_"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := validConfig()
@@ -218,6 +224,10 @@ func TestBeginCookie(t *testing.T) {
 			w, r := httptest.NewRecorder(), httptest.NewRequest("GET", "/login", nil)
 			if tt.tls {
 				r.TLS = &tls.ConnectionState{}
+			}
+			if tt.proto != "" {
+				r.RemoteAddr = "127.0.0.1:41234" // the proxy, on the same host
+				r.Header.Set("X-Forwarded-Proto", tt.proto)
 			}
 			to, err := rp.Begin(w, r, "/")
 			if err != nil {

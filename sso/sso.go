@@ -19,6 +19,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/rhythm-team/rhythm"
+	"github.com/rhythm-team/rhythm/account"
 	"github.com/rhythm-team/rhythm/internal/secret"
 )
 
@@ -194,10 +195,11 @@ func (rp *RP) Begin(w http.ResponseWriter, r *http.Request, next string) (string
 	return d.oauth.AuthCodeURL(f.State, oidc.Nonce(f.Nonce), oauth2.S256ChallengeOption(f.Verifier)), nil
 }
 
-// secure reports whether the sign-in cookie is Secure: over TLS, or when
-// people reach rhythm at an https address.
+// secure reports whether the sign-in cookie is Secure, by the rule of the
+// session cookie (account.SecureCookies): over TLS, directly or through a
+// proxy that says so, or when people reach rhythm at an https address.
 func (rp *RP) secure(r *http.Request) bool {
-	return r.TLS != nil || strings.HasPrefix(rp.cfg.RedirectURL, "https://")
+	return account.SecureCookies(r, rp.cfg.RedirectURL)
 }
 
 // cookiePrefix is how the names of the sign-in cookies start on r.

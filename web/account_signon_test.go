@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"testing"
@@ -293,5 +294,58 @@ func TestHostPrefixedCookies(t *testing.T) {
 	}
 	if code, _ := account(nil, plain); code != http.StatusSeeOther {
 		t.Errorf("the old session after a new sign-in: /account = %d, want 303", code)
+	}
+}
+
+// TestSignInCookieSecureLikeSession: behind a trusted proxy that says
+// https, with an http public URL, the cookie of a single sign-on in
+// progress is Secure and __Host- prefixed, like the session cookie: both
+// follow one rule.
+func TestSignInCookieSecureLikeSession(t *testing.T) {
+	s := newSignOnServer(t, signOnOptions{})
+	s.srv.trustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	for _, tt := range []struct {
+		name   string
+		proto  string
+		secure bool
+	}{
+		{"proxy says https", "https", true},
+		{"proxy says http", "http", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			prefix := ""
+			if tt.secure {
+				prefix = hostPrefix
+			}
+			send := func(req *http.Request) *http.Response {
+				req.RemoteAddr = "127.0.0.1:41234"
+				req.Header.Set("X-Forwarded-Proto", tt.proto)
+				w := httptest.NewRecorder()
+				s.srv.ServeHTTP(w, req)
+				return w.Result()
+			}
+			begin := send(httptest.NewRequest("GET", "/auth/oidc/login", nil))
+			var signIn *http.Cookie
+			for _, c := range begin.Cookies() {
+				if strings.Contains(c.Name, sso.CookieName) {
+					signIn = c
+				}
+			}
+			if signIn == nil || !strings.HasPrefix(signIn.Name, prefix+sso.CookieName+"_") || signIn.Secure != tt.secure {
+				t.Errorf("sign-on = %d; cookies %q, want %s%s_…, Secure=%v", begin.StatusCode, begin.Header.Values("Set-Cookie"), prefix, sso.CookieName, tt.secure)
+			}
+			req := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"email": {"member@example.com"}, "password": {"fixture password"}}.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			res := send(req)
+			var session *http.Cookie
+			for _, c := range res.Cookies() {
+				if c.Name == prefix+sessionCookie {
+					session = c
+				}
+			}
+			if session == nil || session.Secure != tt.secure {
+				t.Errorf("password sign-in = %d; cookies %q, want %s%s, Secure=%v", res.StatusCode, res.Header.Values("Set-Cookie"), prefix, sessionCookie, tt.secure)
+			}
+		})
 	}
 }

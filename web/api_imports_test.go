@@ -230,3 +230,40 @@ func TestImportsPage(t *testing.T) {
 		t.Errorf("%d imports, want 1", i)
 	}
 }
+
+// TestImportCalendarWarnings: a calendar whose warnings left nothing out
+// (an unknown zone, a broken line in an event still read) shows nothing
+// skipped in the API and on the page, and the API keeps the warnings.
+func TestImportCalendarWarnings(t *testing.T) {
+	f := newSQLiteFixture(t)
+	ics := strings.ReplaceAll(`BEGIN:VCALENDAR
+VERSION:2.0
+BEGIN:VEVENT
+UID:zoned
+DTSTART;TZID=Mars/Olympus:20260302T090000
+DURATION:PT1H
+ORGANIZER:mailto:ana@example.com
+END:VEVENT
+BEGIN:VEVENT
+UID:brokenline
+DTSTART:20260303T150000Z
+DURATION:PT30M
+X-BROKEN
+ORGANIZER:mailto:ana@example.com
+END:VEVENT
+END:VCALENDAR
+`, "\n", "\r\n")
+	resp := f.uploadFiles(t, "lead", fmt.Sprintf("/api/v1/teams/%d/imports", f.teamA.ID), [2]string{"w.ics", ics})
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("upload = %d", resp.StatusCode)
+	}
+	got := decodeImports(t, resp).Imports
+	if len(got) != 1 || got[0].Stored != 2 || got[0].Skipped != 0 || len(got[0].SkippedReasons) != 0 || len(got[0].Notes) != 2 {
+		t.Errorf("imports = %+v, want 2 stored, none skipped, 2 notes", got)
+	}
+	w := f.request(t, "lead", "GET", fmt.Sprintf("/teams/%d/imports", f.teamA.ID), nil, nil)
+	body := w.Body.String()
+	if w.Code != http.StatusOK || !strings.Contains(body, `<td data-label="Skipped">0</td>`) || strings.Contains(body, "calendar warning:") {
+		t.Errorf("page = %d, want none skipped:\n%s", w.Code, body)
+	}
+}

@@ -183,18 +183,16 @@ func (s *Server) deleteSessions(r *http.Request) error {
 	return nil
 }
 
-// isTLS reports whether the client reached us over TLS, directly or through
-// a proxy that says so.
-func isTLS(r *http.Request) bool {
-	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
-}
-
-// secureCookie reports whether rhythm's cookies get the Secure flag: when
-// the client reached us over TLS (isTLS), or when single sign-on names an
-// https public URL, which is where people open rhythm even if the proxy in
-// front does not say so.
+// secureCookie reports whether rhythm's cookies get the Secure flag, by
+// the rule single sign-on's cookies follow too (account.SecureCookies):
+// over TLS, directly or through a proxy that says so, or when single
+// sign-on names an https public URL.
 func (s *Server) secureCookie(r *http.Request) bool {
-	return isTLS(r) || (s.signOn != nil && strings.HasPrefix(strings.ToLower(s.signOn.PublicURL), "https://"))
+	public := ""
+	if s.signOn != nil {
+		public = s.signOn.PublicURL
+	}
+	return account.SecureCookies(r, public)
 }
 
 // hostPrefix starts the names of rhythm's cookies when they are Secure: a
@@ -247,9 +245,9 @@ func hasCookie(r *http.Request, name string) bool {
 }
 
 // overTLS reports whether the client reached us over TLS: directly, or
-// through a trusted proxy that says so. (isTLS, for the cookie's Secure
-// flag, believes any proxy: a needless Secure flag does no harm, a
-// needless HSTS header can lock a plain-HTTP site out of browsers.)
+// through a trusted proxy that says so. (account.SecureCookies, for the
+// cookies' Secure flag, believes any proxy: a needless Secure flag does no
+// harm, a needless HSTS header can lock a plain-HTTP site out of browsers.)
 func (s *Server) overTLS(r *http.Request) bool {
 	return r.TLS != nil || (account.IsTrustedPeer(r.RemoteAddr, s.trustedProxies) && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https"))
 }

@@ -179,3 +179,50 @@ END:VCALENDAR
 		t.Errorf("%d imports, %d interactions stored; want 1 and the 5 instances of the good events", imports, rows)
 	}
 }
+
+// TestImportWarningsAreNotSkips: warnings of a calendar that left nothing
+// out (an unknown zone, a broken line in an event still read) are printed
+// as warnings and not counted as skipped.
+func TestImportWarningsAreNotSkips(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "cli.db")
+	roster := filepath.Join(dir, "team.yaml")
+	os.WriteFile(roster, []byte("team: Platform\nmembers:\n"+
+		"  - {name: Ana Silva, email: ana@example.com, zone: Europe/Berlin}\n"+
+		"  - {name: Ben Ode, email: ben@example.com, zone: America/New_York}\n"), 0o600)
+	if code, _, errs := runCLI(t, "", "team", "import", roster, "--db", db); code != 0 {
+		t.Fatalf("team import exit %d: %s", code, errs)
+	}
+	ics := filepath.Join(dir, "w.ics")
+	os.WriteFile(ics, []byte(strings.ReplaceAll(`BEGIN:VCALENDAR
+VERSION:2.0
+BEGIN:VEVENT
+UID:zoned
+DTSTART;TZID=Mars/Olympus:20260302T090000
+DURATION:PT1H
+ORGANIZER:mailto:ana@example.com
+ATTENDEE;PARTSTAT=ACCEPTED:mailto:ben@example.com
+END:VEVENT
+BEGIN:VEVENT
+UID:brokenline
+DTSTART:20260303T150000Z
+DURATION:PT30M
+X-BROKEN
+ORGANIZER:mailto:ben@example.com
+ATTENDEE;PARTSTAT=ACCEPTED:mailto:ana@example.com
+END:VEVENT
+END:VCALENDAR
+`, "\n", "\r\n")), 0o600)
+	code, out, errs := runCLI(t, "", "import", "--team", "Platform", "--db", db, ics)
+	if code != 0 {
+		t.Fatalf("import exit %d\n%s\n%s", code, out, errs)
+	}
+	for _, want := range []string{ics + ": ics, 2 read, 2 imported, 0 skipped\n", "\n  warning: " + ics + ":5: ", "\n  warning: " + ics + ":14: "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("import said %q, want %q in it", out, want)
+		}
+	}
+	if imports, rows := storedCounts(t, db); imports != 1 || rows != 2 {
+		t.Errorf("%d imports, %d interactions stored; want 1 and 2", imports, rows)
+	}
+}

@@ -71,15 +71,16 @@ func (f *File) Close() error {
 // Import parses the calendar, expands its events in the window and calls
 // emit for each instance, in order of start. Cancelled instances are left
 // out by the expansion; events marked free (TRANSP:TRANSPARENT) are
-// skipped and counted. Warnings of the parser (a skipped broken event, an
-// unknown zone) are kept as notes, as is an event too expensive to expand
-// (a rule too dense for the window): it is left out and the rest read,
+// skipped and counted. Warnings of the parser are kept as notes: a broken
+// event left out counts as skipped, an unknown zone or a skipped line of
+// an event still read as a warning. An event too expensive to expand (a
+// rule too dense for the window) is left out with a note and the rest read,
 // since a calendar here is data that nobody importing it wrote.
 func (f *File) Import(ctx context.Context, emit func(ingest.Interaction) error) (ingest.Stats, error) {
 	var st ingest.Stats
 	cal, warns, err := ical.Parse(f.r, ical.Options{Name: f.name, DefaultZone: f.Zone})
 	for _, w := range warns {
-		st.Note(Warning, w.String())
+		note(&st, w)
 	}
 	if err != nil {
 		if errors.Is(err, ical.ErrNotCalendar) && !strings.HasPrefix(err.Error(), f.name) {
@@ -92,7 +93,7 @@ func (f *File) Import(ctx context.Context, emit func(ingest.Interaction) error) 
 		return st, nil // no events
 	}
 	instances, err := cal.ExpandWith(from, to, ical.ExpandOptions{SkipBroken: func(w ical.Warning) {
-		st.Note(Warning, w.String())
+		note(&st, w)
 	}})
 	if err != nil {
 		return st, rhythm.Errorf(rhythm.EINVALID, "%v", err)
@@ -115,6 +116,17 @@ func (f *File) Import(ctx context.Context, emit func(ingest.Interaction) error) 
 		st.Emitted++
 	}
 	return st, nil
+}
+
+// note keeps a warning: counted as skipped when it left an event out, as
+// a warning otherwise. Imports and connections store their notes, so the
+// warning is kept without the content line it may quote (an event's text).
+func note(st *ingest.Stats, w ical.Warning) {
+	if w.Skipped {
+		st.Note(Warning, w.Redacted().String())
+	} else {
+		st.Warn(Warning, w.Redacted().String())
+	}
 }
 
 // window returns the configured window, or else the one the file's data

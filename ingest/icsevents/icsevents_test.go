@@ -140,3 +140,67 @@ func TestDenseEventIsLeftOut(t *testing.T) {
 		})
 	}
 }
+
+// TestWarningsThatLeaveNothingOut: an unknown zone and a broken line in an
+// event that is still read are warnings, not skipped events; an event that
+// cannot be read is both.
+func TestWarningsThatLeaveNothingOut(t *testing.T) {
+	cal := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" +
+		"BEGIN:VEVENT\r\nUID:zoned\r\nDTSTART;TZID=Mars/Olympus:20260302T090000\r\nDURATION:PT30M\r\n" +
+		"ORGANIZER:mailto:ana@example.com\r\nEND:VEVENT\r\n" +
+		"BEGIN:VEVENT\r\nUID:brokenline\r\nDTSTART:20260303T100000Z\r\nDURATION:PT15M\r\nX-BROKEN\r\n" +
+		"ORGANIZER:mailto:ana@example.com\r\nEND:VEVENT\r\n" +
+		"BEGIN:VEVENT\r\nUID:nostart\r\nDURATION:PT15M\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	tests := []struct {
+		name        string
+		cal         string
+		wantEmitted int
+		wantSkipped map[string]int
+		wantWarned  map[string]int
+	}{
+		{"unknown zone and broken line", cal[:strings.Index(cal, "BEGIN:VEVENT\r\nUID:nostart")] + "END:VCALENDAR\r\n", 2, nil, map[string]int{icsevents.Warning: 2}},
+		{"and an event without start", cal, 2, map[string]int{icsevents.Warning: 1}, map[string]int{icsevents.Warning: 2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, st, err := fixture.Collect(t, icsevents.New(strings.NewReader(tt.cal), "w.ics", fixture.Resolver(t)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Emitted != tt.wantEmitted {
+				t.Errorf("%d imported, want %d", st.Emitted, tt.wantEmitted)
+			}
+			if diff := cmp.Diff(tt.wantSkipped, st.Skipped); diff != "" {
+				t.Errorf("skipped (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantWarned, st.Warned); diff != "" {
+				t.Errorf("warned (-want +got):\n%s", diff)
+			}
+			if n := len(st.Notes); n != st.SkippedTotal()+2 {
+				t.Errorf("%d notes %+v, want one for each warning", n, st.Notes)
+			}
+		})
+	}
+}
+
+// TestWarningsKeepNoEventText: an import's notes are stored, so a warning
+// about a broken content line names its place, not the line's text (which
+// may be an event's title).
+func TestWarningsKeepNoEventText(t *testing.T) {
+	cal := "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" +
+		"BEGIN:VEVENT\r\nUID:u1\r\nDTSTART:20260303T100000Z\r\nDURATION:PT15M\r\n" +
+		"SUMMARY;X=\"unclosed:Secret layoffs\r\nDESCRIPTION Pay cuts for Ana\r\n" +
+		"ORGANIZER:mailto:ana@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	_, st, err := fixture.Collect(t, icsevents.New(strings.NewReader(cal), "w.ics", fixture.Resolver(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Emitted != 1 || len(st.Notes) != 2 {
+		t.Fatalf("%d imported with notes %q, want 1 with 2 notes", st.Emitted, st.Notes)
+	}
+	for _, n := range st.Notes {
+		if strings.Contains(n.Where, "Secret") || strings.Contains(n.Where, "Pay cuts") || !strings.Contains(n.Where, "line skipped") {
+			t.Errorf("note %q keeps the line's text or does not say the line was skipped", n.Where)
+		}
+	}
+}
