@@ -4,10 +4,12 @@
 // team-week, from the stream of ingest.Interaction records.
 //
 // An Auditor takes interactions one at a time, in any order, keeping small
-// per-person state (meeting intervals, daily counters, open threads), so
-// audits of large exports run in bounded memory. Result turns that state
-// into a Report of group figures that pass the team's privacy threshold,
-// and into each member's own figures, which only that member may see.
+// state (per person: meeting intervals and daily counters; per thread: its
+// start and first replies; per direct message: its time and author, three
+// words; never text), so audits of large exports run in modest memory.
+// Result turns that state into a Report of group figures that pass the
+// team's privacy threshold, and into each member's own figures, which only
+// that member may see.
 //
 // The metric definitions follow DESIGN.md §6 (Viva Insights, Clockwise,
 // Worklytics); Definitions lists them as implemented.
