@@ -27,7 +27,7 @@ type Auditor struct {
 	lo, hi, hiReply int64
 
 	seenMeet  map[uint64]struct{}
-	seenMail  map[uint64]struct{}
+	seenMail  u64set
 	threadIdx map[uint64]int32 // thread key → index into threads
 	threads   threadList
 	convIdx   map[uint64]int32 // direct conversation key → dense number
@@ -213,7 +213,6 @@ func New(t *team.Team, cfg Config) (*Auditor, error) {
 		cfg:       cfg,
 		index:     map[string]int32{},
 		seenMeet:  map[uint64]struct{}{},
-		seenMail:  map[uint64]struct{}{},
 		threadIdx: map[uint64]int32{},
 		convIdx:   map[uint64]int32{},
 		seed:      maphash.MakeSeed(),
@@ -566,12 +565,10 @@ func (a *Auditor) addAsync(in *ingest.Interaction) {
 	// The same message from two exports (or two packings of one)
 	// counts once: mail by Message-ID, chat by channel and ts.
 	if in.ID != "" {
-		k := a.key(in.Source, in.ID)
-		if _, dup := a.seenMail[k]; dup {
+		if !a.seenMail.add(a.key(in.Source, in.ID)) {
 			a.counts.skip(skipDuplicate)
 			return
 		}
-		a.seenMail[k] = struct{}{}
 	}
 	isReply := in.Kind == ingest.Reply || in.InReplyTo != ""
 	by, author := a.identify(in.Organizer)
