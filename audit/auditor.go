@@ -28,9 +28,9 @@ type Auditor struct {
 
 	seenMeet  map[uint64]struct{}
 	seenMail  u64set
-	threadIdx map[uint64]int32 // thread key → index into threads
+	threadIdx u64index // thread key → index into threads
 	threads   threadList
-	convIdx   map[uint64]int32 // direct conversation key → dense number
+	convIdx   u64index // direct conversation key → dense number
 	dms       []dmMsg
 	stamp     []uint32 // per person: the serial of the last interaction counted for them
 	serial    uint32
@@ -209,14 +209,12 @@ func New(t *team.Team, cfg Config) (*Auditor, error) {
 		return nil, err
 	}
 	a := &Auditor{
-		team:      t,
-		cfg:       cfg,
-		index:     map[string]int32{},
-		seenMeet:  map[uint64]struct{}{},
-		threadIdx: map[uint64]int32{},
-		convIdx:   map[uint64]int32{},
-		seed:      maphash.MakeSeed(),
-		stamp:     make([]uint32, len(t.Members)),
+		team:     t,
+		cfg:      cfg,
+		index:    map[string]int32{},
+		seenMeet: map[uint64]struct{}{},
+		seed:     maphash.MakeSeed(),
+		stamp:    make([]uint32, len(t.Members)),
 	}
 	zoneIdx := map[string]int32{}
 	a.ppl = make([]person, len(t.Members))
@@ -641,10 +639,9 @@ func (a *Auditor) trackReplies(in *ingest.Interaction, t int64, by who, author i
 	switch {
 	case key != "" && by != 0:
 		k := a.key(in.Source, key)
-		ti, ok := a.threadIdx[k]
-		if !ok {
-			ti = a.threads.add()
-			a.threadIdx[k] = ti
+		ti, added := a.threadIdx.index(k)
+		if added { // threads are numbered in order too
+			a.threads.add()
 		}
 		th := a.threads.at(ti)
 		if isReply {
@@ -657,11 +654,7 @@ func (a *Auditor) trackReplies(in *ingest.Interaction, t int64, by who, author i
 		}
 	case (in.ChannelKind == ingest.DM || in.ChannelKind == ingest.MPIM) && in.Channel != "" && !isReply && by != 0:
 		k := a.key(in.Source, in.Channel)
-		c, ok := a.convIdx[k]
-		if !ok {
-			c = int32(len(a.convIdx))
-			a.convIdx[k] = c
-		}
+		c, _ := a.convIdx.index(k)
 		a.dms = append(a.dms, dmMsg{t: in.Start.UnixNano(), by: by, conv: c})
 	}
 }

@@ -52,3 +52,52 @@ func (s *u64set) grow() {
 		}
 	}
 }
+
+// u64index numbers keys that are hashes already, like u64set's, densely:
+// 0, 1, 2, ... in the order they first come.
+type u64index struct {
+	slots []indexSlot
+	n     int32 // keys numbered
+}
+
+// indexSlot holds a key and its number plus 1; 0 marks an empty slot.
+type indexSlot struct {
+	k uint64
+	v int32
+}
+
+// index returns k's number, and whether k was new.
+func (x *u64index) index(k uint64) (int32, bool) {
+	if 2*(int(x.n)+1) > len(x.slots) {
+		x.grow()
+	}
+	mask := uint64(len(x.slots) - 1)
+	for i := k & mask; ; i = (i + 1) & mask {
+		s := &x.slots[i]
+		switch {
+		case s.v == 0:
+			x.n++
+			s.k, s.v = k, x.n
+			return x.n - 1, true
+		case s.k == k:
+			return s.v - 1, false
+		}
+	}
+}
+
+// grow doubles the table (to 1024 slots at first) and moves the keys.
+func (x *u64index) grow() {
+	old := x.slots
+	x.slots = make([]indexSlot, max(1024, 2*len(old)))
+	mask := uint64(len(x.slots) - 1)
+	for _, s := range old {
+		if s.v == 0 {
+			continue
+		}
+		i := s.k & mask
+		for x.slots[i].v != 0 {
+			i = (i + 1) & mask
+		}
+		x.slots[i] = s
+	}
+}

@@ -46,3 +46,41 @@ func repeat(b bool, n int) []bool {
 	}
 	return out
 }
+
+func TestU64Index(t *testing.T) {
+	type got struct {
+		N     int32
+		Added bool
+	}
+	many := make([]uint64, 3000)
+	var manyWant, againWant []got
+	for i := range many {
+		many[i] = uint64(i+1) << 40
+		manyWant = append(manyWant, got{int32(i), true})
+		againWant = append(againWant, got{int32(i), false})
+	}
+	tests := []struct {
+		name string
+		keys []uint64
+		want []got
+	}{
+		{"empty", nil, nil},
+		{"zero is a key", []uint64{0, 7, 0}, []got{{0, true}, {1, true}, {0, false}}},
+		{"colliding", []uint64{1 << 40, 2 << 40, 1 << 40, 3 << 40, 2 << 40},
+			[]got{{0, true}, {1, true}, {0, false}, {2, true}, {1, false}}},
+		{"growing", append(many, many...), append(manyWant, againWant...)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var x u64index
+			var out []got
+			for _, k := range tc.keys {
+				n, added := x.index(k)
+				out = append(out, got{n, added})
+			}
+			if diff := cmp.Diff(tc.want, out); diff != "" {
+				t.Errorf("index results (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
