@@ -128,12 +128,12 @@ func TestGenBadUsage(t *testing.T) {
 	}
 }
 
-// TestImportLeavesOutAnEventTooDenseToExpand: one event whose rule is too
-// dense to expand does not stop the import of a calendar: the other events
-// are stored, the import succeeds and says which event it left out.
-func TestImportLeavesOutAnEventTooDenseToExpand(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "cli.db")
+// anaBenDB returns a folder and a database holding the team Platform of
+// Ana (Berlin) and Ben (New York).
+func anaBenDB(t *testing.T) (dir, db string) {
+	t.Helper()
+	dir = t.TempDir()
+	db = filepath.Join(dir, "cli.db")
 	roster := filepath.Join(dir, "team.yaml")
 	os.WriteFile(roster, []byte("team: Platform\nmembers:\n"+
 		"  - {name: Ana Silva, email: ana@example.com, zone: Europe/Berlin}\n"+
@@ -141,8 +141,25 @@ func TestImportLeavesOutAnEventTooDenseToExpand(t *testing.T) {
 	if code, _, errs := runCLI(t, "", "team", "import", roster, "--db", db); code != 0 {
 		t.Fatalf("team import exit %d: %s", code, errs)
 	}
-	ics := filepath.Join(dir, "p.ics")
-	os.WriteFile(ics, []byte(strings.ReplaceAll(`BEGIN:VCALENDAR
+	return dir, db
+}
+
+// writeCRLF writes text to dir/name with CRLF line ends, as calendars are.
+func writeCRLF(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(strings.ReplaceAll(text, "\n", "\r\n")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestImportLeavesOutAnEventTooDenseToExpand: one event whose rule is too
+// dense to expand does not stop the import of a calendar: the other events
+// are stored, the import succeeds and says which event it left out.
+func TestImportLeavesOutAnEventTooDenseToExpand(t *testing.T) {
+	dir, db := anaBenDB(t)
+	ics := writeCRLF(t, dir, "p.ics", `BEGIN:VCALENDAR
 VERSION:2.0
 PRODID:-//t//EN
 BEGIN:VEVENT
@@ -166,7 +183,7 @@ DTSTART:20260302T000000Z
 RRULE:FREQ=SECONDLY
 END:VEVENT
 END:VCALENDAR
-`, "\n", "\r\n")), 0o600)
+`)
 	code, out, errs := runCLI(t, "", "import", "--team", "Platform", "--db", db, ics)
 	if code != 0 {
 		t.Fatalf("import exit %d\n%s\n%s", code, out, errs)
@@ -184,17 +201,8 @@ END:VCALENDAR
 // out (an unknown zone, a broken line in an event still read) are printed
 // as warnings and not counted as skipped.
 func TestImportWarningsAreNotSkips(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "cli.db")
-	roster := filepath.Join(dir, "team.yaml")
-	os.WriteFile(roster, []byte("team: Platform\nmembers:\n"+
-		"  - {name: Ana Silva, email: ana@example.com, zone: Europe/Berlin}\n"+
-		"  - {name: Ben Ode, email: ben@example.com, zone: America/New_York}\n"), 0o600)
-	if code, _, errs := runCLI(t, "", "team", "import", roster, "--db", db); code != 0 {
-		t.Fatalf("team import exit %d: %s", code, errs)
-	}
-	ics := filepath.Join(dir, "w.ics")
-	os.WriteFile(ics, []byte(strings.ReplaceAll(`BEGIN:VCALENDAR
+	dir, db := anaBenDB(t)
+	ics := writeCRLF(t, dir, "w.ics", `BEGIN:VCALENDAR
 VERSION:2.0
 BEGIN:VEVENT
 UID:zoned
@@ -212,7 +220,7 @@ ORGANIZER:mailto:ben@example.com
 ATTENDEE;PARTSTAT=ACCEPTED:mailto:ana@example.com
 END:VEVENT
 END:VCALENDAR
-`, "\n", "\r\n")), 0o600)
+`)
 	code, out, errs := runCLI(t, "", "import", "--team", "Platform", "--db", db, ics)
 	if code != 0 {
 		t.Fatalf("import exit %d\n%s\n%s", code, out, errs)
