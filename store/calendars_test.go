@@ -127,21 +127,30 @@ func testCalendarConnections(t *testing.T, d storetest.Dialect) {
 	}
 }
 
-// testCalendarLargeSync: a first sync of hundreds of instances (written in
-// chunks of rows) stores each under its resource, so that the next sync
-// replaces and deletes exactly those of the resources it names.
-func testCalendarLargeSync(t *testing.T, d storetest.Dialect) {
+// davConnection opens a database with team teamName and one CalDAV
+// connection of a@example.com to calendar cal.
+func davConnection(t *testing.T, d storetest.Dialect, teamName, cal string) (*store.DB, calendar.Record) {
+	t.Helper()
 	db := storetest.OpenDSN(t, d.DSN(t))
 	ctx := context.Background()
-	tm, err := db.CreateTeam(ctx, roster(t, "Big", "a@example.com", "b@example.com"))
+	tm, err := db.CreateTeam(ctx, roster(t, teamName, "a@example.com", "b@example.com"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	c, err := db.CreateCalendarConnection(ctx, calendar.Record{TeamID: tm.ID, Member: "a@example.com", Kind: calendar.CalDAV,
-		Host: "dav.example.com", URLSealed: "v1:u", Username: "a", PasswordSealed: "v1:p", Calendar: "/a/big/"})
+		Host: "dav.example.com", URLSealed: "v1:u", Username: "a", PasswordSealed: "v1:p", Calendar: cal})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return db, c
+}
+
+// testCalendarLargeSync: a first sync of hundreds of instances (written in
+// chunks of rows) stores each under its resource, so that the next sync
+// replaces and deletes exactly those of the resources it names.
+func testCalendarLargeSync(t *testing.T, d storetest.Dialect) {
+	db, c := davConnection(t, d, "Big", "/a/big/")
+	ctx := context.Background()
 	t0 := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	object := func(name string, n int) calendar.Object {
 		o := calendar.Object{Key: "/a/big/" + name + ".ics", ETag: `"` + name + `"`}
@@ -163,7 +172,7 @@ func testCalendarLargeSync(t *testing.T, d storetest.Dialect) {
 	ids := func() map[string]int {
 		t.Helper()
 		out := map[string]int{}
-		if err := db.Interactions(ctx, tm.ID, time.Time{}, time.Time{}, func(in ingest.Interaction) error { out[in.ID]++; return nil }); err != nil {
+		if err := db.Interactions(ctx, c.TeamID, time.Time{}, time.Time{}, func(in ingest.Interaction) error { out[in.ID]++; return nil }); err != nil {
 			t.Fatal(err)
 		}
 		return out
@@ -241,17 +250,8 @@ func testCalendarClaimsAcrossServers(t *testing.T, d storetest.Dialect) {
 // resource that cannot be read at all keeps its events and notes why, and
 // reading it cleanly (or a clean full sync) clears it.
 func testCalendarWarnings(t *testing.T, d storetest.Dialect) {
-	db := storetest.OpenDSN(t, d.DSN(t))
+	db, c := davConnection(t, d, "Warn", "/a/w/")
 	ctx := context.Background()
-	tm, err := db.CreateTeam(ctx, roster(t, "Warn", "a@example.com", "b@example.com"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := db.CreateCalendarConnection(ctx, calendar.Record{TeamID: tm.ID, Member: "a@example.com", Kind: calendar.CalDAV,
-		Host: "dav.example.com", URLSealed: "v1:u", Username: "a", PasswordSealed: "v1:p", Calendar: "/a/w/"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	t0 := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	sync := func(r *calendar.Result) {
 		t.Helper()
@@ -273,7 +273,7 @@ func testCalendarWarnings(t *testing.T, d storetest.Dialect) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		all, err := db.CalendarConnections(ctx, tm.ID)
+		all, err := db.CalendarConnections(ctx, c.TeamID)
 		if err != nil || len(all) != 1 {
 			t.Fatalf("%s: list = %v, %v", step, all, err)
 		}
